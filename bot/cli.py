@@ -1,0 +1,214 @@
+"""The ``pokjanal`` command line (Typer)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+from sqlmodel import Session, col, select
+
+from bot.database import open_database
+from bot.logs import setup_logging
+from bot.settings import Settings, SettingsError, load_settings
+from bot.tables import UnreadableTable, read_table
+from handlers.i18n import plain
+from models.clock import SystemClock
+from models.db import unit_of_work
+from models.errors import InvalidPhone, NotFound
+from models.people import Person, PersonStatus, ensure_invite_token
+from models.roster import ImportReport, MissingColumns, import_roster, make_admin
+
+app = typer.Typer(
+    help="Pokjanal Bot: Telegram assistant for Pokjanal Posyandu.", no_args_is_help=True
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+roster_app = typer.Typer(help="The roster of people.", no_args_is_help=True)
+admin_app = typer.Typer(help="Secretariat admins.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(roster_app, name="roster")
+app.add_typer(admin_app, name="admin")
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        typer.echo(plain("id", "cli.settings_error", error=exc), err=True)
+        raise typer.Exit(2) from None
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(1)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the migrations (run and demo do this on start)."""
+    settings = _settings()
+    open_database(settings.database_url)
+    typer.echo(plain(settings.language, "cli.db_upgraded", url=_safe_url(settings.database_url)))
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def print_report(lang: str, report: ImportReport, *, dry_run: bool) -> None:
+    for error in report.errors:
+        reason = plain(lang, f"cli.reason.{error.problem.value}", value=error.value)
+        typer.echo(plain(lang, "cli.row_error", row=error.row, reason=reason))
+    typer.echo(
+        plain(
+            lang,
+            "cli.import_summary",
+            total=report.total,
+            created=report.created,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            rejected=len(report.errors),
+        )
+    )
+    typer.echo(plain(lang, "cli.import_dry_run" if dry_run else "cli.import_saved"))
+
+
+@roster_app.command("import")
+def roster_import(
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX with nama, telepon, peran, ...")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report only; save nothing.")] = False,
+) -> None:
+    """Load the roster: upsert by phone, report every rejected row."""
+    settings = _settings()
+    lang = settings.language
+    try:
+        headers, rows = read_table(file)
+    except UnreadableTable as exc:
+        raise _fail(plain(lang, "cli.import_unreadable", error=exc)) from None
+    engine = open_database(settings.database_url)
+    now = SystemClock().now()
+    with (
+        Session(engine, expire_on_commit=False) as session,
+        Progress(transient=True, disable=not sys.stderr.isatty() or len(rows) < 200) as progress,
+    ):
+        task = progress.add_task(plain(lang, "cli.import_reading", path=file.name), total=len(rows))
+        try:
+            report = import_roster(
+                session,
+                headers,
+                rows,
+                now=now,
+                progress=lambda n: progress.update(task, completed=n),
+            )
+        except MissingColumns as exc:
+            raise _fail(
+                plain(lang, "cli.import_missing_columns", columns=", ".join(exc.missing))
+            ) from None
+        if dry_run:
+            session.rollback()
+        else:
+            session.commit()
+    print_report(lang, report, dry_run=dry_run)
+
+
+@roster_app.command("links")
+def roster_links(
+    role: Annotated[str | None, typer.Option(help="Only this role: kader, opd or admin.")] = None,
+    unregistered: Annotated[bool, typer.Option(help="Only people not yet registered.")] = True,
+) -> None:
+    """Print one-tap registration links (t.me/<bot>?start=<token>), one per person."""
+    settings = _settings()
+    lang = settings.language
+    engine = open_database(settings.database_url)
+    with unit_of_work(engine) as session:
+        query = select(Person).where(Person.status == PersonStatus.ACTIVE.value)
+        if role:
+            query = query.where(Person.role == role)
+        if unregistered:
+            query = query.where(col(Person.telegram_user_id).is_(None))
+        rows = []
+        for person in session.exec(query.order_by(col(Person.name))):
+            rows.append((person.name, person.phone or "", ensure_invite_token(session, person)))
+    typer.echo(plain(lang, "cli.links_header"))
+    if not settings.bot_username:
+        typer.echo(plain(lang, "cli.links_no_username"))
+    for name, phone, token in rows:
+        link = (
+            f"https://t.me/{settings.bot_username}?start={token}"
+            if settings.bot_username
+            else token
+        )
+        typer.echo(f"{name}\t{phone}\t{link}")
+
+
+@admin_app.command("add")
+def admin_add(
+    phone: Annotated[str, typer.Argument(help="The person's phone number.")],
+    name: Annotated[
+        str | None, typer.Option(help="Name, when the person is not on the roster.")
+    ] = None,
+) -> None:
+    """Make a person an admin of the secretariat."""
+    settings = _settings()
+    lang = settings.language
+    engine = open_database(settings.database_url)
+    try:
+        with unit_of_work(engine) as session:
+            person = make_admin(session, phone_raw=phone, name=name, now=SystemClock().now())
+            label = (person.name, person.phone)
+    except InvalidPhone:
+        raise _fail(plain(lang, "cli.bad_phone", phone=phone)) from None
+    except NotFound:
+        raise _fail(plain(lang, "cli.admin_not_found", phone=phone)) from None
+    typer.echo(plain(lang, "cli.admin_added", name=label[0], phone=label[1]))
+
+
+@app.command("run")
+def run(
+    webhook: Annotated[bool, typer.Option("--webhook", help="Receive updates by webhook.")] = False,
+    listen: Annotated[str, typer.Option(help="Webhook listen address.")] = "0.0.0.0",
+    port: Annotated[int, typer.Option(help="Webhook listen port.")] = 8443,
+) -> None:
+    """Run the bot for real: long polling, or a webhook with --webhook."""
+    from bot.runner import run_bot
+
+    settings = _settings()
+    try:
+        settings.token()
+        if webhook and not settings.webhook_url:
+            raise SettingsError("POKJANAL_WEBHOOK_URL is not set (needed by --webhook)")
+    except SettingsError as exc:
+        raise _fail(plain(settings.language, "cli.settings_error", error=exc)) from None
+    setup_logging()
+    run_bot(settings, webhook=webhook, listen=listen, port=port)
+
+
+@app.command("demo")
+def demo(
+    port: Annotated[int, typer.Option(help="Port of the web chat page and the sandbox.")] = 8080,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    database: Annotated[
+        Path | None, typer.Option("--db", help="SQLite file (default: a fresh temporary one).")
+    ] = None,
+    open_browser: Annotated[bool, typer.Option("--browser/--no-browser")] = True,
+) -> None:
+    """The whole system on this machine, no Telegram account needed."""
+    from bot.demo import run_demo
+
+    settings = _settings()
+    setup_logging()
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(
+            run_demo(settings, host=host, port=port, database=database, open_browser=open_browser)
+        )
+    typer.echo(plain(settings.language, "cli.demo_stopped"))
+
+
+def main() -> None:
+    app()

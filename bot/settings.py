@@ -1,0 +1,158 @@
+"""Settings from the environment (or a .env file), prefix POKJANAL_.
+
+A bad value stops start-up with one line naming the variable (see ``load_settings``), never a
+traceback: the person deploying reads that line, not Python internals.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "POKJANAL_"
+INDONESIAN_ZONES = ("Asia/Jakarta", "Asia/Pontianak", "Asia/Makassar", "Asia/Jayapura")
+
+
+class SettingsError(Exception):
+    """One line for the operator: which variable is wrong and what is expected."""
+
+
+def parse_offsets(text: str) -> list[timedelta]:
+    """``3d,1d,2h,30m`` -> offsets, largest first."""
+    offsets = []
+    for part in text.split(","):
+        match = re.fullmatch(r"\s*(\d+)\s*([dhm])\s*", part)
+        if not match:
+            raise ValueError(f"'{part.strip()}' is not a number followed by d, h or m")
+        amount, unit = int(match.group(1)), match.group(2)
+        offsets.append(
+            timedelta(days=amount)
+            if unit == "d"
+            else timedelta(hours=amount)
+            if unit == "h"
+            else timedelta(minutes=amount)
+        )
+    if not offsets:
+        raise ValueError("empty")
+    return sorted(set(offsets), reverse=True)
+
+
+def parse_quiet_hours(text: str) -> tuple[time, time] | None:
+    """``21:00-06:00`` -> (start, end); ``off`` -> None."""
+    if text.strip().lower() in ("off", "none", ""):
+        return None
+    match = re.fullmatch(r"\s*(\d{1,2})[:.](\d{2})\s*-\s*(\d{1,2})[:.](\d{2})\s*", text)
+    if not match:
+        raise ValueError("expected HH:MM-HH:MM or off")
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
+        raise ValueError("hours 00-23, minutes 00-59")
+    return time(h1, m1), time(h2, m2)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    database_url: str = "sqlite:///pokjanal.db"
+    timezone: str = "Asia/Jakarta"
+    meeting_reminders: str = "3d,1d,2h"
+    quiet_hours: str = "21:00-06:00"
+    rate_limit: float = Field(default=25, gt=0, le=30)
+    tick_seconds: float = Field(default=30, ge=1, le=3600)
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    files_dir: str = "files"
+    body_name: str = "Pokjanal Posyandu"  # since Permendagri 13/2024 also "TP Posyandu"
+    bot_username: str | None = None  # for printing t.me deep links from the CLI
+    language: str = "id"  # of the command line's own messages
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        if value not in ("id", "en"):
+            raise ValueError("expected id or en")
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/]+", value):
+            raise ValueError("expected http(s)://host[:port]/bot")
+        return value.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("expected sqlite:///FILE or postgresql+psycopg://...")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"unknown time zone; use one of {', '.join(INDONESIAN_ZONES)}"
+            ) from exc
+        return value
+
+    @field_validator("meeting_reminders")
+    @classmethod
+    def _reminders(cls, value: str) -> str:
+        parse_offsets(value)
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet(cls, value: str) -> str:
+        parse_quiet_hours(value)
+        return value
+
+    @property
+    def file_api_url(self) -> str:
+        """Where files are downloaded: Telegram's ``/file/bot`` beside ``/bot``."""
+        base = self.telegram_api_url
+        if base.endswith("/bot"):
+            return base[: -len("/bot")] + "/file/bot"
+        return base + "/file"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def reminder_offsets(self) -> list[timedelta]:
+        return parse_offsets(self.meeting_reminders)
+
+    @property
+    def quiet_window(self) -> tuple[time, time] | None:
+        return parse_quiet_hours(self.quiet_hours)
+
+    def token(self) -> str:
+        if self.telegram_token is None or not self.telegram_token.get_secret_value().strip():
+            raise SettingsError(
+                f"{ENV_PREFIX}TELEGRAM_TOKEN is not set: create a bot with @BotFather in "
+                "Telegram (/newbot), then export POKJANAL_TELEGRAM_TOKEN=<the token it gives>"
+            )
+        return self.telegram_token.get_secret_value().strip()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning a validation error into one ``SettingsError`` line."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = ENV_PREFIX + str(first["loc"][0]).upper() if first["loc"] else ENV_PREFIX
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"{name}: {message}") from None

@@ -1,0 +1,65 @@
+"""Telegram presentation: parse an update, call the domain, render the answer.
+
+``register_all`` adds every handler in one explicit order; the order matters and each group
+says why.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import BotCommand
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from handlers import callbacks, common, profile, registration
+from handlers.i18n import LANGUAGES, t
+
+COMMANDS = ("start", "profil", "dataku", "hapusdata", "bantuan", "batal")
+
+
+def register_all(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    private = filters.ChatType.PRIVATE
+    # 1. Commands first, so "/batal" is never taken for typed registration details.
+    app.add_handler(CommandHandler("start", registration.start, filters=private))
+    app.add_handler(CommandHandler("batal", common.cancel, filters=private))
+    app.add_handler(CommandHandler("bantuan", common.help_command, filters=private))
+    app.add_handler(CommandHandler("help", common.help_command, filters=private))
+    app.add_handler(CommandHandler("profil", profile.profile, filters=private))
+    app.add_handler(CommandHandler("dataku", profile.my_data, filters=private))
+    app.add_handler(CommandHandler("hapusdata", profile.erase_request, filters=private))
+    # 2. Buttons: stateless top-level handlers whose callback data carries what they need,
+    #    so a button pressed days later or after a restart still works.
+    app.add_handler(
+        CallbackQueryHandler(
+            registration.consent_button, pattern=callbacks.pattern(callbacks.CONSENT)
+        )
+    )
+    app.add_handler(
+        CallbackQueryHandler(
+            registration.decision_button, pattern=callbacks.pattern(callbacks.REGISTRATION)
+        )
+    )
+    app.add_handler(
+        CallbackQueryHandler(profile.language_button, pattern=callbacks.pattern(callbacks.LANGUAGE))
+    )
+    app.add_handler(
+        CallbackQueryHandler(profile.erase_button, pattern=callbacks.pattern(callbacks.ERASE))
+    )
+    # 3. Messages: the shared contact, then typed text, then anything else.
+    app.add_handler(MessageHandler(private & filters.CONTACT, registration.contact))
+    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, common.text_message))
+    app.add_handler(MessageHandler(private & ~filters.UpdateType.EDITED, common.anything_else))
+    # 4. Last: any button nobody claimed answers "expired" and changes nothing.
+    app.add_handler(CallbackQueryHandler(common.expired_button))
+    app.add_error_handler(common.on_error)
+
+
+def command_menu(lang: str) -> list[BotCommand]:
+    return [BotCommand(name, t(lang, f"cmd.{name}")) for name in COMMANDS]
+
+
+async def publish_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """The command menu in both languages (Telegram picks by the user's app language)."""
+    await app.bot.set_my_commands(command_menu("id"))
+    for lang in LANGUAGES:
+        await app.bot.set_my_commands(command_menu(lang), language_code=lang)

@@ -1,0 +1,105 @@
+"""What every chat needs: /bantuan, /batal, the text router, catch-alls and the error handler."""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from telegram import ReplyKeyboardRemove, Update
+from telegram.error import BadRequest, Forbidden
+
+from handlers import registration
+from handlers.context import BotContext
+from handlers.i18n import language_of, t
+from models import people
+
+log = logging.getLogger(__name__)
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    """/bantuan: the commands this person can use."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return
+    with context.uow() as session:
+        person = people.by_telegram_user(session, user.id)
+    lang = person.language if person else language_of(user.language_code)
+    if person is None:
+        await chat.send_message(t(lang, "register.prompt"))
+        return
+    text = t(lang, "help.everyone") + (t(lang, "help.admin") if person.is_admin else "")
+    await chat.send_message(text)
+
+
+async def cancel(update: Update, context: BotContext) -> None:
+    """/batal outside any ConversationHandler: drop a registration draft, clear keyboards."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return
+    if await registration.cancel_registration(update, context):
+        return
+    with context.uow() as session:
+        person = people.by_telegram_user(session, user.id)
+    lang = person.language if person else language_of(user.language_code)
+    await chat.send_message(t(lang, "cancel.nothing"), reply_markup=ReplyKeyboardRemove())
+
+
+async def text_message(update: Update, context: BotContext) -> None:
+    """Typed text that no feature claimed: registration details, or a polite 'not understood'."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return
+    if await registration.details_text(update, context):
+        return
+    await anything_else(update, context)
+
+
+async def anything_else(update: Update, context: BotContext) -> None:
+    """Stickers, voice notes, unknown commands: point to /start or /bantuan, change nothing."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return
+    with context.uow() as session:
+        person = people.by_telegram_user(session, user.id)
+    if person is None:
+        await chat.send_message(t(language_of(user.language_code), "register.prompt"))
+    else:
+        await chat.send_message(t(person.language, "fallback.unknown"))
+
+
+async def expired_button(update: Update, context: BotContext) -> None:
+    """Any callback no handler claimed (old message, old version, forged data)."""
+    query, user = update.callback_query, update.effective_user
+    if query is None:
+        return
+    lang = language_of(user.language_code if user else None)
+    if user is not None:
+        with context.uow() as session:
+            person = people.by_telegram_user(session, user.id)
+        if person is not None:
+            lang = person.language
+    await query.answer(t(lang, "button.expired"))
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Log first (with context), then tell the person something went wrong.
+
+    ``Forbidden`` (the person blocked the bot) and "message is not modified" (a double tap)
+    are expected in a chat bot and are not errors worth a stack trace.
+    """
+    error = context.error
+    if isinstance(error, Forbidden):
+        log.info("user blocked the bot: %s", error)
+        return
+    if isinstance(error, BadRequest) and "not modified" in str(error).lower():
+        return
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("error while handling update %s", update_id, exc_info=error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        user = update.effective_user
+        try:
+            await update.effective_chat.send_message(
+                t(language_of(user.language_code if user else None), "error.internal")
+            )
+        except Exception:  # the error handler must survive its own failure
+            log.warning("could not tell chat about the error: %s", html.escape(str(error)))

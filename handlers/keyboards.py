@@ -1,0 +1,76 @@
+"""Keyboard builders: every button label comes from the catalogue, every callback from the codec."""
+
+from __future__ import annotations
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
+
+from handlers import callbacks
+from handlers.i18n import LANGUAGES, t
+
+
+def consent(lang: str, token: str | None = None) -> InlineKeyboardMarkup:
+    agree = callbacks.encode(callbacks.CONSENT, "y", *([token] if token else []))
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(t(lang, "privacy.agree"), callback_data=agree)],
+            [
+                InlineKeyboardButton(
+                    t(lang, "privacy.decline"),
+                    callback_data=callbacks.encode(callbacks.CONSENT, "n"),
+                )
+            ],
+        ]
+    )
+
+
+def share_contact(lang: str) -> ReplyKeyboardMarkup:
+    """Telegram's request-contact button: the only way to prove the number is the sender's."""
+    button = KeyboardButton(t(lang, "register.contact_button"), request_contact=True)
+    return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
+
+
+def registration_decision(lang: str, request_id: int) -> InlineKeyboardMarkup:
+    def button(key: str, code: str) -> InlineKeyboardButton:
+        data = callbacks.encode(callbacks.REGISTRATION, request_id, code)
+        return InlineKeyboardButton(t(lang, key), callback_data=data)
+
+    return InlineKeyboardMarkup(
+        [
+            [button("admin.approve_kader", "k"), button("admin.approve_opd", "o")],
+            [button("admin.reject", "x")],
+        ]
+    )
+
+
+def languages(lang: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    ("✓ " if code == lang else "") + t(code, f"language.{code}"),
+                    callback_data=callbacks.encode(callbacks.LANGUAGE, code),
+                )
+                for code in LANGUAGES
+            ]
+        ]
+    )
+
+
+def erase_confirm(lang: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t(lang, "erase.yes"), callback_data=callbacks.encode(callbacks.ERASE, "y")
+                ),
+                InlineKeyboardButton(
+                    t(lang, "erase.no"), callback_data=callbacks.encode(callbacks.ERASE, "n")
+                ),
+            ]
+        ]
+    )

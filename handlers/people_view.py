@@ -1,0 +1,40 @@
+"""How a person is described in messages (role words, organization names, dates)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from sqlmodel import Session
+
+from handlers.i18n import t
+from models.organizations import Organization, display_name
+from models.people import Person
+
+
+def role_label(lang: str, role: str) -> str:
+    return t(lang, f"role.{role}")
+
+
+def organization_label(session: Session, lang: str, person: Person) -> str:
+    if person.organization_id is None:
+        return t(lang, "org.none")
+    org = session.get(Organization, person.organization_id)
+    return display_name(org) if org else t(lang, "org.none")
+
+
+def format_when(lang: str, when: datetime | None, zone: str) -> str:
+    """``Rabu, 6 Desember 2023 pukul 09.00 WITA`` (Babel's id locale knows WIB/WITA/WIT)."""
+    if when is None:
+        return t(lang, "value.empty")
+    tz = ZoneInfo(zone)
+    if lang == "id":
+        return format_datetime(when, "EEEE, d MMMM yyyy 'pukul' HH.mm z", tzinfo=tz, locale="id")
+    # English readers in Indonesia know the zones as WIB/WITA/WIT too, not as +0800.
+    abbreviation = format_datetime(when, "z", tzinfo=tz, locale="id")
+    return (
+        format_datetime(when, "EEEE, d MMMM yyyy, HH:mm", tzinfo=tz, locale="en")
+        + " "
+        + abbreviation
+    )

@@ -1,0 +1,1 @@
+"""One catalogue per language: ``id`` (default) and ``en``. Keys must match across files."""

@@ -1,0 +1,183 @@
+"""English texts (the second language, chosen per person in /profil)."""
+
+TEXTS: dict[str, str] = {
+    # --- registration -------------------------------------------------------------------
+    "privacy.notice": (
+        "Welcome to the <b>{body} Assistant</b>.\n\n"
+        "Before you register, please read this privacy notice:\n"
+        "• <b>Purpose</b>: sending meeting invitations, recording attendance and follow-up "
+        "actions.\n"
+        "• <b>Data kept</b>: name, phone number, Telegram account, role, agency/Posyandu, "
+        "invitation answers and attendance. No child or health data.\n"
+        "• <b>How long</b>: while you are active. Attendance lists are kept as financial records "
+        "(SPJ); your phone number and Telegram account are erased when you leave or ask.\n"
+        "• <b>Your rights</b> (Law 27/2022): see your data (/dataku), change language (/profil) "
+        "and erase your data (/hapusdata) at any time.\n\n"
+        "Do you agree?"
+    ),
+    "privacy.agree": "I agree",
+    "privacy.decline": "I do not agree",
+    "privacy.declined": "All right, nothing has been stored. Send /start if you change your mind.",
+    "privacy.recorded": "Thank you, your consent has been recorded.",
+    "register.ask_contact": (
+        "Please press the <b>Share phone number</b> button below so we can match your number "
+        "with the participant list."
+    ),
+    "register.contact_button": "Share phone number",
+    "register.not_own_contact": (
+        "Sorry, that contact is not your own Telegram account's number. Please press the "
+        "<b>Share phone number</b> button below instead of forwarding someone's contact card."
+    ),
+    "register.bad_phone": "Sorry, that phone number cannot be read. Please contact the {body} secretariat.",
+    "register.linked": (
+        "Thank you, <b>{name}</b>. Your account is now linked as {role} — {organization}.\n"
+        "Meeting invitations and reminders will arrive here. Send /bantuan to see the commands."
+    ),
+    "register.already": (
+        "You are already registered as <b>{name}</b> ({role}). Send /bantuan to see the commands."
+    ),
+    "register.ask_details": (
+        "The number {phone} is not on the {body} participant list yet.\n"
+        "Please write your <b>full name and agency/Posyandu</b>, for example:\n"
+        "<i>Sitti Aminah, Posyandu Melati Baruga</i>\n\nSend /batal to cancel."
+    ),
+    "register.details_invalid": (
+        "Please write your full name and agency/Posyandu in 3 to 300 characters, for example: "
+        "<i>Sitti Aminah, Posyandu Melati Baruga</i>. Send /batal to cancel."
+    ),
+    "register.wait_admin": (
+        "Thank you. Your registration request has been sent to the secretariat. "
+        "We will let you know once it is approved."
+    ),
+    "register.still_pending": "Your registration request is still waiting for the secretariat.",
+    "register.no_admin_yet": (
+        "Note: no admin is connected to the bot yet. Please contact the {body} secretariat."
+    ),
+    "register.invalid_token": (
+        "This registration link is not valid. Please register by sharing your phone number."
+    ),
+    "register.token_taken": (
+        "This link has already been used by another Telegram account. Please contact the {body} "
+        "secretariat."
+    ),
+    "register.approved": (
+        "Your registration has been <b>approved</b>. Welcome, {name}! "
+        "Send /bantuan to see the commands."
+    ),
+    "register.rejected": (
+        "Sorry, your registration was <b>not approved</b> by the secretariat. If this is a "
+        "mistake, please contact the {body} secretariat."
+    ),
+    "register.cancelled": "Registration cancelled. Send /start to begin again.",
+    "register.prompt": "You are not registered yet. Send /start to register with your phone number.",
+    # --- admin decisions on requests -----------------------------------------------------
+    "admin.request": (
+        "<b>New registration request</b>\n"
+        "Name on Telegram: {contact_name}\n"
+        "Phone: {phone}\n"
+        "Details: {details}\n\n"
+        "This number is not on the participant list. Approve as cadre or agency, or reject?"
+    ),
+    "admin.approve_kader": "Approve (cadre)",
+    "admin.approve_opd": "Approve (agency)",
+    "admin.reject": "Reject",
+    "admin.request_approved": "✅ Approved by {admin} as {role}.",
+    "admin.request_rejected": "❌ Rejected by {admin}.",
+    "admin.request_already": "This request was already decided by {admin}.",
+    "admin.request_gone": "This request no longer exists.",
+    "admin.only": "Sorry, this command is for the secretariat's admins only.",
+    # --- profile and language --------------------------------------------------------------
+    "profile.show": (
+        "<b>Your profile</b>\n"
+        "Name: {name}\n"
+        "Phone: {phone}\n"
+        "Role: {role}\n"
+        "Agency: {organization}\n"
+        "Position: {position}\n"
+        "Language: {language}\n\n"
+        "Choose a language below."
+    ),
+    "profile.language_set": "Language changed to English.",
+    "language.id": "Bahasa Indonesia",
+    "language.en": "English",
+    "role.kader": "cadre",
+    "role.opd": "agency focal point",
+    "role.admin": "secretariat admin",
+    "org.none": "(none yet)",
+    "value.empty": "-",
+    # --- my data and erasure ---------------------------------------------------------------
+    "mydata.show": (
+        "<b>Your data we keep</b>\n"
+        "Name: {name}\n"
+        "Phone: {phone}\n"
+        "Telegram account: {telegram_id}\n"
+        "Role: {role}\n"
+        "Agency: {organization}\n"
+        "Position: {position}\n"
+        "Language: {language}\n"
+        "Registered: {registered_at}\n"
+        "Privacy consent: {consent_at} (version {consent_version})"
+    ),
+    "erase.confirm": (
+        "Erase your personal data? Your name, phone number and Telegram account will be erased "
+        "and you will receive no more messages. Attendance already in the financial records (SPJ) "
+        "is kept without your name. This cannot be undone."
+    ),
+    "erase.yes": "Yes, erase my data",
+    "erase.no": "No, keep it",
+    "erase.done": "Your personal data has been erased. Thank you.",
+    "erase.kept": "All right, your data was not erased.",
+    # --- common ------------------------------------------------------------------------------
+    "help.everyone": (
+        "<b>Commands</b>\n"
+        "/profil — profile and language\n"
+        "/dataku — my stored data\n"
+        "/hapusdata — erase my data\n"
+        "/batal — cancel the current step\n"
+        "/bantuan — this help"
+    ),
+    "help.admin": (
+        "\n\n<b>Admin</b>\nRegistration requests from new numbers arrive here with "
+        "Approve/Reject buttons."
+    ),
+    "cancel.done": "Cancelled.",
+    "cancel.nothing": "Nothing is in progress.",
+    "fallback.unknown": "Sorry, I did not understand that. Send /bantuan to see the commands.",
+    "button.expired": "This button is no longer valid.",
+    "error.internal": "Sorry, something went wrong. Please try again in a moment.",
+    # --- bot command menu (setMyCommands) ----------------------------------------------------
+    "cmd.start": "Register / start",
+    "cmd.profil": "Profile and language",
+    "cmd.dataku": "My data",
+    "cmd.hapusdata": "Erase my data",
+    "cmd.bantuan": "Help",
+    "cmd.batal": "Cancel the current step",
+}
+
+# Command-line texts (printed, not sent: no HTML).
+CLI_TEXTS: dict[str, str] = {
+    "cli.settings_error": "Bad setting: {error}",
+    "cli.db_upgraded": "Database {url} is at the newest version.",
+    "cli.import_reading": "Reading {path} …",
+    "cli.import_unreadable": "The file cannot be read: {error}",
+    "cli.import_missing_columns": "Required columns not found: {columns}. Known columns: nama/name, telepon/no_hp/hp/phone, peran/role, instansi/organisasi, jabatan, kecamatan, desa/kelurahan, posyandu.",
+    "cli.import_summary": "{total} rows: {created} new, {updated} updated, {unchanged} unchanged, {rejected} rejected.",
+    "cli.import_dry_run": "Dry run (--dry-run): nothing was saved.",
+    "cli.import_saved": "Saved.",
+    "cli.row_error": "Row {row}: {reason}",
+    "cli.reason.bad_phone": "invalid phone number ({value})",
+    "cli.reason.missing_phone": "phone number missing",
+    "cli.reason.missing_name": "name missing",
+    "cli.reason.name_too_long": "name too long ({value}…)",
+    "cli.reason.unknown_role": "unknown role ({value}); use kader, opd or admin",
+    "cli.reason.duplicate": "same phone number as row {value}",
+    "cli.admin_added": "{name} ({phone}) is now an admin.",
+    "cli.admin_not_found": "Nobody has the number {phone}. Import the roster first, or give --name.",
+    "cli.bad_phone": "Invalid phone number: {phone}",
+    "cli.links_header": "One-tap registration links (share each only with its person):",
+    "cli.links_no_username": "Set POKJANAL_BOT_USERNAME to print whole links; below are the /start tokens.",
+    "cli.token_missing": "{error}",
+    "cli.demo_ready": "The demo is running. Open {url} in a browser: pick a person and send /start.\nStart with the admin ({admin}) so that requests from new numbers can be approved.\nPress Ctrl+C to stop.",
+    "cli.demo_stopped": "The demo has stopped.",
+    "cli.run_starting": "The bot is running ({mode}). Press Ctrl+C to stop.",
+}

@@ -1,0 +1,189 @@
+"""Indonesian texts (the default language). Polite forms: Bapak/Ibu, Mohon, Terima kasih."""
+
+TEXTS: dict[str, str] = {
+    # --- registration -------------------------------------------------------------------
+    "privacy.notice": (
+        "Selamat datang di <b>Asisten {body}</b>.\n\n"
+        "Sebelum mendaftar, mohon baca pemberitahuan privasi ini:\n"
+        "• <b>Tujuan</b>: mengirim undangan rapat, mencatat kehadiran, dan tindak lanjut rapat.\n"
+        "• <b>Data yang disimpan</b>: nama, nomor HP, akun Telegram, peran, instansi/Posyandu, "
+        "jawaban undangan dan kehadiran. Tidak ada data anak atau data kesehatan.\n"
+        "• <b>Lama penyimpanan</b>: selama Bapak/Ibu aktif. Daftar hadir disimpan sebagai arsip "
+        "keuangan (SPJ); nomor HP dan akun Telegram dihapus bila Bapak/Ibu berhenti atau "
+        "memintanya.\n"
+        "• <b>Hak Bapak/Ibu</b> (UU 27/2022): melihat data (/dataku), mengubah bahasa (/profil), "
+        "dan menghapus data (/hapusdata) kapan saja.\n\n"
+        "Apakah Bapak/Ibu setuju?"
+    ),
+    "privacy.agree": "Setuju",
+    "privacy.decline": "Tidak setuju",
+    "privacy.declined": (
+        "Baik, tidak ada data yang disimpan. Bila berubah pikiran, kirim /start kapan saja."
+    ),
+    "privacy.recorded": "Terima kasih, persetujuan Bapak/Ibu sudah dicatat.",
+    "register.ask_contact": (
+        "Mohon tekan tombol <b>Bagikan nomor HP</b> di bawah ini agar kami dapat mencocokkan "
+        "nomor Bapak/Ibu dengan daftar peserta."
+    ),
+    "register.contact_button": "Bagikan nomor HP",
+    "register.not_own_contact": (
+        "Maaf, kontak itu bukan nomor akun Telegram Bapak/Ibu sendiri. Mohon tekan tombol "
+        "<b>Bagikan nomor HP</b> di bawah, jangan meneruskan kartu kontak orang lain."
+    ),
+    "register.bad_phone": (
+        "Maaf, nomor HP itu tidak dapat dibaca. Mohon hubungi sekretariat {body}."
+    ),
+    "register.linked": (
+        "Terima kasih, <b>{name}</b>. Akun Anda sudah terhubung sebagai {role} — {organization}.\n"
+        "Undangan rapat dan pengingat akan dikirim ke sini. Ketik /bantuan untuk melihat perintah."
+    ),
+    "register.already": (
+        "Bapak/Ibu sudah terdaftar sebagai <b>{name}</b> ({role}). Ketik /bantuan untuk melihat "
+        "perintah."
+    ),
+    "register.ask_details": (
+        "Nomor {phone} belum ada di daftar peserta {body}.\n"
+        "Mohon tulis <b>nama lengkap dan instansi/Posyandu</b> Bapak/Ibu, misalnya:\n"
+        "<i>Sitti Aminah, Posyandu Melati Baruga</i>\n\nKetik /batal untuk membatalkan."
+    ),
+    "register.details_invalid": (
+        "Mohon tulis nama lengkap dan instansi/Posyandu dalam 3 sampai 300 huruf, misalnya: "
+        "<i>Sitti Aminah, Posyandu Melati Baruga</i>. Ketik /batal untuk membatalkan."
+    ),
+    "register.wait_admin": (
+        "Terima kasih. Permintaan pendaftaran Bapak/Ibu sudah dikirim ke sekretariat. "
+        "Kami akan memberi kabar setelah disetujui."
+    ),
+    "register.still_pending": (
+        "Permintaan pendaftaran Bapak/Ibu masih menunggu persetujuan sekretariat. Mohon ditunggu."
+    ),
+    "register.no_admin_yet": (
+        "Catatan: belum ada admin yang terhubung ke bot. Mohon hubungi sekretariat {body}."
+    ),
+    "register.invalid_token": (
+        "Tautan pendaftaran ini tidak berlaku. Mohon daftar dengan membagikan nomor HP."
+    ),
+    "register.token_taken": (
+        "Tautan ini sudah dipakai oleh akun Telegram lain. Mohon hubungi sekretariat {body}."
+    ),
+    "register.approved": (
+        "Pendaftaran Bapak/Ibu <b>disetujui</b>. Selamat bergabung, {name}! "
+        "Ketik /bantuan untuk melihat perintah."
+    ),
+    "register.rejected": (
+        "Maaf, pendaftaran Bapak/Ibu <b>tidak disetujui</b> oleh sekretariat. Bila ini keliru, "
+        "mohon hubungi sekretariat {body}."
+    ),
+    "register.cancelled": "Pendaftaran dibatalkan. Kirim /start untuk memulai lagi.",
+    "register.prompt": ("Bapak/Ibu belum terdaftar. Kirim /start untuk mendaftar dengan nomor HP."),
+    # --- admin decisions on requests -----------------------------------------------------
+    "admin.request": (
+        "<b>Permintaan pendaftaran baru</b>\n"
+        "Nama di Telegram: {contact_name}\n"
+        "Nomor HP: {phone}\n"
+        "Keterangan: {details}\n\n"
+        "Nomor ini tidak ada di daftar peserta. Setujui sebagai kader atau OPD, atau tolak?"
+    ),
+    "admin.approve_kader": "Setujui (kader)",
+    "admin.approve_opd": "Setujui (OPD)",
+    "admin.reject": "Tolak",
+    "admin.request_approved": "✅ Disetujui oleh {admin} sebagai {role}.",
+    "admin.request_rejected": "❌ Ditolak oleh {admin}.",
+    "admin.request_already": "Permintaan ini sudah diputuskan oleh {admin}.",
+    "admin.request_gone": "Permintaan ini tidak ditemukan lagi.",
+    "admin.only": "Maaf, perintah ini hanya untuk admin sekretariat.",
+    # --- profile and language --------------------------------------------------------------
+    "profile.show": (
+        "<b>Profil Anda</b>\n"
+        "Nama: {name}\n"
+        "Nomor HP: {phone}\n"
+        "Peran: {role}\n"
+        "Instansi: {organization}\n"
+        "Jabatan: {position}\n"
+        "Bahasa: {language}\n\n"
+        "Pilih bahasa di bawah ini."
+    ),
+    "profile.language_set": "Bahasa diubah ke Bahasa Indonesia.",
+    "language.id": "Bahasa Indonesia",
+    "language.en": "English",
+    "role.kader": "kader",
+    "role.opd": "OPD",
+    "role.admin": "admin sekretariat",
+    "org.none": "(belum ada)",
+    "value.empty": "-",
+    # --- my data and erasure ---------------------------------------------------------------
+    "mydata.show": (
+        "<b>Data Anda yang kami simpan</b>\n"
+        "Nama: {name}\n"
+        "Nomor HP: {phone}\n"
+        "Akun Telegram: {telegram_id}\n"
+        "Peran: {role}\n"
+        "Instansi: {organization}\n"
+        "Jabatan: {position}\n"
+        "Bahasa: {language}\n"
+        "Terdaftar: {registered_at}\n"
+        "Persetujuan privasi: {consent_at} (versi {consent_version})"
+    ),
+    "erase.confirm": (
+        "Hapus data pribadi Anda? Nama, nomor HP dan akun Telegram akan dihapus dan Anda tidak "
+        "akan menerima pesan lagi. Catatan kehadiran yang sudah masuk SPJ tetap disimpan tanpa "
+        "nama. Tindakan ini tidak dapat dibatalkan."
+    ),
+    "erase.yes": "Ya, hapus data saya",
+    "erase.no": "Tidak jadi",
+    "erase.done": "Data pribadi Anda sudah dihapus. Terima kasih.",
+    "erase.kept": "Baik, data Anda tidak dihapus.",
+    # --- common ------------------------------------------------------------------------------
+    "help.everyone": (
+        "<b>Perintah</b>\n"
+        "/profil — profil dan bahasa\n"
+        "/dataku — data saya yang disimpan\n"
+        "/hapusdata — hapus data saya\n"
+        "/batal — batalkan langkah yang sedang berjalan\n"
+        "/bantuan — bantuan ini"
+    ),
+    "help.admin": (
+        "\n\n<b>Admin</b>\n"
+        "Permintaan pendaftaran nomor baru dikirim ke sini dengan tombol Setujui/Tolak."
+    ),
+    "cancel.done": "Dibatalkan.",
+    "cancel.nothing": "Tidak ada langkah yang sedang berjalan.",
+    "fallback.unknown": "Maaf, saya belum mengerti pesan itu. Ketik /bantuan untuk melihat perintah.",
+    "button.expired": "Tombol ini sudah tidak berlaku.",
+    "error.internal": "Maaf, terjadi gangguan. Mohon coba lagi sebentar lagi.",
+    # --- bot command menu (setMyCommands) ----------------------------------------------------
+    "cmd.start": "Daftar / mulai",
+    "cmd.profil": "Profil dan bahasa",
+    "cmd.dataku": "Data saya",
+    "cmd.hapusdata": "Hapus data saya",
+    "cmd.bantuan": "Bantuan",
+    "cmd.batal": "Batalkan langkah",
+}
+
+# Command-line texts (printed, not sent: no HTML). Kept here so the CLI speaks the same languages.
+CLI_TEXTS: dict[str, str] = {
+    "cli.settings_error": "Pengaturan salah: {error}",
+    "cli.db_upgraded": "Basis data {url} sudah versi terbaru.",
+    "cli.import_reading": "Membaca {path} …",
+    "cli.import_unreadable": "Berkas tidak dapat dibaca: {error}",
+    "cli.import_missing_columns": "Kolom wajib tidak ditemukan: {columns}. Kolom yang dikenali: nama/name, telepon/no_hp/hp/phone, peran/role, instansi/organisasi, jabatan, kecamatan, desa/kelurahan, posyandu.",
+    "cli.import_summary": "{total} baris: {created} baru, {updated} diperbarui, {unchanged} tidak berubah, {rejected} ditolak.",
+    "cli.import_dry_run": "Uji coba (--dry-run): tidak ada yang disimpan.",
+    "cli.import_saved": "Tersimpan.",
+    "cli.row_error": "Baris {row}: {reason}",
+    "cli.reason.bad_phone": "nomor HP tidak valid ({value})",
+    "cli.reason.missing_phone": "nomor HP kosong",
+    "cli.reason.missing_name": "nama kosong",
+    "cli.reason.name_too_long": "nama terlalu panjang ({value}…)",
+    "cli.reason.unknown_role": "peran tidak dikenal ({value}); gunakan kader, opd atau admin",
+    "cli.reason.duplicate": "nomor HP sama dengan baris {value}",
+    "cli.admin_added": "{name} ({phone}) sekarang admin.",
+    "cli.admin_not_found": "Nomor {phone} tidak ada di daftar. Impor roster dulu, atau beri --name.",
+    "cli.bad_phone": "Nomor HP tidak valid: {phone}",
+    "cli.links_header": "Tautan pendaftaran sekali ketuk (bagikan hanya kepada orangnya):",
+    "cli.links_no_username": "Atur POKJANAL_BOT_USERNAME agar tautan lengkap dapat dicetak; di bawah ini token /start.",
+    "cli.token_missing": "{error}",
+    "cli.demo_ready": "Demo berjalan. Buka {url} di peramban: pilih seseorang lalu kirim /start.\nMulailah dengan admin ({admin}) agar permintaan pendaftaran nomor baru dapat disetujui.\nTekan Ctrl+C untuk berhenti.",
+    "cli.demo_stopped": "Demo berhenti.",
+    "cli.run_starting": "Bot berjalan ({mode}). Tekan Ctrl+C untuk berhenti.",
+}

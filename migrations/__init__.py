@@ -1,0 +1,1 @@
+"""Alembic migrations, shipped inside the package so `pokjanal db upgrade` works anywhere."""

@@ -1,0 +1,141 @@
+"""Organizations form one tree per district: agencies, kecamatan, desa and Posyandu under a desa.
+
+An organization is what an invitation or a follow-up action is addressed to ("Dinas Kesehatan",
+"Kecamatan Wotu", "Posyandu Melati Baruga"); people belong to one.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Field, Session, SQLModel, col, select
+
+
+class OrgKind(StrEnum):
+    AGENCY = "agency"  # a kabupaten agency (OPD) or partner: Dinas Kesehatan, TP PKK, Bappeda
+    KECAMATAN = "kecamatan"
+    PUSKESMAS = "puskesmas"
+    DESA = "desa"
+    POSYANDU = "posyandu"
+
+
+class Organization(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, index=True)
+    kind: str = Field(max_length=20, index=True)
+    parent_id: int | None = Field(default=None, foreign_key="organization.id", index=True)
+    created_at: datetime
+
+
+_KECAMATAN_PREFIX = re.compile(r"^(kecamatan|kec\.?|camat)\s+", re.IGNORECASE)
+_DESA_PREFIX = re.compile(r"^(desa|kelurahan|kel\.?)\s+", re.IGNORECASE)
+
+
+def _clean(name: str) -> str:
+    return " ".join(name.split())
+
+
+def kind_from_name(name: str) -> OrgKind:
+    """Guess an organization's kind from how secretariats name them in their sheets."""
+    lowered = name.strip().lower()
+    if lowered.startswith("posyandu"):
+        return OrgKind.POSYANDU
+    if lowered.startswith("puskesmas"):
+        return OrgKind.PUSKESMAS
+    if _KECAMATAN_PREFIX.match(name.strip()):
+        return OrgKind.KECAMATAN
+    if _DESA_PREFIX.match(name.strip()):
+        return OrgKind.DESA
+    return OrgKind.AGENCY
+
+
+def display_name(org: Organization) -> str:
+    """Kecamatan and desa are stored by their bare place name; people read them with the word."""
+    if org.kind == OrgKind.KECAMATAN:
+        return f"Kecamatan {org.name}"
+    if org.kind == OrgKind.DESA:
+        return f"Desa {org.name}"
+    return org.name
+
+
+def find_child(
+    session: Session, *, name: str, kind: OrgKind, parent_id: int | None
+) -> Organization | None:
+    """Find a node by name (case-insensitive), kind and parent."""
+    query = select(Organization).where(
+        Organization.kind == kind.value,
+        col(Organization.name).ilike(_clean(name)),
+    )
+    if parent_id is None:
+        query = query.where(col(Organization.parent_id).is_(None))
+    else:
+        query = query.where(Organization.parent_id == parent_id)
+    return session.exec(query).first()
+
+
+def get_or_create(
+    session: Session, *, name: str, kind: OrgKind, parent_id: int | None, now: datetime
+) -> Organization:
+    """Return the node, creating it once: imports are re-run and must not grow the tree."""
+    existing = find_child(session, name=name, kind=kind, parent_id=parent_id)
+    if existing is not None:
+        return existing
+    org = Organization(name=_clean(name), kind=kind.value, parent_id=parent_id, created_at=now)
+    session.add(org)
+    session.flush()
+    return org
+
+
+def place_organization(
+    session: Session,
+    *,
+    organization: str,
+    kecamatan: str,
+    desa: str,
+    posyandu: str,
+    now: datetime,
+) -> Organization | None:
+    """Place a roster row's organization in the tree and return the node the person belongs to.
+
+    Kecamatan and desa columns build the territorial branch; a Posyandu hangs under its desa
+    (or its kecamatan when the desa is not given), a Puskesmas under its kecamatan, and an
+    agency at the top: the kecamatan column of an agency's row is where its office is, not
+    what it belongs to.
+    """
+    kec_node = None
+    if kecamatan.strip():
+        kec_name = _KECAMATAN_PREFIX.sub("", kecamatan.strip())
+        kec_node = get_or_create(
+            session, name=kec_name, kind=OrgKind.KECAMATAN, parent_id=None, now=now
+        )
+    desa_node = None
+    if desa.strip():
+        desa_name = _DESA_PREFIX.sub("", desa.strip())
+        desa_node = get_or_create(
+            session,
+            name=desa_name,
+            kind=OrgKind.DESA,
+            parent_id=kec_node.id if kec_node else None,
+            now=now,
+        )
+    name = posyandu.strip() or organization.strip()
+    if not name:
+        return desa_node or kec_node
+    kind = OrgKind.POSYANDU if posyandu.strip() else kind_from_name(name)
+    if kind == OrgKind.KECAMATAN:
+        bare = _KECAMATAN_PREFIX.sub("", name)
+        return get_or_create(session, name=bare, kind=OrgKind.KECAMATAN, parent_id=None, now=now)
+    if kind == OrgKind.DESA:
+        bare = _DESA_PREFIX.sub("", name)
+        parent = kec_node.id if kec_node else None
+        return get_or_create(session, name=bare, kind=OrgKind.DESA, parent_id=parent, now=now)
+    if kind == OrgKind.POSYANDU:
+        parent_node = desa_node or kec_node
+        parent = parent_node.id if parent_node else None
+        return get_or_create(session, name=name, kind=kind, parent_id=parent, now=now)
+    if kind == OrgKind.PUSKESMAS:
+        parent = kec_node.id if kec_node else None
+        return get_or_create(session, name=name, kind=kind, parent_id=parent, now=now)
+    return get_or_create(session, name=name, kind=OrgKind.AGENCY, parent_id=None, now=now)

@@ -1,0 +1,38 @@
+"""The person's rights under UU 27/2022: see what is stored, and erase it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, delete
+
+from models.people import Person, PersonStatus
+from models.registration import ConsentRecord, RegistrationRequest
+
+
+def erase_person(session: Session, person: Person, *, now: datetime) -> None:
+    """Erase everything that identifies the person; the row stays for anonymous counts.
+
+    Attendance rows (later issues) point at the row by id, so counts for the SPJ survive while
+    name, phone, position and Telegram ids are gone.
+    """
+    telegram_user_id = person.telegram_user_id
+    person.name = ""
+    person.phone = None
+    person.position = ""
+    person.telegram_user_id = None
+    person.telegram_chat_id = None
+    person.invite_token = None
+    person.status = PersonStatus.ERASED.value
+    person.updated_at = now
+    session.add(person)
+    if telegram_user_id is not None:
+        session.execute(
+            delete(ConsentRecord).where(col(ConsentRecord.telegram_user_id) == telegram_user_id)
+        )
+        session.execute(
+            delete(RegistrationRequest).where(
+                col(RegistrationRequest.telegram_user_id) == telegram_user_id
+            )
+        )
+    session.flush()
