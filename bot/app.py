@@ -26,12 +26,13 @@ def build_application(
     *,
     engine: Engine,
     clock: Clock | None = None,
+    token: str | None = None,
 ) -> AnyApplication:
     """Build the bot for ``settings.telegram_api_url``: Telegram, a local server or the sandbox."""
     context_types = ContextTypes(context=BotContext)
     app = (
         ApplicationBuilder()
-        .token(settings.token())
+        .token(token or settings.token())
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.file_api_url)
         .context_types(context_types)

@@ -120,7 +120,9 @@ def roster_import(
 @roster_app.command("links")
 def roster_links(
     role: Annotated[str | None, typer.Option(help="Only this role: kader, opd or admin.")] = None,
-    unregistered: Annotated[bool, typer.Option(help="Only people not yet registered.")] = True,
+    all_people: Annotated[
+        bool, typer.Option("--all", help="Everyone, not only people not yet registered.")
+    ] = False,
 ) -> None:
     """Print one-tap registration links (t.me/<bot>?start=<token>), one per person."""
     settings = _settings()
@@ -130,7 +132,7 @@ def roster_links(
         query = select(Person).where(Person.status == PersonStatus.ACTIVE.value)
         if role:
             query = query.where(Person.role == role)
-        if unregistered:
+        if not all_people:
             query = query.where(col(Person.telegram_user_id).is_(None))
         rows = []
         for person in session.exec(query.order_by(col(Person.name))):

@@ -1,0 +1,5 @@
+"""``python -m bot`` is ``pokjanal``."""
+
+from bot.cli import main
+
+main()

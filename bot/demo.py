@@ -1,0 +1,127 @@
+"""``pokjanal demo``: sandbox, web chat page, bot and database in one process, no Telegram needed.
+
+The database is fresh and seeded with the Luwu Timur roster (shipped in the package); every
+rostered person, plus two people who are not on it, appears in the web page to be played.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import sys
+import tempfile
+import webbrowser
+from importlib import resources
+from pathlib import Path
+
+from sqlmodel import col, select
+
+from bot.app import ALLOWED_UPDATES, build_application
+from bot.database import open_database
+from bot.settings import Settings
+from bot.tables import read_table
+from handlers.i18n import plain
+from models.clock import SystemClock
+from models.db import unit_of_work
+from models.people import Person
+from models.roster import import_roster
+from sandbox import Sandbox
+
+log = logging.getLogger(__name__)
+
+DEMO_TOKEN = "7000000001:POKJANAL-DEMO-TOKEN-NOT-A-SECRET"
+DEMO_BOT_USERNAME = "pokjanal_demo_bot"
+# Two people who are not on the roster, to show the approval path.
+NEWCOMERS = (("Budi Santoso", "+6281299990001"), ("Wahyuni", "+6285299990002"))
+
+
+def demo_roster() -> Path:
+    return Path(str(resources.files("bot") / "data" / "roster-luwu-timur.csv"))
+
+
+def seed(database_url: str) -> list[Person]:
+    """Load the Luwu Timur roster into a migrated database and return everyone on it."""
+    engine = open_database(database_url)
+    headers, rows = read_table(demo_roster())
+    with unit_of_work(engine) as session:
+        import_roster(session, headers, rows, now=SystemClock().now())
+    with unit_of_work(engine) as session:
+        people = list(session.exec(select(Person).order_by(col(Person.role), col(Person.name))))
+    engine.dispose()
+    return people
+
+
+def _has_screen() -> bool:
+    """On a server without a screen, webbrowser would start a text browser in the terminal."""
+    if sys.platform in ("darwin", "win32"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+async def run_demo(
+    settings: Settings,
+    *,
+    host: str,
+    port: int,
+    database: Path | None,
+    open_browser: bool,
+    ready: asyncio.Event | None = None,
+    stop: asyncio.Event | None = None,
+) -> None:
+    """Run until Ctrl+C (or ``stop`` is set, for tests)."""
+    with tempfile.TemporaryDirectory(prefix="pokjanal-demo-") as tmp:
+        db_path = database or Path(tmp) / "demo.db"
+        database_url = f"sqlite:///{db_path}"
+        people = seed(database_url)
+        sandbox = Sandbox()
+        await sandbox.start(host=host, port=port)
+        sandbox.create_bot(token=DEMO_TOKEN, username=DEMO_BOT_USERNAME, first_name="Pokjanal Bot")
+        for person in people:
+            first, _, last = person.name.partition(" ")
+            sandbox.create_user(
+                first_name=first, last_name=last or None, phone=person.phone, label=person.role
+            )
+        for name, phone in NEWCOMERS:
+            first, _, last = name.partition(" ")
+            sandbox.create_user(first_name=first, last_name=last or None, phone=phone, label="baru")
+        demo_settings = settings.model_copy(
+            update={
+                "telegram_api_url": sandbox.api_url,
+                "database_url": database_url,
+                "telegram_token": None,
+            }
+        )
+        engine = open_database(database_url)
+        app = build_application(demo_settings, engine=engine, token=DEMO_TOKEN)
+        stop = stop or asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
+        try:
+            async with app:
+                await app.start()
+                assert app.updater is not None
+                await app.updater.start_polling(
+                    poll_interval=0, timeout=10, allowed_updates=ALLOWED_UPDATES
+                )
+                url = f"http://{host}:{sandbox.port}/"
+                admin = next((p.name for p in people if p.is_admin), "-")
+                print(plain(settings.language, "cli.demo_ready", url=url, admin=admin), flush=True)
+                if open_browser and _has_screen():
+                    with contextlib.suppress(Exception):
+                        webbrowser.open(url)
+                if ready is not None:
+                    ready.set()
+                await stop.wait()
+                await app.updater.stop()
+                await app.stop()
+        finally:
+            await sandbox.stop()
+            engine.dispose()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                with contextlib.suppress(NotImplementedError, RuntimeError):
+                    loop.remove_signal_handler(sig)

@@ -1,0 +1,38 @@
+"""Shared fixtures: a fresh database per test and a clock that only moves when told."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel
+
+from models.clock import FrozenClock
+from models.db import make_engine
+
+DATA = Path(__file__).parent / "data"
+DEMO_DATA = Path(__file__).parent.parent / "bot" / "data"
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    # Monday 27 November 2023, 09.00 WITA: a working morning before the Luwu Timur Rakor.
+    return FrozenClock(datetime(2023, 11, 27, 1, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def engine() -> Iterator[Engine]:
+    """An in-memory database with every table (the migrations are tested on their own)."""
+    engine = make_engine("sqlite://")
+    SQLModel.metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as session:
+        yield session

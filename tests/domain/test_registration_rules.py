@@ -1,0 +1,174 @@
+"""Registration rules without the bot: consent first, own contact only, first admin wins."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from models import registration
+from models.clock import FrozenClock
+from models.people import Person, PersonStatus, Role, ensure_invite_token
+from models.privacy import erase_person
+from models.registration import ConsentRecord, Decision, Outcome, RequestStatus
+from tests.factories import person
+
+SRI = 1001
+
+
+def _contact(
+    session: Session,
+    clock: FrozenClock,
+    *,
+    user: int = SRI,
+    contact_user: int | None = SRI,
+    phone: str = "6285312345678",
+):  # type: ignore[no-untyped-def]
+    return registration.link_by_contact(
+        session,
+        telegram_user_id=user,
+        chat_id=user,
+        contact_user_id=contact_user,
+        phone_raw=phone,
+        contact_name="Sitti",
+        language="id",
+        now=clock.now(),
+    )
+
+
+def test_nothing_is_linked_before_consent(session: Session, clock: FrozenClock) -> None:
+    person(session, name="Sitti Aminah", phone="0853 1234 5678", now=clock.now())
+    assert _contact(session, clock).outcome == Outcome.NEEDS_CONSENT
+    registration.record_consent(session, telegram_user_id=SRI, now=clock.now())
+    result = _contact(session, clock)
+    assert result.outcome == Outcome.LINKED
+    assert result.person is not None
+    assert result.person.telegram_user_id == SRI
+    assert result.person.consent_version == registration.NOTICE_VERSION
+    assert result.person.consent_at == clock.now()
+
+
+def test_consent_is_recorded_once_per_notice_version(session: Session, clock: FrozenClock) -> None:
+    registration.record_consent(session, telegram_user_id=SRI, now=clock.now())
+    registration.record_consent(session, telegram_user_id=SRI, now=clock.now())
+    assert len(session.exec(select(ConsentRecord)).all()) == 1
+
+
+def test_a_forwarded_contact_of_someone_else_proves_nothing(
+    session: Session, clock: FrozenClock
+) -> None:
+    person(session, name="Sitti Aminah", phone="0853 1234 5678", now=clock.now())
+    registration.record_consent(session, telegram_user_id=SRI, now=clock.now())
+    assert _contact(session, clock, contact_user=2002).outcome == Outcome.NOT_OWN_CONTACT
+    assert _contact(session, clock, contact_user=None).outcome == Outcome.NOT_OWN_CONTACT
+    assert session.exec(select(Person)).one().telegram_user_id is None
+
+
+def test_an_unknown_number_opens_a_request_that_waits_for_details_then_an_admin(
+    session: Session, clock: FrozenClock
+) -> None:
+    registration.record_consent(session, telegram_user_id=SRI, now=clock.now())
+    result = _contact(session, clock, phone="6281299998888")
+    assert result.outcome == Outcome.ASK_DETAILS and result.request is not None
+    request = result.request
+    try:
+        registration.submit_details(session, request=request, text="ab")
+    except ValueError:
+        pass
+    else:  # pragma: no cover
+        raise AssertionError("two letters are not a name and an organization")
+    registration.submit_details(session, request=request, text="Budi  Santoso, Posyandu Mawar")
+    assert request.status == RequestStatus.PENDING
+    assert _contact(session, clock, phone="6281299998888").outcome == Outcome.PENDING
+
+
+def test_the_first_admin_decides_and_a_second_learns_who(
+    session: Session, clock: FrozenClock
+) -> None:
+    admin1 = person(session, name="Hasrul", phone="081141000001", role=Role.ADMIN, now=clock.now())
+    admin2 = person(session, name="Andi", phone="081267659951", role=Role.ADMIN, now=clock.now())
+    kader = person(session, name="Dewi", phone="085399990003", now=clock.now())
+    registration.record_consent(session, telegram_user_id=SRI, now=clock.now())
+    request = _contact(session, clock, phone="6281299998888").request
+    assert request is not None and request.id is not None
+    registration.submit_details(session, request=request, text="Budi Santoso, Posyandu Mawar")
+
+    refused = registration.decide(
+        session, request_id=request.id, admin=kader, approve=True, now=clock.now()
+    )
+    assert refused.decision == Decision.NOT_ADMIN
+    first = registration.decide(
+        session, request_id=request.id, admin=admin1, approve=True, role=Role.OPD, now=clock.now()
+    )
+    assert first.decision == Decision.APPROVED and first.person is not None
+    assert (first.person.name, first.person.role, first.person.telegram_user_id) == (
+        "Budi Santoso",
+        "opd",
+        SRI,
+    )
+    second = registration.decide(
+        session, request_id=request.id, admin=admin2, approve=False, now=clock.now()
+    )
+    assert second.decision == Decision.ALREADY_DECIDED
+    assert second.decided_by is not None and second.decided_by.name == "Hasrul"
+    gone = registration.decide(
+        session, request_id=999, admin=admin2, approve=False, now=clock.now()
+    )
+    assert gone.decision == Decision.NOT_FOUND
+
+
+def test_a_deep_link_token_links_in_one_tap_after_consent(
+    session: Session, clock: FrozenClock
+) -> None:
+    sitti = person(session, name="Sitti Aminah", phone="0853 1234 5678", now=clock.now())
+    token = ensure_invite_token(session, sitti)
+    assert len(token) >= 20
+    result = registration.link_by_token(
+        session, token=token, telegram_user_id=SRI, chat_id=SRI, now=clock.now()
+    )
+    assert result.outcome == Outcome.NEEDS_CONSENT
+    registration.record_consent(session, telegram_user_id=SRI, now=clock.now())
+    result = registration.link_by_token(
+        session, token=token, telegram_user_id=SRI, chat_id=SRI, now=clock.now()
+    )
+    assert result.outcome == Outcome.LINKED
+    registration.record_consent(session, telegram_user_id=3003, now=clock.now())
+    taken = registration.link_by_token(
+        session, token=token, telegram_user_id=3003, chat_id=3003, now=clock.now()
+    )
+    assert taken.outcome == Outcome.TOKEN_TAKEN
+    bad = registration.link_by_token(
+        session, token="nope", telegram_user_id=SRI, chat_id=SRI, now=clock.now()
+    )
+    assert bad.outcome == Outcome.INVALID_TOKEN
+
+
+def test_a_new_sim_moves_the_account_to_the_new_roster_entry(
+    session: Session, clock: FrozenClock
+) -> None:
+    old = person(
+        session, name="Sitti (old)", phone="0853 1234 5678", now=clock.now(), telegram_user_id=SRI
+    )
+    new = person(session, name="Sitti (new)", phone="0853 1234 9999", now=clock.now())
+    registration.record_consent(session, telegram_user_id=SRI, now=clock.now())
+    result = _contact(session, clock, phone="6285312349999")
+    assert result.outcome == Outcome.LINKED
+    session.refresh(old)
+    assert old.telegram_user_id is None and new.telegram_user_id == SRI
+
+
+def test_erasure_keeps_the_row_for_counts_but_nothing_that_identifies(
+    session: Session, clock: FrozenClock
+) -> None:
+    sitti = person(
+        session, name="Sitti Aminah", phone="0853 1234 5678", now=clock.now(), telegram_user_id=SRI
+    )
+    registration.record_consent(session, telegram_user_id=SRI, now=clock.now())
+    erase_person(session, sitti, now=clock.now())
+    session.commit()
+    row = session.exec(select(Person)).one()
+    assert (row.name, row.phone, row.telegram_user_id, row.status) == (
+        "",
+        None,
+        None,
+        PersonStatus.ERASED,
+    )
+    assert session.exec(select(ConsentRecord)).all() == []

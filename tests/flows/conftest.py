@@ -1,0 +1,95 @@
+"""The end-to-end tier: the real python-telegram-bot Application, polling the sandbox over HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from bot.app import ALLOWED_UPDATES, AnyApplication, build_application
+from bot.database import open_database
+from bot.settings import Settings
+from bot.tables import read_table
+from models.clock import FrozenClock
+from models.db import unit_of_work
+from models.people import Person
+from models.roster import import_roster
+from sandbox import Sandbox
+from sandbox.users import SandboxUser
+from tests.conftest import DATA
+
+TOKEN = "123456789:TEST-TOKEN-FOR-THE-SANDBOX"
+
+
+@dataclass
+class World:
+    sandbox: Sandbox
+    engine: Engine
+    clock: FrozenClock
+    settings: Settings
+    app: AnyApplication | None = None
+
+    def user(self, name: str, phone: str, language_code: str = "id") -> SandboxUser:
+        first, _, last = name.partition(" ")
+        return self.sandbox.create_user(
+            first_name=first, last_name=last or None, phone=phone, language_code=language_code
+        )
+
+    def person(self, phone: str) -> Person:
+        with Session(self.engine) as session:
+            return session.exec(select(Person).where(Person.phone == phone)).one()
+
+    async def start_bot(self) -> AnyApplication:
+        app = build_application(self.settings, engine=self.engine, clock=self.clock)
+        await app.initialize()
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
+        self.app = app
+        return app
+
+    async def stop_bot(self) -> None:
+        if self.app is None:
+            return
+        app, self.app = self.app, None
+        assert app.updater is not None
+        if app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+
+
+def load_roster(engine: Engine, path: Path, clock: FrozenClock) -> None:
+    headers, rows = read_table(path)
+    with unit_of_work(engine) as session:
+        import_roster(session, headers, rows, now=clock.now())
+
+
+@pytest.fixture
+async def world(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[World]:
+    sandbox = Sandbox()
+    await sandbox.start(host="127.0.0.1", port=0)
+    sandbox.create_bot(token=TOKEN, username="pokjanal_test_bot", first_name="Pokjanal Bot")
+    database_url = f"sqlite:///{tmp_path / 'flow.db'}"
+    engine = open_database(database_url)  # the real migrations, as `pokjanal run` does
+    settings = Settings(
+        telegram_token=TOKEN,  # type: ignore[arg-type]
+        telegram_api_url=sandbox.api_url,
+        database_url=database_url,
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    load_roster(engine, DATA / "roster-with-errors.csv", clock)
+    world = World(sandbox=sandbox, engine=engine, clock=clock, settings=settings)
+    await world.start_bot()
+    try:
+        yield world
+    finally:
+        await world.stop_bot()
+        await sandbox.stop()
+        engine.dispose()
+        assert sandbox.warnings == [], sandbox.warnings  # the bot set nothing Telegram ignores

@@ -1,0 +1,49 @@
+"""Both languages say the same things, with the same placeholders, and escape what users type."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from handlers.i18n import CATALOGUES, CLI_CATALOGUES, placeholders, t
+from handlers.texts import en
+from handlers.texts import id as id_texts
+
+
+def test_every_key_exists_in_both_languages_with_the_same_placeholders() -> None:
+    for pair in ((id_texts.TEXTS, en.TEXTS), (id_texts.CLI_TEXTS, en.CLI_TEXTS)):
+        indonesian, english = pair
+        assert set(indonesian) == set(english)
+        for key in indonesian:
+            assert placeholders(indonesian[key]) == placeholders(english[key]), key
+    assert set(CATALOGUES) == set(CLI_CATALOGUES) == {"id", "en"}
+
+
+def test_values_are_html_escaped() -> None:
+    text = t("id", "register.linked", name="<b>Iseng</b> & Co", role="OPD", organization="x")
+    assert "&lt;b&gt;Iseng&lt;/b&gt; &amp; Co" in text
+
+
+def test_unknown_language_falls_back_to_indonesian() -> None:
+    assert t("fr", "cancel.done") == "Dibatalkan."
+
+
+def test_no_handler_writes_a_user_visible_string_inline() -> None:
+    """Handlers send only catalogue texts: no string literal is passed to a send or answer call."""
+    sends = {"send_message", "reply_text", "answer", "edit_text", "edit_message_text"}
+    offenders = []
+    for path in Path("handlers").glob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in sends
+            ):
+                for arg in node.args:
+                    literal = isinstance(arg, ast.JoinedStr) or (
+                        isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value
+                    )
+                    if literal:
+                        offenders.append(f"{path}:{node.lineno}")
+    assert offenders == []

@@ -1,0 +1,114 @@
+"""The command line as the secretariat's engineer uses it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+from bot.cli import app
+from models.db import make_engine
+from models.people import Person
+from tests.conftest import DATA
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.chdir(tmp_path)
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("POKJANAL_DATABASE_URL", url)
+    monkeypatch.delenv("POKJANAL_TELEGRAM_TOKEN", raising=False)
+    return url
+
+
+def _people(url: str) -> list[Person]:
+    engine = make_engine(url)
+    with Session(engine) as session:
+        people = list(session.exec(select(Person)))
+    engine.dispose()
+    return people
+
+
+def test_dry_run_reports_each_bad_row_and_saves_nothing(db_url: str) -> None:
+    result = runner.invoke(
+        app, ["roster", "import", str(DATA / "roster-with-errors.csv"), "--dry-run"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "Baris 3: nomor HP tidak valid (12345)" in lines
+    assert "Baris 4: nama kosong" in lines
+    assert "Baris 5: peran tidak dikenal (bidan); gunakan kader, opd atau admin" in lines
+    assert "Baris 6: nomor HP sama dengan baris 2" in lines
+    assert "8 baris: 4 baru, 0 diperbarui, 0 tidak berubah, 4 ditolak." in lines
+    assert "Uji coba (--dry-run): tidak ada yang disimpan." in lines
+    assert _people(db_url) == []
+
+
+def test_a_second_import_changes_nothing(db_url: str) -> None:
+    first = runner.invoke(app, ["roster", "import", str(DATA / "roster-with-errors.csv")])
+    assert "8 baris: 4 baru" in first.output
+    before = {(p.id, p.name, p.phone, p.role, p.updated_at) for p in _people(db_url)}
+    second = runner.invoke(app, ["roster", "import", str(DATA / "roster-with-errors.csv")])
+    assert "8 baris: 0 baru, 0 diperbarui, 4 tidak berubah, 4 ditolak." in second.output
+    assert {(p.id, p.name, p.phone, p.role, p.updated_at) for p in _people(db_url)} == before
+
+
+def test_english_output_when_asked(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POKJANAL_LANGUAGE", "en")
+    result = runner.invoke(
+        app, ["roster", "import", str(DATA / "roster-with-errors.csv"), "--dry-run"]
+    )
+    assert "Row 4: name missing" in result.output
+
+
+def test_admin_add_and_its_refusals(db_url: str) -> None:
+    runner.invoke(app, ["roster", "import", str(DATA / "roster-with-errors.csv")])
+    ok = runner.invoke(app, ["admin", "add", "0853-1234-5678"])
+    assert ok.exit_code == 0 and "Sitti Aminah (+6285312345678) sekarang admin." in ok.output
+    assert any(p.role == "admin" and p.name == "Sitti Aminah" for p in _people(db_url))
+    unknown = runner.invoke(app, ["admin", "add", "0811 2222 3333"])
+    assert unknown.exit_code == 1 and "Impor roster dulu" in unknown.output
+    bad = runner.invoke(app, ["admin", "add", "123"])
+    assert bad.exit_code == 1 and "tidak valid" in bad.output
+    created = runner.invoke(app, ["admin", "add", "0811 2222 3333", "--name", "Hasrul Nawir"])
+    assert created.exit_code == 0
+
+
+def test_links_print_a_token_per_unregistered_person(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner.invoke(app, ["roster", "import", str(DATA / "roster-with-errors.csv")])
+    monkeypatch.setenv("POKJANAL_BOT_USERNAME", "pokjanal_lutim_bot")
+    result = runner.invoke(app, ["roster", "links"])
+    links = [
+        line for line in result.output.splitlines() if "t.me/pokjanal_lutim_bot?start=" in line
+    ]
+    assert len(links) == 4
+    again = runner.invoke(app, ["roster", "links"])
+    assert links == [line for line in again.output.splitlines() if "t.me/" in line]  # stable tokens
+
+
+def test_a_bad_setting_is_one_line_not_a_traceback(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POKJANAL_TIMEZONE", "Mars/Olympus")
+    result = runner.invoke(app, ["db", "upgrade"])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert result.output.strip().count("\n") == 0
+    assert "POKJANAL_TIMEZONE" in result.output
+
+
+def test_run_refuses_without_a_token_and_says_how_to_get_one(db_url: str) -> None:
+    result = runner.invoke(app, ["run"])
+    assert result.exit_code == 1
+    assert "POKJANAL_TELEGRAM_TOKEN" in result.output and "BotFather" in result.output
+
+
+def test_db_upgrade(db_url: str) -> None:
+    result = runner.invoke(app, ["db", "upgrade"])
+    assert result.exit_code == 0 and "versi terbaru" in result.output

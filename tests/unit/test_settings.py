@@ -1,0 +1,67 @@
+"""A bad setting stops start-up with one line naming the variable."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+import pytest
+
+from bot.settings import SettingsError, load_settings, parse_offsets, parse_quiet_hours
+
+
+@pytest.fixture(autouse=True)
+def _no_env_file(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+    monkeypatch.chdir(tmp_path)  # type: ignore[arg-type]
+    for name in ("POKJANAL_TIMEZONE", "POKJANAL_RATE_LIMIT", "POKJANAL_TELEGRAM_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_defaults_match_the_spec() -> None:
+    settings = load_settings()
+    assert settings.telegram_api_url == "https://api.telegram.org/bot"
+    assert settings.file_api_url == "https://api.telegram.org/file/bot"
+    assert settings.database_url == "sqlite:///pokjanal.db"
+    assert settings.timezone == "Asia/Jakarta"
+    assert settings.reminder_offsets == [timedelta(days=3), timedelta(days=1), timedelta(hours=2)]
+    assert settings.quiet_window == (time(21, 0), time(6, 0))
+    assert settings.rate_limit == 25
+    assert settings.tick_seconds == 30
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("POKJANAL_TIMEZONE", "Asia/Nowhere"),
+        ("POKJANAL_RATE_LIMIT", "fast"),
+        ("POKJANAL_RATE_LIMIT", "100"),
+        ("POKJANAL_MEETING_REMINDERS", "3 days"),
+        ("POKJANAL_QUIET_HOURS", "late"),
+        ("POKJANAL_DATABASE_URL", "mysql://x"),
+        ("POKJANAL_TELEGRAM_API_URL", "localhost"),
+    ],
+)
+def test_a_bad_value_names_its_variable_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert message.startswith(variable + ":")
+    assert "\n" not in message
+
+
+def test_a_missing_token_says_how_to_get_one() -> None:
+    settings = load_settings()
+    with pytest.raises(SettingsError, match="BotFather"):
+        settings.token()
+
+
+def test_offsets_and_quiet_hours_parse() -> None:
+    assert parse_offsets("2h, 30m,1d") == [
+        timedelta(days=1),
+        timedelta(hours=2),
+        timedelta(minutes=30),
+    ]
+    assert parse_quiet_hours("off") is None
+    assert parse_quiet_hours("22.00-05.30") == (time(22, 0), time(5, 30))
