@@ -48,6 +48,17 @@ def _linked_text(context: BotContext, person: Person) -> Markup:
     )
 
 
+async def _welcome(update: Update, context: BotContext, person: Person) -> None:
+    """Tell a newly linked person who they are; an admin also gets the requests waiting."""
+    await _reply(update, _linked_text(context, person), reply_markup=ReplyKeyboardRemove())
+    if not person.is_admin:
+        return
+    with context.uow() as session:
+        waiting = registration.pending_requests(session)
+    for request in waiting:
+        await _tell_admins(context, request, [person])
+
+
 async def start(update: Update, context: BotContext) -> None:
     """/start, optionally with a deep-link payload (an invite token)."""
     user, chat = update.effective_user, update.effective_chat
@@ -70,9 +81,7 @@ async def start(update: Update, context: BotContext) -> None:
     lang = _lang_of_user(update, person)
     if result is not None:
         if result.outcome in (Outcome.LINKED, Outcome.ALREADY) and result.person:
-            await _reply(
-                update, _linked_text(context, result.person), reply_markup=ReplyKeyboardRemove()
-            )
+            await _welcome(update, context, result.person)
             return
         if result.outcome == Outcome.NEEDS_CONSENT:
             await _reply(
@@ -165,9 +174,7 @@ async def contact(update: Update, context: BotContext) -> None:
             update, t(lang, "register.bad_phone", body=body), reply_markup=ReplyKeyboardRemove()
         )
     elif result.outcome in (Outcome.LINKED, Outcome.ALREADY) and result.person:
-        await _reply(
-            update, _linked_text(context, result.person), reply_markup=ReplyKeyboardRemove()
-        )
+        await _welcome(update, context, result.person)
     elif result.outcome == Outcome.PENDING:
         await _reply(update, t(lang, "register.still_pending"), reply_markup=ReplyKeyboardRemove())
     elif result.outcome == Outcome.ASK_DETAILS and result.request:
@@ -244,13 +251,13 @@ async def decision_button(update: Update, context: BotContext) -> None:
     request_id = data.int_part(0) if data else None
     code = data.part(1) if data else None
     now = context.deps.clock.now()
+    if request_id is None or code not in ("k", "o", "x"):
+        await query.answer(t(_lang_of_user(update), "button.expired"))
+        return
+    role = Role.OPD if code == "o" else Role.KADER
     with context.uow() as session:
         admin = people.by_telegram_user(session, user.id)
         lang = _lang_of_user(update, admin)
-        if request_id is None or code not in ("k", "o", "x"):
-            await query.answer(t(lang, "button.expired"))
-            return
-        role = Role.OPD if code == "o" else Role.KADER
         result = registration.decide(
             session, request_id=request_id, admin=admin, approve=code != "x", role=role, now=now
         )

@@ -148,6 +148,14 @@ def open_request(session: Session, telegram_user_id: int) -> RegistrationRequest
     return session.exec(query).first()
 
 
+def pending_requests(session: Session) -> list[RegistrationRequest]:
+    """Requests waiting for an admin, oldest first (shown to an admin who links late)."""
+    query = select(RegistrationRequest).where(
+        RegistrationRequest.status == RequestStatus.PENDING.value
+    )
+    return list(session.exec(query.order_by(col(RegistrationRequest.id))))
+
+
 def link_by_contact(
     session: Session,
     *,

@@ -161,7 +161,15 @@ async def test_language_switch_in_profil(world: World) -> None:
     await sitti.send_text("/bantuan")
     assert "Commands" in (await sitti.next_message()).text
     await sitti.press("Bahasa Indonesia")
-    await sitti.wait_for(lambda msgs: "Profil Anda" in msgs[-1].text)
+    redrawn = await sitti.wait_for(
+        lambda msgs: any(
+            m.message_id == profile.message_id and "Profil Anda" in m.text for m in msgs
+        )
+    )
+    assert world.person(SITTI[1]).language == "id"
+    assert [m for m in redrawn if m.message_id == profile.message_id][0].buttons == [
+        ["✓ Bahasa Indonesia", "English"]
+    ]
 
 
 async def test_batal_leaves_registration_and_garbage_changes_nothing(world: World) -> None:
@@ -212,3 +220,15 @@ async def test_my_data_and_erasure(world: World) -> None:
         assert session.exec(select(Person).where(Person.phone == SITTI[1])).first() is None
     await sitti.send_text("/profil")
     assert "belum terdaftar" in (await sitti.next_message()).text
+
+
+async def test_an_admin_who_links_late_gets_the_requests_waiting(world: World) -> None:
+    budi = await _newcomer_asks(world)
+    assert "belum ada admin" in (await budi.next_message()).text
+    hasrul = world.user(*HASRUL)
+    assert "admin sekretariat" in await register(hasrul)
+    waiting = await hasrul.next_message()
+    assert "Permintaan pendaftaran baru" in waiting.text and "Budi Santoso" in waiting.text
+    await hasrul.press("Setujui (OPD)")
+    assert "disetujui" in (await budi.next_message()).text
+    assert world.person(NEWCOMER[1]).role == "opd"
