@@ -92,14 +92,5 @@ async def world(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[World]:
         await world.stop_bot()
         await sandbox.stop()
         engine.dispose()
-        assert unexpected_warnings(sandbox) == []  # the bot set nothing Telegram ignores
-
-
-# python-telegram-bot routes editMessageReplyMarkup through the same helper as sendMessage, so
-# Defaults(parse_mode=HTML) adds a parse_mode that Telegram ignores there. Harmless, known, and
-# the only unknown parameter we accept.
-KNOWN_LIBRARY_QUIRKS = ("editMessageReplyMarkup: unknown parameter 'parse_mode'",)
-
-
-def unexpected_warnings(sandbox: Sandbox) -> list[str]:
-    return [w for w in sandbox.warnings if w not in KNOWN_LIBRARY_QUIRKS]
+        # The bot set nothing Telegram would ignore (client-library defaults aside).
+        assert sandbox.warnings == [], sandbox.warnings

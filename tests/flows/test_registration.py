@@ -167,7 +167,7 @@ async def test_language_switch_in_profil(world: World) -> None:
         )
     )
     assert world.person(SITTI[1]).language == "id"
-    assert [m for m in redrawn if m.message_id == profile.message_id][0].buttons == [
+    assert next(m for m in redrawn if m.message_id == profile.message_id).buttons == [
         ["✓ Bahasa Indonesia", "English"]
     ]
 
