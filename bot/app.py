@@ -12,6 +12,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 import handlers
+from bot.delivery import DELIVERY_KEY, Delivery
 from bot.settings import Settings
 from handlers.context import DEPS_KEY, BotContext, Deps
 from models.clock import Clock, SystemClock
@@ -37,24 +38,44 @@ def build_application(
         .base_file_url(settings.file_api_url)
         .context_types(context_types)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .post_init(_post_init)
+        .post_init(start_services)
+        .post_stop(stop_services)
         .build()
     )
+    clock = clock or SystemClock()
+    delivery = Delivery(settings, engine, clock)
+    app.bot_data[DELIVERY_KEY] = delivery
     app.bot_data[DEPS_KEY] = Deps(
         engine=engine,
-        clock=clock or SystemClock(),
+        clock=clock,
         body_name=settings.body_name,
         timezone=settings.timezone,
+        wake_delivery=delivery.wake,
     )
     handlers.register_all(app)
     return app
 
 
-async def _post_init(app: AnyApplication) -> None:
+def delivery_of(app: AnyApplication) -> Delivery:
+    delivery: Delivery = app.bot_data[DELIVERY_KEY]
+    return delivery
+
+
+async def start_services(app: AnyApplication) -> None:
+    """After initialize(): the command menu, then the delivery engine and its tick.
+
+    ``run_polling`` calls this as ``post_init``; tests and the demo, which start the
+    application themselves, call it directly.
+    """
     try:
         await handlers.publish_commands(app)
     except TelegramError as exc:  # the menu is a convenience; the bot works without it
         log.warning("could not publish the command menu: %s", exc)
+    await delivery_of(app).start(app)
+
+
+async def stop_services(app: AnyApplication) -> None:
+    await delivery_of(app).stop()
 
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]

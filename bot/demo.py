@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlmodel import col, select
 
-from bot.app import ALLOWED_UPDATES, build_application
+from bot.app import ALLOWED_UPDATES, build_application, start_services, stop_services
 from bot.database import open_database
 from bot.settings import Settings
 from bot.tables import read_table
@@ -103,6 +103,7 @@ async def run_demo(
                 loop.add_signal_handler(sig, stop.set)
         try:
             async with app:
+                await start_services(app)
                 await app.start()
                 assert app.updater is not None
                 await app.updater.start_polling(
@@ -119,6 +120,7 @@ async def run_demo(
                 await stop.wait()
                 await app.updater.stop()
                 await app.stop()
+                await stop_services(app)
         finally:
             await sandbox.stop()
             engine.dispose()

@@ -6,8 +6,9 @@ database and the clock only through here, so tests can inject a moved clock.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -26,6 +27,8 @@ class Deps:
     clock: Clock
     body_name: str = "Pokjanal Posyandu"
     timezone: str = "Asia/Jakarta"
+    # Called after queuing outbox rows so they go out now, not at the next tick.
+    wake_delivery: Callable[[], None] = field(default=lambda: None)
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -26,6 +26,8 @@ class Organization(SQLModel, table=True):
     name: str = Field(max_length=200, index=True)
     kind: str = Field(max_length=20, index=True)
     parent_id: int | None = Field(default=None, foreign_key="organization.id", index=True)
+    # IANA zone when it differs from the deployment's (a two-zone province); inherited downwards.
+    timezone: str | None = Field(default=None, max_length=40)
     created_at: datetime
 
 
@@ -139,3 +141,18 @@ def place_organization(
         parent = kec_node.id if kec_node else None
         return get_or_create(session, name=name, kind=kind, parent_id=parent, now=now)
     return get_or_create(session, name=name, kind=OrgKind.AGENCY, parent_id=None, now=now)
+
+
+def zone_of(session: Session, organization_id: int | None, default: str) -> str:
+    """The organization's zone, or its nearest ancestor's, or the deployment's."""
+    seen: set[int] = set()
+    current = organization_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        org = session.get(Organization, current)
+        if org is None:
+            break
+        if org.timezone:
+            return org.timezone
+        current = org.parent_id
+    return default

@@ -41,6 +41,9 @@ class Person(SQLModel, table=True):
     registered_at: datetime | None = None
     consent_at: datetime | None = None
     consent_version: str | None = Field(default=None, max_length=20)
+    # Set when Telegram answers 403 (blocked the bot, account deleted): not retried, shown to
+    # admins; cleared when the person writes to the bot again.
+    unreachable_at: datetime | None = None
     # The secret of a one-tap deep link ``t.me/<bot>?start=<token>`` (letters, digits, _ and -).
     invite_token: str | None = Field(default=None, max_length=40, unique=True, index=True)
     created_at: datetime

@@ -181,3 +181,47 @@ CLI_TEXTS: dict[str, str] = {
     "cli.demo_stopped": "The demo has stopped.",
     "cli.run_starting": "The bot is running ({mode}). Press Ctrl+C to stop.",
 }
+
+TEXTS.update(
+    {
+        # --- delivery engine ---------------------------------------------------------------
+        "broadcast.message": "📢 <b>{body} announcement</b>\n\n{text}",
+        "nudge.bundle_header": "<b>{count} things are waiting for you</b>",
+        # --- /siaran -----------------------------------------------------------------------
+        "siaran.choose_audience": "<b>Broadcast</b>: who should receive this message?",
+        "siaran.aud_all": "Everyone",
+        "siaran.aud_kader": "All cadres",
+        "siaran.aud_opd": "All agencies",
+        "siaran.aud_admin": "Admins",
+        "siaran.aud_kecamatan": "By kecamatan…",
+        "siaran.aud_org": "Find an agency/Posyandu…",
+        "siaran.choose_kecamatan": "Choose a kecamatan:",
+        "siaran.ask_org": "Type part of the agency's or Posyandu's name, e.g. <i>Puskesmas</i> or <i>Melati</i>.",
+        "siaran.org_none": "No organization matches “{query}”. Try another word, or /batal.",
+        "siaran.org_pick": "Choose the organization:",
+        "siaran.ask_text": "Recipients: <b>{audience}</b> ({count} people).\nWrite the broadcast (at most {max} characters), or /batal.",
+        "siaran.text_invalid": "The message must have 1 to {max} characters. Please write it again, or /batal.",
+        "siaran.preview": "<b>Broadcast preview</b> to <b>{audience}</b>\n{registered} people registered with the bot; {unregistered} not yet (they will not receive it).\n\n{text}",
+        "siaran.send": "Send",
+        "siaran.cancel": "Cancel",
+        "siaran.queued": "The broadcast is being sent.",
+        "siaran.report": "<b>Broadcast report #{id}</b> ({audience})\nSent: {sent}\nWaiting: {waiting}\nUnreachable: {unreachable}\nFailed: {failed}",
+        "siaran.refresh": "Refresh",
+        "siaran.cancelled": "Broadcast cancelled.",
+        "siaran.nobody": "Nobody matches that choice. Choose another.",
+        "audience.all": "everyone",
+        "audience.kader": "all cadres",
+        "audience.opd": "all agencies",
+        "audience.admin": "admins",
+        "help.admin_siaran": "\n/siaran — send a message to a group",
+        "cmd.siaran": "Broadcast (admin)",
+    }
+)
+CLI_TEXTS.update(
+    {
+        "cli.broadcast_queued": "Broadcast #{id} queued for {count} people ({unreachable} not registered). The running bot will send it.",
+        "cli.broadcast_unknown_audience": "Unknown audience: {spec}. Use all, kader, opd, admin, org:NAME, kecamatan:NAME or phone:NUMBER.",
+        "cli.broadcast_bad_text": "The broadcast text must have 1 to {max} characters.",
+        "cli.delivery_locked": "Cannot start: {error}",
+    }
+)

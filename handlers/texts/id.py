@@ -187,3 +187,47 @@ CLI_TEXTS: dict[str, str] = {
     "cli.demo_stopped": "Demo berhenti.",
     "cli.run_starting": "Bot berjalan ({mode}). Tekan Ctrl+C untuk berhenti.",
 }
+
+TEXTS.update(
+    {
+        # --- delivery engine ---------------------------------------------------------------
+        "broadcast.message": "📢 <b>Siaran {body}</b>\n\n{text}",
+        "nudge.bundle_header": "<b>{count} hal menunggu tindakan Bapak/Ibu</b>",
+        # --- /siaran -----------------------------------------------------------------------
+        "siaran.choose_audience": "<b>Siaran</b>: kepada siapa pesan ini dikirim?",
+        "siaran.aud_all": "Semua",
+        "siaran.aud_kader": "Semua kader",
+        "siaran.aud_opd": "Semua OPD",
+        "siaran.aud_admin": "Admin",
+        "siaran.aud_kecamatan": "Per kecamatan…",
+        "siaran.aud_org": "Cari instansi/Posyandu…",
+        "siaran.choose_kecamatan": "Pilih kecamatan:",
+        "siaran.ask_org": "Ketik sebagian nama instansi atau Posyandu, misalnya <i>Puskesmas</i> atau <i>Melati</i>.",
+        "siaran.org_none": "Tidak ada instansi yang cocok dengan “{query}”. Coba kata lain, atau /batal.",
+        "siaran.org_pick": "Pilih instansi:",
+        "siaran.ask_text": "Penerima: <b>{audience}</b> ({count} orang).\nTulis pesan siaran (paling banyak {max} huruf), atau /batal.",
+        "siaran.text_invalid": "Pesan harus berisi 1 sampai {max} huruf. Mohon tulis lagi, atau /batal.",
+        "siaran.preview": "<b>Pratinjau siaran</b> kepada <b>{audience}</b>\n{registered} orang terdaftar di bot; {unregistered} belum terdaftar (tidak akan menerima).\n\n{text}",
+        "siaran.send": "Kirim",
+        "siaran.cancel": "Batal",
+        "siaran.queued": "Siaran sedang dikirim.",
+        "siaran.report": "<b>Laporan siaran #{id}</b> ({audience})\nTerkirim: {sent}\nMenunggu: {waiting}\nTidak terjangkau: {unreachable}\nGagal: {failed}",
+        "siaran.refresh": "Perbarui",
+        "siaran.cancelled": "Siaran dibatalkan.",
+        "siaran.nobody": "Tidak ada penerima untuk pilihan itu. Pilih yang lain.",
+        "audience.all": "semua",
+        "audience.kader": "semua kader",
+        "audience.opd": "semua OPD",
+        "audience.admin": "admin",
+        "help.admin_siaran": "\n/siaran — kirim pesan ke sekelompok orang",
+        "cmd.siaran": "Siaran (admin)",
+    }
+)
+CLI_TEXTS.update(
+    {
+        "cli.broadcast_queued": "Siaran #{id} diantrekan untuk {count} orang ({unreachable} belum terdaftar). Bot yang berjalan akan mengirimnya.",
+        "cli.broadcast_unknown_audience": "Penerima tidak dikenal: {spec}. Gunakan all, kader, opd, admin, org:NAMA, kecamatan:NAMA atau phone:NOMOR.",
+        "cli.broadcast_bad_text": "Teks siaran harus berisi 1 sampai {max} huruf.",
+        "cli.delivery_locked": "Tidak dapat memulai: {error}",
+    }
+)

@@ -10,7 +10,13 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.app import ALLOWED_UPDATES, AnyApplication, build_application
+from bot.app import (
+    ALLOWED_UPDATES,
+    AnyApplication,
+    build_application,
+    start_services,
+    stop_services,
+)
 from bot.database import open_database
 from bot.settings import Settings
 from bot.tables import read_table
@@ -46,6 +52,7 @@ class World:
     async def start_bot(self) -> AnyApplication:
         app = build_application(self.settings, engine=self.engine, clock=self.clock)
         await app.initialize()
+        await start_services(app)
         await app.start()
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
@@ -61,6 +68,7 @@ class World:
             await app.updater.stop()
         if app.running:
             await app.stop()
+        await stop_services(app)
         await app.shutdown()
 
 

@@ -1,0 +1,148 @@
+"""Wiring of the delivery engine into the application: dispatcher task, tick job, lock.
+
+One in-memory APScheduler job ("tick", through python-telegram-bot's JobQueue) runs the
+planners and wakes the dispatcher; the database is the truth, so no reminder is a job of its
+own and a restart loses nothing. The dispatcher itself is one long-running task that sleeps
+until the next row is due or until it is woken.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from telegram.ext import Application, ContextTypes
+
+from bot.sender import TelegramSender
+from bot.settings import Settings
+from handlers.outbox_views import OutboxRenderer
+from models.clock import Clock
+from models.outbox import release_in_flight
+from scheduler.calendar import Calendar
+from scheduler.dispatcher import DispatchConfig, Dispatcher
+
+log = logging.getLogger(__name__)
+
+DELIVERY_KEY = "pokjanal.delivery"
+Planner = Callable[[Session], int]
+
+
+class DeliveryLocked(Exception):
+    """Another process already delivers from this SQLite file."""
+
+
+class SqliteDispatcherLock:
+    """On SQLite only one dispatcher may run: a second would send the same rows twice.
+
+    An advisory lock beside the database file, released by the OS if the process dies.
+    """
+
+    def __init__(self, database_path: Path) -> None:
+        self.path = database_path.with_name(database_path.name + ".dispatcher.lock")
+        self._file: IO[str] | None = None
+
+    def acquire(self) -> None:
+        handle = self.path.open("w")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            raise DeliveryLocked(
+                f"another pokjanal process already delivers messages from {self.path.parent}; "
+                "on SQLite only one may run (use PostgreSQL for several)"
+            ) from None
+        self._file = handle
+
+    def release(self) -> None:
+        if self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+            self._file.close()
+            self._file = None
+
+
+class Delivery:
+    def __init__(self, settings: Settings, engine: Engine, clock: Clock) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.clock = clock
+        self.planners: list[Planner] = []
+        self.dispatcher: Dispatcher | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._stop = asyncio.Event()
+        self._lock: SqliteDispatcherLock | None = None
+        url = engine.url
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            self._lock = SqliteDispatcherLock(Path(url.database))
+
+    def wake(self) -> None:
+        if self.dispatcher is not None:
+            self.dispatcher.wake()
+
+    async def start(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        if self._lock is not None:
+            self._lock.acquire()
+            # We are the only dispatcher: whatever a crash left "sending" goes out again.
+            with Session(self.engine) as session:
+                released = release_in_flight(session, now=self.clock.now())
+            if released:
+                log.info("resending %d message(s) that were in flight at the last stop", released)
+        self.dispatcher = Dispatcher(
+            engine=self.engine,
+            sender=TelegramSender(app.bot),
+            renderer=OutboxRenderer(self.settings.body_name),
+            calendar=Calendar(self.settings.quiet_window),
+            clock=self.clock,
+            config=DispatchConfig(
+                rate=self.settings.rate_limit, default_zone=self.settings.timezone
+            ),
+        )
+        self._stop.clear()
+        self._task = asyncio.create_task(self.dispatcher.run_forever(self._stop))
+        if app.job_queue is not None:
+            app.job_queue.run_repeating(
+                self._tick,
+                interval=self.settings.tick_seconds,
+                first=0,
+                name="tick",
+                job_kwargs={
+                    "id": "tick",
+                    "replace_existing": True,
+                    "max_instances": 1,
+                    "coalesce": True,
+                    "misfire_grace_time": max(60, int(self.settings.tick_seconds)),
+                },
+            )
+
+    async def _tick(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        self.tick()
+
+    def tick(self) -> int:
+        """Run every planner once and wake the dispatcher; return how many rows were new."""
+        queued = 0
+        for planner in self.planners:
+            try:
+                with Session(self.engine) as session:
+                    queued += planner(session)
+                    session.commit()
+            except Exception:  # one broken planner must not stop the others
+                log.exception("planner %s failed", getattr(planner, "__name__", planner))
+        self.wake()
+        return queued
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._task is not None:
+            # What is still in flight after the grace period stays "sending" and goes out
+            # again at the next start: repeated at most, never lost.
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(self._task, timeout=10)
+            self._task = None
+        if self._lock is not None:
+            self._lock.release()

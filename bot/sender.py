@@ -1,0 +1,50 @@
+"""The outbox's Sender, on python-telegram-bot: maps Telegram's answers to the engine's errors."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from models.messages import Rendered
+from scheduler.ports import Rejected, RetryLater, Transient, Unreachable
+
+# A "chat not found" means the person never started the bot (or deleted the chat): no retry
+# will reach them, exactly like a block.
+UNREACHABLE_REQUESTS = ("chat not found", "user is deactivated", "bot can't initiate")
+
+
+class TelegramSender:
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send(self, chat_id: int, message: Rendered) -> int:
+        markup = (
+            InlineKeyboardMarkup(
+                [
+                    [InlineKeyboardButton(b.label, callback_data=b.callback_data) for b in row]
+                    for row in message.buttons
+                ]
+            )
+            if message.buttons
+            else None
+        )
+        try:
+            sent = await self.bot.send_message(
+                chat_id, message.text, parse_mode=ParseMode.HTML, reply_markup=markup
+            )
+        except Forbidden as error:
+            raise Unreachable(str(error)) from error
+        except RetryAfter as error:
+            wait = error.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            raise RetryLater(seconds, str(error)) from error
+        except BadRequest as error:  # before NetworkError: BadRequest is a subclass of it
+            if any(text in str(error).lower() for text in UNREACHABLE_REQUESTS):
+                raise Unreachable(str(error)) from error
+            raise Rejected(str(error)) from error
+        except (NetworkError, TelegramError) as error:  # timeouts, 5xx, connection resets
+            raise Transient(str(error)) from error
+        return sent.message_id

@@ -1,0 +1,55 @@
+"""Rendering outbox rows into messages, in the recipient's language, at send time.
+
+The dispatcher (scheduler/) is handed this renderer by bot/, so time and presentation stay
+apart. Rows other than broadcasts describe themselves in their payload: a catalogue key, its
+parameters, and optionally one button (a catalogue key and callback data).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from handlers.i18n import t
+from models.broadcasts import Broadcast
+from models.messages import Button, Rendered
+from models.outbox import Kind, OutboxMessage
+from models.people import Person
+
+MESSAGE_LIMIT = 4096
+
+
+class OutboxRenderer:
+    def __init__(self, body_name: str) -> None:
+        self.body_name = body_name
+
+    def render(
+        self, session: Session, person: Person, rows: list[OutboxMessage]
+    ) -> Rendered | None:
+        lang = person.language
+        if len(rows) == 1 and rows[0].kind == Kind.BROADCAST.value:
+            return self._broadcast(session, lang, rows[0])
+        items = [self._item(lang, row) for row in rows]
+        buttons = tuple((button,) for _, button in items if button is not None)
+        if len(items) == 1:
+            return Rendered(text=items[0][0], buttons=buttons)
+        header = t(lang, "nudge.bundle_header", count=len(items))
+        lines = "\n".join(f"• {text}" for text, _ in items)
+        return Rendered(text=f"{header}\n\n{lines}"[:MESSAGE_LIMIT], buttons=buttons)
+
+    def _broadcast(self, session: Session, lang: str, row: OutboxMessage) -> Rendered | None:
+        broadcast_id = int(row.subject.partition(":")[2])
+        broadcast = session.get(Broadcast, broadcast_id)
+        if broadcast is None:
+            return None
+        return Rendered(text=t(lang, "broadcast.message", body=self.body_name, text=broadcast.text))
+
+    @staticmethod
+    def _item(lang: str, row: OutboxMessage) -> tuple[str, Button | None]:
+        payload: dict[str, Any] = row.payload or {}
+        text = t(lang, str(payload["key"]), **dict(payload.get("params") or {}))
+        button = payload.get("button")
+        if not button:
+            return text, None
+        return text, Button(label=t(lang, str(button["key"])), callback_data=str(button["data"]))

@@ -1,0 +1,87 @@
+"""Who a message is for: everyone, a role, an organization's subtree, a kecamatan, a person.
+
+Audiences are written as short specs (``all``, ``kader``, ``opd``, ``admin``,
+``org:<name or id>``, ``kecamatan:<name or id>``, ``phone:<number>``) so the CLI, the bot's
+buttons and stored broadcasts share one language for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlmodel import Session, col, select
+
+from models.errors import DomainError, InvalidPhone
+from models.organizations import Organization, OrgKind
+from models.people import Person, PersonStatus, Role
+from models.phones import normalize_phone
+
+
+class UnknownAudience(DomainError):
+    code = "unknown_audience"
+
+
+def subtree_ids(session: Session, root_id: int) -> set[int]:
+    """The organization and everything under it (a kecamatan: its desa and their Posyandu)."""
+    found = {root_id}
+    frontier = [root_id]
+    while frontier:
+        children = session.exec(
+            select(Organization.id).where(col(Organization.parent_id).in_(frontier))
+        ).all()
+        frontier = [c for c in children if c is not None and c not in found]
+        found.update(frontier)
+    return found
+
+
+def _find_org(session: Session, ref: str, kind: OrgKind | None) -> Organization:
+    query = select(Organization)
+    if kind is not None:
+        query = query.where(Organization.kind == kind.value)
+    if ref.isdigit():
+        org = session.exec(query.where(Organization.id == int(ref))).first()
+    else:
+        name = ref.strip()
+        if kind == OrgKind.KECAMATAN:
+            name = name.removeprefix("Kecamatan ").removeprefix("kecamatan ")
+        org = session.exec(query.where(col(Organization.name).ilike(name))).first()
+    if org is None:
+        raise UnknownAudience(ref)
+    return org
+
+
+def resolve(session: Session, specs: Iterable[str]) -> list[Person]:
+    """Active people matching any of the specs, each once, in a stable order.
+
+    Raises:
+        UnknownAudience: a spec names no role, organization, kecamatan or person we know.
+    """
+    chosen: dict[int, Person] = {}
+    active = select(Person).where(Person.status == PersonStatus.ACTIVE.value)
+    for raw in specs:
+        spec = raw.strip()
+        kind, _, ref = spec.partition(":")
+        kind = kind.lower()
+        if kind == "all" and not ref:
+            query = active
+        elif kind in {r.value for r in Role} and not ref:
+            query = active.where(Person.role == kind)
+        elif kind in ("org", "kecamatan") and ref:
+            org = _find_org(session, ref, OrgKind.KECAMATAN if kind == "kecamatan" else None)
+            assert org.id is not None
+            query = active.where(col(Person.organization_id).in_(subtree_ids(session, org.id)))
+        elif kind == "phone" and ref:
+            try:
+                phone = normalize_phone(ref)
+            except InvalidPhone:
+                raise UnknownAudience(spec) from None
+            query = active.where(Person.phone == phone)
+        else:
+            raise UnknownAudience(spec)
+        people = list(session.exec(query))
+        if kind == "phone" and not people:
+            raise UnknownAudience(spec)
+        for person in people:
+            assert person.id is not None
+            chosen[person.id] = person
+    return [chosen[key] for key in sorted(chosen)]

@@ -1,0 +1,199 @@
+"""The outbox: every proactive message as a row, queued once, sent once, at the right time.
+
+The database is the truth. Planning inserts rows idempotently on a dedupe key
+(recipient, kind, subject, slot), so a planner run twice, two processes, or a restart never
+queue a message twice. Rows are rendered in the recipient's language at send time (not at
+planning time): a person who switches language, or a meeting whose venue is corrected,
+gets the current text, and a row carries only ids and small parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, Index, func, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Field, Session, SQLModel, col, select
+
+
+class Status(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # stale, superseded version, or cancelled: never sent, on purpose
+    UNREACHABLE = "unreachable"  # blocked the bot, deleted account, or never registered
+
+
+class Kind(StrEnum):
+    BROADCAST = "broadcast"
+    NUDGE = "nudge"  # bundled: at most one nudge message per person per day
+    REMINDER = "reminder"
+    INVITATION = "invitation"
+    ESCALATION = "escalation"
+    DIGEST = "digest"
+    NOTICE = "notice"
+
+
+BUNDLED_KINDS = frozenset({Kind.NUDGE.value})
+# Nudges wait for working days; reminders about a meeting day do not.
+WORKING_DAY_KINDS = frozenset({Kind.NUDGE.value, Kind.ESCALATION.value, Kind.DIGEST.value})
+
+
+class OutboxMessage(SQLModel, table=True):
+    __table_args__ = (Index("ix_outbox_status_due", "status", "not_before"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dedupe_key: str = Field(max_length=200, unique=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    kind: str = Field(max_length=20)
+    subject: str = Field(max_length=60, index=True)  # "broadcast:12", "meeting:5"
+    subject_version: int = 0
+    slot: str = Field(default="", max_length=40)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    not_before: datetime
+    expires_at: datetime | None = None  # after this the message is stale and is skipped
+    status: str = Field(default=Status.PENDING.value, max_length=20)
+    attempts: int = 0
+    last_error: str = Field(default="", max_length=300)
+    telegram_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    claimed_by: str | None = Field(default=None, max_length=60)
+    claimed_at: datetime | None = None
+    sent_at: datetime | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+def dedupe_key(person_id: int, kind: str, subject: str, slot: str) -> str:
+    return f"{person_id}|{kind}|{subject}|{slot}"
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One message a planner wants to exist."""
+
+    person_id: int
+    kind: str
+    subject: str
+    not_before: datetime
+    slot: str = ""
+    subject_version: int = 0
+    payload: dict[str, Any] | None = None
+    expires_at: datetime | None = None
+    status: str = Status.PENDING.value
+    last_error: str = ""
+
+
+def plan(session: Session, messages: list[Planned], *, now: datetime) -> int:
+    """Insert the messages that are not queued yet; return how many were new.
+
+    ``INSERT … ON CONFLICT DO NOTHING`` on the dedupe key makes this safe to run from two
+    processes at once: the database, not a read-then-write, decides what is new.
+    """
+    if not messages:
+        return 0
+    rows = [
+        {
+            "dedupe_key": dedupe_key(m.person_id, m.kind, m.subject, m.slot),
+            "person_id": m.person_id,
+            "kind": m.kind,
+            "subject": m.subject,
+            "subject_version": m.subject_version,
+            "slot": m.slot,
+            "payload": m.payload or {},
+            "not_before": m.not_before,
+            "expires_at": m.expires_at,
+            "status": m.status,
+            "last_error": m.last_error,
+            "attempts": 0,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for m in messages
+    ]
+    dialect = session.get_bind().dialect.name
+    inserter = pg_insert if dialect == "postgresql" else sqlite_insert
+    new = 0
+    for start in range(0, len(rows), 500):
+        statement = inserter(OutboxMessage).values(rows[start : start + 500])
+        statement = statement.on_conflict_do_nothing(index_elements=["dedupe_key"])
+        result = session.execute(statement)
+        new += max(result.rowcount or 0, 0)  # type: ignore[attr-defined]
+    return new
+
+
+def claim_due(
+    session: Session, *, now: datetime, limit: int, worker: str, lease: timedelta
+) -> list[int]:
+    """Mark up to ``limit`` due rows as ``sending`` for this worker; return their ids.
+
+    One ``UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING id`` statement:
+    on PostgreSQL two dispatchers skip each other's rows; on SQLite the statement takes the
+    write lock from its first step, so it never fails upgrading a read lock. A row left in
+    ``sending`` longer than ``lease`` (its process died mid-send) is claimable again: a crash
+    may repeat the messages that were in flight, and never loses one.
+    """
+    due = (
+        select(OutboxMessage.id)
+        .where(
+            (
+                (col(OutboxMessage.status) == Status.PENDING.value)
+                & (col(OutboxMessage.not_before) <= now)
+            )
+            | (
+                (col(OutboxMessage.status) == Status.SENDING.value)
+                & (col(OutboxMessage.claimed_at) < now - lease)
+            )
+        )
+        .order_by(col(OutboxMessage.not_before), col(OutboxMessage.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    statement = (
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(due.scalar_subquery()))
+        .values(
+            status=Status.SENDING.value,
+            claimed_by=worker,
+            claimed_at=now,
+            attempts=OutboxMessage.attempts + 1,
+            updated_at=now,
+        )
+        .returning(col(OutboxMessage.id))
+    )
+    ids = list(session.execute(statement).scalars())
+    session.commit()
+    return sorted(ids)
+
+
+def release_in_flight(session: Session, *, now: datetime) -> int:
+    """At start-up of the only dispatcher (SQLite): what a crash left ``sending`` goes again."""
+    statement = (
+        update(OutboxMessage)
+        .where(col(OutboxMessage.status) == Status.SENDING.value)
+        .values(status=Status.PENDING.value, claimed_by=None, updated_at=now)
+    )
+    result = session.execute(statement)
+    session.commit()
+    return max(result.rowcount or 0, 0)  # type: ignore[attr-defined]
+
+
+def counts_by_status(session: Session, subject: str) -> dict[str, int]:
+    query = (
+        select(OutboxMessage.status, func.count())
+        .where(OutboxMessage.subject == subject)
+        .group_by(col(OutboxMessage.status))
+    )
+    return {status: count for status, count in session.exec(query)}
+
+
+def next_due(session: Session) -> datetime | None:
+    """When the earliest pending row comes due (to sleep exactly that long)."""
+    query = select(func.min(OutboxMessage.not_before)).where(
+        OutboxMessage.status == Status.PENDING.value
+    )
+    return session.exec(query).one()
