@@ -48,6 +48,8 @@ from scheduler.ports import (
 
 log = logging.getLogger(__name__)
 
+RETRY_AFTER_ATTEMPTS = 5
+
 
 @dataclass
 class DispatchConfig:
@@ -161,12 +163,21 @@ class Dispatcher:
         if prepared is None:
             return
         chat_id, rendered, send_ids = prepared
-        await self.pacer.wait_turn(chat_id)
-        try:
-            message_id = await self.sender.send(chat_id, rendered)
-        except SendError as error:
-            self._failed_send(send_ids, error)
-            return
+        for attempt in range(1, RETRY_AFTER_ATTEMPTS + 1):
+            await self.pacer.wait_turn(chat_id)
+            try:
+                message_id = await self.sender.send(chat_id, rendered)
+                break
+            except RetryLater as error:
+                # A 429 throttles everyone, it is not this row's fault: pause all sending and
+                # try again in place; only a throttle that never lifts goes back to the queue.
+                self.pacer.pause(error.seconds)
+                if attempt == RETRY_AFTER_ATTEMPTS:
+                    self._failed_send(send_ids, error)
+                    return
+            except SendError as error:
+                self._failed_send(send_ids, error)
+                return
         now = self.clock.now()
         with unit_of_work(self.engine) as session:
             for row in self._rows(session, send_ids):

@@ -1,0 +1,307 @@
+"""The delivery engine's rules, with the clock moved by hand and a recording sender."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from handlers.outbox_views import OutboxRenderer
+from models import broadcasts, outbox
+from models.clock import FrozenClock
+from models.outbox import Kind, OutboxMessage, Planned
+from models.people import Person, Role
+from scheduler.calendar import Calendar
+from scheduler.dispatcher import DispatchConfig, Dispatcher
+from scheduler.pacing import Pacer
+from scheduler.ports import Rejected, RetryLater, Transient, Unreachable
+from tests.factories import person
+from tests.fakes import RecordingSender
+
+WIB = "Asia/Jakarta"
+
+
+class FakeTime:
+    """Monotonic time that passes only when the pacer sleeps: pacing tests never wait."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def make_dispatcher(
+    engine: Engine,
+    clock: FrozenClock,
+    sender: RecordingSender,
+    quiet: tuple[time, time] | None = None,
+    time_: FakeTime | None = None,
+) -> Dispatcher:
+    time_ = time_ or FakeTime()
+    return Dispatcher(
+        engine=engine,
+        sender=sender,
+        renderer=OutboxRenderer("Pokjanal Posyandu"),
+        calendar=Calendar(quiet),
+        clock=clock,
+        config=DispatchConfig(rate=1000, default_zone=WIB),
+        pacer=Pacer(1000, per_chat_interval=0, monotonic=time_.monotonic, sleep=time_.sleep),
+    )
+
+
+def people(session: Session, clock: FrozenClock, count: int) -> list[Person]:
+    return [
+        person(
+            session,
+            name=f"Kader {i}",
+            phone=f"08123400{i:04d}",
+            now=clock.now(),
+            telegram_user_id=7_000_000_000 + i,
+        )
+        for i in range(count)
+    ]
+
+
+def nudge(p: Person, item: str, when: datetime) -> Planned:
+    assert p.id is not None
+    return Planned(
+        person_id=p.id,
+        kind=Kind.NUDGE.value,
+        subject=f"test:{item}",
+        not_before=when,
+        payload={
+            "key": "siaran.queued",
+            "button": {"key": "siaran.refresh", "data": f"x:1:{item}"},
+        },
+    )
+
+
+def statuses(session: Session) -> list[str]:
+    session.expire_all()
+    return [row.status for row in session.exec(select(OutboxMessage).order_by(OutboxMessage.id))]  # type: ignore[arg-type]
+
+
+def test_planning_twice_queues_once(session: Session, clock: FrozenClock) -> None:
+    (sitti,) = people(session, clock, 1)
+    planned = [nudge(sitti, "a", clock.now())]
+    assert outbox.plan(session, planned, now=clock.now()) == 1
+    assert outbox.plan(session, planned, now=clock.now()) == 0
+    session.commit()
+    assert len(session.exec(select(OutboxMessage)).all()) == 1
+
+
+async def test_a_broadcast_reaches_every_registered_person_once(
+    engine: Engine, session: Session, clock: FrozenClock
+) -> None:
+    group = people(session, clock, 5)
+    unregistered = person(session, name="Belum Daftar", phone="081299990000", now=clock.now())
+    created = broadcasts.create(
+        session, author_id=None, specs=["kader"], text="Rapat <besok>", now=clock.now()
+    )
+    session.commit()
+    sender = RecordingSender()
+    dispatcher = make_dispatcher(engine, clock, sender)
+    assert await dispatcher.run_once() == 5
+    assert await dispatcher.run_once() == 0
+    assert sorted(chat for chat, _ in sender) == sorted(p.telegram_chat_id for p in group)  # type: ignore[misc]
+    assert "Rapat &lt;besok&gt;" in sender.sent[0][1].text
+    assert created.id is not None
+    report = broadcasts.report(session, created.id)
+    assert (report.sent, report.unreachable, report.waiting, report.failed) == (5, 1, 0, 0)
+    assert unregistered.telegram_chat_id is None
+
+
+async def test_transient_errors_back_off_then_fail(
+    engine: Engine, session: Session, clock: FrozenClock
+) -> None:
+    (_sitti,) = people(session, clock, 1)
+    broadcasts.create(session, author_id=None, specs=["all"], text="x", now=clock.now())
+    session.commit()
+    sender = RecordingSender(failures=[Transient("502 Bad Gateway"), Transient("timed out")])
+    dispatcher = make_dispatcher(engine, clock, sender)
+    await dispatcher.run_once()
+    row = session.exec(select(OutboxMessage)).one()
+    assert (row.status, row.attempts, row.last_error) == ("pending", 1, "502 Bad Gateway")
+    assert row.not_before == clock.now() + timedelta(seconds=2)
+    assert await dispatcher.run_once() == 0  # not due yet: the clock has not moved
+    clock.advance(timedelta(seconds=2))
+    await dispatcher.run_once()
+    session.expire_all()
+    assert session.exec(select(OutboxMessage)).one().not_before == clock.now() + timedelta(
+        seconds=4
+    )
+    clock.advance(timedelta(seconds=4))
+    await dispatcher.run_once()
+    assert statuses(session) == ["sent"] and len(sender.sent) == 1
+
+    sender.failures = [Transient("down")] * 10
+    broadcasts.create(session, author_id=None, specs=["all"], text="y", now=clock.now())
+    session.commit()
+    for _ in range(6):
+        await dispatcher.run_once()
+        clock.advance(timedelta(minutes=5))
+    assert statuses(session) == ["sent", "failed"]
+
+
+async def test_a_429_pauses_and_retries_in_place(
+    engine: Engine, session: Session, clock: FrozenClock
+) -> None:
+    people(session, clock, 2)
+    broadcasts.create(session, author_id=None, specs=["all"], text="x", now=clock.now())
+    session.commit()
+    sender = RecordingSender(failures=[RetryLater(3)])
+    fake_time = FakeTime()
+    dispatcher = make_dispatcher(engine, clock, sender, time_=fake_time)
+    await dispatcher.run_once()
+    assert statuses(session) == ["sent", "sent"]
+    assert sender.calls == 3
+    assert fake_time.now >= 3  # the pause was honoured before anything else went out
+
+
+async def test_blocked_and_rejected_are_final(
+    engine: Engine, session: Session, clock: FrozenClock
+) -> None:
+    blocked, _bad = people(session, clock, 2)
+    broadcasts.create(session, author_id=None, specs=["all"], text="x", now=clock.now())
+    session.commit()
+    sender = RecordingSender(
+        failures=[Unreachable("Forbidden: bot was blocked by the user"), Rejected("Bad Request")]
+    )
+    dispatcher = make_dispatcher(engine, clock, sender)
+    await dispatcher.run_once()
+    clock.advance(timedelta(hours=1))
+    await dispatcher.run_once()
+    assert statuses(session) == ["unreachable", "failed"]
+    session.refresh(blocked)
+    assert blocked.unreachable_at is not None
+    broadcasts.create(session, author_id=None, specs=["all"], text="again", now=clock.now())
+    session.commit()
+    await dispatcher.run_once()
+    assert statuses(session)[-2:] == ["unreachable", "sent"]  # no second call to a blocked chat
+    assert sender.calls == 3
+
+
+async def test_quiet_hours_hold_messages_until_morning(
+    engine: Engine, session: Session, clock: FrozenClock
+) -> None:
+    people(session, clock, 1)
+    clock.set(datetime(2023, 11, 27, 15, 30, tzinfo=UTC))  # 22.30 WIB
+    broadcasts.create(session, author_id=None, specs=["all"], text="x", now=clock.now())
+    session.commit()
+    sender = RecordingSender()
+    dispatcher = make_dispatcher(engine, clock, sender, quiet=(time(21), time(6)))
+    await dispatcher.run_once()
+    row = session.exec(select(OutboxMessage)).one()
+    assert row.status == "pending" and sender.sent == []
+    assert row.not_before == datetime(2023, 11, 27, 23, 0, tzinfo=UTC)  # 06.00 WIB
+    clock.set(datetime(2023, 11, 27, 23, 0, tzinfo=UTC))
+    await dispatcher.run_once()
+    assert statuses(session) == ["sent"]
+
+
+async def test_a_message_that_would_arrive_after_its_event_is_dropped_as_stale(
+    engine: Engine, session: Session, clock: FrozenClock
+) -> None:
+    (sitti,) = people(session, clock, 1)
+    assert sitti.id is not None
+    clock.set(datetime(2023, 11, 27, 15, 30, tzinfo=UTC))  # 22.30 WIB, quiet until 06.00
+    starts = datetime(2023, 11, 27, 22, 0, tzinfo=UTC)  # 05.00 WIB: before the quiet hours end
+    outbox.plan(
+        session,
+        [
+            Planned(
+                person_id=sitti.id,
+                kind=Kind.REMINDER.value,
+                subject="test:m",
+                not_before=clock.now(),
+                expires_at=starts,
+                payload={"key": "siaran.queued"},
+            )
+        ],
+        now=clock.now(),
+    )
+    session.commit()
+    sender = RecordingSender()
+    await make_dispatcher(engine, clock, sender, quiet=(time(21), time(6))).run_once()
+    row = session.exec(select(OutboxMessage)).one()
+    assert (row.status, row.last_error) == ("skipped", "stale") and sender.sent == []
+
+
+async def test_nudges_are_bundled_one_message_a_day(
+    engine: Engine, session: Session, clock: FrozenClock
+) -> None:
+    (sitti,) = people(session, clock, 1)
+    outbox.plan(
+        session, [nudge(sitti, "a", clock.now()), nudge(sitti, "b", clock.now())], now=clock.now()
+    )
+    session.commit()
+    sender = RecordingSender()
+    dispatcher = make_dispatcher(engine, clock, sender)
+    await dispatcher.run_once()
+    assert len(sender.sent) == 1
+    message = sender.sent[0][1]
+    assert "2 hal menunggu" in message.text
+    assert [b.callback_data for row in message.buttons for b in row] == ["x:1:a", "x:1:b"]
+    outbox.plan(session, [nudge(sitti, "c", clock.now())], now=clock.now())
+    session.commit()
+    await dispatcher.run_once()
+    assert len(sender.sent) == 1  # not a second nudge message today
+    row = session.exec(select(OutboxMessage).where(OutboxMessage.subject == "test:c")).one()
+    assert row.not_before == datetime(2023, 11, 28, 0, 30, tzinfo=UTC)  # Tuesday 07.30 WIB
+    clock.set(row.not_before)
+    await dispatcher.run_once()
+    assert len(sender.sent) == 2
+
+
+async def test_nudges_wait_for_the_end_of_lebaran(
+    engine: Engine, session: Session, clock: FrozenClock
+) -> None:
+    (sitti,) = people(session, clock, 1)
+    clock.set(
+        datetime(2024, 4, 10, 3, 0, tzinfo=UTC)
+    )  # Idul Fitri 1445 H, cuti bersama until 15 April
+    outbox.plan(session, [nudge(sitti, "a", clock.now())], now=clock.now())
+    broadcasts.create(
+        session, author_id=None, specs=["all"], text="Selamat Idul Fitri", now=clock.now()
+    )
+    session.commit()
+    sender = RecordingSender()
+    await make_dispatcher(engine, clock, sender).run_once()
+    assert [m.text for _, m in sender.sent] == [sender.sent[0][1].text]  # only the broadcast
+    waiting = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "nudge")).one()
+    assert waiting.not_before == datetime(2024, 4, 16, 0, 30, tzinfo=UTC)  # Tuesday 16 April, 07.30
+
+
+def test_a_crash_leaves_rows_claimable_after_the_lease(
+    session: Session, clock: FrozenClock
+) -> None:
+    people(session, clock, 3)
+    broadcasts.create(session, author_id=None, specs=["all"], text="x", now=clock.now())
+    session.commit()
+    lease = timedelta(minutes=2)
+    first = outbox.claim_due(session, now=clock.now(), limit=10, worker="a", lease=lease)
+    assert len(first) == 3
+    assert outbox.claim_due(session, now=clock.now(), limit=10, worker="b", lease=lease) == []
+    clock.advance(timedelta(minutes=3))
+    assert outbox.claim_due(session, now=clock.now(), limit=10, worker="b", lease=lease) == first
+    assert outbox.release_in_flight(session, now=clock.now()) == 3
+    assert set(statuses(session)) == {"pending"}
+
+
+def test_an_unknown_audience_is_refused(session: Session, clock: FrozenClock) -> None:
+    from models.audience import UnknownAudience
+
+    people(session, clock, 1)
+    with pytest.raises(UnknownAudience):
+        broadcasts.create(
+            session, author_id=None, specs=["kecamatan:Atlantis"], text="x", now=clock.now()
+        )
+    with pytest.raises(ValueError):
+        broadcasts.create(session, author_id=None, specs=["all"], text="   ", now=clock.now())
+    assert Role.KADER.value == "kader"
