@@ -10,6 +10,8 @@ from typing import Annotated
 
 import typer
 from rich.progress import Progress
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from bot.database import open_database
@@ -42,6 +44,21 @@ def _settings() -> Settings:
         raise typer.Exit(2) from None
 
 
+def _database(settings: Settings) -> Engine:
+    """Open and migrate the database, or stop with one line naming the variable."""
+    try:
+        return open_database(settings.database_url)
+    except (SQLAlchemyError, ImportError) as exc:
+        reason = str(exc).splitlines()[0][:200]
+        message = plain(
+            settings.language,
+            "cli.database_error",
+            url=_safe_url(settings.database_url),
+            reason=reason,
+        )
+        raise _fail(message) from None
+
+
 def _fail(message: str) -> typer.Exit:
     typer.echo(message, err=True)
     return typer.Exit(1)
@@ -51,7 +68,7 @@ def _fail(message: str) -> typer.Exit:
 def db_upgrade() -> None:
     """Apply the migrations (run and demo do this on start)."""
     settings = _settings()
-    open_database(settings.database_url)
+    _database(settings)
     typer.echo(plain(settings.language, "cli.db_upgraded", url=_safe_url(settings.database_url)))
 
 
@@ -91,7 +108,7 @@ def roster_import(
         headers, rows = read_table(file)
     except UnreadableTable as exc:
         raise _fail(plain(lang, "cli.import_unreadable", error=exc)) from None
-    engine = open_database(settings.database_url)
+    engine = _database(settings)
     now = SystemClock().now()
     with (
         Session(engine, expire_on_commit=False) as session,
@@ -127,7 +144,7 @@ def roster_links(
     """Print one-tap registration links (t.me/<bot>?start=<token>), one per person."""
     settings = _settings()
     lang = settings.language
-    engine = open_database(settings.database_url)
+    engine = _database(settings)
     with unit_of_work(engine) as session:
         query = select(Person).where(Person.status == PersonStatus.ACTIVE.value)
         if role:
@@ -159,7 +176,7 @@ def admin_add(
     """Make a person an admin of the secretariat."""
     settings = _settings()
     lang = settings.language
-    engine = open_database(settings.database_url)
+    engine = _database(settings)
     try:
         with unit_of_work(engine) as session:
             person = make_admin(session, phone_raw=phone, name=name, now=SystemClock().now())
@@ -171,6 +188,43 @@ def admin_add(
     typer.echo(plain(lang, "cli.admin_added", name=label[0], phone=label[1]))
 
 
+@app.command("broadcast")
+def broadcast(
+    to: Annotated[
+        list[str],
+        typer.Option(help="all, kader, opd, admin, org:NAME, kecamatan:NAME or phone:NUMBER."),
+    ],
+    text: Annotated[str, typer.Option(help="The message (plain text, at most 3500 characters).")],
+) -> None:
+    """Queue a broadcast; the running bot delivers it (see /siaran for the report in the bot)."""
+    from models import broadcasts
+    from models.audience import UnknownAudience
+
+    settings = _settings()
+    lang = settings.language
+    engine = _database(settings)
+    try:
+        with unit_of_work(engine) as session:
+            created = broadcasts.create(
+                session, author_id=None, specs=to, text=text, now=SystemClock().now()
+            )
+            assert created.id is not None
+            report = broadcasts.report(session, created.id)
+    except UnknownAudience as exc:
+        raise _fail(plain(lang, "cli.broadcast_unknown_audience", spec=exc.detail)) from None
+    except ValueError:
+        raise _fail(plain(lang, "cli.broadcast_bad_text", max=broadcasts.TEXT_MAX)) from None
+    typer.echo(
+        plain(
+            lang,
+            "cli.broadcast_queued",
+            id=created.id,
+            count=created.recipients,
+            unreachable=report.unreachable,
+        )
+    )
+
+
 @app.command("run")
 def run(
     webhook: Annotated[bool, typer.Option("--webhook", help="Receive updates by webhook.")] = False,
@@ -178,17 +232,29 @@ def run(
     port: Annotated[int, typer.Option(help="Webhook listen port.")] = 8443,
 ) -> None:
     """Run the bot for real: long polling, or a webhook with --webhook."""
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.delivery import DeliveryLocked
     from bot.runner import run_bot
 
     settings = _settings()
     try:
         settings.token()
-        if webhook and not settings.webhook_url:
-            raise SettingsError("POKJANAL_WEBHOOK_URL is not set (needed by --webhook)")
+        if webhook:
+            settings.webhook_path()
     except SettingsError as exc:
         raise _fail(plain(settings.language, "cli.settings_error", error=exc)) from None
+    _database(settings)
     setup_logging()
-    run_bot(settings, webhook=webhook, listen=listen, port=port)
+    try:
+        run_bot(settings, webhook=webhook, listen=listen, port=port)
+    except DeliveryLocked as exc:
+        raise _fail(plain(settings.language, "cli.delivery_locked", error=exc)) from None
+    except InvalidToken:
+        raise _fail(plain(settings.language, "cli.bad_token")) from None
+    except NetworkError as exc:
+        url = settings.telegram_api_url
+        raise _fail(plain(settings.language, "cli.network_error", url=url, reason=exc)) from None
 
 
 @app.command("demo")
@@ -204,12 +270,25 @@ def demo(
     from bot.demo import run_demo
 
     settings = _settings()
+    if not _port_free(host, port):
+        raise _fail(plain(settings.language, "cli.port_busy", host=host, port=port))
     setup_logging()
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(
             run_demo(settings, host=host, port=port, database=database, open_browser=open_browser)
         )
     typer.echo(plain(settings.language, "cli.demo_stopped"))
+
+
+def _port_free(host: str, port: int) -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
 
 
 def main() -> None:

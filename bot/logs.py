@@ -26,6 +26,12 @@ class PhoneMaskingFilter(logging.Filter):
         masked = mask_phones(message)
         if masked != message:
             record.msg, record.args = masked, None
+        if record.exc_info:
+            # A traceback carries exception messages (and so numbers) too: format it here,
+            # masked, and let the handler print the text instead of the raw exception.
+            text = logging.Formatter().formatException(record.exc_info)
+            record.exc_text = mask_phones(text)
+            record.exc_info = None
         return True
 
 

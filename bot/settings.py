@@ -69,7 +69,6 @@ class Settings(BaseSettings):
     tick_seconds: float = Field(default=30, ge=1, le=3600)
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
-    files_dir: str = "files"
     body_name: str = "Pokjanal Posyandu"  # since Permendagri 13/2024 also "TP Posyandu"
     bot_username: str | None = None  # for printing t.me deep links from the CLI
     language: str = "id"  # of the command line's own messages
@@ -137,6 +136,25 @@ class Settings(BaseSettings):
     @property
     def quiet_window(self) -> tuple[time, time] | None:
         return parse_quiet_hours(self.quiet_hours)
+
+    def webhook_path(self) -> str:
+        """The path Telegram posts to, taken from POKJANAL_WEBHOOK_URL; the secret is required.
+
+        Without the secret anyone who guesses the URL could post fake updates.
+        """
+        if not self.webhook_url or not re.match(r"^https://[^/]+", self.webhook_url):
+            raise SettingsError(
+                f"{ENV_PREFIX}WEBHOOK_URL: --webhook needs the public https:// URL "
+                "that Telegram posts to"
+            )
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise SettingsError(
+                f"{ENV_PREFIX}WEBHOOK_SECRET: required with --webhook; 1-256 characters A-Z, a-z, "
+                "0-9, _ and -"
+            )
+        path = self.webhook_url.split("://", 1)[1].partition("/")[2].strip("/")
+        return path or "telegram"
 
     def token(self) -> str:
         if self.telegram_token is None or not self.telegram_token.get_secret_value().strip():

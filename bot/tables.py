@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -46,7 +47,8 @@ def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
     first_line = text.splitlines()[0] if text else ""
     # Excel in an Indonesian locale saves CSV with semicolons (the comma is the decimal mark).
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    rows = list(csv.reader(text.splitlines(), delimiter=delimiter))
+    # newline="" keeps a quoted cell with a line break ("Kader\nKetua") in one cell.
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     if not rows:
         raise UnreadableTable(f"{path}: the file is empty")
     return [h.strip() for h in rows[0]], [[c.strip() for c in r] for r in rows[1:]]

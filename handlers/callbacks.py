@@ -32,10 +32,12 @@ class Callback:
     parts: tuple[str, ...]
 
     def int_part(self, index: int) -> int | None:
+        """A database id, or None: forged data may hold any digits, even past 64 bits."""
         try:
-            return int(self.parts[index])
+            value = int(self.parts[index])
         except (IndexError, ValueError):
             return None
+        return value if 0 < value < 2**63 else None
 
     def part(self, index: int) -> str | None:
         return self.parts[index] if index < len(self.parts) else None

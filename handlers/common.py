@@ -10,7 +10,7 @@ from telegram.error import BadRequest, Forbidden
 
 from handlers import registration
 from handlers.context import BotContext
-from handlers.i18n import language_of, t
+from handlers.i18n import language_of, t, t_plain
 from models import people
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ async def expired_button(update: Update, context: BotContext) -> None:
             person = people.by_telegram_user(session, user.id)
         if person is not None:
             lang = person.language
-    await query.answer(t(lang, "button.expired"))
+    await query.answer(t_plain(lang, "button.expired"))
 
 
 async def on_error(update: object, context: BotContext) -> None:
@@ -97,9 +97,11 @@ async def on_error(update: object, context: BotContext) -> None:
     log.error("error while handling update %s", update_id, exc_info=error)
     if isinstance(update, Update) and update.effective_chat is not None:
         user = update.effective_user
+        lang = language_of(user.language_code if user else None)
         try:
-            await update.effective_chat.send_message(
-                t(language_of(user.language_code if user else None), "error.internal")
-            )
+            if update.callback_query is not None:
+                # An unanswered button keeps spinning on the phone: stop it first.
+                await update.callback_query.answer(t_plain(lang, "error.internal"))
+            await update.effective_chat.send_message(t(lang, "error.internal"))
         except Exception:  # the error handler must survive its own failure
             log.warning("could not tell chat about the error: %s", html.escape(str(error)))

@@ -44,6 +44,14 @@ def t(lang: str | None, key: str, **values: object) -> Markup:
     return Markup(template.format(**{name: escape(v) for name, v in values.items()}))
 
 
+def t_plain(lang: str | None, key: str, **values: object) -> str:
+    """For plain-text places (callback answers, alerts): Telegram shows them unparsed, so
+    escaping would print "&amp;" to the user."""
+    catalogue = CATALOGUES.get(language_of(lang), CATALOGUES[DEFAULT_LANGUAGE])
+    template = catalogue.get(key) or CATALOGUES[DEFAULT_LANGUAGE][key]
+    return template.format(**{name: str(v) for name, v in values.items()})
+
+
 def placeholders(template: str) -> set[str]:
     """Names used in a template; the catalogue test checks both languages agree."""
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}

@@ -9,7 +9,7 @@ from babel.dates import format_datetime
 from sqlmodel import Session
 
 from handlers.i18n import t
-from models.organizations import Organization, display_name
+from models.organizations import Organization, OrgKind, organization_of
 from models.people import Person
 
 
@@ -17,11 +17,19 @@ def role_label(lang: str, role: str) -> str:
     return t(lang, f"role.{role}")
 
 
-def organization_label(session: Session, lang: str, person: Person) -> str:
-    if person.organization_id is None:
+def organization_name(lang: str, org: Organization | None) -> str:
+    """Kecamatan and desa are stored by their bare place name; people read them with the word."""
+    if org is None:
         return t(lang, "org.none")
-    org = session.get(Organization, person.organization_id)
-    return display_name(org) if org else t(lang, "org.none")
+    if org.kind == OrgKind.KECAMATAN:
+        return t(lang, "org.kecamatan", name=org.name)
+    if org.kind == OrgKind.DESA:
+        return t(lang, "org.desa", name=org.name)
+    return t(lang, "org.named", name=org.name)
+
+
+def organization_label(session: Session, lang: str, person: Person) -> str:
+    return organization_name(lang, organization_of(session, person.organization_id))
 
 
 def format_when(lang: str, when: datetime | None, zone: str) -> str:

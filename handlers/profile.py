@@ -6,7 +6,7 @@ from telegram import Message, Update
 
 from handlers import callbacks, keyboards
 from handlers.context import BotContext
-from handlers.i18n import LANGUAGES, Markup, language_of, t
+from handlers.i18n import LANGUAGES, Markup, language_of, t, t_plain
 from handlers.people_view import format_when, organization_label, role_label
 from models import people, privacy, registration
 from models.people import Person
@@ -20,7 +20,7 @@ def _profile_text(context: BotContext, person: Person) -> Markup:
         lang,
         "profile.show",
         name=person.name,
-        phone=person.phone or "-",
+        phone=person.phone or t(lang, "value.empty"),
         role=role_label(lang, person.role),
         organization=organization,
         position=person.position or t(lang, "value.empty"),
@@ -59,11 +59,12 @@ async def language_button(update: Update, context: BotContext) -> None:
     chosen = data.part(0) if data else None
     with context.uow() as session:
         person = people.by_telegram_user(session, user.id)
-        if person is None or chosen not in LANGUAGES:
-            await query.answer(t(language_of(user.language_code), "button.expired"))
-            return
-        registration.set_language(session, person, chosen, now=context.deps.clock.now())
-    await query.answer(t(chosen, "profile.language_set"))
+        if person is not None and chosen in LANGUAGES:
+            registration.set_language(session, person, chosen, now=context.deps.clock.now())
+    if person is None or chosen not in LANGUAGES:
+        await query.answer(t_plain(language_of(user.language_code), "button.expired"))
+        return
+    await query.answer(t_plain(chosen, "profile.language_set"))
     if isinstance(query.message, Message):
         await query.message.edit_text(
             _profile_text(context, person), reply_markup=keyboards.languages(chosen)
@@ -76,23 +77,47 @@ async def my_data(update: Update, context: BotContext) -> None:
     if person is None or update.effective_chat is None:
         return
     lang, zone = person.language, context.deps.timezone
+    empty = t(lang, "value.empty")
     with context.uow() as session:
         organization = organization_label(session, lang, person)
+        assert person.telegram_user_id is not None
+        requests = privacy.registration_requests_of(session, person.telegram_user_id)
+        consents = privacy.consents_of(session, person.telegram_user_id)
+    extra = "".join(
+        t(
+            lang,
+            "mydata.request",
+            when=format_when(lang, r.created_at, zone),
+            details=r.details or empty,
+            contact_name=r.contact_name or empty,
+            status=r.status,
+        )
+        for r in requests
+    ) + "".join(
+        t(
+            lang,
+            "mydata.consent",
+            when=format_when(lang, c.given_at, zone),
+            version=c.notice_version,
+        )
+        for c in consents
+    )
     await update.effective_chat.send_message(
         t(
             lang,
             "mydata.show",
             name=person.name,
-            phone=person.phone or "-",
-            telegram_id=person.telegram_user_id or "-",
+            phone=person.phone or empty,
+            telegram_id=person.telegram_user_id or empty,
             role=role_label(lang, person.role),
             organization=organization,
             position=person.position or t(lang, "value.empty"),
             language=t(lang, f"language.{lang}"),
             registered_at=format_when(lang, person.registered_at, zone),
             consent_at=format_when(lang, person.consent_at, zone),
-            consent_version=person.consent_version or "-",
+            consent_version=person.consent_version or empty,
         )
+        + extra
     )
 
 
@@ -115,12 +140,12 @@ async def erase_button(update: Update, context: BotContext) -> None:
     answer = data.part(0) if data else None
     with context.uow() as session:
         person = people.by_telegram_user(session, user.id)
-        if person is None or answer not in ("y", "n"):
-            await query.answer(t(language_of(user.language_code), "button.expired"))
-            return
-        lang = person.language
-        if answer == "y":
+        if person is not None and answer == "y":
             privacy.erase_person(session, person, now=context.deps.clock.now())
+    if person is None or answer not in ("y", "n"):
+        await query.answer(t_plain(language_of(user.language_code), "button.expired"))
+        return
+    lang = person.language
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_text(t(lang, "erase.done" if answer == "y" else "erase.kept"))

@@ -2,6 +2,8 @@
 
 Every step's state lives in our tables (consent records, registration requests), not in a
 ConversationHandler, so a restart between two taps loses nothing and the buttons stay valid.
+Which step comes next is the domain's decision (``registration.stage_of``); this module only
+renders it.
 """
 
 from __future__ import annotations
@@ -9,15 +11,15 @@ from __future__ import annotations
 import logging
 
 from telegram import Message, ReplyKeyboardRemove, Update
-from telegram.error import Forbidden, TelegramError
+from telegram.error import TelegramError
 
 from handlers import callbacks, keyboards
 from handlers.context import BotContext
-from handlers.i18n import Markup, language_of, t
+from handlers.i18n import Markup, language_of, t, t_plain
 from handlers.people_view import organization_label, role_label
 from models import people, registration
 from models.people import Person, Role
-from models.registration import Decision, Outcome, RequestStatus
+from models.registration import Decision, Outcome, Stage
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,13 @@ async def _welcome(update: Update, context: BotContext, person: Person) -> None:
         await _tell_admins(context, request, [person])
 
 
+async def _notice(update: Update, context: BotContext, lang: str, token: str | None = None) -> None:
+    body = context.deps.body_name
+    await _reply(
+        update, t(lang, "privacy.notice", body=body), reply_markup=keyboards.consent(lang, token)
+    )
+
+
 async def start(update: Update, context: BotContext) -> None:
     """/start, optionally with a deep-link payload (an invite token)."""
     user, chat = update.effective_user, update.effective_chat
@@ -68,7 +77,6 @@ async def start(update: Update, context: BotContext) -> None:
     now = context.deps.clock.now()
     body = context.deps.body_name
     with context.uow() as session:
-        person = people.by_telegram_user(session, user.id)
         result = (
             registration.link_by_token(
                 session, token=token, telegram_user_id=user.id, chat_id=chat.id, now=now
@@ -76,40 +84,39 @@ async def start(update: Update, context: BotContext) -> None:
             if token
             else None
         )
-        consented = registration.has_consent(session, user.id)
-        request = registration.open_request(session, user.id)
+        stage = registration.stage_of(session, user.id, now=now)
+        person = people.by_telegram_user(session, user.id)
     lang = _lang_of_user(update, person)
     if result is not None:
         if result.outcome in (Outcome.LINKED, Outcome.ALREADY) and result.person:
             await _welcome(update, context, result.person)
             return
         if result.outcome == Outcome.NEEDS_CONSENT:
-            await _reply(
-                update,
-                t(lang, "privacy.notice", body=body),
-                reply_markup=keyboards.consent(lang, token),
-            )
+            await _notice(update, context, lang, token)
             return
         if result.outcome == Outcome.TOKEN_TAKEN:
             await _reply(update, t(lang, "register.token_taken", body=body))
             return
+        if result.outcome == Outcome.ACCOUNT_TAKEN and result.person:
+            await _reply(
+                update, t(lang, "register.account_taken", name=result.person.name, body=body)
+            )
+            return
         await _reply(update, t(lang, "register.invalid_token"))
-    if person is not None:
+    if stage == Stage.REGISTERED and person is not None:
         await _reply(
             update,
             t(lang, "register.already", name=person.name, role=role_label(lang, person.role)),
             reply_markup=ReplyKeyboardRemove(),
         )
-    elif request is not None and request.status == RequestStatus.PENDING.value:
+    elif stage == Stage.WAITING_FOR_ADMIN:
         await _reply(update, t(lang, "register.still_pending"))
-    elif consented:
+    elif stage == Stage.NEEDS_CONTACT:
         await _reply(
             update, t(lang, "register.ask_contact"), reply_markup=keyboards.share_contact(lang)
         )
     else:
-        await _reply(
-            update, t(lang, "privacy.notice", body=body), reply_markup=keyboards.consent(lang)
-        )
+        await _notice(update, context, lang)
 
 
 async def consent_button(update: Update, context: BotContext) -> None:
@@ -122,18 +129,19 @@ async def consent_button(update: Update, context: BotContext) -> None:
     token = data.part(1) if data else None
     lang = _lang_of_user(update)
     if answer not in ("y", "n"):
-        await query.answer(t(lang, "button.expired"))
+        await query.answer(t_plain(lang, "button.expired"))
         return
+    if answer == "y":
+        with context.uow() as session:
+            registration.record_consent(
+                session, telegram_user_id=user.id, now=context.deps.clock.now()
+            )
+    await query.answer(t_plain(lang, "privacy.recorded") if answer == "y" else None)
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
     if answer == "n":
-        await query.answer()
         await _reply(update, t(lang, "privacy.declined"))
         return
-    now = context.deps.clock.now()
-    with context.uow() as session:
-        registration.record_consent(session, telegram_user_id=user.id, now=now)
-    await query.answer(t(lang, "privacy.recorded"))
     if token:
         # The deep link's token was waiting for consent: finish the one-tap registration.
         context.args = [token]
@@ -160,28 +168,27 @@ async def contact(update: Update, context: BotContext) -> None:
             language=lang,
             now=now,
         )
+    remove = ReplyKeyboardRemove()
     if result.outcome == Outcome.NOT_OWN_CONTACT:
         log.info("refused a contact that is not the sender's own (user %s)", user.id)
         await _reply(
             update, t(lang, "register.not_own_contact"), reply_markup=keyboards.share_contact(lang)
         )
     elif result.outcome == Outcome.NEEDS_CONSENT:
-        await _reply(
-            update, t(lang, "privacy.notice", body=body), reply_markup=keyboards.consent(lang)
-        )
+        await _notice(update, context, lang)
     elif result.outcome == Outcome.BAD_PHONE:
-        await _reply(
-            update, t(lang, "register.bad_phone", body=body), reply_markup=ReplyKeyboardRemove()
-        )
+        await _reply(update, t(lang, "register.bad_phone", body=body), reply_markup=remove)
     elif result.outcome in (Outcome.LINKED, Outcome.ALREADY) and result.person:
         await _welcome(update, context, result.person)
     elif result.outcome == Outcome.PENDING:
-        await _reply(update, t(lang, "register.still_pending"), reply_markup=ReplyKeyboardRemove())
+        await _reply(update, t(lang, "register.still_pending"), reply_markup=remove)
+    elif result.outcome == Outcome.REJECTED_RECENTLY:
+        await _reply(update, t(lang, "register.rejected_recently", body=body), reply_markup=remove)
     elif result.outcome == Outcome.ASK_DETAILS and result.request:
         await _reply(
             update,
             t(lang, "register.ask_details", phone=result.request.phone, body=body),
-            reply_markup=ReplyKeyboardRemove(),
+            reply_markup=remove,
         )
 
 
@@ -192,8 +199,8 @@ async def details_text(update: Update, context: BotContext) -> bool:
         return False
     lang = _lang_of_user(update)
     with context.uow() as session:
-        request = registration.open_request(session, user.id)
-        if request is None or request.status != RequestStatus.AWAITING_DETAILS.value:
+        request = registration.open_request(session, user.id, now=context.deps.clock.now())
+        if request is None or request.status != registration.RequestStatus.AWAITING_DETAILS.value:
             return False
         try:
             registration.submit_details(session, request=request, text=message.text)
@@ -217,8 +224,8 @@ async def _tell_admins(
 ) -> int:
     """Send the request to every registered admin; the first to decide wins.
 
-    A handful of admins are messaged directly here; bulk messages go through the delivery
-    engine (issue 3).
+    A handful of admins are messaged directly here: it answers what the person just did.
+    Bulk and scheduled messages go through the delivery engine.
     """
     delivered = 0
     for admin in admins:
@@ -226,7 +233,7 @@ async def _tell_admins(
         text = t(
             admin.language,
             "admin.request",
-            contact_name=request.contact_name or "-",
+            contact_name=request.contact_name or t(admin.language, "value.empty"),
             phone=request.phone,
             details=request.details,
         )
@@ -250,48 +257,60 @@ async def decision_button(update: Update, context: BotContext) -> None:
     data = callbacks.decode(query.data)
     request_id = data.int_part(0) if data else None
     code = data.part(1) if data else None
-    now = context.deps.clock.now()
     if request_id is None or code not in ("k", "o", "x"):
-        await query.answer(t(_lang_of_user(update), "button.expired"))
+        await query.answer(t_plain(_lang_of_user(update), "button.expired"))
         return
-    role = Role.OPD if code == "o" else Role.KADER
+    now = context.deps.clock.now()
     with context.uow() as session:
         admin = people.by_telegram_user(session, user.id)
-        lang = _lang_of_user(update, admin)
         result = registration.decide(
-            session, request_id=request_id, admin=admin, approve=code != "x", role=role, now=now
+            session,
+            request_id=request_id,
+            admin=admin,
+            approve=code != "x",
+            role=Role.OPD if code == "o" else Role.KADER,
+            now=now,
         )
+    lang = _lang_of_user(update, admin)
     if result.decision == Decision.NOT_ADMIN:
-        await query.answer(t(lang, "admin.only"), show_alert=True)
+        await query.answer(t_plain(lang, "admin.only"), show_alert=True)
         return
     if result.decision == Decision.NOT_FOUND:
-        await query.answer(t(lang, "admin.request_gone"))
+        await query.answer(t_plain(lang, "admin.request_gone"))
         return
-    decided_by = result.decided_by.name if result.decided_by else "-"
+    empty = t_plain(lang, "value.empty")
+    decided_by = result.decided_by.name if result.decided_by else empty
     if result.decision == Decision.ALREADY_DECIDED:
-        await query.answer(t(lang, "admin.request_already", admin=decided_by), show_alert=True)
+        await query.answer(
+            t_plain(lang, "admin.request_already", admin=decided_by), show_alert=True
+        )
         if isinstance(query.message, Message):
             await query.message.edit_reply_markup(reply_markup=None)
         return
     await query.answer()
     request = result.request
     assert request is not None
-    if result.decision == Decision.APPROVED:
-        status = t(
-            lang, "admin.request_approved", admin=decided_by, role=role_label(lang, role.value)
-        )
-        note = t(
-            request.language, "register.approved", name=result.person.name if result.person else ""
-        )
+    if result.decision == Decision.APPROVED and result.person is not None:
+        role = role_label(lang, result.person.role)  # the roster's role wins when it had one
+        status = t(lang, "admin.request_approved", admin=decided_by, role=role)
+        note = t(request.language, "register.approved", name=result.person.name)
     else:
         status = t(lang, "admin.request_rejected", admin=decided_by)
         note = t(request.language, "register.rejected", body=context.deps.body_name)
-    if isinstance(query.message, Message) and query.message.text is not None:
-        await query.message.edit_text(query.message.text_html + "\n\n" + status, reply_markup=None)
+    # The requester first: the decision is already saved, and their news matters most.
     try:
         await context.bot.send_message(request.chat_id, note)
-    except Forbidden:
-        log.info("requester of request %s has blocked the bot", request.id)
+    except TelegramError as exc:
+        log.warning("could not tell the requester of request %s: %s", request.id, exc)
+    if isinstance(query.message, Message) and query.message.text is not None:
+        try:
+            await query.message.edit_text(
+                query.message.text_html + "\n\n" + status, reply_markup=None
+            )
+        except TelegramError as exc:
+            log.warning(
+                "could not mark request %s decided in the admin's chat: %s", request.id, exc
+            )
 
 
 async def cancel_registration(update: Update, context: BotContext) -> bool:
@@ -300,7 +319,7 @@ async def cancel_registration(update: Update, context: BotContext) -> bool:
     if user is None:
         return False
     with context.uow() as session:
-        cancelled = registration.cancel_open_request(session, user.id)
+        cancelled = registration.cancel_open_request(session, user.id, now=context.deps.clock.now())
     if cancelled:
         await _reply(
             update,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from models.errors import DomainError, InvalidPhone
@@ -44,7 +45,7 @@ def _find_org(session: Session, ref: str, kind: OrgKind | None) -> Organization:
         name = ref.strip()
         if kind == OrgKind.KECAMATAN:
             name = name.removeprefix("Kecamatan ").removeprefix("kecamatan ")
-        org = session.exec(query.where(col(Organization.name).ilike(name))).first()
+        org = session.exec(query.where(func.lower(Organization.name) == name.lower())).first()
     if org is None:
         raise UnknownAudience(ref)
     return org

@@ -15,7 +15,15 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
 # Import every table module so SQLModel.metadata is complete for create_all and Alembic.
-from models import broadcasts, organizations, outbox, people, registration  # noqa: F401
+from models import (  # noqa: F401
+    broadcasts,
+    erasures,
+    organizations,
+    outbox,
+    people,
+    privacy,
+    registration,
+)
 
 
 def make_engine(url: str) -> Engine:

@@ -10,6 +10,7 @@ import re
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import func
 from sqlmodel import Field, Session, SQLModel, col, select
 
 
@@ -53,22 +54,13 @@ def kind_from_name(name: str) -> OrgKind:
     return OrgKind.AGENCY
 
 
-def display_name(org: Organization) -> str:
-    """Kecamatan and desa are stored by their bare place name; people read them with the word."""
-    if org.kind == OrgKind.KECAMATAN:
-        return f"Kecamatan {org.name}"
-    if org.kind == OrgKind.DESA:
-        return f"Desa {org.name}"
-    return org.name
-
-
 def find_child(
     session: Session, *, name: str, kind: OrgKind, parent_id: int | None
 ) -> Organization | None:
     """Find a node by name (case-insensitive), kind and parent."""
     query = select(Organization).where(
         Organization.kind == kind.value,
-        col(Organization.name).ilike(_clean(name)),
+        func.lower(Organization.name) == _clean(name).lower(),
     )
     if parent_id is None:
         query = query.where(col(Organization.parent_id).is_(None))
@@ -156,3 +148,7 @@ def zone_of(session: Session, organization_id: int | None, default: str) -> str:
             return org.timezone
         current = org.parent_id
     return default
+
+
+def organization_of(session: Session, organization_id: int | None) -> Organization | None:
+    return session.get(Organization, organization_id) if organization_id is not None else None

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, col, delete
+from sqlmodel import Session, col, delete, select
 
+from models.erasures import mark_erased
 from models.people import Person, PersonStatus
 from models.registration import ConsentRecord, RegistrationRequest
 
@@ -17,6 +18,8 @@ def erase_person(session: Session, person: Person, *, now: datetime) -> None:
     name, phone, position and Telegram ids are gone.
     """
     telegram_user_id = person.telegram_user_id
+    if person.phone:
+        mark_erased(session, person.phone, now=now)
     person.name = ""
     person.phone = None
     person.position = ""
@@ -36,3 +39,15 @@ def erase_person(session: Session, person: Person, *, now: datetime) -> None:
             )
         )
     session.flush()
+
+
+def registration_requests_of(session: Session, telegram_user_id: int) -> list[RegistrationRequest]:
+    query = select(RegistrationRequest).where(
+        RegistrationRequest.telegram_user_id == telegram_user_id
+    )
+    return list(session.exec(query.order_by(col(RegistrationRequest.id))))
+
+
+def consents_of(session: Session, telegram_user_id: int) -> list[ConsentRecord]:
+    query = select(ConsentRecord).where(ConsentRecord.telegram_user_id == telegram_user_id)
+    return list(session.exec(query.order_by(col(ConsentRecord.id))))

@@ -9,12 +9,13 @@ stored, so the controller can prove when, and to which notice version, each pers
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import BigInteger
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from models.erasures import forget_erasure
 from models.errors import InvalidPhone
 from models.people import Person, PersonStatus, Role, by_phone, by_telegram_user
 from models.phones import normalize_phone
@@ -22,6 +23,10 @@ from models.phones import normalize_phone
 # Bump whenever the privacy notice's text changes in meaning: consent is to a version.
 NOTICE_VERSION = "2026-11"
 DETAILS_MIN, DETAILS_MAX = 3, 300
+# A request left waiting for the person's details expires; a text days later is not an answer.
+DETAILS_TTL = timedelta(hours=24)
+# After a rejection the same account cannot ask again at once (admins are not to be spammed).
+REJECTION_COOLDOWN = timedelta(days=7)
 
 
 class ConsentRecord(SQLModel, table=True):
@@ -64,6 +69,8 @@ class Outcome(StrEnum):
     PENDING = "pending"  # a request already waits for an admin
     INVALID_TOKEN = "invalid_token"
     TOKEN_TAKEN = "token_taken"  # the person is linked to another Telegram account
+    ACCOUNT_TAKEN = "account_taken"  # this account already belongs to another person
+    REJECTED_RECENTLY = "rejected_recently"  # an admin said no; no new request for a while
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,26 @@ class LinkResult:
     outcome: Outcome
     person: Person | None = None
     request: RegistrationRequest | None = None
+
+
+class Stage(StrEnum):
+    """Where an account stands, deciding what /start shows."""
+
+    REGISTERED = "registered"
+    WAITING_FOR_ADMIN = "waiting_for_admin"
+    NEEDS_CONTACT = "needs_contact"  # consent given: next is the contact button
+    NEEDS_CONSENT = "needs_consent"
+
+
+def stage_of(session: Session, telegram_user_id: int, *, now: datetime) -> Stage:
+    if by_telegram_user(session, telegram_user_id) is not None:
+        return Stage.REGISTERED
+    request = open_request(session, telegram_user_id, now=now)
+    if request is not None and request.status == RequestStatus.PENDING.value:
+        return Stage.WAITING_FOR_ADMIN
+    if has_consent(session, telegram_user_id):
+        return Stage.NEEDS_CONTACT
+    return Stage.NEEDS_CONSENT
 
 
 def has_consent(session: Session, telegram_user_id: int) -> bool:
@@ -125,16 +152,35 @@ def _link(
     person.telegram_user_id = telegram_user_id
     person.telegram_chat_id = chat_id
     person.registered_at = now
+    person.unreachable_at = None
     person.consent_at = _consent_time(session, telegram_user_id) or now
     person.consent_version = NOTICE_VERSION
     person.updated_at = now
     session.add(person)
+    # A request this account left open is answered by the link itself: admins who come
+    # later must not be shown it.
+    for stale in session.exec(
+        select(RegistrationRequest).where(
+            RegistrationRequest.telegram_user_id == telegram_user_id,
+            col(RegistrationRequest.status).in_(
+                [RequestStatus.AWAITING_DETAILS.value, RequestStatus.PENDING.value]
+            ),
+        )
+    ):
+        stale.status = RequestStatus.CANCELLED.value
+        session.add(stale)
     session.flush()
     return LinkResult(Outcome.LINKED, person=person)
 
 
-def open_request(session: Session, telegram_user_id: int) -> RegistrationRequest | None:
-    """The account's request that is still being written or waiting for an admin."""
+def open_request(
+    session: Session, telegram_user_id: int, *, now: datetime | None = None
+) -> RegistrationRequest | None:
+    """The account's request that is still being written or waiting for an admin.
+
+    With ``now``, a request still waiting for details after ``DETAILS_TTL`` has expired and
+    is closed here instead of being returned.
+    """
     query = (
         select(RegistrationRequest)
         .where(
@@ -145,7 +191,27 @@ def open_request(session: Session, telegram_user_id: int) -> RegistrationRequest
         )
         .order_by(col(RegistrationRequest.id).desc())
     )
-    return session.exec(query).first()
+    request = session.exec(query).first()
+    if (
+        request is not None
+        and now is not None
+        and request.status == RequestStatus.AWAITING_DETAILS.value
+        and request.created_at + DETAILS_TTL < now
+    ):
+        request.status = RequestStatus.CANCELLED.value
+        session.add(request)
+        session.flush()
+        return None
+    return request
+
+
+def recently_rejected(session: Session, telegram_user_id: int, *, now: datetime) -> bool:
+    query = select(RegistrationRequest).where(
+        RegistrationRequest.telegram_user_id == telegram_user_id,
+        RegistrationRequest.status == RequestStatus.REJECTED.value,
+        col(RegistrationRequest.decided_at) > now - REJECTION_COOLDOWN,
+    )
+    return session.exec(query).first() is not None
 
 
 def pending_requests(session: Session) -> list[RegistrationRequest]:
@@ -184,9 +250,11 @@ def link_by_contact(
     person = by_phone(session, phone)
     if person is not None and person.status == PersonStatus.ACTIVE.value:
         return _link(session, person, telegram_user_id=telegram_user_id, chat_id=chat_id, now=now)
-    request = open_request(session, telegram_user_id)
+    request = open_request(session, telegram_user_id, now=now)
     if request is not None and request.status == RequestStatus.PENDING.value:
         return LinkResult(Outcome.PENDING, request=request)
+    if request is None and recently_rejected(session, telegram_user_id, now=now):
+        return LinkResult(Outcome.REJECTED_RECENTLY)
     if request is None:
         request = RegistrationRequest(
             telegram_user_id=telegram_user_id,
@@ -222,9 +290,9 @@ def submit_details(
     return request
 
 
-def cancel_open_request(session: Session, telegram_user_id: int) -> bool:
+def cancel_open_request(session: Session, telegram_user_id: int, *, now: datetime) -> bool:
     """``/batal`` during registration: drop the request being written. True when one was."""
-    request = open_request(session, telegram_user_id)
+    request = open_request(session, telegram_user_id, now=now)
     if request is None or request.status != RequestStatus.AWAITING_DETAILS.value:
         return False
     request.status = RequestStatus.CANCELLED.value
@@ -241,6 +309,10 @@ def link_by_token(
         return LinkResult(Outcome.INVALID_TOKEN)
     if person.telegram_user_id not in (None, telegram_user_id):
         return LinkResult(Outcome.TOKEN_TAKEN, person=person)
+    owner = by_telegram_user(session, telegram_user_id)
+    if owner is not None and owner.id != person.id:
+        # Someone else's link must not quietly turn a registered account into that person.
+        return LinkResult(Outcome.ACCOUNT_TAKEN, person=owner)
     if not has_consent(session, telegram_user_id):
         return LinkResult(Outcome.NEEDS_CONSENT, person=person)
     return _link(session, person, telegram_user_id=telegram_user_id, chat_id=chat_id, now=now)
@@ -312,6 +384,7 @@ def decide(
     )
     request.status = RequestStatus.APPROVED.value
     request.person_id = person.id
+    forget_erasure(session, request.phone)  # they came back of their own will
     session.add(request)
     session.flush()
     return DecisionResult(Decision.APPROVED, request=request, person=person, decided_by=admin)

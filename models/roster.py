@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from models.erasures import was_erased
 from models.errors import DomainError, InvalidPhone, NotFound
 from models.organizations import place_organization
 from models.people import Person, Role, by_phone
@@ -24,7 +25,20 @@ from models.phones import normalize_phone
 # Accepted header spellings, Indonesian or English, compared after _header_key().
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("nama", "name", "nama_lengkap"),
-    "phone": ("telepon", "no_hp", "hp", "phone", "nomor_hp", "no_telepon", "whatsapp", "no_wa"),
+    "phone": (
+        "telepon",
+        "no_hp",
+        "hp",
+        "phone",
+        "nomor_hp",
+        "no_telepon",
+        "no_telp",
+        "telp",
+        "telepon_hp",
+        "no_hp_wa",
+        "whatsapp",
+        "no_wa",
+    ),
     "role": ("peran", "role"),
     "organization": ("organisasi", "instansi", "organization"),
     "position": ("jabatan", "position"),
@@ -43,6 +57,7 @@ class RowProblem(StrEnum):
     NAME_TOO_LONG = "name_too_long"
     UNKNOWN_ROLE = "unknown_role"
     DUPLICATE = "duplicate"
+    ERASED = "erased"  # the person had their data erased (UU 27/2022): not re-imported
 
 
 class MissingColumns(DomainError):
@@ -156,6 +171,8 @@ def _import_row(
         return RowError(number, RowProblem.BAD_PHONE, raw_phone)
     if raw_role not in {role.value for role in Role}:
         return RowError(number, RowProblem.UNKNOWN_ROLE, raw_role)
+    if was_erased(session, phone):
+        return RowError(number, RowProblem.ERASED)
     if phone in first_row_of_phone:
         return RowError(number, RowProblem.DUPLICATE, str(first_row_of_phone[phone]))
     first_row_of_phone[phone] = number

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +16,14 @@ from models.db import make_engine
 
 DATA = Path(__file__).parent / "data"
 DEMO_DATA = Path(__file__).parent.parent / "bot" / "data"
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's own POKJANAL_* variables (say POKJANAL_LANGUAGE=en) must not leak in."""
+    for name in list(os.environ):
+        if name.startswith("POKJANAL_"):
+            monkeypatch.delenv(name)
 
 
 @pytest.fixture

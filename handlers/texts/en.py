@@ -60,6 +60,14 @@ TEXTS: dict[str, str] = {
         "This link has already been used by another Telegram account. Please contact the {body} "
         "secretariat."
     ),
+    "register.account_taken": (
+        "This Telegram account is already registered as <b>{name}</b>. A link meant for someone "
+        "else cannot be used here. If this is wrong, please contact the {body} secretariat."
+    ),
+    "register.rejected_recently": (
+        "Your registration request was just rejected by the secretariat. Please contact the {body} "
+        "secretariat directly."
+    ),
     "register.approved": (
         "Your registration has been <b>approved</b>. Welcome, {name}! "
         "Send /bantuan to see the commands."
@@ -105,6 +113,9 @@ TEXTS: dict[str, str] = {
     "role.admin": "secretariat admin",
     "org.none": "(none yet)",
     "value.empty": "-",
+    "org.kecamatan": "Kecamatan {name}",
+    "org.desa": "Desa {name}",
+    "org.named": "{name}",
     # --- my data and erasure ---------------------------------------------------------------
     "mydata.show": (
         "<b>Your data we keep</b>\n"
@@ -118,6 +129,8 @@ TEXTS: dict[str, str] = {
         "Registered: {registered_at}\n"
         "Privacy consent: {consent_at} (version {consent_version})"
     ),
+    "mydata.request": "\nRegistration request {when}: {details} (name on Telegram: {contact_name}; status: {status})",
+    "mydata.consent": "\nPrivacy consent {when} (version {version})",
     "erase.confirm": (
         "Erase your personal data? Your name, phone number and Telegram account will be erased "
         "and you will receive no more messages. Attendance already in the financial records (SPJ) "
@@ -171,6 +184,11 @@ CLI_TEXTS: dict[str, str] = {
     "cli.reason.name_too_long": "name too long ({value}…)",
     "cli.reason.unknown_role": "unknown role ({value}); use kader, opd or admin",
     "cli.reason.duplicate": "same phone number as row {value}",
+    "cli.reason.erased": "this person asked for their data to be erased; not imported again",
+    "cli.database_error": "POKJANAL_DATABASE_URL: the database {url} cannot be opened: {reason}",
+    "cli.bad_token": "POKJANAL_TELEGRAM_TOKEN was refused by the Bot API server: check the token from @BotFather.",
+    "cli.network_error": "POKJANAL_TELEGRAM_API_URL: the Bot API server at {url} cannot be reached ({reason}).",
+    "cli.port_busy": "{host}:{port} is in use by another program: choose another with --port.",
     "cli.admin_added": "{name} ({phone}) is now an admin.",
     "cli.admin_not_found": "Nobody has the number {phone}. Import the roster first, or give --name.",
     "cli.bad_phone": "Invalid phone number: {phone}",

@@ -66,6 +66,14 @@ TEXTS: dict[str, str] = {
     "register.token_taken": (
         "Tautan ini sudah dipakai oleh akun Telegram lain. Mohon hubungi sekretariat {body}."
     ),
+    "register.account_taken": (
+        "Akun Telegram ini sudah terdaftar sebagai <b>{name}</b>. Tautan untuk orang lain tidak "
+        "dapat dipakai di sini. Bila ada yang keliru, mohon hubungi sekretariat {body}."
+    ),
+    "register.rejected_recently": (
+        "Permintaan pendaftaran Bapak/Ibu baru saja ditolak sekretariat. Mohon hubungi sekretariat "
+        "{body} secara langsung."
+    ),
     "register.approved": (
         "Pendaftaran Bapak/Ibu <b>disetujui</b>. Selamat bergabung, {name}! "
         "Ketik /bantuan untuk melihat perintah."
@@ -111,6 +119,9 @@ TEXTS: dict[str, str] = {
     "role.admin": "admin sekretariat",
     "org.none": "(belum ada)",
     "value.empty": "-",
+    "org.kecamatan": "Kecamatan {name}",
+    "org.desa": "Desa {name}",
+    "org.named": "{name}",
     # --- my data and erasure ---------------------------------------------------------------
     "mydata.show": (
         "<b>Data Anda yang kami simpan</b>\n"
@@ -124,6 +135,8 @@ TEXTS: dict[str, str] = {
         "Terdaftar: {registered_at}\n"
         "Persetujuan privasi: {consent_at} (versi {consent_version})"
     ),
+    "mydata.request": "\nPermintaan pendaftaran {when}: {details} (nama di Telegram: {contact_name}; status: {status})",
+    "mydata.consent": "\nPersetujuan privasi {when} (versi {version})",
     "erase.confirm": (
         "Hapus data pribadi Anda? Nama, nomor HP dan akun Telegram akan dihapus dan Anda tidak "
         "akan menerima pesan lagi. Catatan kehadiran yang sudah masuk SPJ tetap disimpan tanpa "
@@ -177,6 +190,11 @@ CLI_TEXTS: dict[str, str] = {
     "cli.reason.name_too_long": "nama terlalu panjang ({value}…)",
     "cli.reason.unknown_role": "peran tidak dikenal ({value}); gunakan kader, opd atau admin",
     "cli.reason.duplicate": "nomor HP sama dengan baris {value}",
+    "cli.reason.erased": "orang ini sudah meminta datanya dihapus; tidak diimpor lagi",
+    "cli.database_error": "POKJANAL_DATABASE_URL: basis data {url} tidak dapat dibuka: {reason}",
+    "cli.bad_token": "POKJANAL_TELEGRAM_TOKEN ditolak oleh server Bot API: periksa token dari @BotFather.",
+    "cli.network_error": "POKJANAL_TELEGRAM_API_URL: server Bot API di {url} tidak dapat dihubungi ({reason}).",
+    "cli.port_busy": "Alamat {host}:{port} sedang dipakai program lain: pilih yang lain dengan --port.",
     "cli.admin_added": "{name} ({phone}) sekarang admin.",
     "cli.admin_not_found": "Nomor {phone} tidak ada di daftar. Impor roster dulu, atau beri --name.",
     "cli.bad_phone": "Nomor HP tidak valid: {phone}",

@@ -141,3 +141,13 @@ def test_sanggau_loads_too(session: Session, clock: FrozenClock) -> None:
     report = _import(session, DEMO_DATA / "roster-sanggau.csv", clock)
     assert report.created == 33 and not report.errors
     assert session.exec(select(Person).where(col(Person.role) == "admin")).first() is not None
+
+
+def test_quoted_line_breaks_and_other_phone_headers(
+    session: Session, clock: FrozenClock, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "r.csv"
+    sheet.write_text('Nama,No. Telp,Peran,Jabatan\nSitti,0853 1234 5678,kader,"Kader\nKetua"\n')
+    report = _import(session, sheet, clock)
+    assert report.created == 1 and not report.errors
+    assert session.exec(select(Person)).one().position == "Kader Ketua"  # one line on the list

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -14,10 +16,12 @@ from bot.app import (
     ALLOWED_UPDATES,
     AnyApplication,
     build_application,
+    delivery_of,
     start_services,
     stop_services,
 )
 from bot.database import open_database
+from bot.delivery import Delivery
 from bot.settings import Settings
 from bot.tables import read_table
 from models.clock import FrozenClock
@@ -44,6 +48,35 @@ class World:
         return self.sandbox.create_user(
             first_name=first, last_name=last or None, phone=phone, language_code=language_code
         )
+
+    @property
+    def delivery(self) -> Delivery:
+        assert self.app is not None
+        return delivery_of(self.app)
+
+    def registered_people(self, count: int, *, prefix: str = "Kader") -> list[SandboxUser]:
+        """Many people already registered (a bulk shortcut past /start for delivery tests)."""
+        users = []
+        with unit_of_work(self.engine) as session:
+            for i in range(count):
+                phone = f"+62812{5000000 + i:07d}"
+                user = self.sandbox.create_user(first_name=prefix, last_name=str(i), phone=phone)
+                user.chat.started = True  # as if they had pressed Start in Telegram
+                now = self.clock.now()
+                session.add(
+                    Person(
+                        name=f"{prefix} {i}",
+                        phone=phone,
+                        role="kader",
+                        telegram_user_id=user.id,
+                        telegram_chat_id=user.id,
+                        registered_at=now,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+                users.append(user)
+        return users
 
     def person(self, phone: str) -> Person:
         with Session(self.engine) as session:
@@ -78,9 +111,16 @@ def load_roster(engine: Engine, path: Path, clock: FrozenClock) -> None:
         import_roster(session, headers, rows, now=clock.now())
 
 
-@pytest.fixture
-async def world(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[World]:
-    sandbox = Sandbox()
+@asynccontextmanager
+async def open_world(
+    tmp_path: Path,
+    clock: FrozenClock,
+    *,
+    sandbox_options: dict[str, Any] | None = None,
+    **settings_overrides: Any,
+) -> AsyncIterator[World]:
+    """A sandbox, a migrated SQLite file with the sample roster, and the bot polling."""
+    sandbox = Sandbox(**(sandbox_options or {}))
     await sandbox.start(host="127.0.0.1", port=0)
     sandbox.create_bot(token=TOKEN, username="pokjanal_test_bot", first_name="Pokjanal Bot")
     database_url = f"sqlite:///{tmp_path / 'flow.db'}"
@@ -89,8 +129,9 @@ async def world(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[World]:
         telegram_token=TOKEN,  # type: ignore[arg-type]
         telegram_api_url=sandbox.api_url,
         database_url=database_url,
+        quiet_hours="off",
         _env_file=None,  # type: ignore[call-arg]
-    )
+    ).model_copy(update=settings_overrides)
     load_roster(engine, DATA / "roster-with-errors.csv", clock)
     world = World(sandbox=sandbox, engine=engine, clock=clock, settings=settings)
     await world.start_bot()
@@ -102,3 +143,9 @@ async def world(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[World]:
         engine.dispose()
         # The bot set nothing Telegram would ignore (client-library defaults aside).
         assert sandbox.warnings == [], sandbox.warnings
+
+
+@pytest.fixture
+async def world(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[World]:
+    async with open_world(tmp_path, clock) as opened:
+        yield opened

@@ -108,10 +108,21 @@ async def test_an_unknown_number_is_approved_by_an_admin(world: World) -> None:
 async def test_an_unknown_number_is_rejected_and_a_second_tap_changes_nothing(world: World) -> None:
     hasrul = await _admin(world)
     budi = await _newcomer_asks(world)
-    await hasrul.next_message()
+    request_message = await hasrul.next_message()
     await hasrul.press("Tolak")
     rejected = await budi.next_message()
     assert "tidak disetujui" in rejected.text
+    # The same button again (a double tap, or a second admin's copy): nothing changes.
+    answer = await hasrul.press_callback(
+        request_message.inline_keyboard[0][0]["callback_data"], message=request_message
+    )
+    assert answer == "Permintaan ini sudah diputuskan oleh Hasrul Nawir."
+    # Asking again at once does not reach the admins a second time.
+    await budi.send_text("/start")
+    await budi.next_message()
+    await budi.press("Bagikan nomor HP")
+    assert "baru saja ditolak" in (await budi.next_message()).text
+    assert hasrul.unread == []
     with Session(world.engine) as session:
         assert session.exec(select(Person).where(Person.phone == NEWCOMER[1])).first() is None
         assert session.exec(select(RegistrationRequest)).one().status == "rejected"
@@ -232,3 +243,54 @@ async def test_an_admin_who_links_late_gets_the_requests_waiting(world: World) -
     await hasrul.press("Setujui (OPD)")
     assert "disetujui" in (await budi.next_message()).text
     assert world.person(NEWCOMER[1]).role == "opd"
+
+
+async def test_someone_elses_link_does_not_take_over_a_registered_account(world: World) -> None:
+    sitti = world.user(*SITTI)
+    await register(sitti)
+    with Session(world.engine) as session:
+        dewi = session.exec(select(Person).where(Person.name == "Dewi Lestari")).one()
+        token = ensure_invite_token(session, dewi)
+        session.commit()
+    await sitti.send_text(f"/start {token}")
+    assert "sudah terdaftar sebagai <b>Sitti Aminah</b>" in (await sitti.next_message()).html
+    assert world.person(SITTI[1]).telegram_user_id == sitti.id
+    assert world.person("+6285399990003").telegram_user_id is None
+
+
+async def test_forged_huge_ids_and_garbage_buttons_change_nothing(world: World) -> None:
+    hasrul = await _admin(world)
+    for data in ("rg:1:" + "9" * 30 + ":k", "rg:1:0:k", "rg:1:12:z", "lg:1:fr", "er:1:q"):
+        answer = await hasrul.press_callback(data)
+        assert answer == "Tombol ini sudah tidak berlaku."
+    assert world.person(HASRUL[1]).language == "id"
+
+
+async def test_the_requester_hears_the_decision_even_if_the_admin_edit_fails(world: World) -> None:
+    hasrul = await _admin(world)
+    budi = await _newcomer_asks(world)
+    await hasrul.next_message()
+    world.sandbox.faults.fail(method="editMessageText", status=502, times=1)
+    await hasrul.press("Setujui (kader)")
+    assert "disetujui" in (await budi.next_message()).text
+    assert world.person(NEWCOMER[1]).telegram_user_id == budi.id
+
+
+async def test_an_alert_shows_a_name_as_typed_not_as_html(world: World) -> None:
+    iseng = world.user("Iseng", "+6285399990004")
+    await register(iseng)
+    with Session(world.engine) as session:
+        person = session.exec(select(Person).where(Person.phone == "+6285399990004")).one()
+        person.role = "admin"
+        session.add(person)
+        session.commit()
+    budi = await _newcomer_asks(world)
+    await iseng.next_message()
+    await iseng.press("Tolak")
+    await budi.next_message()
+    hasrul = await _admin(world)
+    assert hasrul.last_message is not None
+    with Session(world.engine) as session:
+        request = session.exec(select(RegistrationRequest)).one()
+    answer = await hasrul.press_callback(f"rg:1:{request.id}:k")
+    assert answer == "Permintaan ini sudah diputuskan oleh <b>Iseng</b> & Co."

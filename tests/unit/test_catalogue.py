@@ -32,7 +32,9 @@ def test_no_handler_writes_a_user_visible_string_inline() -> None:
     """Handlers send only catalogue texts: no string literal is passed to a send or answer call."""
     sends = {"send_message", "reply_text", "answer", "edit_text", "edit_message_text"}
     offenders = []
-    for path in Path("handlers").glob("*.py"):
+    files = sorted((Path(__file__).parents[2] / "handlers").glob("*.py"))
+    assert len(files) >= 8  # the rule is checked on the real handlers, wherever pytest runs
+    for path in files:
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
             if (
@@ -40,7 +42,7 @@ def test_no_handler_writes_a_user_visible_string_inline() -> None:
                 and isinstance(node.func, ast.Attribute)
                 and node.func.attr in sends
             ):
-                for arg in node.args:
+                for arg in [*node.args, *(k.value for k in node.keywords)]:
                     literal = isinstance(arg, ast.JoinedStr) or (
                         isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value
                     )

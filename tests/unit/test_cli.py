@@ -112,3 +112,62 @@ def test_run_refuses_without_a_token_and_says_how_to_get_one(db_url: str) -> Non
 def test_db_upgrade(db_url: str) -> None:
     result = runner.invoke(app, ["db", "upgrade"])
     assert result.exit_code == 0 and "versi terbaru" in result.output
+
+
+def test_a_database_in_a_missing_folder_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("POKJANAL_DATABASE_URL", f"sqlite:///{tmp_path}/no/such/dir/x.db")
+    result = runner.invoke(app, ["db", "upgrade"])
+    assert result.exit_code == 1
+    assert result.output.startswith("POKJANAL_DATABASE_URL:") and "Traceback" not in result.output
+
+
+def test_webhook_needs_a_secret(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POKJANAL_TELEGRAM_TOKEN", "1:x")
+    monkeypatch.setenv("POKJANAL_WEBHOOK_URL", "https://bot.example.org/tg/hook")
+    result = runner.invoke(app, ["run", "--webhook"])
+    assert result.exit_code == 1 and "POKJANAL_WEBHOOK_SECRET" in result.output
+
+
+def test_run_against_an_unreachable_server_is_one_line(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("POKJANAL_TELEGRAM_TOKEN", "1:x")
+    monkeypatch.setenv("POKJANAL_TELEGRAM_API_URL", f"http://127.0.0.1:{port}/bot")
+    result = runner.invoke(app, ["run"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1].startswith("POKJANAL_TELEGRAM_API_URL:")
+
+
+def test_demo_on_a_busy_port_is_one_line(db_url: str) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = runner.invoke(app, ["demo", "--port", str(port), "--no-browser"])
+    assert result.exit_code == 1 and "--port" in result.output and "Traceback" not in result.output
+
+
+def test_an_erased_person_is_not_brought_back_by_the_old_sheet(db_url: str) -> None:
+    from models.clock import SystemClock
+    from models.privacy import erase_person
+
+    runner.invoke(app, ["roster", "import", str(DATA / "roster-with-errors.csv")])
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        sitti = session.exec(select(Person).where(Person.name == "Sitti Aminah")).one()
+        erase_person(session, sitti, now=SystemClock().now())
+        session.commit()
+    engine.dispose()
+    again = runner.invoke(app, ["roster", "import", str(DATA / "roster-with-errors.csv")])
+    assert "Baris 2: orang ini sudah meminta datanya dihapus; tidak diimpor lagi" in again.output
+    assert not any(p.name == "Sitti Aminah" for p in _people(db_url))
