@@ -28,6 +28,7 @@ def build_application(
     engine: Engine,
     clock: Clock | None = None,
     token: str | None = None,
+    send_timeout: float | None = None,
 ) -> AnyApplication:
     """Build the bot for ``settings.telegram_api_url``: Telegram, a local server or the sandbox."""
     context_types = ContextTypes(context=BotContext)
@@ -43,7 +44,7 @@ def build_application(
         .build()
     )
     clock = clock or SystemClock()
-    delivery = Delivery(settings, engine, clock)
+    delivery = Delivery(settings, engine, clock, send_timeout=send_timeout)
     app.bot_data[DELIVERY_KEY] = delivery
     app.bot_data[DEPS_KEY] = Deps(
         engine=engine,

@@ -68,8 +68,11 @@ class SqliteDispatcherLock:
 
 
 class Delivery:
-    def __init__(self, settings: Settings, engine: Engine, clock: Clock) -> None:
+    def __init__(
+        self, settings: Settings, engine: Engine, clock: Clock, *, send_timeout: float | None = None
+    ) -> None:
         self.settings = settings
+        self.send_timeout = send_timeout
         self.engine = engine
         self.clock = clock
         self.planners: list[Planner] = []
@@ -95,7 +98,7 @@ class Delivery:
                 log.info("resending %d message(s) that were in flight at the last stop", released)
         self.dispatcher = Dispatcher(
             engine=self.engine,
-            sender=TelegramSender(app.bot),
+            sender=TelegramSender(app.bot, timeout=self.send_timeout),
             renderer=OutboxRenderer(self.settings.body_name),
             calendar=Calendar(self.settings.quiet_window),
             clock=self.clock,

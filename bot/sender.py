@@ -17,8 +17,9 @@ UNREACHABLE_REQUESTS = ("chat not found", "user is deactivated", "bot can't init
 
 
 class TelegramSender:
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, *, timeout: float | None = None) -> None:
         self.bot = bot
+        self.timeout = timeout  # None: python-telegram-bot's defaults
 
     async def send(self, chat_id: int, message: Rendered) -> int:
         markup = (
@@ -31,9 +32,13 @@ class TelegramSender:
             if message.buttons
             else None
         )
+        # Only pass timeouts we set: python-telegram-bot reads an explicit None as "wait forever".
+        timeouts = (
+            {"read_timeout": self.timeout, "write_timeout": self.timeout} if self.timeout else {}
+        )
         try:
             sent = await self.bot.send_message(
-                chat_id, message.text, parse_mode=ParseMode.HTML, reply_markup=markup
+                chat_id, message.text, parse_mode=ParseMode.HTML, reply_markup=markup, **timeouts
             )
         except Forbidden as error:
             raise Unreachable(str(error)) from error

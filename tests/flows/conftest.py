@@ -42,6 +42,7 @@ class World:
     clock: FrozenClock
     settings: Settings
     app: AnyApplication | None = None
+    send_timeout: float | None = None
 
     def user(self, name: str, phone: str, language_code: str = "id") -> SandboxUser:
         first, _, last = name.partition(" ")
@@ -83,7 +84,9 @@ class World:
             return session.exec(select(Person).where(Person.phone == phone)).one()
 
     async def start_bot(self) -> AnyApplication:
-        app = build_application(self.settings, engine=self.engine, clock=self.clock)
+        app = build_application(
+            self.settings, engine=self.engine, clock=self.clock, send_timeout=self.send_timeout
+        )
         await app.initialize()
         await start_services(app)
         await app.start()
@@ -117,6 +120,7 @@ async def open_world(
     clock: FrozenClock,
     *,
     sandbox_options: dict[str, Any] | None = None,
+    send_timeout: float | None = None,
     **settings_overrides: Any,
 ) -> AsyncIterator[World]:
     """A sandbox, a migrated SQLite file with the sample roster, and the bot polling."""
@@ -133,7 +137,9 @@ async def open_world(
         _env_file=None,  # type: ignore[call-arg]
     ).model_copy(update=settings_overrides)
     load_roster(engine, DATA / "roster-with-errors.csv", clock)
-    world = World(sandbox=sandbox, engine=engine, clock=clock, settings=settings)
+    world = World(
+        sandbox=sandbox, engine=engine, clock=clock, settings=settings, send_timeout=send_timeout
+    )
     await world.start_bot()
     try:
         yield world

@@ -1,0 +1,139 @@
+"""The delivery engine against the sandbox: Telegram's limits and failures, for real over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from models import broadcasts
+from models.clock import FrozenClock
+from models.db import unit_of_work
+from models.outbox import OutboxMessage
+from models.people import Person
+from sandbox.users import SandboxUser
+from tests.flows.conftest import World, open_world
+
+
+def broadcast(world: World, text: str, specs: list[str] | None = None) -> int:
+    with unit_of_work(world.engine) as session:
+        created = broadcasts.create(
+            session, author_id=None, specs=specs or ["all"], text=text, now=world.clock.now()
+        )
+        assert created.id is not None
+        broadcast_id = created.id
+    world.delivery.wake()
+    return broadcast_id
+
+
+def report(world: World, broadcast_id: int) -> broadcasts.Report:
+    with Session(world.engine) as session:
+        return broadcasts.report(session, broadcast_id)
+
+
+async def eventually(check: Callable[[], bool], timeout: float = 15.0) -> None:
+    """Wait for a condition the engine reaches on its own (polls the database, never a timer)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.02)
+
+
+def pending_rows(world: World) -> list[OutboxMessage]:
+    with Session(world.engine) as session:
+        return [r for r in session.exec(select(OutboxMessage)) if r.status == "pending"]
+
+
+def received(users: list[SandboxUser], needle: str) -> list[int]:
+    return [sum(needle in (m.text or "") for m in u.messages) for u in users]
+
+
+async def test_a_broadcast_completes_once_each_despite_429s(
+    tmp_path: Path, clock: FrozenClock
+) -> None:
+    async with open_world(tmp_path, clock, sandbox_options={"rate_limit": 10}) as world:
+        users = world.registered_people(40)
+        sent = broadcast(world, "Rakor Pokjanal hari Rabu")
+        await eventually(lambda: report(world, sent).sent == 40, timeout=30)
+        assert received(users, "Rakor Pokjanal") == [1] * 40
+        throttled = [c for c in world.sandbox.calls_to("sendMessage") if c.status == 429]
+        assert throttled, "the sandbox never said 429: the test proves nothing"
+
+
+async def test_5xx_and_timeouts_are_retried_until_delivered(
+    tmp_path: Path, clock: FrozenClock
+) -> None:
+    async with open_world(tmp_path, clock, send_timeout=0.5) as world:
+        users = world.registered_people(3)
+        world.sandbox.faults.fail(method="sendMessage", status=502, times=1)
+        world.sandbox.faults.delay(method="sendMessage", seconds=2.0, times=1, execute=False)
+        sent = broadcast(world, "Pengumuman")
+        def two_waiting() -> bool:
+            return report(world, sent).sent == 1 and len(pending_rows(world)) == 2
+
+        await eventually(two_waiting)
+        waiting = pending_rows(world)
+        # One 502 and one timeout, both waiting for their backoff (the clock has not moved).
+        assert len(waiting) == 2 and all(r.last_error for r in waiting)
+        clock.advance(timedelta(minutes=1))
+        world.delivery.wake()
+        await eventually(lambda: report(world, sent).sent == 3)
+        assert received(users, "Pengumuman") == [1, 1, 1]
+
+
+async def test_a_person_who_blocked_the_bot_is_marked_unreachable(world: World) -> None:
+    blocker, reader = world.registered_people(2)
+    blocker.block_bot()
+    sent = broadcast(world, "Info")
+    await eventually(lambda: report(world, sent).sent == 1 and report(world, sent).unreachable >= 1)
+    with Session(world.engine) as session:
+        person = session.exec(select(Person).where(Person.telegram_user_id == blocker.id)).one()
+        assert person.unreachable_at is not None
+    assert received([reader, blocker], "Info") == [1, 0]
+
+
+async def test_quiet_hours_hold_messages_and_release_them(
+    tmp_path: Path, clock: FrozenClock
+) -> None:
+    clock.set(datetime(2023, 11, 27, 15, 30, tzinfo=UTC))  # 22.30 WIB
+    async with open_world(tmp_path, clock, quiet_hours="21:00-06:00") as world:
+        (sitti,) = world.registered_people(1)
+        sent = broadcast(world, "Besok pagi")
+
+        def held() -> bool:
+            rows = pending_rows(world)
+            return len(rows) == 1 and rows[0].not_before.hour == 23  # 06.00 WIB
+
+        await eventually(held)
+        assert sitti.messages == []
+        clock.set(datetime(2023, 11, 27, 23, 0, 1, tzinfo=UTC))
+        world.delivery.wake()
+        await eventually(lambda: report(world, sent).sent == 1)
+        assert received([sitti], "Besok pagi") == [1]
+
+
+async def test_a_reply_is_not_starved_by_a_running_broadcast(
+    tmp_path: Path, clock: FrozenClock
+) -> None:
+    """Scaled 10x so the suite stays quick: Telegram 300/s, engine 250/s, 1,000 invitations."""
+    async with open_world(
+        tmp_path, clock, sandbox_options={"rate_limit": 300, "per_chat_rate": None}, rate_limit=250
+    ) as world:
+        users = world.registered_people(1000)
+        sitti = world.user("Sitti Aminah", "+6285312345678")
+        sent = broadcast(world, "Undangan Rakor", specs=["kader"])
+        await eventually(lambda: report(world, sent).sent >= 100)
+        assert report(world, sent).waiting > 300  # the broadcast is in full flow
+        started = time.monotonic()
+        await sitti.send_text("/bantuan")
+        await sitti.next_message(timeout=5)
+        waited = time.monotonic() - started
+        assert report(world, sent).waiting > 0, "the broadcast ended first: the test proves nothing"
+        assert waited < 2.0
+        await eventually(lambda: report(world, sent).sent == 1000, timeout=30)
+        assert received(users, "Undangan Rakor") == [1] * 1000
