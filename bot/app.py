@@ -13,6 +13,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 import handlers
 from bot.delivery import DELIVERY_KEY, Delivery
+from bot.flood import RetryRepliesOnFlood
 from bot.settings import Settings
 from handlers.context import DEPS_KEY, BotContext, Deps
 from models.clock import Clock, SystemClock
@@ -39,6 +40,7 @@ def build_application(
         .base_file_url(settings.file_api_url)
         .context_types(context_types)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .rate_limiter(RetryRepliesOnFlood())
         .post_init(start_services)
         .post_stop(stop_services)
         .build()

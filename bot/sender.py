@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram._utils.defaultvalue import DEFAULT_NONE, DefaultValue
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import ExtBot
 
+from bot.flood import OUTBOX, retry_seconds
 from models.messages import Rendered
 from scheduler.ports import Rejected, RetryLater, Transient, Unreachable
 
@@ -17,7 +20,7 @@ UNREACHABLE_REQUESTS = ("chat not found", "user is deactivated", "bot can't init
 
 
 class TelegramSender:
-    def __init__(self, bot: Bot, *, timeout: float | None = None) -> None:
+    def __init__(self, bot: ExtBot[Any], *, timeout: float | None = None) -> None:
         self.bot = bot
         self.timeout = timeout  # None: python-telegram-bot's defaults
 
@@ -32,20 +35,22 @@ class TelegramSender:
             if message.buttons
             else None
         )
-        # Only pass timeouts we set: python-telegram-bot reads an explicit None as "wait forever".
-        timeouts = (
-            {"read_timeout": self.timeout, "write_timeout": self.timeout} if self.timeout else {}
-        )
+        # python-telegram-bot reads an explicit None as "wait forever": pass its default marker.
+        timeout: float | DefaultValue[None] = self.timeout if self.timeout else DEFAULT_NONE
         try:
             sent = await self.bot.send_message(
-                chat_id, message.text, parse_mode=ParseMode.HTML, reply_markup=markup, **timeouts
+                chat_id,
+                message.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                read_timeout=timeout,
+                write_timeout=timeout,
+                rate_limit_args=OUTBOX,
             )
         except Forbidden as error:
             raise Unreachable(str(error)) from error
         except RetryAfter as error:
-            wait = error.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            raise RetryLater(seconds, str(error)) from error
+            raise RetryLater(retry_seconds(error), str(error)) from error
         except BadRequest as error:  # before NetworkError: BadRequest is a subclass of it
             if any(text in str(error).lower() for text in UNREACHABLE_REQUESTS):
                 raise Unreachable(str(error)) from error

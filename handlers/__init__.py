@@ -11,7 +11,7 @@ from typing import Any
 from telegram import BotCommand
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from handlers import callbacks, common, profile, registration
+from handlers import broadcast, callbacks, common, profile, registration
 from handlers.i18n import LANGUAGES, t
 
 COMMANDS = ("start", "profil", "dataku", "hapusdata", "bantuan", "batal")
@@ -27,6 +27,7 @@ def register_all(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("profil", profile.profile, filters=private))
     app.add_handler(CommandHandler("dataku", profile.my_data, filters=private))
     app.add_handler(CommandHandler("hapusdata", profile.erase_request, filters=private))
+    app.add_handler(CommandHandler("siaran", broadcast.siaran, filters=private))
     # 2. Buttons: stateless top-level handlers whose callback data carries what they need,
     #    so a button pressed days later or after a restart still works.
     app.add_handler(
@@ -44,6 +45,9 @@ def register_all(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     )
     app.add_handler(
         CallbackQueryHandler(profile.erase_button, pattern=callbacks.pattern(callbacks.ERASE))
+    )
+    app.add_handler(
+        CallbackQueryHandler(broadcast.button, pattern=callbacks.pattern(callbacks.BROADCAST))
     )
     # 3. Messages: the shared contact, then typed text, then anything else.
     app.add_handler(MessageHandler(private & filters.CONTACT, registration.contact))

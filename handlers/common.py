@@ -8,7 +8,7 @@ import logging
 from telegram import ReplyKeyboardRemove, Update
 from telegram.error import BadRequest, Forbidden
 
-from handlers import registration
+from handlers import broadcast, registration
 from handlers.context import BotContext
 from handlers.i18n import language_of, t, t_plain
 from models import people
@@ -27,7 +27,9 @@ async def help_command(update: Update, context: BotContext) -> None:
     if person is None:
         await chat.send_message(t(lang, "register.prompt"))
         return
-    text = t(lang, "help.everyone") + (t(lang, "help.admin") if person.is_admin else "")
+    text: str = t(lang, "help.everyone")
+    if person.is_admin:
+        text = text + t(lang, "help.admin") + t(lang, "help.admin_siaran")
     await chat.send_message(text)
 
 
@@ -37,6 +39,8 @@ async def cancel(update: Update, context: BotContext) -> None:
     if user is None or chat is None:
         return
     if await registration.cancel_registration(update, context):
+        return
+    if await broadcast.cancel_draft(update, context):
         return
     with context.uow() as session:
         person = people.by_telegram_user(session, user.id)
@@ -50,6 +54,8 @@ async def text_message(update: Update, context: BotContext) -> None:
     if user is None or chat is None:
         return
     if await registration.details_text(update, context):
+        return
+    if await broadcast.draft_text(update, context):
         return
     await anything_else(update, context)
 

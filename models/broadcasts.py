@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from enum import StrEnum
 
-from sqlmodel import Field, Session, SQLModel
+from sqlmodel import Field, Session, SQLModel, select
 
 from models import audience, outbox
 from models.outbox import Kind, Planned, Status
@@ -98,3 +99,103 @@ def report(session: Session, broadcast_id: int) -> Report:
         failed=counts.get(Status.FAILED.value, 0),
         skipped=counts.get(Status.SKIPPED.value, 0),
     )
+
+
+class DraftStage(StrEnum):
+    AUDIENCE = "audience"
+    ORG_SEARCH = "org_search"  # the admin's next text is part of an organization's name
+    TEXT = "text"  # the admin's next text is the message
+    PREVIEW = "preview"
+
+
+DRAFT_TTL = timedelta(hours=24)
+
+
+class BroadcastDraft(SQLModel, table=True):
+    """A /siaran being written, kept step by step so a restart of the bot loses nothing."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    author_id: int = Field(foreign_key="person.id", unique=True)
+    stage: str = Field(default=DraftStage.AUDIENCE.value, max_length=20)
+    specs: str = Field(default="", max_length=300)
+    text: str = Field(default="", max_length=TEXT_MAX)
+    updated_at: datetime
+
+
+def draft_of(session: Session, author_id: int, *, now: datetime) -> BroadcastDraft | None:
+    """The admin's draft, unless it was left idle for a day (then it is dropped)."""
+    draft = session.exec(
+        select(BroadcastDraft).where(BroadcastDraft.author_id == author_id)
+    ).first()
+    if draft is not None and draft.updated_at + DRAFT_TTL < now:
+        session.delete(draft)
+        session.flush()
+        return None
+    return draft
+
+
+def start_draft(session: Session, *, author_id: int, now: datetime) -> BroadcastDraft:
+    draft = draft_of(session, author_id, now=now)
+    if draft is None:
+        draft = BroadcastDraft(author_id=author_id, updated_at=now)
+    draft.stage, draft.specs, draft.text, draft.updated_at = DraftStage.AUDIENCE.value, "", "", now
+    session.add(draft)
+    session.flush()
+    return draft
+
+
+def choose_audience(
+    session: Session, draft: BroadcastDraft, specs: list[str], *, now: datetime
+) -> int:
+    """Set the audience; return how many people it reaches (0: the caller asks again).
+
+    Raises:
+        UnknownAudience: a spec names nothing we know (a stale button).
+    """
+    count = len(audience.resolve(session, specs))
+    if count:
+        draft.specs, draft.stage, draft.updated_at = ",".join(specs), DraftStage.TEXT.value, now
+        session.add(draft)
+    return count
+
+
+def await_org_search(session: Session, draft: BroadcastDraft, *, now: datetime) -> None:
+    draft.stage, draft.updated_at = DraftStage.ORG_SEARCH.value, now
+    session.add(draft)
+
+
+def write_text(session: Session, draft: BroadcastDraft, text: str, *, now: datetime) -> None:
+    """Raises ValueError when the text is empty or too long (the caller re-asks)."""
+    draft.text = validate_text(text)
+    draft.stage, draft.updated_at = DraftStage.PREVIEW.value, now
+    session.add(draft)
+
+
+def send_draft(session: Session, draft: BroadcastDraft, *, now: datetime) -> Broadcast:
+    created = create(
+        session, author_id=draft.author_id, specs=draft.specs.split(","), text=draft.text, now=now
+    )
+    session.delete(draft)
+    return created
+
+
+def discard_draft(session: Session, author_id: int) -> bool:
+    draft = session.exec(
+        select(BroadcastDraft).where(BroadcastDraft.author_id == author_id)
+    ).first()
+    if draft is None:
+        return False
+    session.delete(draft)
+    return True
+
+
+@dataclass(frozen=True)
+class Reach:
+    registered: int
+    unregistered: int
+
+
+def reach(session: Session, specs: list[str]) -> Reach:
+    people = audience.resolve(session, specs)
+    registered = sum(1 for p in people if p.telegram_chat_id is not None)
+    return Reach(registered=registered, unregistered=len(people) - registered)

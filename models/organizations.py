@@ -152,3 +152,20 @@ def zone_of(session: Session, organization_id: int | None, default: str) -> str:
 
 def organization_of(session: Session, organization_id: int | None) -> Organization | None:
     return session.get(Organization, organization_id) if organization_id is not None else None
+
+
+def search(session: Session, text: str, *, limit: int = 8) -> list[Organization]:
+    """Organizations whose name contains ``text`` (case-insensitive), shortest names first."""
+    needle = text.strip().lower()
+    if len(needle) < 2:
+        return []
+    query = select(Organization).where(
+        func.lower(Organization.name).contains(needle, autoescape=True)
+    )
+    found = list(session.exec(query))
+    return sorted(found, key=lambda org: (len(org.name), org.name))[:limit]
+
+
+def kecamatan_list(session: Session) -> list[Organization]:
+    query = select(Organization).where(Organization.kind == OrgKind.KECAMATAN.value)
+    return list(session.exec(query.order_by(col(Organization.name))))

@@ -121,8 +121,9 @@ def plan(session: Session, messages: list[Planned], *, now: datetime) -> int:
     for start in range(0, len(rows), 500):
         statement = inserter(OutboxMessage).values(rows[start : start + 500])
         statement = statement.on_conflict_do_nothing(index_elements=["dedupe_key"])
-        result = session.execute(statement)
-        new += max(result.rowcount or 0, 0)  # type: ignore[attr-defined]
+        # Count what RETURNING gives back: rowcount of a multi-row INSERT is not reliable
+        # across drivers (psycopg reports the last batch only).
+        new += len(session.execute(statement.returning(col(OutboxMessage.id))).all())
     return new
 
 

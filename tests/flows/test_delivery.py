@@ -73,6 +73,7 @@ async def test_5xx_and_timeouts_are_retried_until_delivered(
         world.sandbox.faults.fail(method="sendMessage", status=502, times=1)
         world.sandbox.faults.delay(method="sendMessage", seconds=2.0, times=1, execute=False)
         sent = broadcast(world, "Pengumuman")
+
         def two_waiting() -> bool:
             return report(world, sent).sent == 1 and len(pending_rows(world)) == 2
 

@@ -1,8 +1,8 @@
-"""outbox, broadcasts, erasure marks, reachability, organization zones
+"""outbox, broadcasts and drafts, erasure marks, reachability, organization zones
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-27 23:18:52.799443
+Create Date: 2026-11-27 23:24:55.916391
 """
 
 from collections.abc import Sequence
@@ -36,6 +36,17 @@ def upgrade() -> None:
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['person.id'], ),
     sa.PrimaryKeyConstraint('id')
+    )
+    op.create_table('broadcastdraft',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('stage', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('specs', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('text', sqlmodel.sql.sqltypes.AutoString(length=3500), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['person.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('author_id')
     )
     op.create_table('outboxmessage',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -89,6 +100,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_outbox_status_due')
 
     op.drop_table('outboxmessage')
+    op.drop_table('broadcastdraft')
     op.drop_table('broadcast')
     op.drop_table('erasedphone')
     # ### end Alembic commands ###

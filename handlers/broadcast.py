@@ -1,0 +1,294 @@
+"""/siaran (admin): audience → text → preview → send, then a delivery report to refresh.
+
+The draft is kept in the database at every step (models.broadcasts.BroadcastDraft), so the
+buttons and the next typed text still work after a restart of the bot.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+
+from handlers import callbacks
+from handlers.context import BotContext
+from handlers.i18n import Markup, language_of, t, t_plain
+from handlers.people_view import organization_name
+from models import broadcasts, people
+from models.audience import UnknownAudience
+from models.broadcasts import DraftStage
+from models.organizations import Organization, kecamatan_list, organization_of, search
+from models.people import Person
+
+ROLE_CODES = ("all", "kader", "opd", "admin")
+
+
+def _button(lang: str, key: str, *parts: object) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        t(lang, key), callback_data=callbacks.encode(callbacks.BROADCAST, *parts)
+    )
+
+
+def _audience_keyboard(lang: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(lang, "siaran.aud_all", "a", "all"),
+                _button(lang, "siaran.aud_kader", "a", "kader"),
+            ],
+            [
+                _button(lang, "siaran.aud_opd", "a", "opd"),
+                _button(lang, "siaran.aud_admin", "a", "admin"),
+            ],
+            [_button(lang, "siaran.aud_kecamatan", "k")],
+            [_button(lang, "siaran.aud_org", "o")],
+        ]
+    )
+
+
+def _org_keyboard(lang: str, orgs: list[Organization], code: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    organization_name(lang, org),
+                    callback_data=callbacks.encode(callbacks.BROADCAST, code, org.id),
+                )
+            ]
+            for org in orgs
+        ]
+    )
+
+
+def audience_label(session: Session, lang: str, specs: str) -> str:
+    labels: list[str] = []
+    for spec in filter(None, specs.split(",")):
+        kind, _, ref = spec.partition(":")
+        if kind in ROLE_CODES:
+            labels.append(t(lang, f"audience.{kind}"))
+        else:
+            org = organization_of(session, int(ref)) if ref.isdigit() else None
+            labels.append(organization_name(lang, org))
+    return ", ".join(labels)
+
+
+def _admin(context: BotContext, update: Update) -> Person | None:
+    user = update.effective_user
+    if user is None:
+        return None
+    with context.uow() as session:
+        person = people.by_telegram_user(session, user.id)
+    return person if person is not None and person.is_admin else None
+
+
+async def siaran(update: Update, context: BotContext) -> None:
+    """/siaran: start a broadcast (admins only)."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return
+    admin = _admin(context, update)
+    if admin is None:
+        await chat.send_message(t(language_of(user.language_code), "admin.only"))
+        return
+    assert admin.id is not None
+    with context.uow() as session:
+        broadcasts.start_draft(session, author_id=admin.id, now=context.deps.clock.now())
+    await chat.send_message(
+        t(admin.language, "siaran.choose_audience"), reply_markup=_audience_keyboard(admin.language)
+    )
+
+
+async def button(update: Update, context: BotContext) -> None:
+    """Every /siaran button: audience choices, send, cancel, refresh of a report."""
+    query = update.callback_query
+    if query is None or update.effective_user is None:
+        return
+    admin = _admin(context, update)
+    data = callbacks.decode(query.data)
+    lang = admin.language if admin else language_of(update.effective_user.language_code)
+    if admin is None:
+        await query.answer(t_plain(lang, "admin.only"), show_alert=True)
+        return
+    action = data.part(0) if data else None
+    if action == "r" and data is not None:
+        await _refresh(update, context, admin, data.int_part(1))
+        return
+    assert admin.id is not None
+    now = context.deps.clock.now()
+    with context.uow() as session:
+        draft = broadcasts.draft_of(session, admin.id, now=now)
+    if draft is None or data is None:
+        await query.answer(t_plain(lang, "button.expired"))
+        return
+    await query.answer()
+    if action == "a" and data.part(1) in ROLE_CODES:
+        await _chosen(update, context, admin, [str(data.part(1))])
+    elif action in ("kc", "oc") and data.int_part(1) is not None:
+        spec = ("kecamatan:" if action == "kc" else "org:") + str(data.int_part(1))
+        await _chosen(update, context, admin, [spec])
+    elif action == "k":
+        with context.uow() as session:
+            places = kecamatan_list(session)
+        await _say(
+            update,
+            t(lang, "siaran.choose_kecamatan"),
+            reply_markup=_org_keyboard(lang, places, "kc"),
+        )
+    elif action == "o":
+        with context.uow() as session:
+            current = broadcasts.draft_of(session, admin.id, now=now)
+            if current is not None:
+                broadcasts.await_org_search(session, current, now=now)
+        await _say(update, t(lang, "siaran.ask_org"))
+    elif action == "send" and draft.stage == DraftStage.PREVIEW.value:
+        await _send(update, context, admin)
+    elif action == "cancel":
+        with context.uow() as session:
+            broadcasts.discard_draft(session, admin.id)
+        await _say(update, t(lang, "siaran.cancelled"))
+    if isinstance(query.message, Message) and action in ("a", "kc", "oc", "send", "cancel"):
+        await query.message.edit_reply_markup(reply_markup=None)
+
+
+async def _say(update: Update, text: str, **kwargs: object) -> None:
+    if update.effective_chat is not None:
+        await update.effective_chat.send_message(text, **kwargs)  # type: ignore[arg-type]
+
+
+async def _chosen(update: Update, context: BotContext, admin: Person, specs: list[str]) -> None:
+    assert admin.id is not None
+    lang, now = admin.language, context.deps.clock.now()
+    with context.uow() as session:
+        draft = broadcasts.draft_of(session, admin.id, now=now)
+        if draft is None:
+            return
+        try:
+            count = broadcasts.choose_audience(session, draft, specs, now=now)
+        except UnknownAudience:
+            count = 0
+        label = audience_label(session, lang, ",".join(specs))
+    if not count:
+        await _say(update, t(lang, "siaran.nobody"), reply_markup=_audience_keyboard(lang))
+        return
+    await _say(
+        update, t(lang, "siaran.ask_text", audience=label, count=count, max=broadcasts.TEXT_MAX)
+    )
+
+
+async def draft_text(update: Update, context: BotContext) -> bool:
+    """Typed text from an admin with a draft waiting for text; True when it was used."""
+    message = update.effective_message
+    admin = _admin(context, update)
+    if message is None or not message.text or admin is None or admin.id is None:
+        return False
+    lang, now = admin.language, context.deps.clock.now()
+    with context.uow() as session:
+        draft = broadcasts.draft_of(session, admin.id, now=now)
+        stage = draft.stage if draft else None
+        if draft is None or stage not in (DraftStage.TEXT.value, DraftStage.ORG_SEARCH.value):
+            return False
+        if stage == DraftStage.ORG_SEARCH.value:
+            found = search(session, message.text)
+        else:
+            try:
+                broadcasts.write_text(session, draft, message.text, now=now)
+            except ValueError:
+                stage = "invalid"
+            else:
+                specs = draft.specs.split(",")
+                reach = broadcasts.reach(session, specs)
+                label = audience_label(session, lang, draft.specs)
+                text = draft.text
+    if stage == DraftStage.ORG_SEARCH.value:
+        if not found:
+            await _say(update, t(lang, "siaran.org_none", query=message.text[:60]))
+        else:
+            await _say(
+                update, t(lang, "siaran.org_pick"), reply_markup=_org_keyboard(lang, found, "oc")
+            )
+        return True
+    if stage == "invalid":
+        await _say(update, t(lang, "siaran.text_invalid", max=broadcasts.TEXT_MAX))
+        return True
+    preview = t(
+        lang,
+        "siaran.preview",
+        audience=label,
+        registered=reach.registered,
+        unregistered=reach.unregistered,
+        text=text,
+    )
+    keyboard = InlineKeyboardMarkup(
+        [[_button(lang, "siaran.send", "send"), _button(lang, "siaran.cancel", "cancel")]]
+    )
+    await _say(update, preview, reply_markup=keyboard)
+    return True
+
+
+def _report_text(session: Session, lang: str, broadcast_id: int) -> Markup | None:
+    broadcast = session.get(broadcasts.Broadcast, broadcast_id)
+    if broadcast is None:
+        return None
+    counts = broadcasts.report(session, broadcast_id)
+    return t(
+        lang,
+        "siaran.report",
+        id=broadcast_id,
+        audience=audience_label(session, lang, broadcast.audience),
+        sent=counts.sent,
+        waiting=counts.waiting,
+        unreachable=counts.unreachable,
+        failed=counts.failed,
+    )
+
+
+def _refresh_keyboard(lang: str, broadcast_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[_button(lang, "siaran.refresh", "r", broadcast_id)]])
+
+
+async def _send(update: Update, context: BotContext, admin: Person) -> None:
+    assert admin.id is not None
+    lang, now = admin.language, context.deps.clock.now()
+    with context.uow() as session:
+        draft = broadcasts.draft_of(session, admin.id, now=now)
+        if draft is None:
+            return
+        created = broadcasts.send_draft(session, draft, now=now)
+        session.flush()
+        assert created.id is not None
+        report = _report_text(session, lang, created.id)
+    context.deps.wake_delivery()
+    # One message, not two: on a 2G phone every message counts.
+    await _say(
+        update,
+        t(lang, "siaran.queued") + "\n\n" + (report or ""),
+        reply_markup=_refresh_keyboard(lang, created.id),
+    )
+
+
+async def _refresh(
+    update: Update, context: BotContext, admin: Person, broadcast_id: int | None
+) -> None:
+    query = update.callback_query
+    assert query is not None
+    with context.uow() as session:
+        report = _report_text(session, admin.language, broadcast_id) if broadcast_id else None
+    if report is None or broadcast_id is None:
+        await query.answer(t_plain(admin.language, "button.expired"))
+        return
+    await query.answer()
+    if isinstance(query.message, Message) and not query.message.text_html.endswith(report):
+        await query.message.edit_text(
+            report, reply_markup=_refresh_keyboard(admin.language, broadcast_id)
+        )
+
+
+async def cancel_draft(update: Update, context: BotContext) -> bool:
+    """/batal while writing a broadcast. True when there was a draft."""
+    admin = _admin(context, update)
+    if admin is None or admin.id is None:
+        return False
+    with context.uow() as session:
+        dropped = broadcasts.discard_draft(session, admin.id)
+    if dropped:
+        await _say(update, t(admin.language, "siaran.cancelled"))
+    return dropped
