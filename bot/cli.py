@@ -249,7 +249,7 @@ def run(
     try:
         run_bot(settings, webhook=webhook, listen=listen, port=port)
     except DeliveryLocked as exc:
-        raise _fail(plain(settings.language, "cli.delivery_locked", error=exc)) from None
+        raise _fail(plain(settings.language, "cli.delivery_locked", path=exc.database)) from None
     except InvalidToken:
         raise _fail(plain(settings.language, "cli.bad_token")) from None
     except NetworkError as exc:

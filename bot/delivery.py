@@ -37,6 +37,13 @@ Planner = Callable[[Session], int]
 class DeliveryLocked(Exception):
     """Another process already delivers from this SQLite file."""
 
+    def __init__(self, database: Path) -> None:
+        super().__init__(
+            f"another pokjanal process already delivers messages from {database}; "
+            "on SQLite only one may run (use PostgreSQL for several)"
+        )
+        self.database = database
+
 
 class SqliteDispatcherLock:
     """On SQLite only one dispatcher may run: a second would send the same rows twice.
@@ -45,6 +52,7 @@ class SqliteDispatcherLock:
     """
 
     def __init__(self, database_path: Path) -> None:
+        self.database = database_path
         self.path = database_path.with_name(database_path.name + ".dispatcher.lock")
         self._file: IO[str] | None = None
 
@@ -54,10 +62,7 @@ class SqliteDispatcherLock:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             handle.close()
-            raise DeliveryLocked(
-                f"another pokjanal process already delivers messages from {self.path.parent}; "
-                "on SQLite only one may run (use PostgreSQL for several)"
-            ) from None
+            raise DeliveryLocked(self.database) from None
         self._file = handle
 
     def release(self) -> None:

@@ -240,6 +240,6 @@ CLI_TEXTS.update(
         "cli.broadcast_queued": "Broadcast #{id} queued for {count} people ({unreachable} not registered). The running bot will send it.",
         "cli.broadcast_unknown_audience": "Unknown audience: {spec}. Use all, kader, opd, admin, org:NAME, kecamatan:NAME or phone:NUMBER.",
         "cli.broadcast_bad_text": "The broadcast text must have 1 to {max} characters.",
-        "cli.delivery_locked": "Cannot start: {error}",
+        "cli.delivery_locked": "Cannot start: another pokjanal process already delivers messages from {path}; on SQLite only one may run (use PostgreSQL for several).",
     }
 )

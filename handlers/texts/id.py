@@ -246,6 +246,6 @@ CLI_TEXTS.update(
         "cli.broadcast_queued": "Siaran #{id} diantrekan untuk {count} orang ({unreachable} belum terdaftar). Bot yang berjalan akan mengirimnya.",
         "cli.broadcast_unknown_audience": "Penerima tidak dikenal: {spec}. Gunakan all, kader, opd, admin, org:NAMA, kecamatan:NAMA atau phone:NOMOR.",
         "cli.broadcast_bad_text": "Teks siaran harus berisi 1 sampai {max} huruf.",
-        "cli.delivery_locked": "Tidak dapat memulai: {error}",
+        "cli.delivery_locked": "Tidak dapat memulai: proses pokjanal lain sudah mengirim pesan dari {path}; pada SQLite hanya satu yang boleh berjalan (gunakan PostgreSQL untuk beberapa proses).",
     }
 )

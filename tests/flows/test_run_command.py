@@ -53,6 +53,22 @@ async def test_pokjanal_run_registers_by_contact_and_refuses_a_forwarded_one(
 
         sitti = sandbox.create_user(first_name="Sitti", last_name="Aminah", phone=SITTI[1])
         assert "Terima kasih, Sitti Aminah" in await register(sitti)
+
+        # A second process on the same SQLite file would send every message twice: refused.
+        second = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            env=env,
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        refusal, _ = await asyncio.wait_for(second.communicate(), timeout=60)
+        assert second.returncode == 1
+        assert "hanya satu yang boleh berjalan" in refusal.decode()
+        assert "Traceback" not in refusal.decode()
     finally:
         process.send_signal(signal.SIGINT)
         output, _ = await asyncio.wait_for(process.communicate(), timeout=30)

@@ -171,3 +171,16 @@ def test_an_erased_person_is_not_brought_back_by_the_old_sheet(db_url: str) -> N
     again = runner.invoke(app, ["roster", "import", str(DATA / "roster-with-errors.csv")])
     assert "Baris 2: orang ini sudah meminta datanya dihapus; tidak diimpor lagi" in again.output
     assert not any(p.name == "Sitti Aminah" for p in _people(db_url))
+
+
+def test_broadcast_from_the_command_line_queues_and_reports(db_url: str) -> None:
+    runner.invoke(app, ["roster", "import", str(DATA / "roster-with-errors.csv")])
+    result = runner.invoke(
+        app, ["broadcast", "--to", "kader", "--to", "admin", "--text", "Rapat besok"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Siaran #1 diantrekan untuk 3 orang (3 belum terdaftar)" in result.output
+    unknown = runner.invoke(app, ["broadcast", "--to", "kecamatan:Atlantis", "--text", "x"])
+    assert unknown.exit_code == 1 and "kecamatan:Atlantis" in unknown.output
+    empty = runner.invoke(app, ["broadcast", "--to", "all", "--text", "  "])
+    assert empty.exit_code == 1 and "3500" in empty.output

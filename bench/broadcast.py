@@ -1,0 +1,116 @@
+"""Broadcast benchmark: N recipients through the sandbox, the real bot and delivery engine.
+
+Run:  .venv/bin/python -m bench.broadcast [--count 2000] [--rate 25] [--telegram-rate 30]
+
+--rate is POKJANAL_RATE_LIMIT (the engine's pace); --telegram-rate is the sandbox's strict
+global limit (Telegram's ~30/s). Reports the achieved rate against --rate, the 429s the sandbox
+answered, duplicates and losses. Goal (issue 3): >= 0.95 of the rate, no loss, no sustained 429s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import time
+from pathlib import Path
+
+from bot.app import ALLOWED_UPDATES, build_application, start_services, stop_services
+from bot.database import open_database
+from bot.settings import Settings
+from models import broadcasts
+from models.clock import SystemClock
+from models.db import unit_of_work
+from models.people import Person
+from sandbox import Sandbox
+
+TOKEN = "123456789:BENCH-BROADCAST"
+
+
+async def run(count: int, rate: float, telegram_rate: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        engine = open_database(url)
+        async with Sandbox(rate_limit=telegram_rate) as sandbox:
+            sandbox.create_bot(TOKEN, username="bench_bot")
+            now = SystemClock().now()
+            users = []
+            with unit_of_work(engine) as session:
+                for i in range(count):
+                    phone = f"+62813{7000000 + i:07d}"
+                    user = sandbox.create_user("Kader", last_name=str(i), phone=phone)
+                    user.chat.started = True
+                    users.append(user)
+                    session.add(
+                        Person(
+                            name=f"Kader {i}",
+                            phone=phone,
+                            telegram_user_id=user.id,
+                            telegram_chat_id=user.id,
+                            created_at=now,
+                            updated_at=now,
+                        )
+                    )
+            settings = Settings(
+                telegram_token=TOKEN,  # type: ignore[arg-type]
+                telegram_api_url=sandbox.api_url,
+                database_url=url,
+                quiet_hours="off",
+                _env_file=None,  # type: ignore[call-arg]
+            ).model_copy(update={"rate_limit": rate})
+            app = build_application(settings, engine=engine)
+            async with app:
+                await start_services(app)
+                await app.start()
+                assert app.updater is not None
+                await app.updater.start_polling(timeout=1, allowed_updates=ALLOWED_UPDATES)
+                with unit_of_work(engine) as session:
+                    created = broadcasts.create(
+                        session, author_id=None, specs=["all"], text="Bench", now=now
+                    )
+                    broadcast_id = created.id
+                assert broadcast_id is not None
+                started = time.monotonic()
+                app.bot_data["pokjanal.delivery"].wake()
+                while True:
+                    with unit_of_work(engine) as session:
+                        report = broadcasts.report(session, broadcast_id)
+                    if report.waiting == 0:
+                        break
+                    await asyncio.sleep(0.05)
+                elapsed = time.monotonic() - started
+                await app.updater.stop()
+                await app.stop()
+                await stop_services(app)
+            copies = [
+                sum(m.text == "📢 Siaran Pokjanal Posyandu\n\nBench" for m in u.messages)
+                for u in users
+            ]
+            throttled = sum(1 for c in sandbox.calls_to("sendMessage") if c.status == 429)
+        engine.dispose()
+    return {
+        "count": count,
+        "rate": rate,
+        "telegram_rate": telegram_rate,
+        "seconds": round(elapsed, 2),
+        "achieved": round(count / elapsed, 2),
+        "ratio": round(count / elapsed / rate, 3),
+        "http_429": throttled,
+        "duplicates": sum(c - 1 for c in copies if c > 1),
+        "lost": sum(1 for c in copies if c == 0),
+        "failed": report.failed,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--count", type=int, default=2000)
+    parser.add_argument("--rate", type=float, default=25)
+    parser.add_argument("--telegram-rate", type=int, default=30)
+    args = parser.parse_args()
+    result = asyncio.run(run(args.count, args.rate, args.telegram_rate))
+    print(" | ".join(f"{k}={v}" for k, v in result.items()))
+
+
+if __name__ == "__main__":
+    main()
