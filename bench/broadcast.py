@@ -21,8 +21,8 @@ from bot.settings import Settings
 from models import broadcasts
 from models.clock import SystemClock
 from models.db import unit_of_work
-from models.people import Person
 from sandbox import Sandbox
+from tests.factories import registered_sandbox_people
 
 TOKEN = "123456789:BENCH-BROADCAST"
 
@@ -34,23 +34,7 @@ async def run(count: int, rate: float, telegram_rate: int) -> dict[str, float]:
         async with Sandbox(rate_limit=telegram_rate) as sandbox:
             sandbox.create_bot(TOKEN, username="bench_bot")
             now = SystemClock().now()
-            users = []
-            with unit_of_work(engine) as session:
-                for i in range(count):
-                    phone = f"+62813{7000000 + i:07d}"
-                    user = sandbox.create_user("Kader", last_name=str(i), phone=phone)
-                    user.chat.started = True
-                    users.append(user)
-                    session.add(
-                        Person(
-                            name=f"Kader {i}",
-                            phone=phone,
-                            telegram_user_id=user.id,
-                            telegram_chat_id=user.id,
-                            created_at=now,
-                            updated_at=now,
-                        )
-                    )
+            users = registered_sandbox_people(sandbox, engine, count, first_phone=7000000)
             settings = Settings(
                 telegram_token=TOKEN,  # type: ignore[arg-type]
                 telegram_api_url=sandbox.api_url,

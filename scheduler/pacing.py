@@ -38,18 +38,21 @@ class Pacer:
         return max(0.0, self._paused_until - self._monotonic())
 
     async def wait_turn(self, chat_id: int) -> None:
-        """Reserve the next free slot for this chat and sleep until it comes."""
+        """Sleep until this chat may send, then take the slot.
+
+        The slot is taken at wake-up, not reserved in advance: when the event loop stalls
+        (a busy machine), tasks that overslept do not all fire at once, so a stall never turns
+        into a burst that draws 429s (the lost time is not caught up).
+        """
         while True:
             now = self._monotonic()
-            start = max(
-                now, self._next_global, self._paused_until, self._chat_next.get(chat_id, 0.0)
-            )
-            self._next_global = start + self.interval
-            self._chat_next[chat_id] = start + self.per_chat_interval
-            if len(self._chat_next) > 10_000:
-                self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
-            if start > now:
-                await self._sleep(start - now)
-            if self._monotonic() >= self._paused_until:
+            ready = max(self._next_global, self._paused_until, self._chat_next.get(chat_id, 0.0))
+            if now >= ready:
+                self._next_global = max(self._next_global + self.interval, now)
+                if self._next_global <= now:
+                    self._next_global = now + self.interval
+                self._chat_next[chat_id] = now + self.per_chat_interval
+                if len(self._chat_next) > 10_000:
+                    self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
                 return
-            # A 429 arrived while this task slept: take a new slot after the pause.
+            await self._sleep(ready - now)

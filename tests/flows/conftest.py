@@ -31,6 +31,7 @@ from models.roster import import_roster
 from sandbox import Sandbox
 from sandbox.users import SandboxUser
 from tests.conftest import DATA
+from tests.factories import registered_sandbox_people
 
 TOKEN = "123456789:TEST-TOKEN-FOR-THE-SANDBOX"
 
@@ -56,28 +57,9 @@ class World:
         return delivery_of(self.app)
 
     def registered_people(self, count: int, *, prefix: str = "Kader") -> list[SandboxUser]:
-        """Many people already registered (a bulk shortcut past /start for delivery tests)."""
-        users = []
-        with unit_of_work(self.engine) as session:
-            for i in range(count):
-                phone = f"+62812{5000000 + i:07d}"
-                user = self.sandbox.create_user(first_name=prefix, last_name=str(i), phone=phone)
-                user.chat.started = True  # as if they had pressed Start in Telegram
-                now = self.clock.now()
-                session.add(
-                    Person(
-                        name=f"{prefix} {i}",
-                        phone=phone,
-                        role="kader",
-                        telegram_user_id=user.id,
-                        telegram_chat_id=user.id,
-                        registered_at=now,
-                        created_at=now,
-                        updated_at=now,
-                    )
-                )
-                users.append(user)
-        return users
+        return registered_sandbox_people(
+            self.sandbox, self.engine, count, first_phone=5000000, prefix=prefix
+        )
 
     def person(self, phone: str) -> Person:
         with Session(self.engine) as session:

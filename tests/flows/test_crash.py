@@ -15,8 +15,8 @@ from models import broadcasts
 from models.clock import SystemClock
 from models.db import unit_of_work
 from models.outbox import OutboxMessage
-from models.people import Person
 from sandbox import Sandbox
+from tests.factories import registered_sandbox_people
 from tests.flows.conftest import TOKEN
 
 PEOPLE = 200
@@ -51,23 +51,7 @@ async def test_sigkill_mid_broadcast_then_restart_delivers_everything(tmp_path: 
     await sandbox.start(host="127.0.0.1", port=0)
     sandbox.create_bot(token=TOKEN, username="pokjanal_test_bot", first_name="Pokjanal Bot")
     now = SystemClock().now()
-    users = []
-    with unit_of_work(engine) as session:
-        for i in range(PEOPLE):
-            phone = f"+62812{6000000 + i:07d}"
-            user = sandbox.create_user(first_name="Kader", last_name=str(i), phone=phone)
-            user.chat.started = True
-            users.append(user)
-            session.add(
-                Person(
-                    name=f"Kader {i}",
-                    phone=phone,
-                    telegram_user_id=user.id,
-                    telegram_chat_id=user.id,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
+    users = registered_sandbox_people(sandbox, engine, PEOPLE, first_phone=6000000)
     env = {
         **os.environ,
         "POKJANAL_TELEGRAM_TOKEN": TOKEN,
