@@ -115,6 +115,9 @@ def plan(session: Session, messages: list[Planned], *, now: datetime) -> int:
         }
         for m in messages
     ]
+    # One order for every planner: two processes inserting the same keys in opposite orders
+    # would otherwise deadlock on PostgreSQL's unique-index locks.
+    rows.sort(key=lambda row: str(row["dedupe_key"]))
     dialect = session.get_bind().dialect.name
     inserter = pg_insert if dialect == "postgresql" else sqlite_insert
     new = 0

@@ -1,0 +1,1 @@
+"""Tests against a real PostgreSQL server, started per test session from the Debian packages."""
