@@ -21,8 +21,10 @@ class Pacer:
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self.interval = 1.0 / rate
+        self.base_interval = 1.0 / rate
+        self.interval = self.base_interval
         self.per_chat_interval = per_chat_interval
+        self._since_throttle = 0
         self._monotonic = monotonic
         self._sleep = sleep
         self._next_global = 0.0
@@ -30,8 +32,15 @@ class Pacer:
         self._chat_next: dict[int, float] = {}
 
     def pause(self, seconds: float) -> None:
-        """Telegram said 429: nobody sends until the pause is over."""
+        """Telegram said 429: nobody sends until the pause is over, and we go slower.
+
+        The configured rate may be above what Telegram grants this bot today: each 429 slows
+        the pace by a sixth, and it creeps back (2 % every 50 sends without one), so repeated
+        429s die out instead of recurring after every pause.
+        """
         self._paused_until = max(self._paused_until, self._monotonic() + seconds)
+        self.interval = min(self.interval * 1.2, 1.0)
+        self._since_throttle = 0
 
     @property
     def paused_for(self) -> float:
@@ -52,6 +61,9 @@ class Pacer:
                 if self._next_global <= now:
                     self._next_global = now + self.interval
                 self._chat_next[chat_id] = now + self.per_chat_interval
+                self._since_throttle += 1
+                if self._since_throttle % 50 == 0 and self.interval > self.base_interval:
+                    self.interval = max(self.base_interval, self.interval * 0.98)
                 if len(self._chat_next) > 10_000:
                     self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
                 return

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from models import broadcasts
+from models import broadcasts, outbox
 from models.clock import FrozenClock
 from models.db import unit_of_work
 from models.outbox import OutboxMessage
@@ -138,3 +138,36 @@ async def test_a_reply_is_not_starved_by_a_running_broadcast(
         assert waited < 2.0
         await eventually(lambda: report(world, sent).sent == 1000, timeout=30)
         assert received(users, "Undangan Rakor") == [1] * 1000
+
+
+async def test_a_planner_run_twice_queues_and_sends_once(world: World) -> None:
+    (sitti,) = world.registered_people(1)
+    with Session(world.engine) as session:
+        person = session.exec(select(Person).where(Person.telegram_user_id == sitti.id)).one()
+        assert person.id is not None
+        person_id = person.id
+
+    def planner(session: Session) -> int:
+        """A planner as the meetings issue will write them: state + now -> messages due."""
+        return outbox.plan(
+            session,
+            [
+                outbox.Planned(
+                    person_id=person_id,
+                    kind=outbox.Kind.NOTICE.value,
+                    subject="test:1",
+                    slot="h-1",
+                    not_before=world.clock.now(),
+                    payload={"key": "siaran.queued"},
+                )
+            ],
+            now=world.clock.now(),
+        )
+
+    world.delivery.planners.extend([planner, planner])  # registered twice, by mistake
+    assert world.delivery.tick() == 1
+    assert world.delivery.tick() == 0
+    await sitti.wait_for(lambda msgs: any("sedang dikirim" in m.text for m in msgs))
+    world.delivery.wake()
+    await eventually(lambda: not pending_rows(world))
+    assert received([sitti], "sedang dikirim") == [1]

@@ -34,3 +34,14 @@ async def test_a_pause_holds_every_chat() -> None:
     pacer.pause(7)
     await pacer.wait_turn(2)
     assert clock.now >= 7
+
+
+async def test_429s_slow_the_pace_and_it_recovers_afterwards() -> None:
+    clock = FakeTime()
+    pacer = Pacer(25, per_chat_interval=0, monotonic=clock.monotonic, sleep=clock.sleep)
+    pacer.pause(1)
+    pacer.pause(1)
+    assert pacer.interval > 0.04 * 1.4
+    for chat in range(5000):
+        await pacer.wait_turn(chat)
+    assert pacer.interval == pacer.base_interval
