@@ -56,11 +56,15 @@ async def run(count: int, rate: float, telegram_rate: int) -> dict[str, float]:
                 assert broadcast_id is not None
                 started = time.monotonic()
                 app.bot_data["pokjanal.delivery"].wake()
+                deadline = started + 10 * count / rate + 60
                 while True:
                     with unit_of_work(engine) as session:
                         report = broadcasts.report(session, broadcast_id)
                     if report.waiting == 0:
                         break
+                    if time.monotonic() > deadline:
+                        waited = time.monotonic() - started
+                        raise SystemExit(f"gave up: {report} after {waited:.0f} s")
                     await asyncio.sleep(0.05)
                 elapsed = time.monotonic() - started
                 await app.updater.stop()

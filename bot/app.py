@@ -81,4 +81,4 @@ async def stop_services(app: AnyApplication) -> None:
     await delivery_of(app).stop()
 
 
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]

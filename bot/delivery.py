@@ -9,7 +9,6 @@ until the next row is due or until it is woken.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import fcntl
 import logging
 from collections.abc import Callable
@@ -87,7 +86,8 @@ class Delivery:
         self._lock: SqliteDispatcherLock | None = None
         url = engine.url
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-            self._lock = SqliteDispatcherLock(Path(url.database))
+            # resolve(): the same file through a symlink must meet the same lock.
+            self._lock = SqliteDispatcherLock(Path(url.database).resolve())
 
     def wake(self) -> None:
         if self.dispatcher is not None:
@@ -112,7 +112,7 @@ class Delivery:
             ),
         )
         self._stop.clear()
-        self._task = asyncio.create_task(self.dispatcher.run_forever(self._stop))
+        self._start_task()
         if app.job_queue is not None:
             app.job_queue.run_repeating(
                 self._tick,
@@ -127,6 +127,18 @@ class Delivery:
                     "misfire_grace_time": max(60, int(self.settings.tick_seconds)),
                 },
             )
+
+    def _start_task(self) -> None:
+        assert self.dispatcher is not None
+        self._task = asyncio.create_task(self.dispatcher.run_forever(self._stop))
+        self._task.add_done_callback(self._on_task_done)
+
+    def _on_task_done(self, task: asyncio.Task[None]) -> None:
+        """run_forever survives errors by design; if it ends anyway, log it and start again."""
+        if self._stop.is_set() or task.cancelled():
+            return
+        log.error("the dispatcher stopped unexpectedly (%r); restarting it", task.exception())
+        self._start_task()
 
     async def _tick(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
         self.tick()
@@ -149,8 +161,12 @@ class Delivery:
         if self._task is not None:
             # What is still in flight after the grace period stays "sending" and goes out
             # again at the next start: repeated at most, never lost.
-            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+            try:
                 await asyncio.wait_for(self._task, timeout=10)
+            except (asyncio.CancelledError, TimeoutError):
+                pass
+            except Exception:  # a dead dispatcher must not break the shutdown
+                log.exception("the dispatcher ended with an error")
             self._task = None
         if self._lock is not None:
             self._lock.release()

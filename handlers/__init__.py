@@ -8,8 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import BotCommand
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram import BotCommand, Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from handlers import broadcast, callbacks, common, profile, registration
 from handlers.i18n import LANGUAGES, t
@@ -19,6 +27,9 @@ COMMANDS = ("start", "profil", "dataku", "hapusdata", "bantuan", "batal")
 
 def register_all(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     private = filters.ChatType.PRIVATE
+    # 0. Before everything, in its own group so it never stops the others: presence.
+    app.add_handler(TypeHandler(Update, common.note_presence), group=-1)
+    app.add_handler(ChatMemberHandler(common.membership, ChatMemberHandler.MY_CHAT_MEMBER))
     # 1. Commands first, so "/batal" is never taken for typed registration details.
     app.add_handler(CommandHandler("start", registration.start, filters=private))
     app.add_handler(CommandHandler("batal", common.cancel, filters=private))

@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from handlers import callbacks
 from handlers.context import BotContext
-from handlers.i18n import Markup, language_of, t, t_plain
+from handlers.i18n import Markup, escape, language_of, t, t_plain
 from handlers.people_view import organization_name
 from models import broadcasts, people
 from models.audience import UnknownAudience
@@ -59,16 +59,19 @@ def _org_keyboard(lang: str, orgs: list[Organization], code: str) -> InlineKeybo
     )
 
 
-def audience_label(session: Session, lang: str, specs: str) -> str:
+def audience_label(session: Session, lang: str, specs: str) -> Markup:
     labels: list[str] = []
     for spec in filter(None, specs.split(",")):
         kind, _, ref = spec.partition(":")
         if kind in ROLE_CODES:
             labels.append(t(lang, f"audience.{kind}"))
+        elif kind == "phone":
+            labels.append(ref)
         else:
             org = organization_of(session, int(ref)) if ref.isdigit() else None
             labels.append(organization_name(lang, org))
-    return ", ".join(labels)
+    # The parts are catalogue texts already escaped by t(); escape the joined phone refs only.
+    return Markup(", ".join(escape(label) if label.startswith("+") else label for label in labels))
 
 
 def _admin(context: BotContext, update: Update) -> Person | None:
@@ -139,7 +142,15 @@ async def button(update: Update, context: BotContext) -> None:
             if current is not None:
                 broadcasts.await_org_search(session, current, now=now)
         await _say(update, t(lang, "siaran.ask_org"))
-    elif action == "send" and draft.stage == DraftStage.PREVIEW.value:
+    elif action == "send":
+        shown = (
+            draft.stage == DraftStage.PREVIEW.value
+            and data.int_part(1) == draft.id
+            and data.int_part(2) == draft.version + 1  # encoded 1-based: ids stay positive
+        )
+        if not shown:
+            await _say(update, t(lang, "siaran.stale_preview"))
+            return
         await _send(update, context, admin)
     elif action == "cancel":
         with context.uow() as session:
@@ -197,7 +208,7 @@ async def draft_text(update: Update, context: BotContext) -> bool:
                 specs = draft.specs.split(",")
                 reach = broadcasts.reach(session, specs)
                 label = audience_label(session, lang, draft.specs)
-                text = draft.text
+                text, draft_id, version = draft.text, draft.id, draft.version
     if stage == DraftStage.ORG_SEARCH.value:
         if not found:
             await _say(update, t(lang, "siaran.org_none", query=message.text[:60]))
@@ -218,7 +229,12 @@ async def draft_text(update: Update, context: BotContext) -> bool:
         text=text,
     )
     keyboard = InlineKeyboardMarkup(
-        [[_button(lang, "siaran.send", "send"), _button(lang, "siaran.cancel", "cancel")]]
+        [
+            [
+                _button(lang, "siaran.send", "send", draft_id, version + 1),
+                _button(lang, "siaran.cancel", "cancel"),
+            ]
+        ]
     )
     await _say(update, preview, reply_markup=keyboard)
     return True
@@ -238,6 +254,7 @@ def _report_text(session: Session, lang: str, broadcast_id: int) -> Markup | Non
         waiting=counts.waiting,
         unreachable=counts.unreachable,
         failed=counts.failed,
+        skipped=counts.skipped,
     )
 
 
@@ -252,16 +269,23 @@ async def _send(update: Update, context: BotContext, admin: Person) -> None:
         draft = broadcasts.draft_of(session, admin.id, now=now)
         if draft is None:
             return
-        created = broadcasts.send_draft(session, draft, now=now)
-        session.flush()
-        assert created.id is not None
-        report = _report_text(session, lang, created.id)
+        try:
+            created = broadcasts.send_draft(session, draft, now=now)
+        except UnknownAudience:  # the organization went away since it was chosen
+            broadcast_id = None
+        else:
+            session.flush()
+            broadcast_id = created.id
+            report = _report_text(session, lang, broadcast_id) if broadcast_id else None
+    if broadcast_id is None:
+        await _say(update, t(lang, "siaran.nobody"), reply_markup=_audience_keyboard(lang))
+        return
     context.deps.wake_delivery()
     # One message, not two: on a 2G phone every message counts.
     await _say(
         update,
         t(lang, "siaran.queued") + "\n\n" + (report or ""),
-        reply_markup=_refresh_keyboard(lang, created.id),
+        reply_markup=_refresh_keyboard(lang, broadcast_id),
     )
 
 

@@ -16,6 +16,30 @@ from models import people
 log = logging.getLogger(__name__)
 
 
+async def note_presence(update: Update, context: BotContext) -> None:
+    """Runs before every handler (group -1): anyone who writes to the bot can be reached again,
+    even if a 403 earlier marked them unreachable (they had blocked, now they unblocked)."""
+    user = update.effective_user
+    if user is None or (update.message is None and update.callback_query is None):
+        return
+    with context.uow() as session:
+        if people.mark_reachable(session, user.id):
+            log.info("user %s wrote again: reachable", user.id)
+
+
+async def membership(update: Update, context: BotContext) -> None:
+    """Telegram's my_chat_member: the person blocked ("kicked") or unblocked the bot."""
+    change = update.my_chat_member
+    if change is None or change.chat.type != "private":
+        return
+    status = change.new_chat_member.status
+    with context.uow() as session:
+        if status == "kicked":
+            people.mark_unreachable(session, change.from_user.id, now=context.deps.clock.now())
+        elif status == "member":
+            people.mark_reachable(session, change.from_user.id)
+
+
 async def help_command(update: Update, context: BotContext) -> None:
     """/bantuan: the commands this person can use."""
     user, chat = update.effective_user, update.effective_chat

@@ -86,3 +86,28 @@ def resolve(session: Session, specs: Iterable[str]) -> list[Person]:
             assert person.id is not None
             chosen[person.id] = person
     return [chosen[key] for key in sorted(chosen)]
+
+
+def canonical(session: Session, specs: Iterable[str]) -> list[str]:
+    """Specs with organizations by id (``kecamatan:Wotu`` -> ``kecamatan:12``), as stored, so a
+    report can name them later even if a name is edited.
+
+    Raises:
+        UnknownAudience: a spec names nothing we know.
+    """
+    result = []
+    for raw in specs:
+        spec = raw.strip()
+        kind, _, ref = spec.partition(":")
+        kind = kind.lower()
+        if kind in ("org", "kecamatan") and ref:
+            org = _find_org(session, ref, OrgKind.KECAMATAN if kind == "kecamatan" else None)
+            result.append(f"{kind}:{org.id}")
+        elif kind == "phone" and ref:
+            try:
+                result.append(f"phone:{normalize_phone(ref)}")
+            except InvalidPhone:
+                raise UnknownAudience(spec) from None
+        else:
+            result.append(kind if not ref else spec)
+    return list(dict.fromkeys(result))

@@ -12,12 +12,13 @@ from models import audience, outbox
 from models.outbox import Kind, Planned, Status
 
 TEXT_MAX = 3500  # leaves room under Telegram's 4096 for the header the renderer adds
+AUDIENCE_MAX = 300
 
 
 class Broadcast(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     author_id: int | None = Field(default=None, foreign_key="person.id")
-    audience: str = Field(max_length=300)  # the specs, comma-separated, as chosen
+    audience: str = Field(max_length=AUDIENCE_MAX)  # canonical specs, comma-separated
     text: str = Field(max_length=TEXT_MAX)
     recipients: int = 0
     created_at: datetime
@@ -48,10 +49,14 @@ def create(
         UnknownAudience: a spec matches nothing we know.
     """
     cleaned = validate_text(text)
+    specs = audience.canonical(session, specs)
     people = audience.resolve(session, specs)
+    stored = ",".join(specs)
+    if len(stored) > AUDIENCE_MAX:
+        raise audience.UnknownAudience(stored[:60] + "…")
     broadcast = Broadcast(
         author_id=author_id,
-        audience=",".join(specs),
+        audience=stored,
         text=cleaned,
         recipients=len(people),
         created_at=now,
@@ -117,8 +122,11 @@ class BroadcastDraft(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     author_id: int = Field(foreign_key="person.id", unique=True)
     stage: str = Field(default=DraftStage.AUDIENCE.value, max_length=20)
-    specs: str = Field(default="", max_length=300)
+    specs: str = Field(default="", max_length=AUDIENCE_MAX)
     text: str = Field(default="", max_length=TEXT_MAX)
+    # Bumped at every change: a preview's Kirim button carries it, so an old preview cannot
+    # send a draft that has changed since it was shown.
+    version: int = 0
     updated_at: datetime
 
 
@@ -139,6 +147,7 @@ def start_draft(session: Session, *, author_id: int, now: datetime) -> Broadcast
     if draft is None:
         draft = BroadcastDraft(author_id=author_id, updated_at=now)
     draft.stage, draft.specs, draft.text, draft.updated_at = DraftStage.AUDIENCE.value, "", "", now
+    draft.version += 1
     session.add(draft)
     session.flush()
     return draft
@@ -155,12 +164,14 @@ def choose_audience(
     count = len(audience.resolve(session, specs))
     if count:
         draft.specs, draft.stage, draft.updated_at = ",".join(specs), DraftStage.TEXT.value, now
+        draft.version += 1
         session.add(draft)
     return count
 
 
 def await_org_search(session: Session, draft: BroadcastDraft, *, now: datetime) -> None:
     draft.stage, draft.updated_at = DraftStage.ORG_SEARCH.value, now
+    draft.version += 1
     session.add(draft)
 
 
@@ -168,6 +179,7 @@ def write_text(session: Session, draft: BroadcastDraft, text: str, *, now: datet
     """Raises ValueError when the text is empty or too long (the caller re-asks)."""
     draft.text = validate_text(text)
     draft.stage, draft.updated_at = DraftStage.PREVIEW.value, now
+    draft.version += 1
     session.add(draft)
 
 

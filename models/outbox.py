@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, func, update
+from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint, func, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Field, Session, SQLModel, col, select
@@ -40,8 +40,8 @@ class Kind(StrEnum):
 
 
 BUNDLED_KINDS = frozenset({Kind.NUDGE.value})
-# Nudges wait for working days; reminders about a meeting day do not.
-WORKING_DAY_KINDS = frozenset({Kind.NUDGE.value, Kind.ESCALATION.value, Kind.DIGEST.value})
+# Nudges wait for working days (SPEC §4); reminders about a meeting day do not.
+WORKING_DAY_KINDS = frozenset({Kind.NUDGE.value})
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -68,8 +68,10 @@ class OutboxMessage(SQLModel, table=True):
     updated_at: datetime
 
 
-def dedupe_key(person_id: int, kind: str, subject: str, slot: str) -> str:
-    return f"{person_id}|{kind}|{subject}|{slot}"
+def dedupe_key(person_id: int, kind: str, subject: str, version: int, slot: str) -> str:
+    """The version is part of the key: after a meeting moves (version 2), its re-planned
+    reminders are new rows, while the version-1 rows are skipped as superseded."""
+    return f"{person_id}|{kind}|{subject}|v{version}|{slot}"
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ def plan(session: Session, messages: list[Planned], *, now: datetime) -> int:
         return 0
     rows = [
         {
-            "dedupe_key": dedupe_key(m.person_id, m.kind, m.subject, m.slot),
+            "dedupe_key": dedupe_key(m.person_id, m.kind, m.subject, m.subject_version, m.slot),
             "person_id": m.person_id,
             "kind": m.kind,
             "subject": m.subject,
@@ -172,6 +174,93 @@ def claim_due(
     ids = list(session.execute(statement).scalars())
     session.commit()
     return sorted(ids)
+
+
+def claim_more_nudges(
+    session: Session, *, person_ids: list[int], now: datetime, worker: str
+) -> list[int]:
+    """Claim the other due nudges of these people too, so they go out in one bundle
+    instead of one now and the rest tomorrow (a batch boundary must not split a bundle)."""
+    if not person_ids:
+        return []
+    due = (
+        select(OutboxMessage.id)
+        .where(
+            col(OutboxMessage.person_id).in_(person_ids),
+            col(OutboxMessage.kind).in_(BUNDLED_KINDS),
+            col(OutboxMessage.status) == Status.PENDING.value,
+            col(OutboxMessage.not_before) <= now,
+        )
+        .with_for_update(skip_locked=True)
+    )
+    statement = (
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(due.scalar_subquery()))
+        .values(
+            status=Status.SENDING.value,
+            claimed_by=worker,
+            claimed_at=now,
+            attempts=OutboxMessage.attempts + 1,
+            updated_at=now,
+        )
+        .returning(col(OutboxMessage.id))
+    )
+    ids = list(session.execute(statement).scalars())
+    session.commit()
+    return sorted(ids)
+
+
+def confirm_claim(session: Session, ids: list[int], *, worker: str, now: datetime) -> bool:
+    """Renew this worker's claim right before sending; False when any row is no longer ours.
+
+    Rows wait in the pacer (and through 429 pauses) after they were claimed; if that outlasts
+    the lease another process may have re-claimed them. Renewing here, just before the call,
+    means only one of the two ever sends.
+    """
+    statement = (
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.id).in_(ids),
+            col(OutboxMessage.status) == Status.SENDING.value,
+            col(OutboxMessage.claimed_by) == worker,
+        )
+        .values(claimed_at=now)
+        .returning(col(OutboxMessage.id))
+    )
+    renewed = list(session.execute(statement).scalars())
+    session.commit()
+    return len(renewed) == len(ids)
+
+
+class NudgeDay(SQLModel, table=True):
+    """One row per person and local day on which a nudge message went (or is going) out.
+
+    The unique key makes "at most one nudge message a day" hold across processes: the
+    second bundle of the day cannot take the day and waits for the next working morning.
+    """
+
+    __table_args__ = (UniqueConstraint("person_id", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id")
+    day: str = Field(max_length=10)  # YYYY-MM-DD in the person's zone
+    first_row_id: int  # the bundle that took the day: its retries may use it again
+
+
+def take_nudge_day(session: Session, *, person_id: int, day: str, first_row_id: int) -> bool:
+    """True when this bundle may be the person's nudge of ``day``."""
+    dialect = session.get_bind().dialect.name
+    inserter = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        inserter(NudgeDay)
+        .values(person_id=person_id, day=day, first_row_id=first_row_id)
+        .on_conflict_do_nothing(index_elements=["person_id", "day"])
+    )
+    session.execute(statement)
+    owner = session.exec(
+        select(NudgeDay.first_row_id).where(NudgeDay.person_id == person_id, NudgeDay.day == day)
+    ).one()
+    return owner == first_row_id
 
 
 def release_in_flight(session: Session, *, now: datetime) -> int:

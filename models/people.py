@@ -85,3 +85,23 @@ def ensure_invite_token(session: Session, person: Person) -> str:
         session.add(person)
         session.flush()
     return person.invite_token
+
+
+def mark_reachable(session: Session, telegram_user_id: int) -> bool:
+    """The person wrote to the bot, so they no longer block it: proactive messages resume."""
+    person = by_telegram_user(session, telegram_user_id)
+    if person is None or person.unreachable_at is None:
+        return False
+    person.unreachable_at = None
+    session.add(person)
+    return True
+
+
+def mark_unreachable(session: Session, telegram_user_id: int, *, now: datetime) -> bool:
+    """Telegram told us the person blocked the bot: stop trying at once, not after a 403."""
+    person = by_telegram_user(session, telegram_user_id)
+    if person is None or person.unreachable_at is not None:
+        return False
+    person.unreachable_at = now
+    session.add(person)
+    return True

@@ -8,17 +8,19 @@ at most the messages in flight, and never loses one.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import socket
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from models.clock import Clock
@@ -30,7 +32,10 @@ from models.outbox import (
     OutboxMessage,
     Status,
     claim_due,
+    claim_more_nudges,
+    confirm_claim,
     next_due,
+    take_nudge_day,
 )
 from models.people import Person, PersonStatus
 from models.subjects import SKIP_NOTHING, SKIP_STALE, skip_reason
@@ -43,6 +48,7 @@ from scheduler.ports import (
     RetryLater,
     Sender,
     SendError,
+    Transient,
     Unreachable,
 )
 
@@ -58,7 +64,7 @@ class DispatchConfig:
     batch: int = 100
     max_attempts: int = 5
     backoff: timedelta = timedelta(seconds=2)
-    lease: timedelta = timedelta(minutes=2)
+    lease: timedelta = timedelta(minutes=5)
     idle_wait: float = 5.0
 
 
@@ -94,15 +100,22 @@ class Dispatcher:
         self._wake.set()
 
     async def run_forever(self, stop: asyncio.Event) -> None:
+        """Deliver until ``stop`` is set; no error ends this loop (a database restart, a bug in
+        one message): it is logged and the loop carries on after a short wait."""
         while not stop.is_set():
             try:
                 handled = await self.run_once()
-            except Exception:  # a database hiccup must not end delivery for good
+                if not handled:
+                    await self._idle(stop)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
                 log.exception("dispatcher round failed; retrying shortly")
-                handled = 0
-            if handled:
-                continue
-            await self._idle(stop)
+                await self._pause_after_error(stop)
+
+    async def _pause_after_error(self, stop: asyncio.Event) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=self.config.idle_wait)
 
     async def _idle(self, stop: asyncio.Event) -> None:
         with Session(self.engine) as session:
@@ -129,12 +142,28 @@ class Dispatcher:
                 worker=self.worker,
                 lease=self.config.lease,
             )
+            if ids:
+                nudged = self._people_with_nudges(session, ids)
+                ids = sorted(
+                    set(ids)
+                    | set(
+                        claim_more_nudges(session, person_ids=nudged, now=now, worker=self.worker)
+                    )
+                )
         if not ids:
             return 0
-        groups = self._group(ids)
-        tasks = [asyncio.create_task(self._guarded(group)) for group in groups]
-        await asyncio.gather(*tasks)
+        tasks = [asyncio.create_task(self._guarded(group)) for group in self._group(ids)]
+        for result in await asyncio.gather(*tasks, return_exceptions=True):
+            if isinstance(result, BaseException):  # _guarded catches everything; belt and braces
+                log.error("delivery task ended with %r", result)
         return len(ids)
+
+    @staticmethod
+    def _people_with_nudges(session: Session, ids: list[int]) -> list[int]:
+        query = select(OutboxMessage.person_id).where(
+            col(OutboxMessage.id).in_(ids), col(OutboxMessage.kind).in_(BUNDLED_KINDS)
+        )
+        return sorted(set(session.exec(query)))
 
     def _group(self, ids: list[int]) -> list[list[int]]:
         """Bundled kinds (nudges) go out as one message per person; the rest one by one."""
@@ -154,9 +183,23 @@ class Dispatcher:
         async with self._in_flight:
             try:
                 await self._deliver(ids)
-            except Exception:
+            except SQLAlchemyError as error:
+                # The database hiccupped before or after the call: try again later. (If the
+                # message did go out, this is the documented in-flight repeat.)
+                log.warning("database error while delivering %s: %s", ids, error)
+                self._safely(self._failed_send, ids, Transient(f"database: {error}"[:200]))
+            except Exception as error:
                 log.exception("delivering outbox rows %s failed unexpectedly", ids)
-                self._finish(ids, Status.FAILED, "internal error")
+                reason = f"internal error: {error.__class__.__name__}"
+                self._safely(self._finish, ids, Status.FAILED, reason)
+
+    def _safely(self, action: Callable[..., None], *args: object) -> None:
+        """Record an outcome; if even that fails the rows stay ``sending`` and the lease
+        brings them back, so nothing is lost."""
+        try:
+            action(*args)
+        except Exception:
+            log.exception("could not record the outcome of outbox rows %s", args[0])
 
     async def _deliver(self, ids: list[int]) -> None:
         prepared = self._prepare(ids)
@@ -165,6 +208,8 @@ class Dispatcher:
         chat_id, rendered, send_ids = prepared
         for attempt in range(1, RETRY_AFTER_ATTEMPTS + 1):
             await self.pacer.wait_turn(chat_id)
+            if not self._still_ours_and_due(send_ids):
+                return
             try:
                 message_id = await self.sender.send(chat_id, rendered)
                 break
@@ -178,15 +223,46 @@ class Dispatcher:
             except SendError as error:
                 self._failed_send(send_ids, error)
                 return
+        self._mark_sent(send_ids, message_id)
+
+    def _mark_sent(self, ids: list[int], message_id: int) -> None:
+        """After a successful call the row must say so: retried, and never marked failed."""
+        for attempt in range(3):
+            try:
+                now = self.clock.now()
+                with unit_of_work(self.engine) as session:
+                    for row in self._rows(session, ids):
+                        row.status = Status.SENT.value
+                        row.telegram_message_id = message_id
+                        row.sent_at = now
+                        row.updated_at = now
+                        row.last_error = ""
+                        session.add(row)
+                return
+            except SQLAlchemyError:
+                log.warning("could not mark %s sent (attempt %d)", ids, attempt + 1)
+        log.error("rows %s were delivered but stay 'sending'; they may be sent again", ids)
+
+    def _still_ours_and_due(self, ids: list[int]) -> bool:
+        """Right before the call: renew our claim, and re-check the time rules, because the
+        wait in the pacer (429 pauses included) may have crossed into quiet hours or past the
+        event."""
         now = self.clock.now()
         with unit_of_work(self.engine) as session:
-            for row in self._rows(session, send_ids):
-                row.status = Status.SENT.value
-                row.telegram_message_id = message_id
-                row.sent_at = now
-                row.updated_at = now
-                row.last_error = ""
-                session.add(row)
+            if not confirm_claim(session, ids, worker=self.worker, now=now):
+                log.info("rows %s were re-claimed by another process; not sending", ids)
+                return False
+            rows = self._rows(session, ids)
+            person = session.get(Person, rows[0].person_id) if rows else None
+            if person is None:
+                return False
+            zone = zone_of(session, person.organization_id, self.config.default_zone)
+            working = any(row.kind in WORKING_DAY_KINDS for row in rows)
+            when = self.calendar.deliverable_at(now, zone, working_days_only=working)
+            if when > now or any(r.expires_at is not None and r.expires_at <= now for r in rows):
+                self._defer(session, rows, when, now)
+                return False
+        return True
 
     def _prepare(self, ids: list[int]) -> tuple[int, Rendered, list[int]] | None:
         """Check the rows against the rules of the moment; render what may go out now."""
@@ -219,13 +295,7 @@ class Dispatcher:
             zone = zone_of(session, person.organization_id, self.config.default_zone)
             when = self._deliverable_at(session, person, live, zone, now)
             if when > now:
-                for row in live:
-                    if row.expires_at is not None and when >= row.expires_at:
-                        self._set(session, [row], Status.SKIPPED, SKIP_STALE, now)
-                    else:
-                        row.status, row.not_before, row.updated_at = Status.PENDING.value, when, now
-                        row.claimed_by = None
-                        session.add(row)
+                self._defer(session, live, when, now)
                 return None
             rendered = self.renderer.render(session, person, live)
             if rendered is None:
@@ -233,31 +303,35 @@ class Dispatcher:
                 return None
             return person.telegram_chat_id, rendered, [r.id for r in live if r.id is not None]
 
+    def _defer(
+        self, session: Session, rows: list[OutboxMessage], when: datetime, now: datetime
+    ) -> None:
+        """Back to the queue until ``when``, or skipped when that is after the event."""
+        for row in rows:
+            if row.expires_at is not None and when >= row.expires_at:
+                self._set(session, [row], Status.SKIPPED, SKIP_STALE, now)
+                continue
+            row.status, row.not_before, row.updated_at = Status.PENDING.value, when, now
+            row.claimed_by = None
+            row.attempts = max(0, row.attempts - 1)  # waiting is not a failed attempt
+            session.add(row)
+
     def _deliverable_at(
         self, session: Session, person: Person, rows: list[OutboxMessage], zone: str, now: datetime
     ) -> datetime:
         working = any(row.kind in WORKING_DAY_KINDS for row in rows)
         when = self.calendar.deliverable_at(now, zone, working_days_only=working)
-        if any(row.kind in BUNDLED_KINDS for row in rows) and self._nudged_today(
-            session, person, when, zone
-        ):
-            # At most one nudge message a day: the rest wait for the next working morning.
-            tz = ZoneInfo(zone)
-            tomorrow = when.astimezone(tz).date() + timedelta(days=1)
-            start = datetime.combine(tomorrow, WORKDAY_START, tz)
-            when = self.calendar.deliverable_at(start, zone, working_days_only=True)
-        return when
-
-    def _nudged_today(self, session: Session, person: Person, when: datetime, zone: str) -> bool:
+        if when > now or not any(row.kind in BUNDLED_KINDS for row in rows):
+            return when
         tz = ZoneInfo(zone)
-        day_start = datetime.combine(when.astimezone(tz).date(), datetime.min.time(), tz)
-        query = select(OutboxMessage.id).where(
-            OutboxMessage.person_id == person.id,
-            col(OutboxMessage.kind).in_(BUNDLED_KINDS),
-            OutboxMessage.status == Status.SENT.value,
-            col(OutboxMessage.sent_at) >= day_start,
-        )
-        return session.exec(query).first() is not None
+        assert person.id is not None
+        first = min(row.id for row in rows if row.id is not None)
+        today = when.astimezone(tz).date()
+        if take_nudge_day(session, person_id=person.id, day=today.isoformat(), first_row_id=first):
+            return when
+        # At most one nudge message a day: the rest wait for the next working morning.
+        start = datetime.combine(today + timedelta(days=1), WORKDAY_START, tz)
+        return self.calendar.deliverable_at(start, zone, working_days_only=True)
 
     def _failed_send(self, ids: list[int], error: SendError) -> None:
         now = self.clock.now()
@@ -305,11 +379,13 @@ class Dispatcher:
         with unit_of_work(self.engine) as session:
             self._set(session, self._rows(session, ids), status, error, self.clock.now())
 
-    @staticmethod
-    def _rows(session: Session, ids: Iterable[int]) -> list[OutboxMessage]:
+    def _rows(self, session: Session, ids: Iterable[int]) -> list[OutboxMessage]:
+        """Our claimed rows among ``ids``: another worker's (after a lease) are not ours to
+        finish."""
         query = select(OutboxMessage).where(
             col(OutboxMessage.id).in_(list(ids)),
             OutboxMessage.status == Status.SENDING.value,
+            OutboxMessage.claimed_by == self.worker,
         )
         return list(session.exec(query.order_by(col(OutboxMessage.id))))
 

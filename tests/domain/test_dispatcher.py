@@ -305,3 +305,175 @@ def test_an_unknown_audience_is_refused(session: Session, clock: FrozenClock) ->
     with pytest.raises(ValueError):
         broadcasts.create(session, author_id=None, specs=["all"], text="   ", now=clock.now())
     assert Role.KADER.value == "kader"
+
+
+async def test_rows_reclaimed_after_the_lease_are_sent_by_one_process_only(
+    engine: Engine, session: Session, clock: FrozenClock
+) -> None:
+    people(session, clock, 2)
+    broadcasts.create(session, author_id=None, specs=["all"], text="x", now=clock.now())
+    session.commit()
+    slow, fast = RecordingSender(), RecordingSender()
+    first = make_dispatcher(engine, clock, slow)
+    second = make_dispatcher(engine, clock, fast)
+    ids = outbox.claim_due(
+        session, now=clock.now(), limit=10, worker=first.worker, lease=timedelta(minutes=5)
+    )
+    clock.advance(timedelta(minutes=6))  # the first process stalled past its lease
+    assert await second.run_once() == 2
+    for group in first._group(ids):  # the first one wakes up and tries to finish its batch
+        await first._guarded(group)
+    assert len(fast.sent) == 2 and slow.sent == []
+    assert statuses(session) == ["sent", "sent"]
+
+
+async def test_a_failing_round_does_not_end_delivery(
+    engine: Engine, session: Session, clock: FrozenClock
+) -> None:
+    import asyncio
+
+    people(session, clock, 1)
+    broadcasts.create(session, author_id=None, specs=["all"], text="x", now=clock.now())
+    session.commit()
+    sender = RecordingSender()
+    dispatcher = make_dispatcher(engine, clock, sender)
+    dispatcher.config.idle_wait = 0.01
+    real_run_once, calls = dispatcher.run_once, []
+
+    async def flaky() -> int:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("database restarted")
+        return await real_run_once()
+
+    dispatcher.run_once = flaky  # type: ignore[method-assign]
+    stop = asyncio.Event()
+    task = asyncio.create_task(dispatcher.run_forever(stop))
+    for _ in range(200):
+        if sender.sent:
+            break
+        await asyncio.sleep(0.01)
+    stop.set()
+    await task
+    assert len(sender.sent) == 1 and len(calls) >= 2
+
+
+async def test_a_row_that_cannot_be_rendered_fails_alone(
+    engine: Engine, session: Session, clock: FrozenClock
+) -> None:
+    a, b = people(session, clock, 2)
+    assert a.id is not None and b.id is not None
+    outbox.plan(
+        session,
+        [
+            Planned(
+                person_id=a.id,
+                kind="notice",
+                subject="test:1",
+                not_before=clock.now(),
+                payload={"key": "no.such.key"},
+            ),
+            Planned(
+                person_id=b.id,
+                kind="notice",
+                subject="test:1",
+                not_before=clock.now(),
+                payload={"key": "siaran.queued"},
+            ),
+        ],
+        now=clock.now(),
+    )
+    session.commit()
+    sender = RecordingSender()
+    await make_dispatcher(engine, clock, sender).run_once()
+    session.expire_all()
+    rows = {r.person_id: r for r in session.exec(select(OutboxMessage))}
+    assert rows[a.id].status == "failed" and rows[a.id].last_error.startswith("internal error")
+    assert rows[b.id].status == "sent"
+
+
+async def test_a_superseded_version_is_skipped_and_the_new_one_sent(
+    engine: Engine, session: Session, clock: FrozenClock
+) -> None:
+    from models import subjects
+
+    (sitti,) = people(session, clock, 1)
+    assert sitti.id is not None
+    current = {"version": 1}
+    subjects.VERSIONS["meetingtest"] = lambda _session, _ref: current["version"]
+    try:
+
+        def reminder(version: int) -> Planned:
+            assert sitti.id is not None
+            return Planned(
+                person_id=sitti.id,
+                kind="reminder",
+                subject="meetingtest:7",
+                slot="h-1",
+                subject_version=version,
+                not_before=clock.now(),
+                payload={"key": "siaran.queued"},
+            )
+
+        assert outbox.plan(session, [reminder(1)], now=clock.now()) == 1
+        current["version"] = 2  # the meeting moved before the reminder went out
+        assert (
+            outbox.plan(session, [reminder(2)], now=clock.now()) == 1
+        )  # a new row, not a conflict
+        session.commit()
+        sender = RecordingSender()
+        await make_dispatcher(engine, clock, sender).run_once()
+        session.expire_all()
+        rows = {r.subject_version: r for r in session.exec(select(OutboxMessage))}
+        assert (rows[1].status, rows[1].last_error) == ("skipped", "superseded")
+        assert rows[2].status == "sent" and len(sender.sent) == 1
+        current["version"] = None  # type: ignore[assignment]
+        assert outbox.plan(session, [reminder(3)], now=clock.now()) == 1
+        session.commit()
+        await make_dispatcher(engine, clock, sender).run_once()
+        session.expire_all()
+        assert {r.subject_version: r.last_error for r in session.exec(select(OutboxMessage))}[
+            3
+        ] == "subject_gone"
+    finally:
+        del subjects.VERSIONS["meetingtest"]
+
+
+async def test_quiet_hours_follow_the_recipients_zone(
+    engine: Engine, session: Session, clock: FrozenClock
+) -> None:
+    from models.organizations import Organization
+
+    (andi,) = people(session, clock, 1)
+    luwu = Organization(
+        name="Dinas Kesehatan", kind="agency", timezone="Asia/Makassar", created_at=clock.now()
+    )
+    session.add(luwu)
+    session.flush()
+    andi.organization_id = luwu.id
+    session.add(andi)
+    clock.set(datetime(2023, 11, 27, 13, 30, tzinfo=UTC))  # 20.30 WIB, but 21.30 WITA
+    broadcasts.create(session, author_id=None, specs=["all"], text="x", now=clock.now())
+    session.commit()
+    sender = RecordingSender()
+    await make_dispatcher(engine, clock, sender, quiet=(time(21), time(6))).run_once()
+    row = session.exec(select(OutboxMessage)).one()
+    assert sender.sent == [] and row.not_before == datetime(
+        2023, 11, 27, 22, 0, tzinfo=UTC
+    )  # 06.00 WITA
+
+
+async def test_nudges_wait_over_the_weekend_but_broadcasts_do_not(
+    engine: Engine, session: Session, clock: FrozenClock
+) -> None:
+    (sitti,) = people(session, clock, 1)
+    clock.set(datetime(2023, 12, 2, 3, 0, tzinfo=UTC))  # Saturday 10.00 WIB
+    outbox.plan(session, [nudge(sitti, "a", clock.now())], now=clock.now())
+    broadcasts.create(session, author_id=None, specs=["all"], text="Sabtu", now=clock.now())
+    session.commit()
+    sender = RecordingSender()
+    await make_dispatcher(engine, clock, sender).run_once()
+    assert [m.text for _, m in sender.sent] == ["📢 <b>Siaran Pokjanal Posyandu</b>\n\nSabtu"]
+    waiting = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "nudge")).one()
+    assert waiting.not_before == datetime(2023, 12, 4, 0, 30, tzinfo=UTC)  # Monday 07.30 WIB
+    assert waiting.attempts == 0  # waiting is not a failed attempt

@@ -90,12 +90,29 @@ async def test_5xx_and_timeouts_are_retried_until_delivered(
 async def test_a_person_who_blocked_the_bot_is_marked_unreachable(world: World) -> None:
     blocker, reader = world.registered_people(2)
     blocker.block_bot()
-    sent = broadcast(world, "Info")
-    await eventually(lambda: report(world, sent).sent == 1 and report(world, sent).unreachable >= 1)
+    sent = broadcast(world, "Info pertama")
+
+    def blocker_row() -> OutboxMessage:
+        with Session(world.engine) as session:
+            person = session.exec(select(Person).where(Person.telegram_user_id == blocker.id)).one()
+            return session.exec(
+                select(OutboxMessage).where(OutboxMessage.person_id == person.id)
+            ).one()
+
+    await eventually(lambda: report(world, sent).sent == 1)
+    await eventually(lambda: blocker_row().status == "unreachable")
+    assert "blocked" in blocker_row().last_error
     with Session(world.engine) as session:
         person = session.exec(select(Person).where(Person.telegram_user_id == blocker.id)).one()
         assert person.unreachable_at is not None
-    assert received([reader, blocker], "Info") == [1, 0]
+    # Unblocking and writing again makes them reachable for the next message.
+    blocker.unblock_bot()
+    await blocker.send_text("/bantuan")
+    await blocker.next_message()
+    assert received([reader, blocker], "Info pertama") == [1, 0]
+    again = broadcast(world, "Info kedua")
+    await eventually(lambda: report(world, again).sent == 2)
+    assert received([reader, blocker], "Info kedua") == [1, 1]
 
 
 async def test_quiet_hours_hold_messages_and_release_them(
@@ -171,3 +188,12 @@ async def test_a_planner_run_twice_queues_and_sends_once(world: World) -> None:
     world.delivery.wake()
     await eventually(lambda: not pending_rows(world))
     assert received([sitti], "sedang dikirim") == [1]
+
+
+async def test_the_tick_is_one_job_that_never_piles_up(world: World) -> None:
+    assert world.app is not None and world.app.job_queue is not None
+    job = world.app.job_queue.scheduler.get_job("tick")
+    assert job is not None
+    assert (job.max_instances, job.coalesce) == (1, True)
+    assert job.misfire_grace_time >= 60
+    assert len(world.app.job_queue.jobs()) == 1  # no reminder is a job of its own

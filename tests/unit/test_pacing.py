@@ -45,3 +45,19 @@ async def test_429s_slow_the_pace_and_it_recovers_afterwards() -> None:
     for chat in range(5000):
         await pacer.wait_turn(chat)
     assert pacer.interval == pacer.base_interval
+
+
+async def test_many_waiters_at_once_never_burst() -> None:
+    import asyncio
+
+    clock = FakeTime()
+    pacer = Pacer(25, per_chat_interval=1.0, monotonic=clock.monotonic, sleep=clock.sleep)
+    starts: list[float] = []
+
+    async def send(chat: int) -> None:
+        await pacer.wait_turn(chat)
+        starts.append(clock.now)
+
+    await asyncio.gather(*(send(chat) for chat in range(60)))
+    starts.sort()
+    assert all(b - a >= 0.04 - 1e-9 for a, b in itertools.pairwise(starts))

@@ -1,8 +1,8 @@
-"""outbox, broadcasts and drafts, erasure marks, reachability, organization zones
+"""outbox, nudge days, broadcasts and drafts, erasure marks, reachability, zones
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-27 23:24:55.916391
+Create Date: 2026-11-27 23:47:25.849111
 """
 
 from collections.abc import Sequence
@@ -43,10 +43,20 @@ def upgrade() -> None:
     sa.Column('stage', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('specs', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
     sa.Column('text', sqlmodel.sql.sqltypes.AutoString(length=3500), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['person.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('author_id')
+    )
+    op.create_table('nudgeday',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('day', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('first_row_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('person_id', 'day')
     )
     op.create_table('outboxmessage',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -100,6 +110,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_outbox_status_due')
 
     op.drop_table('outboxmessage')
+    op.drop_table('nudgeday')
     op.drop_table('broadcastdraft')
     op.drop_table('broadcast')
     op.drop_table('erasedphone')
