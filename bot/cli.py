@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 from rich.progress import Progress
@@ -34,6 +36,8 @@ admin_app = typer.Typer(help="Secretariat admins.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(roster_app, name="roster")
 app.add_typer(admin_app, name="admin")
+meeting_app = typer.Typer(help="Meetings (Rakor) and their invitations.", no_args_is_help=True)
+app.add_typer(meeting_app, name="meeting")
 
 
 def _settings() -> Settings:
@@ -223,6 +227,87 @@ def broadcast(
             unreachable=report.unreachable,
         )
     )
+
+
+def _local_time(text: str, zone: str, lang: str, option: str) -> datetime:
+    """``YYYY-MM-DD HH:MM`` in the meeting's zone -> aware UTC."""
+    try:
+        naive = datetime.strptime(text.strip(), "%Y-%m-%d %H:%M")  # noqa: DTZ007 - zone added below
+    except ValueError:
+        raise _fail(plain(lang, "cli.meeting_bad_time", option=option, value=text)) from None
+    return naive.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+@meeting_app.command("create")
+def meeting_create(
+    title: Annotated[
+        str, typer.Option(help="What the meeting is, e.g. 'Rakor Pokjanal Posyandu'.")
+    ],
+    start: Annotated[str, typer.Option(help="Local start, 'YYYY-MM-DD HH:MM'.")],
+    venue: Annotated[str, typer.Option(help="Where.")],
+    invite: Annotated[
+        list[str],
+        typer.Option(help="all, opd, kader, org:NAME, kecamatan:NAME, phone:NUMBER (repeatable)."),
+    ],
+    end: Annotated[str | None, typer.Option(help="Local end, 'YYYY-MM-DD HH:MM'.")] = None,
+    tz: Annotated[str | None, typer.Option(help="IANA zone (default POKJANAL_TIMEZONE).")] = None,
+    deadline: Annotated[
+        str | None, typer.Option(help="Answer deadline (default: the start).")
+    ] = None,
+    agenda: Annotated[str, typer.Option(help="The agenda.")] = "",
+) -> None:
+    """Create a meeting and queue its invitations (the running bot delivers them)."""
+    from models import meetings
+    from models.audience import UnknownAudience
+
+    settings = _settings()
+    lang = settings.language
+    zone = tz or settings.timezone
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise _fail(plain(lang, "cli.meeting_bad_zone", zone=zone)) from None
+    starts_at = _local_time(start, zone, lang, "--start")
+    ends_at = _local_time(end, zone, lang, "--end") if end else None
+    rsvp_deadline = _local_time(deadline, zone, lang, "--deadline") if deadline else None
+    engine = _database(settings)
+    try:
+        with unit_of_work(engine) as session:
+            meeting = meetings.create(
+                session,
+                title=title,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                rsvp_deadline=rsvp_deadline,
+                timezone=zone,
+                venue=venue,
+                agenda=agenda,
+                specs=invite,
+                now=SystemClock().now(),
+            )
+            invited = len(meetings.invitations_of(session, meeting))
+            summary = (meeting.id, meeting.attendance_code)
+    except UnknownAudience as exc:
+        raise _fail(plain(lang, "cli.broadcast_unknown_audience", spec=exc.detail)) from None
+    except meetings.MeetingError as exc:
+        raise _fail(plain(lang, f"cli.meeting_error.{exc.code}")) from None
+    typer.echo(plain(lang, "cli.meeting_created", id=summary[0], count=invited, code=summary[1]))
+
+
+@meeting_app.command("list")
+def meeting_list() -> None:
+    """Every meeting, newest first, with its answers so far."""
+    from models.meetings import Meeting, invitations_of
+
+    settings = _settings()
+    engine = _database(settings)
+    with Session(engine) as session:
+        for meeting in session.exec(select(Meeting).order_by(col(Meeting.starts_at).desc())):
+            answers = [i.answer for i in invitations_of(session, meeting)]
+            local = meeting.starts_at.astimezone(ZoneInfo(meeting.timezone))
+            counts = ", ".join(f"{a}={answers.count(a)}" for a in sorted(set(answers)))
+            fields = [f"#{meeting.id}", f"{local:%Y-%m-%d %H:%M}", meeting.status]
+            typer.echo("\t".join([*fields, meeting.title, counts]))
 
 
 @app.command("run")

@@ -19,10 +19,10 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import broadcast, callbacks, common, profile, registration
+from handlers import broadcast, callbacks, common, profile, registration, rsvp
 from handlers.i18n import LANGUAGES, t
 
-COMMANDS = ("start", "profil", "dataku", "hapusdata", "bantuan", "batal")
+COMMANDS = ("start", "undangan", "profil", "dataku", "hapusdata", "bantuan", "batal")
 
 
 def register_all(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -39,6 +39,7 @@ def register_all(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("dataku", profile.my_data, filters=private))
     app.add_handler(CommandHandler("hapusdata", profile.erase_request, filters=private))
     app.add_handler(CommandHandler("siaran", broadcast.siaran, filters=private))
+    app.add_handler(CommandHandler("undangan", rsvp.my_invitations, filters=private))
     # 2. Buttons: stateless top-level handlers whose callback data carries what they need,
     #    so a button pressed days later or after a restart still works.
     app.add_handler(
@@ -60,6 +61,7 @@ def register_all(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(
         CallbackQueryHandler(broadcast.button, pattern=callbacks.pattern(callbacks.BROADCAST))
     )
+    app.add_handler(CallbackQueryHandler(rsvp.button, pattern=callbacks.pattern(callbacks.RSVP)))
     # 3. Messages: the shared contact, then typed text, then anything else.
     app.add_handler(MessageHandler(private & filters.CONTACT, registration.contact))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, common.text_message))

@@ -20,6 +20,7 @@ CONSENT = "cs"  # cs:1:y|n[:token]
 REGISTRATION = "rg"  # rg:1:<request id>:k|o|x  (approve kader / approve opd / reject)
 LANGUAGE = "lg"  # lg:1:id|en
 ERASE = "er"  # er:1:y|n
+RSVP = "rv"  # rv:1:<invitation id>:h|w|t|s
 BROADCAST = "sb"  # sb:1:a:<role>|k|kc:<org>|o|oc:<org>|send|cancel|r:<broadcast>
 
 

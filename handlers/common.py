@@ -8,7 +8,7 @@ import logging
 from telegram import ReplyKeyboardRemove, Update
 from telegram.error import BadRequest, Forbidden
 
-from handlers import broadcast, registration
+from handlers import broadcast, registration, rsvp
 from handlers.context import BotContext
 from handlers.i18n import language_of, t, t_plain
 from models import people
@@ -51,7 +51,7 @@ async def help_command(update: Update, context: BotContext) -> None:
     if person is None:
         await chat.send_message(t(lang, "register.prompt"))
         return
-    text: str = t(lang, "help.everyone")
+    text: str = t(lang, "help.everyone") + t(lang, "help.rsvp")
     if person.is_admin:
         text = text + t(lang, "help.admin") + t(lang, "help.admin_siaran")
     await chat.send_message(text)
@@ -65,6 +65,8 @@ async def cancel(update: Update, context: BotContext) -> None:
     if await registration.cancel_registration(update, context):
         return
     if await broadcast.cancel_draft(update, context):
+        return
+    if await rsvp.stop_typing(update, context):
         return
     with context.uow() as session:
         person = people.by_telegram_user(session, user.id)
@@ -80,6 +82,8 @@ async def text_message(update: Update, context: BotContext) -> None:
     if await registration.details_text(update, context):
         return
     if await broadcast.draft_text(update, context):
+        return
+    if await rsvp.typed(update, context):
         return
     await anything_else(update, context)
 

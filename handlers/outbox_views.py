@@ -12,7 +12,9 @@ from typing import Any
 from sqlmodel import Session
 
 from handlers.i18n import t
+from handlers.meeting_views import render_invitation
 from models.broadcasts import Broadcast
+from models.meetings import Invitation, Meeting
 from models.messages import Button, Rendered
 from models.outbox import Kind, OutboxMessage
 from models.people import Person
@@ -30,6 +32,8 @@ class OutboxRenderer:
         lang = person.language
         if len(rows) == 1 and rows[0].kind == Kind.BROADCAST.value:
             return self._broadcast(session, lang, rows[0])
+        if len(rows) == 1 and rows[0].kind == Kind.INVITATION.value:
+            return self._invitation(session, lang, rows[0])
         items = [self._item(lang, row) for row in rows]
         buttons = tuple((button,) for _, button in items if button is not None)
         if len(items) == 1:
@@ -44,6 +48,13 @@ class OutboxRenderer:
         if broadcast is None:
             return None
         return Rendered(text=t(lang, "broadcast.message", body=self.body_name, text=broadcast.text))
+
+    def _invitation(self, session: Session, lang: str, row: OutboxMessage) -> Rendered | None:
+        invitation = session.get(Invitation, int(row.payload.get("invitation_id", 0)))
+        meeting = session.get(Meeting, invitation.meeting_id) if invitation else None
+        if invitation is None or meeting is None:
+            return None
+        return render_invitation(lang, meeting, invitation, self.body_name)
 
     @staticmethod
     def _item(lang: str, row: OutboxMessage) -> tuple[str, Button | None]:

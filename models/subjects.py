@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
+from models import meetings
 from models.broadcasts import Broadcast
 from models.outbox import OutboxMessage
 
@@ -27,7 +28,10 @@ def _broadcast_version(session: Session, ref: str) -> int | None:
     return 0 if ref.isdigit() and session.get(Broadcast, int(ref)) is not None else None
 
 
-VERSIONS: dict[str, VersionLookup] = {"broadcast": _broadcast_version}
+VERSIONS: dict[str, VersionLookup] = {
+    "broadcast": _broadcast_version,
+    "meeting": meetings.current_version,
+}
 
 
 def skip_reason(session: Session, row: OutboxMessage) -> str | None:

@@ -61,6 +61,10 @@ class World:
             self.sandbox, self.engine, count, first_phone=5000000, prefix=prefix
         )
 
+    def person_by_user(self, user: SandboxUser) -> Person:
+        with Session(self.engine) as session:
+            return session.exec(select(Person).where(Person.telegram_user_id == user.id)).one()
+
     def person(self, phone: str) -> Person:
         with Session(self.engine) as session:
             return session.exec(select(Person).where(Person.phone == phone)).one()

@@ -184,3 +184,27 @@ def test_broadcast_from_the_command_line_queues_and_reports(db_url: str) -> None
     assert unknown.exit_code == 1 and "kecamatan:Atlantis" in unknown.output
     empty = runner.invoke(app, ["broadcast", "--to", "all", "--text", "  "])
     assert empty.exit_code == 1 and "3500" in empty.output
+
+
+def test_meeting_create_queues_invitations_and_refuses_bad_input(db_url: str) -> None:
+    from models.clock import SystemClock
+
+    runner.invoke(app, ["roster", "import", str(DATA / "roster-with-errors.csv")])
+    next_year = SystemClock().now().year + 1
+    args = ["meeting", "create", "--title", "Rakor Pokjanal", "--venue", "Aula Hotel I Lagaligo"]
+    ok = runner.invoke(
+        app,
+        [*args, "--start", f"{next_year}-12-06 09:00", "--tz", "Asia/Makassar", "--invite", "all"],
+    )
+    assert ok.exit_code == 0, ok.output
+    assert "Rapat #1 dibuat; 4 undangan diantrekan. Kode hadir:" in ok.output
+    listed = runner.invoke(app, ["meeting", "list"])
+    assert f"#1\t{next_year}-12-06 09:00\tscheduled\tRakor Pokjanal\tpending=4" in listed.output
+    past = runner.invoke(app, [*args, "--start", "2020-01-01 09:00", "--invite", "all"])
+    assert past.exit_code == 1 and "sudah lewat" in past.output
+    bad = runner.invoke(app, [*args, "--start", "6/12/2023 9.00", "--invite", "all"])
+    assert bad.exit_code == 1 and "--start" in bad.output
+    zone = runner.invoke(
+        app, [*args, "--start", f"{next_year}-12-06 09:00", "--tz", "WITA", "--invite", "all"]
+    )
+    assert zone.exit_code == 1 and "Asia/Makassar" in zone.output

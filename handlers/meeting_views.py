@@ -1,0 +1,85 @@
+"""How meetings and answers read in a chat: the invitation, its buttons, the answer."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from handlers import callbacks
+from handlers.i18n import Markup, t
+from handlers.people_view import format_when
+from models.meetings import Answer, Invitation, Meeting
+from models.messages import Button, Rendered
+
+# rsvp:1:<invitation id>:h|w|t|s  (hadir, wakil, tidak, skip a step)
+CODES = {Answer.HADIR: "h", Answer.DIWAKILKAN: "w", Answer.TIDAK_HADIR: "t"}
+ANSWERS = {code: answer for answer, code in CODES.items()}
+
+
+def answer_label(lang: str, invitation: Invitation) -> Markup:
+    if invitation.answer == Answer.DIWAKILKAN.value:
+        return t(
+            lang,
+            "rsvp.answer.diwakilkan",
+            name=invitation.representative_name,
+            position=invitation.representative_position,
+        )
+    label = t(lang, f"rsvp.answer.{invitation.answer}")
+    if invitation.answer == Answer.TIDAK_HADIR.value and invitation.reason:
+        label = Markup(label + t(lang, "rsvp.answer.reason", reason=invitation.reason))
+    return label
+
+
+def invitation_text(lang: str, meeting: Meeting, invitation: Invitation, body: str) -> Markup:
+    agenda = t(lang, "meeting.agenda", agenda=meeting.agenda) if meeting.agenda else ""
+    text = t(
+        lang,
+        "meeting.invitation",
+        body=body,
+        title=meeting.title,
+        when=format_when(lang, meeting.starts_at, meeting.timezone),
+        venue=meeting.venue,
+        agenda=Markup(agenda),
+        deadline=format_when(lang, meeting.rsvp_deadline, meeting.timezone),
+    )
+    if invitation.answer != Answer.PENDING.value:
+        text = Markup(
+            text + t(lang, "meeting.current_answer", answer=answer_label(lang, invitation))
+        )
+    return text
+
+
+def answer_buttons(lang: str, invitation: Invitation) -> list[Button]:
+    assert invitation.id is not None
+    return [
+        Button(
+            t(lang, f"rsvp.{answer.value}"), callbacks.encode(callbacks.RSVP, invitation.id, code)
+        )
+        for answer, code in CODES.items()
+    ]
+
+
+def render_invitation(lang: str, meeting: Meeting, invitation: Invitation, body: str) -> Rendered:
+    """The outbox's invitation message: rendered when it is sent, with today's details."""
+    hadir, wakil, tidak = answer_buttons(lang, invitation)
+    return Rendered(
+        text=invitation_text(lang, meeting, invitation, body), buttons=((hadir,), (wakil, tidak))
+    )
+
+
+def invitation_keyboard(lang: str, invitation: Invitation) -> InlineKeyboardMarkup:
+    hadir, wakil, tidak = answer_buttons(lang, invitation)
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(hadir.label, callback_data=hadir.callback_data)],
+            [
+                InlineKeyboardButton(wakil.label, callback_data=wakil.callback_data),
+                InlineKeyboardButton(tidak.label, callback_data=tidak.callback_data),
+            ],
+        ]
+    )
+
+
+def skip_keyboard(lang: str, invitation: Invitation) -> InlineKeyboardMarkup:
+    assert invitation.id is not None
+    data = callbacks.encode(callbacks.RSVP, invitation.id, "s")
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t(lang, "rsvp.skip"), callback_data=data)]])

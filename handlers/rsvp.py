@@ -1,0 +1,209 @@
+"""Answering invitations: the three buttons, the representative's and the reason's steps,
+typed replies (HADIR, WAKIL <nama>, TIDAK <alasan>) and /undangan."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Message, Update
+
+from handlers import callbacks
+from handlers.context import BotContext
+from handlers.i18n import language_of, t, t_plain
+from handlers.meeting_views import (
+    ANSWERS,
+    answer_label,
+    invitation_keyboard,
+    invitation_text,
+    skip_keyboard,
+)
+from handlers.people_view import format_when, organization_label
+from models import outbox, people, rsvp
+from models.meetings import Meeting
+from models.outbox import Kind, Planned
+from models.people import Person
+from models.rsvp import Outcome, Result, Step
+
+STEP_ASKS = {
+    Step.REP_NAME: "rsvp.ask.rep_name",
+    Step.REP_POSITION: "rsvp.ask.rep_position",
+    Step.REP_PHONE: "rsvp.ask.rep_phone",
+    Step.REASON: "rsvp.ask.reason",
+}
+
+
+def _person(context: BotContext, update: Update) -> Person | None:
+    user = update.effective_user
+    if user is None:
+        return None
+    with context.uow() as session:
+        return people.by_telegram_user(session, user.id)
+
+
+async def _say(update: Update, text: str, reply_markup: InlineKeyboardMarkup | None = None) -> None:
+    if update.effective_chat is not None:
+        await update.effective_chat.send_message(text, reply_markup=reply_markup)
+
+
+async def _tell(update: Update, context: BotContext, person: Person, result: Result) -> None:
+    """Render what the domain decided: the saved answer, the next question, or why not."""
+    lang, meeting, invitation = person.language, result.meeting, result.invitation
+    if result.outcome == Outcome.SAVED and meeting and invitation:
+        deadline = format_when(lang, meeting.rsvp_deadline, meeting.timezone)
+        answer = answer_label(lang, invitation)
+        await _say(
+            update, t(lang, "rsvp.saved", title=meeting.title, answer=answer, deadline=deadline)
+        )
+        if result.late_decline:
+            _alert_organiser(context, person, meeting, invitation.reason)
+    elif result.outcome in (Outcome.ASK, Outcome.INVALID) and meeting and invitation:
+        key = (
+            STEP_ASKS[result.step]
+            if result.outcome == Outcome.ASK
+            else f"rsvp.invalid.{result.step.value}"
+        )
+        text = t(lang, key, title=meeting.title, name=invitation.representative_name)
+        skippable = result.step in (Step.REP_PHONE, Step.REASON)
+        await _say(update, text, skip_keyboard(lang, invitation) if skippable else None)
+    elif result.outcome == Outcome.WHICH:
+        await _say(update, t(lang, "rsvp.which", count=len(result.choices)))
+        for choice, choice_meeting in result.choices:
+            await _say(
+                update,
+                invitation_text(lang, choice_meeting, choice, context.deps.body_name),
+                invitation_keyboard(lang, choice),
+            )
+    elif result.outcome == Outcome.NO_OPEN:
+        await _say(update, t(lang, "rsvp.no_open"))
+    elif result.outcome in (Outcome.DEADLINE_PASSED, Outcome.CANCELLED):
+        await _say(update, t(lang, f"rsvp.{result.outcome.value}"))
+
+
+def _alert_organiser(context: BotContext, person: Person, meeting: Meeting, reason: str) -> None:
+    """A late decline (within 24 h of the start) goes to the organiser at once, through the
+    delivery engine (it is proactive for them)."""
+    now = context.deps.clock.now()
+    with context.uow() as session:
+        recipients = (
+            [meeting.created_by_id]
+            if meeting.created_by_id
+            else [a.id for a in people.admins(session) if a.id is not None]
+        )
+        organization = organization_label(session, "id", person)
+        planned = [
+            Planned(
+                person_id=recipient,
+                kind=Kind.NOTICE.value,
+                subject=meeting.subject,
+                subject_version=meeting.version,
+                slot=f"late-decline-{person.id}-{now.isoformat()}",
+                not_before=now,
+                expires_at=meeting.starts_at,
+                payload={
+                    "key": "rsvp.late_decline",
+                    "params": {
+                        "name": person.name,
+                        "organization": organization,
+                        "title": meeting.title,
+                        "when": format_when("id", meeting.starts_at, meeting.timezone),
+                        "reason": reason or "-",
+                    },
+                },
+            )
+            for recipient in recipients
+            if recipient is not None
+        ]
+        outbox.plan(session, planned, now=now)
+    context.deps.wake_delivery()
+
+
+async def button(update: Update, context: BotContext) -> None:
+    """Hadir / Diwakilkan / Tidak hadir / Lewati under an invitation."""
+    query = update.callback_query
+    if query is None or update.effective_user is None:
+        return
+    person = _person(context, update)
+    data = callbacks.decode(query.data)
+    invitation_id = data.int_part(0) if data else None
+    code = data.part(1) if data else None
+    if person is None or invitation_id is None or code not in (*ANSWERS, "s"):
+        await query.answer(
+            t_plain(language_of(update.effective_user.language_code), "button.expired")
+        )
+        return
+    now = context.deps.clock.now()
+    with context.uow() as session:
+        if code == "s":
+            result = rsvp.skip_step(session, invitation_id=invitation_id, person=person, now=now)
+        else:
+            result = rsvp.choose(
+                session, invitation_id=invitation_id, person=person, answer=ANSWERS[code], now=now
+            )
+    lang = person.language
+    if result.outcome == Outcome.NOT_YOURS:
+        await query.answer(t_plain(lang, "button.expired"))
+        return
+    if result.outcome in (Outcome.DEADLINE_PASSED, Outcome.CANCELLED):
+        await query.answer(t_plain(lang, f"rsvp.{result.outcome.value}"), show_alert=True)
+        return
+    await query.answer()
+    if code == "s" and isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+    await _tell(update, context, person, result)
+
+
+async def typed(update: Update, context: BotContext) -> bool:
+    """Typed text from a registered person: an answer step, or HADIR / WAKIL / TIDAK.
+    True when it was an answer."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return False
+    person = _person(context, update)
+    if person is None:
+        return False
+    now = context.deps.clock.now()
+    with context.uow() as session:
+        result = rsvp.answer_step(session, person=person, text=message.text, now=now)
+        if result is None:
+            parsed = rsvp.parse_typed(message.text)
+            if parsed is not None:
+                answer, detail = parsed
+                result = rsvp.answer_typed(
+                    session, person=person, answer=answer, detail=detail, now=now
+                )
+    if result is None:
+        return False
+    await _tell(update, context, person, result)
+    return True
+
+
+async def my_invitations(update: Update, context: BotContext) -> None:
+    """/undangan: every invitation still open, each with its buttons."""
+    person = _person(context, update)
+    if person is None:
+        user = update.effective_user
+        await _say(update, t(language_of(user.language_code if user else None), "register.prompt"))
+        return
+    lang = person.language
+    with context.uow() as session:
+        choices = rsvp.open_invitations(session, person, now=context.deps.clock.now())
+    if not choices:
+        await _say(update, t(lang, "rsvp.no_open"))
+        return
+    await _say(update, t(lang, "undangan.header", count=len(choices)))
+    for invitation, meeting in choices:
+        await _say(
+            update,
+            invitation_text(lang, meeting, invitation, context.deps.body_name),
+            invitation_keyboard(lang, invitation),
+        )
+
+
+async def stop_typing(update: Update, context: BotContext) -> bool:
+    """/batal in the middle of an answer. True when there was one."""
+    person = _person(context, update)
+    if person is None:
+        return False
+    with context.uow() as session:
+        stopped = rsvp.stop_typing(session, person)
+    if stopped:
+        await _say(update, t(person.language, "rsvp.stopped"))
+    return stopped

@@ -1,0 +1,213 @@
+"""Meetings (Rakor) and their invitations: who is invited, what they answered, who came.
+
+A meeting carries a version: moving it bumps the version, so reminders queued for the old time
+are skipped by the delivery engine (models.subjects) instead of being hunted down.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import Text, UniqueConstraint
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from models import audience, outbox
+from models.outbox import Kind, Planned, Status
+
+TITLE_MAX, VENUE_MAX, AGENDA_MAX = 200, 200, 2000
+# Check-in opens an hour before the start: Rakor start late, people arrive early.
+CHECKIN_OPENS = timedelta(hours=1)
+DEFAULT_LENGTH = timedelta(hours=4)  # when no end time is given, check-in stays open this long
+CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY347"  # no 0/O, 1/I, 2/Z, 5/S, 6/G, 8/B: read aloud safely
+
+
+class MeetingStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+    DONE = "done"
+
+
+class Answer(StrEnum):
+    PENDING = "pending"
+    HADIR = "hadir"
+    DIWAKILKAN = "diwakilkan"
+    TIDAK_HADIR = "tidak_hadir"
+
+
+class Meeting(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=TITLE_MAX)
+    organiser_id: int | None = Field(default=None, foreign_key="organization.id")
+    starts_at: datetime
+    ends_at: datetime | None = None
+    timezone: str = Field(max_length=40)
+    venue: str = Field(max_length=VENUE_MAX)
+    agenda: str = Field(default="", sa_type=Text)
+    rsvp_deadline: datetime
+    status: str = Field(default=MeetingStatus.SCHEDULED.value, max_length=20, index=True)
+    version: int = 1
+    attendance_code: str = Field(max_length=8, unique=True)
+    audience: str = Field(default="", max_length=300)
+    created_by_id: int | None = Field(default=None, foreign_key="person.id")
+    minutes: str | None = Field(default=None, sa_type=Text)
+    closed_at: datetime | None = None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def subject(self) -> str:
+        return f"meeting:{self.id}"
+
+    @property
+    def checkin_window(self) -> tuple[datetime, datetime]:
+        return self.starts_at - CHECKIN_OPENS, self.ends_at or self.starts_at + DEFAULT_LENGTH
+
+
+class Invitation(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("meeting_id", "person_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    answer: str = Field(default=Answer.PENDING.value, max_length=20)
+    representative_name: str = Field(default="", max_length=200)
+    representative_position: str = Field(default="", max_length=200)
+    representative_phone: str | None = Field(default=None, max_length=20)
+    representative_person_id: int | None = Field(default=None, foreign_key="person.id")
+    reason: str = Field(default="", max_length=300)
+    answered_at: datetime | None = None
+    # A step of the answer still being typed ("rep_name", "rep_position", "rep_phone",
+    # "reason"): kept here, not in memory, so it survives a restart of the bot.
+    step: str = Field(default="", max_length=20)
+    checked_in_at: datetime | None = None
+    checkin_method: str = Field(default="", max_length=20)  # code, qr, admin
+    walk_in: bool = False
+    created_at: datetime
+    updated_at: datetime
+
+
+class AnswerChange(SQLModel, table=True):
+    """Every answer as given, in order: the history behind the current answer."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    invitation_id: int = Field(foreign_key="invitation.id", index=True)
+    answer: str = Field(max_length=20)
+    representative_name: str = Field(default="", max_length=200)
+    reason: str = Field(default="", max_length=300)
+    at: datetime
+
+
+def new_attendance_code(session: Session) -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+        if session.exec(select(Meeting).where(Meeting.attendance_code == code)).first() is None:
+            return code
+
+
+class MeetingError(ValueError):
+    """A rule about a meeting was broken; ``code`` names it for the UI."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def create(
+    session: Session,
+    *,
+    title: str,
+    starts_at: datetime,
+    timezone: str,
+    venue: str,
+    specs: list[str],
+    now: datetime,
+    ends_at: datetime | None = None,
+    rsvp_deadline: datetime | None = None,
+    agenda: str = "",
+    organiser_id: int | None = None,
+    created_by_id: int | None = None,
+) -> Meeting:
+    """Create the meeting, invite the audience and queue one invitation per person.
+
+    Raises:
+        MeetingError: empty title or venue, start in the past, end before start, deadline
+            after the start.
+        UnknownAudience: a spec matches nothing we know.
+    """
+    title, venue = " ".join(title.split()), " ".join(venue.split())
+    if not title or len(title) > TITLE_MAX:
+        raise MeetingError("title")
+    if not venue or len(venue) > VENUE_MAX:
+        raise MeetingError("venue")
+    if len(agenda) > AGENDA_MAX:
+        raise MeetingError("agenda")
+    if starts_at <= now:
+        raise MeetingError("start_in_past")
+    if ends_at is not None and ends_at <= starts_at:
+        raise MeetingError("end_before_start")
+    deadline = rsvp_deadline or starts_at
+    if deadline > starts_at or deadline <= now:
+        raise MeetingError("deadline")
+    canonical = audience.canonical(session, specs)
+    invitees = audience.resolve(session, canonical)
+    meeting = Meeting(
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        timezone=timezone,
+        venue=venue,
+        agenda=agenda.strip(),
+        rsvp_deadline=deadline,
+        attendance_code=new_attendance_code(session),
+        audience=",".join(canonical)[:300],
+        organiser_id=organiser_id,
+        created_by_id=created_by_id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(meeting)
+    session.flush()
+    assert meeting.id is not None
+    for person in invitees:
+        assert person.id is not None
+        session.add(
+            Invitation(meeting_id=meeting.id, person_id=person.id, created_at=now, updated_at=now)
+        )
+    session.flush()
+    queue_invitations(session, meeting, now=now)
+    return meeting
+
+
+def queue_invitations(session: Session, meeting: Meeting, *, now: datetime) -> int:
+    """One invitation message per invitee for the meeting's current version."""
+    planned = []
+    for invitation in invitations_of(session, meeting):
+        person_id = invitation.person_id
+        planned.append(
+            Planned(
+                person_id=person_id,
+                kind=Kind.INVITATION.value,
+                subject=meeting.subject,
+                subject_version=meeting.version,
+                not_before=now,
+                expires_at=meeting.starts_at,
+                payload={"invitation_id": invitation.id},
+                status=Status.PENDING.value,
+            )
+        )
+    return outbox.plan(session, planned, now=now)
+
+
+def invitations_of(session: Session, meeting: Meeting) -> list[Invitation]:
+    query = select(Invitation).where(Invitation.meeting_id == meeting.id)
+    return list(session.exec(query.order_by(col(Invitation.id))))
+
+
+def current_version(session: Session, ref: str) -> int | None:
+    """For the delivery engine: the version of a scheduled meeting, None when it is gone."""
+    meeting = session.get(Meeting, int(ref)) if ref.isdigit() else None
+    if meeting is None or meeting.status == MeetingStatus.CANCELLED.value:
+        return None
+    return meeting.version

@@ -1,0 +1,272 @@
+"""Answering an invitation: Hadir, Diwakilkan (with the representative), Tidak hadir (reason).
+
+Buttons and typed replies (HADIR, WAKIL <nama>, TIDAK <alasan>) end in the same operations.
+A multi-step answer keeps its step on the invitation row, so a restart between two messages
+loses nothing; the answer itself changes only when it is complete.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlmodel import Session, col, select
+
+from models.errors import InvalidPhone
+from models.meetings import Answer, AnswerChange, Invitation, Meeting, MeetingStatus
+from models.people import Person, by_phone
+from models.phones import normalize_phone
+
+LATE_DECLINE = timedelta(hours=24)
+NAME_MIN, NAME_MAX, POSITION_MAX, REASON_MAX = 3, 200, 200, 300
+
+
+class Step(StrEnum):
+    NONE = ""
+    REP_NAME = "rep_name"
+    REP_POSITION = "rep_position"
+    REP_PHONE = "rep_phone"
+    REASON = "reason"
+
+
+class Outcome(StrEnum):
+    SAVED = "saved"
+    ASK = "ask"  # the next step's question (see result.step)
+    INVALID = "invalid"  # the typed text does not fit the step: ask again
+    DEADLINE_PASSED = "deadline_passed"
+    CANCELLED = "cancelled"
+    NOT_YOURS = "not_yours"
+    NO_OPEN = "no_open"  # a typed answer, but no invitation is open
+    WHICH = "which"  # a typed answer, several invitations open: the person must choose
+
+
+@dataclass(frozen=True)
+class Result:
+    outcome: Outcome
+    invitation: Invitation | None = None
+    meeting: Meeting | None = None
+    step: Step = Step.NONE
+    late_decline: bool = False  # an accepted invitation declined within 24 h of the start
+    choices: tuple[tuple[Invitation, Meeting], ...] = ()
+
+
+def _closed(meeting: Meeting, now: datetime) -> Outcome | None:
+    if meeting.status == MeetingStatus.CANCELLED.value:
+        return Outcome.CANCELLED
+    if meeting.status == MeetingStatus.DONE.value or now > meeting.rsvp_deadline:
+        return Outcome.DEADLINE_PASSED
+    return None
+
+
+def _load(
+    session: Session, invitation_id: int, person: Person
+) -> tuple[Invitation, Meeting] | Result:
+    invitation = session.get(Invitation, invitation_id)
+    if invitation is None or invitation.person_id != person.id:
+        return Result(Outcome.NOT_YOURS)
+    meeting = session.get(Meeting, invitation.meeting_id)
+    assert meeting is not None
+    return invitation, meeting
+
+
+def record(
+    session: Session,
+    invitation: Invitation,
+    meeting: Meeting,
+    answer: Answer,
+    *,
+    now: datetime,
+    reason: str = "",
+) -> Result:
+    """Store a complete answer, keep it in the history, and note a late decline."""
+    was_coming = invitation.answer in (Answer.HADIR.value, Answer.DIWAKILKAN.value)
+    invitation.answer = answer.value
+    invitation.reason = reason[:REASON_MAX] if answer == Answer.TIDAK_HADIR else ""
+    if answer != Answer.DIWAKILKAN:
+        invitation.representative_name = invitation.representative_position = ""
+        invitation.representative_phone = None
+        invitation.representative_person_id = None
+    invitation.step = Step.NONE.value
+    invitation.answered_at = invitation.updated_at = now
+    session.add(invitation)
+    assert invitation.id is not None
+    session.add(
+        AnswerChange(
+            invitation_id=invitation.id,
+            answer=answer.value,
+            representative_name=invitation.representative_name,
+            reason=invitation.reason,
+            at=now,
+        )
+    )
+    session.flush()
+    late = was_coming and answer == Answer.TIDAK_HADIR and meeting.starts_at - now <= LATE_DECLINE
+    return Result(Outcome.SAVED, invitation, meeting, late_decline=late)
+
+
+def choose(
+    session: Session, *, invitation_id: int, person: Person, answer: Answer, now: datetime
+) -> Result:
+    """A tap on Hadir / Diwakilkan / Tidak hadir."""
+    loaded = _load(session, invitation_id, person)
+    if isinstance(loaded, Result):
+        return loaded
+    invitation, meeting = loaded
+    closed = _closed(meeting, now)
+    if closed is not None:
+        return Result(closed, invitation, meeting)
+    if answer == Answer.HADIR:
+        return record(session, invitation, meeting, Answer.HADIR, now=now)
+    step = Step.REP_NAME if answer == Answer.DIWAKILKAN else Step.REASON
+    _set_step(session, invitation, step, now)
+    return Result(Outcome.ASK, invitation, meeting, step=step)
+
+
+def _set_step(session: Session, invitation: Invitation, step: Step, now: datetime) -> None:
+    # Only one answer is typed at a time: starting one here ends any other in progress.
+    others = select(Invitation).where(
+        Invitation.person_id == invitation.person_id,
+        Invitation.id != invitation.id,
+        Invitation.step != Step.NONE.value,
+    )
+    for other in session.exec(others):
+        other.step = Step.NONE.value
+        session.add(other)
+    invitation.step, invitation.updated_at = step.value, now
+    session.add(invitation)
+    session.flush()
+
+
+def in_progress(session: Session, person: Person) -> Invitation | None:
+    query = select(Invitation).where(
+        Invitation.person_id == person.id, Invitation.step != Step.NONE.value
+    )
+    return session.exec(query.order_by(col(Invitation.updated_at).desc())).first()
+
+
+def answer_step(session: Session, *, person: Person, text: str, now: datetime) -> Result | None:
+    """Typed text while an answer is being written; None when no answer is in progress."""
+    invitation = in_progress(session, person)
+    if invitation is None:
+        return None
+    meeting = session.get(Meeting, invitation.meeting_id)
+    assert meeting is not None
+    closed = _closed(meeting, now)
+    if closed is not None:
+        invitation.step = Step.NONE.value
+        session.add(invitation)
+        return Result(closed, invitation, meeting)
+    cleaned = " ".join(text.split())
+    step = Step(invitation.step)
+    if step == Step.REP_NAME:
+        if not NAME_MIN <= len(cleaned) <= NAME_MAX:
+            return Result(Outcome.INVALID, invitation, meeting, step=step)
+        invitation.representative_name = cleaned
+        _set_step(session, invitation, Step.REP_POSITION, now)
+        return Result(Outcome.ASK, invitation, meeting, step=Step.REP_POSITION)
+    if step == Step.REP_POSITION:
+        if not 2 <= len(cleaned) <= POSITION_MAX:
+            return Result(Outcome.INVALID, invitation, meeting, step=step)
+        invitation.representative_position = cleaned
+        _set_step(session, invitation, Step.REP_PHONE, now)
+        return Result(Outcome.ASK, invitation, meeting, step=Step.REP_PHONE)
+    if step == Step.REP_PHONE:
+        try:
+            phone = normalize_phone(cleaned)
+        except InvalidPhone:
+            return Result(Outcome.INVALID, invitation, meeting, step=step)
+        return _represented(session, invitation, meeting, phone, now)
+    if not 1 <= len(cleaned) <= REASON_MAX:
+        return Result(Outcome.INVALID, invitation, meeting, step=step)
+    return record(session, invitation, meeting, Answer.TIDAK_HADIR, now=now, reason=cleaned)
+
+
+def _represented(
+    session: Session, invitation: Invitation, meeting: Meeting, phone: str | None, now: datetime
+) -> Result:
+    invitation.representative_phone = phone
+    representative = by_phone(session, phone) if phone else None
+    # A representative on the roster is first-class: reminders and check-in reach them too.
+    invitation.representative_person_id = representative.id if representative else None
+    return record(session, invitation, meeting, Answer.DIWAKILKAN, now=now)
+
+
+def skip_step(session: Session, *, invitation_id: int, person: Person, now: datetime) -> Result:
+    """The Lewati button: no phone for the representative, or no reason for declining."""
+    loaded = _load(session, invitation_id, person)
+    if isinstance(loaded, Result):
+        return loaded
+    invitation, meeting = loaded
+    closed = _closed(meeting, now)
+    if closed is not None:
+        return Result(closed, invitation, meeting)
+    if invitation.step == Step.REP_PHONE.value:
+        return _represented(session, invitation, meeting, None, now)
+    if invitation.step == Step.REASON.value:
+        return record(session, invitation, meeting, Answer.TIDAK_HADIR, now=now)
+    return Result(Outcome.NOT_YOURS)  # nothing to skip: an old button
+
+
+def stop_typing(session: Session, person: Person) -> bool:
+    """/batal in the middle of an answer: the previous answer stands."""
+    invitation = in_progress(session, person)
+    if invitation is None:
+        return False
+    invitation.step = Step.NONE.value
+    session.add(invitation)
+    return True
+
+
+def open_invitations(
+    session: Session, person: Person, *, now: datetime
+) -> list[tuple[Invitation, Meeting]]:
+    """Invitations that can still be answered, soonest meeting first."""
+    query = (
+        select(Invitation, Meeting)
+        .where(
+            Invitation.meeting_id == Meeting.id,
+            Invitation.person_id == person.id,
+            Meeting.status == MeetingStatus.SCHEDULED.value,
+            col(Meeting.rsvp_deadline) >= now,
+        )
+        .order_by(col(Meeting.starts_at))
+    )
+    return [(invitation, meeting) for invitation, meeting in session.exec(query)]
+
+
+_TYPED = re.compile(r"^\s*(hadir|wakil|diwakilkan|tidak|tdk)\b[\s,:.-]*(.*)$", re.I | re.S)
+
+
+def parse_typed(text: str) -> tuple[Answer, str] | None:
+    """``HADIR``, ``WAKIL <nama>``, ``TIDAK <alasan>`` in any case; None for other text."""
+    match = _TYPED.match(text)
+    if not match:
+        return None
+    word, rest = match.group(1).lower(), " ".join(match.group(2).split())
+    if word == "hadir":
+        return (Answer.HADIR, "") if not rest else None  # "hadir besok?" is a question
+    if word in ("wakil", "diwakilkan"):
+        return Answer.DIWAKILKAN, rest
+    return Answer.TIDAK_HADIR, rest
+
+
+def answer_typed(
+    session: Session, *, person: Person, answer: Answer, detail: str, now: datetime
+) -> Result:
+    """A typed reply: applied to the only open invitation, or the person is asked which."""
+    choices = open_invitations(session, person, now=now)
+    if not choices:
+        return Result(Outcome.NO_OPEN)
+    if len(choices) > 1:
+        return Result(Outcome.WHICH, choices=tuple(choices))
+    invitation, meeting = choices[0]
+    if answer == Answer.HADIR:
+        return record(session, invitation, meeting, Answer.HADIR, now=now)
+    if answer == Answer.TIDAK_HADIR:
+        return record(session, invitation, meeting, Answer.TIDAK_HADIR, now=now, reason=detail)
+    _set_step(session, invitation, Step.REP_NAME, now)
+    if not detail:
+        return Result(Outcome.ASK, invitation, meeting, step=Step.REP_NAME)
+    return answer_step(session, person=person, text=detail, now=now) or Result(Outcome.NO_OPEN)
