@@ -17,6 +17,7 @@ from bot.flood import RetryRepliesOnFlood
 from bot.settings import Settings
 from handlers.context import DEPS_KEY, BotContext, Deps
 from models.clock import Clock, SystemClock
+from scheduler.planners import meeting_planner
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ def build_application(
     )
     clock = clock or SystemClock()
     delivery = Delivery(settings, engine, clock, send_timeout=send_timeout)
+    delivery.planners.append(meeting_planner(settings.reminder_offsets, clock.now))
     app.bot_data[DELIVERY_KEY] = delivery
     app.bot_data[DEPS_KEY] = Deps(
         engine=engine,

@@ -9,6 +9,7 @@ from handlers.i18n import Markup, t
 from handlers.people_view import format_when
 from models.meetings import Answer, Invitation, Meeting
 from models.messages import Button, Rendered
+from models.people import Person
 
 # rsvp:1:<invitation id>:h|w|t|s  (hadir, wakil, tidak, skip a step)
 CODES = {Answer.HADIR: "h", Answer.DIWAKILKAN: "w", Answer.TIDAK_HADIR: "t"}
@@ -83,3 +84,38 @@ def skip_keyboard(lang: str, invitation: Invitation) -> InlineKeyboardMarkup:
     assert invitation.id is not None
     data = callbacks.encode(callbacks.RSVP, invitation.id, "s")
     return InlineKeyboardMarkup([[InlineKeyboardButton(t(lang, "rsvp.skip"), callback_data=data)]])
+
+
+def render_reminder(
+    lang: str,
+    meeting: Meeting,
+    invitation: Invitation,
+    *,
+    for_representative: bool,
+    invitee: Person | None,
+) -> Rendered:
+    key = "meeting.reminder_representative" if for_representative else "meeting.reminder"
+    text = t(
+        lang,
+        key,
+        title=meeting.title,
+        when=format_when(lang, meeting.starts_at, meeting.timezone),
+        venue=meeting.venue,
+        answer=answer_label(lang, invitation),
+        invitee=invitee.name if invitee else "",
+        code=meeting.attendance_code,
+    )
+    return Rendered(text=text)
+
+
+def nudge_item(lang: str, meeting: Meeting, invitation: Invitation) -> tuple[str, Button]:
+    """One line of a bundled nudge, with a button that opens the invitation to answer it."""
+    assert invitation.id is not None
+    text = t(
+        lang,
+        "rsvp.nudge_item",
+        title=meeting.title,
+        when=format_when(lang, meeting.starts_at, meeting.timezone),
+    )
+    data = callbacks.encode(callbacks.RSVP, invitation.id, "o")
+    return text, Button(t(lang, "rsvp.open", title=meeting.title[:30]), data)

@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import Session
 
 from handlers.i18n import t
-from handlers.meeting_views import render_invitation
+from handlers.meeting_views import nudge_item, render_invitation, render_reminder
 from models.broadcasts import Broadcast
 from models.meetings import Invitation, Meeting
 from models.messages import Button, Rendered
@@ -34,7 +34,9 @@ class OutboxRenderer:
             return self._broadcast(session, lang, rows[0])
         if len(rows) == 1 and rows[0].kind == Kind.INVITATION.value:
             return self._invitation(session, lang, rows[0])
-        items = [self._item(lang, row) for row in rows]
+        if len(rows) == 1 and rows[0].kind == Kind.REMINDER.value:
+            return self._reminder(session, lang, person, rows[0])
+        items = [self._item(session, lang, row) for row in rows]
         buttons = tuple((button,) for _, button in items if button is not None)
         if len(items) == 1:
             return Rendered(text=items[0][0], buttons=buttons)
@@ -56,9 +58,28 @@ class OutboxRenderer:
             return None
         return render_invitation(lang, meeting, invitation, self.body_name)
 
-    @staticmethod
-    def _item(lang: str, row: OutboxMessage) -> tuple[str, Button | None]:
+    def _reminder(
+        self, session: Session, lang: str, person: Person, row: OutboxMessage
+    ) -> Rendered | None:
+        invitation = session.get(Invitation, int(row.payload.get("invitation_id", 0)))
+        meeting = session.get(Meeting, invitation.meeting_id) if invitation else None
+        if invitation is None or meeting is None:
+            return None
+        return render_reminder(
+            lang,
+            meeting,
+            invitation,
+            for_representative=person.id != invitation.person_id,
+            invitee=session.get(Person, invitation.person_id),
+        )
+
+    def _item(self, session: Session, lang: str, row: OutboxMessage) -> tuple[str, Button | None]:
         payload: dict[str, Any] = row.payload or {}
+        if "invitation_id" in payload:
+            invitation = session.get(Invitation, int(payload["invitation_id"]))
+            meeting = session.get(Meeting, invitation.meeting_id) if invitation else None
+            if invitation is not None and meeting is not None:
+                return nudge_item(lang, meeting, invitation)
         text = t(lang, str(payload["key"]), **dict(payload.get("params") or {}))
         button = payload.get("button")
         if not button:

@@ -124,12 +124,15 @@ async def button(update: Update, context: BotContext) -> None:
     data = callbacks.decode(query.data)
     invitation_id = data.int_part(0) if data else None
     code = data.part(1) if data else None
-    if person is None or invitation_id is None or code not in (*ANSWERS, "s"):
+    if person is None or invitation_id is None or code not in (*ANSWERS, "s", "o"):
         await query.answer(
             t_plain(language_of(update.effective_user.language_code), "button.expired")
         )
         return
     now = context.deps.clock.now()
+    if code == "o":
+        await _open(update, context, person, invitation_id)
+        return
     with context.uow() as session:
         if code == "s":
             result = rsvp.skip_step(session, invitation_id=invitation_id, person=person, now=now)
@@ -148,6 +151,26 @@ async def button(update: Update, context: BotContext) -> None:
     if code == "s" and isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
     await _tell(update, context, person, result)
+
+
+async def _open(update: Update, context: BotContext, person: Person, invitation_id: int) -> None:
+    """A nudge's button: show that invitation again, with its answer buttons."""
+    query = update.callback_query
+    assert query is not None
+    lang = person.language
+    with context.uow() as session:
+        choices = rsvp.open_invitations(session, person, now=context.deps.clock.now())
+    found = [(i, m) for i, m in choices if i.id == invitation_id]
+    if not found:
+        await query.answer(t_plain(lang, "rsvp.deadline_passed"), show_alert=True)
+        return
+    await query.answer()
+    invitation, meeting = found[0]
+    await _say(
+        update,
+        invitation_text(lang, meeting, invitation, context.deps.body_name),
+        invitation_keyboard(lang, invitation),
+    )
 
 
 async def typed(update: Update, context: BotContext) -> bool:

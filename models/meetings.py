@@ -211,3 +211,23 @@ def current_version(session: Session, ref: str) -> int | None:
     if meeting is None or meeting.status == MeetingStatus.CANCELLED.value:
         return None
     return meeting.version
+
+
+SKIP_ANSWERED = "answered"  # a nudge to answer, but they have answered meanwhile
+SKIP_NOT_COMING = "not_coming"  # a reminder, but they have declined meanwhile
+
+
+def row_unwanted(session: Session, kind: str, payload: dict[str, object]) -> str | None:
+    """Send-time check of a meeting's reminder or nudge against the answer as it is now."""
+    invitation_id = payload.get("invitation_id")
+    if not isinstance(invitation_id, int):
+        return None
+    invitation = session.get(Invitation, invitation_id)
+    if invitation is None:
+        return "subject_gone"
+    if kind == Kind.NUDGE.value and invitation.answer != Answer.PENDING.value:
+        return SKIP_ANSWERED
+    coming = (Answer.HADIR.value, Answer.DIWAKILKAN.value)
+    if kind == Kind.REMINDER.value and invitation.answer not in coming:
+        return SKIP_NOT_COMING
+    return None

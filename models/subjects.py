@@ -45,4 +45,6 @@ def skip_reason(session: Session, row: OutboxMessage) -> str | None:
         return SKIP_GONE
     if current != row.subject_version:
         return SKIP_VERSION
+    if kind == "meeting":
+        return meetings.row_unwanted(session, row.kind, row.payload or {})
     return None
