@@ -407,7 +407,7 @@ async def test_a_superseded_version_is_skipped_and_the_new_one_sent(
             assert sitti.id is not None
             return Planned(
                 person_id=sitti.id,
-                kind="reminder",
+                kind="notice",
                 subject="meetingtest:7",
                 slot="h-1",
                 subject_version=version,
