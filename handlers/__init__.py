@@ -19,10 +19,10 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import broadcast, callbacks, common, profile, registration, rsvp
+from handlers import broadcast, callbacks, checkin, common, profile, registration, rsvp
 from handlers.i18n import LANGUAGES, t
 
-COMMANDS = ("start", "undangan", "profil", "dataku", "hapusdata", "bantuan", "batal")
+COMMANDS = ("start", "undangan", "hadir", "profil", "dataku", "hapusdata", "bantuan", "batal")
 
 
 def register_all(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -40,6 +40,7 @@ def register_all(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("hapusdata", profile.erase_request, filters=private))
     app.add_handler(CommandHandler("siaran", broadcast.siaran, filters=private))
     app.add_handler(CommandHandler("undangan", rsvp.my_invitations, filters=private))
+    app.add_handler(CommandHandler("hadir", checkin.hadir, filters=private))
     # 2. Buttons: stateless top-level handlers whose callback data carries what they need,
     #    so a button pressed days later or after a restart still works.
     app.add_handler(

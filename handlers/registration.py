@@ -13,7 +13,7 @@ import logging
 from telegram import Message, ReplyKeyboardRemove, Update
 from telegram.error import TelegramError
 
-from handlers import callbacks, keyboards
+from handlers import callbacks, checkin, keyboards
 from handlers.context import BotContext
 from handlers.i18n import Markup, language_of, t, t_plain
 from handlers.people_view import organization_label, role_label
@@ -74,6 +74,10 @@ async def start(update: Update, context: BotContext) -> None:
     if user is None or chat is None:
         return
     token = context.args[0] if context.args else None
+    if token and token.startswith(checkin.DEEP_LINK_PREFIX):
+        # The QR code on the hall's wall: check in (or, unregistered, learn to register first).
+        await checkin.record(update, context, token.removeprefix(checkin.DEEP_LINK_PREFIX))
+        return
     now = context.deps.clock.now()
     body = context.deps.body_name
     with context.uow() as session:

@@ -288,8 +288,53 @@ TEXTS.update(
         "meeting.reminder_representative": "⏰ <b>Meeting reminder</b>\nYou represent <b>{invitee}</b> at <b>{title}</b>\n🗓 {when}\n📍 {venue}\nWhen you arrive, send /hadir {code} to record your attendance.",
         "rsvp.nudge_item": "The invitation to <b>{title}</b> ({when}) is waiting for your answer",
         "rsvp.open": "Answer: {title}",
+        "checkin.ask_code": "Send /hadir followed by the attendance code shown by the organisers, e.g.: /hadir K7QX4P",
+        "checkin.unknown_code": "The code {code} is not known. Please check the organisers' code again.",
+        "checkin.checked_in": "✅ Your attendance at <b>{title}</b> is recorded: {time}. Thank you.",
+        "checkin.walk_in": "✅ Your attendance at <b>{title}</b> is recorded ({time}) as an uninvited participant. Thank you.",
+        "checkin.already": "Your attendance at <b>{title}</b> was already recorded.",
+        "checkin.too_early": "Check-in for <b>{title}</b> opens {opens}.",
+        "checkin.too_late": "Check-in for <b>{title}</b> has closed.",
+        "checkin.cancelled": "The meeting <b>{title}</b> has been cancelled.",
+        "cmd.hadir": "Record attendance with the code",
         "undangan.header": "<b>Open invitations ({count})</b>",
         "help.rsvp": "\n/undangan — my meeting invitations\nYou can also type: HADIR, WAKIL name, or TIDAK reason.",
         "cmd.undangan": "My meeting invitations",
+    }
+)
+TEXTS.update(
+    {
+        # --- attendance list (export for the SPJ): plain text, written into XLSX/PDF/CSV -----
+        "export.title": "ATTENDANCE LIST",
+        "export.sheet": "Attendance",
+        "export.when": "When: {when}",
+        "export.until": " until {time}",
+        "export.venue": "Venue: {venue}",
+        "export.code": "Attendance code: {code}",
+        "export.summary": "Invited: {invited} · Attending: {hadir} · Represented: {diwakilkan} · Not attending: {tidak_hadir} · Not answered: {pending} · Checked in: {checked_in}",
+        "export.page": "Page {page} of {pages}",
+        "export.erased": "(data erased)",
+        "export.walk_in": "walk-in",
+        "export.yes": "yes",
+        "export.answer.diwakilkan": "Represented",
+        "export.col.no": "No",
+        "export.col.name": "Name",
+        "export.col.position": "Position",
+        "export.col.organization": "Organization",
+        "export.col.answer": "Answer",
+        "export.col.representative": "Represented by",
+        "export.col.check_in": "Time in",
+        "export.col.signature": "Signature",
+        "export.col.answered_at": "Answered at",
+        "export.col.reason": "Reason",
+        "export.col.walk_in": "Walk-in",
+    }
+)
+CLI_TEXTS.update(
+    {
+        "cli.export_bad_suffix": "Unknown format: {name}. End the file name with .xlsx, .pdf or .csv.",
+        "cli.export_unknown_meeting": "There is no meeting #{id}. List the meetings with: pokjanal meeting list",
+        "cli.export_write_error": "Cannot write {path}: {reason}",
+        "cli.export_saved": "Attendance list of meeting #{id} ({count} people) saved to {path}.",
     }
 )

@@ -294,8 +294,53 @@ TEXTS.update(
         "meeting.reminder_representative": "⏰ <b>Pengingat rapat</b>\nAnda mewakili <b>{invitee}</b> di <b>{title}</b>\n🗓 {when}\n📍 {venue}\nSaat tiba, kirim /hadir {code} untuk mencatat kehadiran.",
         "rsvp.nudge_item": "Undangan <b>{title}</b> ({when}) menunggu jawaban",
         "rsvp.open": "Jawab: {title}",
+        "checkin.ask_code": "Kirim /hadir diikuti kode kehadiran yang ditampilkan panitia, misalnya: /hadir K7QX4P",
+        "checkin.unknown_code": "Kode {code} tidak dikenal. Mohon periksa lagi kode dari panitia.",
+        "checkin.checked_in": "✅ Kehadiran Anda di <b>{title}</b> tercatat: {time}. Terima kasih.",
+        "checkin.walk_in": "✅ Kehadiran Anda di <b>{title}</b> tercatat ({time}) sebagai peserta tanpa undangan. Terima kasih.",
+        "checkin.already": "Kehadiran Anda di <b>{title}</b> sudah tercatat sebelumnya.",
+        "checkin.too_early": "Pencatatan kehadiran <b>{title}</b> dibuka {opens}.",
+        "checkin.too_late": "Pencatatan kehadiran <b>{title}</b> sudah ditutup.",
+        "checkin.cancelled": "Rapat <b>{title}</b> dibatalkan.",
+        "cmd.hadir": "Catat kehadiran dengan kode",
         "undangan.header": "<b>Undangan terbuka ({count})</b>",
         "help.rsvp": "\n/undangan — undangan rapat saya\nJawab juga dengan mengetik: HADIR, WAKIL nama, atau TIDAK alasan.",
         "cmd.undangan": "Undangan rapat saya",
+    }
+)
+TEXTS.update(
+    {
+        # --- daftar hadir (export for the SPJ): plain text, written into XLSX/PDF/CSV --------
+        "export.title": "DAFTAR HADIR",
+        "export.sheet": "Daftar hadir",
+        "export.when": "Waktu: {when}",
+        "export.until": " s.d. {time}",
+        "export.venue": "Tempat: {venue}",
+        "export.code": "Kode hadir: {code}",
+        "export.summary": "Diundang: {invited} · Hadir: {hadir} · Diwakilkan: {diwakilkan} · Tidak hadir: {tidak_hadir} · Belum dijawab: {pending} · Tercatat hadir: {checked_in}",
+        "export.page": "Halaman {page} dari {pages}",
+        "export.erased": "(data dihapus)",
+        "export.walk_in": "datang tanpa undangan",
+        "export.yes": "ya",
+        "export.answer.diwakilkan": "Diwakilkan",
+        "export.col.no": "No",
+        "export.col.name": "Nama",
+        "export.col.position": "Jabatan",
+        "export.col.organization": "Instansi",
+        "export.col.answer": "Jawaban",
+        "export.col.representative": "Diwakili oleh",
+        "export.col.check_in": "Jam hadir",
+        "export.col.signature": "Tanda tangan",
+        "export.col.answered_at": "Waktu jawaban",
+        "export.col.reason": "Alasan",
+        "export.col.walk_in": "Tanpa undangan",
+    }
+)
+CLI_TEXTS.update(
+    {
+        "cli.export_bad_suffix": "Format tidak dikenal: {name}. Akhiri nama berkas dengan .xlsx, .pdf atau .csv.",
+        "cli.export_unknown_meeting": "Rapat #{id} tidak ada. Lihat daftar rapat dengan: pokjanal meeting list",
+        "cli.export_write_error": "Berkas {path} tidak dapat ditulis: {reason}",
+        "cli.export_saved": "Daftar hadir rapat #{id} ({count} orang) disimpan di {path}.",
     }
 )
