@@ -38,6 +38,8 @@ app.add_typer(roster_app, name="roster")
 app.add_typer(admin_app, name="admin")
 meeting_app = typer.Typer(help="Meetings (Rakor) and their invitations.", no_args_is_help=True)
 app.add_typer(meeting_app, name="meeting")
+export_app = typer.Typer(help="Documents for the secretariat (SPJ).", no_args_is_help=True)
+app.add_typer(export_app, name="export")
 
 
 def _settings() -> Settings:
@@ -294,6 +296,59 @@ def meeting_create(
     typer.echo(plain(lang, "cli.meeting_created", id=summary[0], count=invited, code=summary[1]))
 
 
+@meeting_app.command("cancel")
+def meeting_cancel(
+    meeting_id: Annotated[int, typer.Argument(help="The meeting's number.")],
+) -> None:
+    """Cancel a meeting: every invitee is told, no reminder for it goes out."""
+    from models import meetings
+
+    settings = _settings()
+    lang = settings.language
+    engine = _database(settings)
+    try:
+        with unit_of_work(engine) as session:
+            meeting = session.get(meetings.Meeting, meeting_id)
+            if meeting is None:
+                raise _fail(plain(lang, "cli.meeting_unknown", id=meeting_id))
+            told = meetings.cancel(session, meeting, now=SystemClock().now())
+    except meetings.MeetingError as exc:
+        raise _fail(plain(lang, f"cli.meeting_error.{exc.code}")) from None
+    typer.echo(plain(lang, "cli.meeting_cancelled", id=meeting_id, count=told))
+
+
+@meeting_app.command("move")
+def meeting_move(
+    meeting_id: Annotated[int, typer.Argument(help="The meeting's number.")],
+    start: Annotated[str, typer.Option(help="New local start, 'YYYY-MM-DD HH:MM'.")],
+    end: Annotated[str | None, typer.Option(help="New local end.")] = None,
+    deadline: Annotated[str | None, typer.Option(help="New answer deadline.")] = None,
+) -> None:
+    """Move a meeting: everyone gets the invitation again with the old time named."""
+    from models import meetings
+
+    settings = _settings()
+    lang = settings.language
+    engine = _database(settings)
+    try:
+        with unit_of_work(engine) as session:
+            meeting = session.get(meetings.Meeting, meeting_id)
+            if meeting is None:
+                raise _fail(plain(lang, "cli.meeting_unknown", id=meeting_id))
+            zone = meeting.timezone
+            told = meetings.reschedule(
+                session,
+                meeting,
+                starts_at=_local_time(start, zone, lang, "--start"),
+                ends_at=_local_time(end, zone, lang, "--end") if end else None,
+                rsvp_deadline=_local_time(deadline, zone, lang, "--deadline") if deadline else None,
+                now=SystemClock().now(),
+            )
+    except meetings.MeetingError as exc:
+        raise _fail(plain(lang, f"cli.meeting_error.{exc.code}")) from None
+    typer.echo(plain(lang, "cli.meeting_moved", id=meeting_id, count=told))
+
+
 @meeting_app.command("list")
 def meeting_list() -> None:
     """Every meeting, newest first, with its answers so far."""
@@ -308,6 +363,44 @@ def meeting_list() -> None:
             counts = ", ".join(f"{a}={answers.count(a)}" for a in sorted(set(answers)))
             fields = [f"#{meeting.id}", f"{local:%Y-%m-%d %H:%M}", meeting.status]
             typer.echo("\t".join([*fields, meeting.title, counts]))
+
+
+@export_app.command("attendance")
+def export_attendance(
+    meeting_id: Annotated[
+        int, typer.Argument(help="The meeting's number (pokjanal meeting list).")
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The file to write: .xlsx, .pdf or .csv.")
+    ],
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="id or en (default POKJANAL_LANGUAGE).")
+    ] = None,
+) -> None:
+    """The attendance list (daftar hadir) of a meeting for the SPJ; the suffix picks the format."""
+    from handlers import attendance_export
+    from handlers.i18n import language_of
+
+    settings = _settings()
+    cli_lang = settings.language
+    document_lang = language_of(lang or settings.language)
+    write = attendance_export.WRITERS.get(output.suffix.lower())
+    if write is None:
+        raise _fail(plain(cli_lang, "cli.export_bad_suffix", name=output.name))
+    engine = _database(settings)
+    with Session(engine) as session:
+        try:
+            meeting, rows = attendance_export.attendance_rows(session, meeting_id, document_lang)
+        except NotFound:
+            raise _fail(plain(cli_lang, "cli.export_unknown_meeting", id=meeting_id)) from None
+        try:
+            write(output, meeting, rows, document_lang)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise _fail(
+                plain(cli_lang, "cli.export_write_error", path=output, reason=reason)
+            ) from None
+    typer.echo(plain(cli_lang, "cli.export_saved", id=meeting_id, count=len(rows), path=output))
 
 
 @app.command("run")

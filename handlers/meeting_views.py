@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from handlers import callbacks
@@ -59,12 +61,26 @@ def answer_buttons(lang: str, invitation: Invitation) -> list[Button]:
     ]
 
 
-def render_invitation(lang: str, meeting: Meeting, invitation: Invitation, body: str) -> Rendered:
+def render_invitation(
+    lang: str,
+    meeting: Meeting,
+    invitation: Invitation,
+    body: str,
+    moved_from: datetime | None = None,
+) -> Rendered:
     """The outbox's invitation message: rendered when it is sent, with today's details."""
     hadir, wakil, tidak = answer_buttons(lang, invitation)
-    return Rendered(
-        text=invitation_text(lang, meeting, invitation, body), buttons=((hadir,), (wakil, tidak))
-    )
+    text = invitation_text(lang, meeting, invitation, body)
+    if moved_from is not None:
+        old = format_when(lang, moved_from, meeting.timezone)
+        text = Markup(t(lang, "meeting.moved", old=old) + "\n\n" + text)
+    return Rendered(text=text, buttons=((hadir,), (wakil, tidak)))
+
+
+def render_notice(lang: str, meeting: Meeting, notice: str) -> Rendered:
+    """News about a meeting (so far: its cancellation)."""
+    when = format_when(lang, meeting.starts_at, meeting.timezone)
+    return Rendered(text=t(lang, f"meeting.notice.{notice}", title=meeting.title, when=when))
 
 
 def invitation_keyboard(lang: str, invitation: Invitation) -> InlineKeyboardMarkup:

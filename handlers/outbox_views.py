@@ -7,12 +7,18 @@ parameters, and optionally one button (a catalogue key and callback data).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
 
 from handlers.i18n import t
-from handlers.meeting_views import nudge_item, render_invitation, render_reminder
+from handlers.meeting_views import (
+    nudge_item,
+    render_invitation,
+    render_notice,
+    render_reminder,
+)
 from models.broadcasts import Broadcast
 from models.meetings import Invitation, Meeting
 from models.messages import Button, Rendered
@@ -36,6 +42,9 @@ class OutboxRenderer:
             return self._invitation(session, lang, rows[0])
         if len(rows) == 1 and rows[0].kind == Kind.REMINDER.value:
             return self._reminder(session, lang, person, rows[0])
+        if len(rows) == 1 and "notice" in (rows[0].payload or {}):
+            meeting = session.get(Meeting, int(rows[0].payload.get("meeting_id", 0)))
+            return render_notice(lang, meeting, str(rows[0].payload["notice"])) if meeting else None
         items = [self._item(session, lang, row) for row in rows]
         buttons = tuple((button,) for _, button in items if button is not None)
         if len(items) == 1:
@@ -56,7 +65,9 @@ class OutboxRenderer:
         meeting = session.get(Meeting, invitation.meeting_id) if invitation else None
         if invitation is None or meeting is None:
             return None
-        return render_invitation(lang, meeting, invitation, self.body_name)
+        moved = row.payload.get("moved_from")
+        moved_from = datetime.fromisoformat(moved) if isinstance(moved, str) else None
+        return render_invitation(lang, meeting, invitation, self.body_name, moved_from)
 
     def _reminder(
         self, session: Session, lang: str, person: Person, row: OutboxMessage

@@ -180,8 +180,14 @@ def create(
     return meeting
 
 
-def queue_invitations(session: Session, meeting: Meeting, *, now: datetime) -> int:
-    """One invitation message per invitee for the meeting's current version."""
+def queue_invitations(
+    session: Session, meeting: Meeting, *, now: datetime, moved_from: datetime | None = None
+) -> int:
+    """One invitation message per invitee for the meeting's current version.
+
+    After a move the same card goes out again with the old time named, so those who had
+    accepted are asked whether that still holds, and everyone learns the new time.
+    """
     planned = []
     for invitation in invitations_of(session, meeting):
         person_id = invitation.person_id
@@ -193,11 +199,80 @@ def queue_invitations(session: Session, meeting: Meeting, *, now: datetime) -> i
                 subject_version=meeting.version,
                 not_before=now,
                 expires_at=meeting.starts_at,
-                payload={"invitation_id": invitation.id},
+                payload={
+                    "invitation_id": invitation.id,
+                    **({"moved_from": moved_from.isoformat()} if moved_from else {}),
+                },
                 status=Status.PENDING.value,
             )
         )
     return outbox.plan(session, planned, now=now)
+
+
+def cancel(session: Session, meeting: Meeting, *, now: datetime) -> int:
+    """Cancel: every invitee (and representative) is told; every queued row falls away.
+
+    The notice's subject is ``meetingnews:<id>``, which has no version check, because the
+    meeting's own rows are exactly what a cancellation must stop.
+    """
+    if meeting.status != MeetingStatus.SCHEDULED.value:
+        raise MeetingError("not_scheduled")
+    meeting.status = MeetingStatus.CANCELLED.value
+    meeting.version += 1
+    meeting.updated_at = now
+    session.add(meeting)
+    session.flush()
+    planned = [
+        Planned(
+            person_id=recipient,
+            kind=Kind.NOTICE.value,
+            subject=f"meetingnews:{meeting.id}",
+            slot=f"cancelled-{meeting.version}",
+            not_before=now,
+            expires_at=meeting.starts_at,
+            payload={"notice": "cancelled", "meeting_id": meeting.id},
+        )
+        for recipient in _everyone_concerned(session, meeting)
+    ]
+    return outbox.plan(session, planned, now=now)
+
+
+def reschedule(
+    session: Session,
+    meeting: Meeting,
+    *,
+    starts_at: datetime,
+    now: datetime,
+    ends_at: datetime | None = None,
+    rsvp_deadline: datetime | None = None,
+) -> int:
+    """Move the meeting: a new version, so reminders for the old time never go out, and the
+    invitation goes to everyone again with the old time named."""
+    if meeting.status != MeetingStatus.SCHEDULED.value:
+        raise MeetingError("not_scheduled")
+    if starts_at <= now:
+        raise MeetingError("start_in_past")
+    if ends_at is not None and ends_at <= starts_at:
+        raise MeetingError("end_before_start")
+    deadline = rsvp_deadline or starts_at
+    if deadline > starts_at or deadline <= now:
+        raise MeetingError("deadline")
+    old_start = meeting.starts_at
+    meeting.starts_at, meeting.ends_at, meeting.rsvp_deadline = starts_at, ends_at, deadline
+    meeting.version += 1
+    meeting.updated_at = now
+    session.add(meeting)
+    session.flush()
+    return queue_invitations(session, meeting, now=now, moved_from=old_start)
+
+
+def _everyone_concerned(session: Session, meeting: Meeting) -> list[int]:
+    people: list[int] = []
+    for invitation in invitations_of(session, meeting):
+        people.append(invitation.person_id)
+        if invitation.representative_person_id is not None:
+            people.append(invitation.representative_person_id)
+    return list(dict.fromkeys(people))
 
 
 def invitations_of(session: Session, meeting: Meeting) -> list[Invitation]:

@@ -208,3 +208,38 @@ def test_meeting_create_queues_invitations_and_refuses_bad_input(db_url: str) ->
         app, [*args, "--start", f"{next_year}-12-06 09:00", "--tz", "WITA", "--invite", "all"]
     )
     assert zone.exit_code == 1 and "Asia/Makassar" in zone.output
+
+
+def test_meeting_cancel_and_move_from_the_command_line(db_url: str) -> None:
+    from models.clock import SystemClock
+
+    runner.invoke(app, ["roster", "import", str(DATA / "roster-with-errors.csv")])
+    year = SystemClock().now().year + 1
+    runner.invoke(
+        app,
+        [
+            "meeting",
+            "create",
+            "--title",
+            "Rakor",
+            "--venue",
+            "Aula",
+            "--start",
+            f"{year}-12-06 09:00",
+            "--invite",
+            "all",
+        ],
+    )
+    moved = runner.invoke(app, ["meeting", "move", "1", "--start", f"{year}-12-13 09:00"])
+    assert (
+        moved.exit_code == 0 and "Rapat #1 dipindahkan; 4 undangan baru diantrekan." in moved.output
+    )
+    cancelled = runner.invoke(app, ["meeting", "cancel", "1"])
+    assert (
+        cancelled.exit_code == 0
+        and "Rapat #1 dibatalkan; 4 pemberitahuan diantrekan." in cancelled.output
+    )
+    again = runner.invoke(app, ["meeting", "cancel", "1"])
+    assert again.exit_code == 1 and "sudah dibatalkan" in again.output
+    unknown = runner.invoke(app, ["meeting", "cancel", "99"])
+    assert unknown.exit_code == 1 and "#99 tidak ada" in unknown.output

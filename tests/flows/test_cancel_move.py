@@ -1,0 +1,80 @@
+"""A cancelled or moved meeting: everyone is told, and no reminder for the old time goes out."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from models import meetings
+from models.db import unit_of_work
+from models.meetings import Meeting
+from models.outbox import OutboxMessage
+from tests.flows.conftest import World
+from tests.flows.test_delivery import eventually
+from tests.flows.test_registration import SITTI, register
+from tests.flows.test_rsvp import START, invited, rakor
+
+
+def reminder_statuses(world: World) -> list[tuple[int, str, str]]:
+    with Session(world.engine) as session:
+        rows = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "reminder")).all()
+        return [(r.subject_version, r.status, r.last_error) for r in rows]
+
+
+async def test_a_cancelled_meeting_is_announced_and_its_buttons_stop(world: World) -> None:
+    sitti = world.user(*SITTI)
+    await register(sitti)
+    meeting_id = rakor(world)
+    await invited(sitti)
+    card = sitti.last_message
+    assert card is not None
+    await sitti.send_text("HADIR")
+    await sitti.wait_for(lambda m: "<b>Hadir</b>" in m[-1].html)
+    with unit_of_work(world.engine) as session:
+        meeting = session.get(Meeting, meeting_id)
+        assert meeting is not None
+        meetings.cancel(session, meeting, now=world.clock.now())
+    world.delivery.wake()
+    news = await sitti.wait_for(lambda m: "Rapat dibatalkan" in m[-1].text)
+    assert "Rabu, 6 Desember 2023 pukul 09.00 WITA" in news[-1].text
+    assert (
+        await sitti.press("Tidak hadir", message=card)
+        == "Rapat ini sudah dibatalkan. Jawaban tidak diubah."
+    )
+    world.clock.set(START - timedelta(days=1))
+    world.delivery.tick()
+    await eventually(lambda: True)
+    assert reminder_statuses(world) == []  # nothing is planned for a cancelled meeting
+
+
+async def test_a_moved_meeting_asks_again_and_reminds_for_the_new_time_only(world: World) -> None:
+    sitti = world.user(*SITTI)
+    await register(sitti)
+    meeting_id = rakor(world)
+    await invited(sitti)
+    await sitti.send_text("HADIR")
+    await sitti.wait_for(lambda m: "<b>Hadir</b>" in m[-1].html)
+    world.clock.set(START - timedelta(days=3))
+    world.delivery.tick()
+    await sitti.wait_for(lambda m: "Pengingat rapat" in m[-1].text)
+    with unit_of_work(world.engine) as session:
+        meeting = session.get(Meeting, meeting_id)
+        assert meeting is not None
+        meetings.reschedule(
+            session, meeting, starts_at=START + timedelta(days=7), now=world.clock.now()
+        )
+    world.delivery.wake()
+    moved = await sitti.wait_for(lambda m: "Jadwal berubah" in m[-1].text)
+    assert "semula Rabu, 6 Desember 2023 pukul 09.00 WITA" in moved[-1].text
+    assert "Rabu, 13 Desember 2023 pukul 09.00 WITA" in moved[-1].text
+    assert "Jawaban Anda sekarang: Hadir" in moved[-1].text  # asked whether that still holds
+    assert moved[-1].buttons == [["Hadir"], ["Diwakilkan", "Tidak hadir"]]
+    world.clock.set(START - timedelta(days=1))  # the old "1 day before": nothing
+    world.delivery.tick()
+    world.clock.set(START + timedelta(days=6))  # the new "1 day before"
+    world.delivery.tick()
+    await sitti.wait_for(lambda m: sum("Pengingat rapat" in x.text for x in m) == 2)
+    await eventually(
+        lambda: {v for v, status, _ in reminder_statuses(world) if status == "sent"} == {1, 2}
+    )
