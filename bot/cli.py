@@ -349,6 +349,66 @@ def meeting_move(
     typer.echo(plain(lang, "cli.meeting_moved", id=meeting_id, count=told))
 
 
+@meeting_app.command("qr")
+def meeting_qr(
+    meeting_id: Annotated[int, typer.Argument(help="The meeting's number.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="PNG file to write.")],
+) -> None:
+    """The check-in QR code (deep link ?start=hadir_<code>) to print or show in the hall."""
+    import qrcode
+
+    from models.meetings import Meeting
+
+    settings = _settings()
+    lang = settings.language
+    if not settings.bot_username:
+        raise _fail(plain(lang, "cli.qr_needs_username"))
+    engine = _database(settings)
+    with Session(engine) as session:
+        meeting = session.get(Meeting, meeting_id)
+        if meeting is None:
+            raise _fail(plain(lang, "cli.meeting_unknown", id=meeting_id))
+        link = f"https://t.me/{settings.bot_username}?start=hadir_{meeting.attendance_code}"
+    image = qrcode.make(link, box_size=12, border=4)
+    try:
+        image.save(str(output))
+    except OSError as exc:
+        raise _fail(plain(lang, "cli.qr_write_error", path=output, reason=exc)) from None
+    typer.echo(plain(lang, "cli.qr_saved", path=output, link=link))
+
+
+@meeting_app.command("checkin")
+def meeting_checkin(
+    meeting_id: Annotated[int, typer.Argument(help="The meeting's number.")],
+    phone: Annotated[str, typer.Argument(help="The person's phone number.")],
+) -> None:
+    """Mark someone present (an admin at the door, for people without the bot)."""
+    from models import checkin
+    from models.meetings import Meeting
+    from models.people import by_phone
+    from models.phones import normalize_phone
+
+    settings = _settings()
+    lang = settings.language
+    engine = _database(settings)
+    try:
+        number = normalize_phone(phone)
+    except InvalidPhone:
+        raise _fail(plain(lang, "cli.bad_phone", phone=phone)) from None
+    with unit_of_work(engine) as session:
+        meeting = session.get(Meeting, meeting_id)
+        person = by_phone(session, number)
+        if meeting is None:
+            raise _fail(plain(lang, "cli.meeting_unknown", id=meeting_id))
+        if person is None:
+            raise _fail(plain(lang, "cli.admin_not_found", phone=number))
+        result = checkin.mark_present(
+            session, meeting=meeting, person=person, now=SystemClock().now()
+        )
+        name = person.name
+    typer.echo(plain(lang, f"cli.checkin.{result.outcome.value}", name=name, id=meeting_id))
+
+
 @meeting_app.command("list")
 def meeting_list() -> None:
     """Every meeting, newest first, with its answers so far."""

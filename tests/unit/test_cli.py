@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import Session, select
@@ -243,3 +244,42 @@ def test_meeting_cancel_and_move_from_the_command_line(db_url: str) -> None:
     assert again.exit_code == 1 and "sudah dibatalkan" in again.output
     unknown = runner.invoke(app, ["meeting", "cancel", "99"])
     assert unknown.exit_code == 1 and "#99 tidak ada" in unknown.output
+
+
+def test_meeting_qr_and_checkin_at_the_door(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import timedelta
+
+    from PIL import Image
+
+    from models.clock import SystemClock
+
+    runner.invoke(app, ["roster", "import", str(DATA / "roster-with-errors.csv")])
+    soon = SystemClock().now().astimezone(ZoneInfo("Asia/Jakarta")) + timedelta(minutes=30)
+    runner.invoke(
+        app,
+        [
+            "meeting",
+            "create",
+            "--title",
+            "Rakor",
+            "--venue",
+            "Aula",
+            "--start",
+            f"{soon:%Y-%m-%d %H:%M}",
+            "--invite",
+            "kader",
+        ],
+    )
+    no_name = runner.invoke(app, ["meeting", "qr", "1", "-o", str(tmp_path / "qr.png")])
+    assert no_name.exit_code == 1 and "POKJANAL_BOT_USERNAME" in no_name.output
+    monkeypatch.setenv("POKJANAL_BOT_USERNAME", "pokjanal_lutim_bot")
+    made = runner.invoke(app, ["meeting", "qr", "1", "-o", str(tmp_path / "qr.png")])
+    assert made.exit_code == 0 and "t.me/pokjanal_lutim_bot?start=hadir_" in made.output
+    with Image.open(tmp_path / "qr.png") as image:
+        assert image.size[0] > 200
+    marked = runner.invoke(app, ["meeting", "checkin", "1", "0853 1234 5678"])
+    assert "Sitti Aminah tercatat hadir di rapat #1." in marked.output
+    walk_in = runner.invoke(app, ["meeting", "checkin", "1", "0811-4100-0001"])
+    assert "sebagai peserta tanpa undangan" in walk_in.output
