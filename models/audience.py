@@ -101,7 +101,10 @@ def canonical(session: Session, specs: Iterable[str]) -> list[str]:
         kind, _, ref = spec.partition(":")
         kind = kind.lower()
         if kind in ("org", "kecamatan") and ref:
-            org = _find_org(session, ref, OrgKind.KECAMATAN if kind == "kecamatan" else None)
+            try:
+                org = _find_org(session, ref, OrgKind.KECAMATAN if kind == "kecamatan" else None)
+            except UnknownAudience:
+                raise UnknownAudience(spec) from None  # name the whole spec in the message
             result.append(f"{kind}:{org.id}")
         elif kind == "phone" and ref:
             try:
