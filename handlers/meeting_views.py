@@ -77,10 +77,19 @@ def render_invitation(
     return Rendered(text=text, buttons=((hadir,), (wakil, tidak)))
 
 
-def render_notice(lang: str, meeting: Meeting, notice: str) -> Rendered:
-    """News about a meeting (so far: its cancellation)."""
+def render_notice(lang: str, meeting: Meeting, notice: str, invitee: str = "") -> Rendered:
+    """News about a meeting: its cancellation, or that you represent someone at it."""
     when = format_when(lang, meeting.starts_at, meeting.timezone)
-    return Rendered(text=t(lang, f"meeting.notice.{notice}", title=meeting.title, when=when))
+    text = t(
+        lang,
+        f"meeting.notice.{notice}",
+        title=meeting.title,
+        when=when,
+        venue=meeting.venue,
+        invitee=invitee,
+        code=meeting.attendance_code,
+    )
+    return Rendered(text=text)
 
 
 def invitation_keyboard(lang: str, invitation: Invitation) -> InlineKeyboardMarkup:

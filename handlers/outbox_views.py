@@ -43,8 +43,7 @@ class OutboxRenderer:
         if len(rows) == 1 and rows[0].kind == Kind.REMINDER.value:
             return self._reminder(session, lang, person, rows[0])
         if len(rows) == 1 and "notice" in (rows[0].payload or {}):
-            meeting = session.get(Meeting, int(rows[0].payload.get("meeting_id", 0)))
-            return render_notice(lang, meeting, str(rows[0].payload["notice"])) if meeting else None
+            return self._notice(session, lang, rows[0])
         items = [self._item(session, lang, row) for row in rows]
         buttons = tuple((button,) for _, button in items if button is not None)
         if len(items) == 1:
@@ -59,6 +58,15 @@ class OutboxRenderer:
         if broadcast is None:
             return None
         return Rendered(text=t(lang, "broadcast.message", body=self.body_name, text=broadcast.text))
+
+    def _notice(self, session: Session, lang: str, row: OutboxMessage) -> Rendered | None:
+        payload = row.payload or {}
+        meeting = session.get(Meeting, int(payload.get("meeting_id", 0)))
+        if meeting is None:
+            return None
+        invitee = session.get(Person, int(payload.get("invitee_id", 0)))
+        name = invitee.name if invitee is not None else ""
+        return render_notice(lang, meeting, str(payload["notice"]), invitee=name)
 
     def _invitation(self, session: Session, lang: str, row: OutboxMessage) -> Rendered | None:
         invitation = session.get(Invitation, int(row.payload.get("invitation_id", 0)))

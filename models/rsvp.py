@@ -14,8 +14,10 @@ from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
+from models import outbox
 from models.errors import InvalidPhone
 from models.meetings import Answer, AnswerChange, Invitation, Meeting, MeetingStatus
+from models.outbox import Kind, Planned
 from models.people import Person, by_phone
 from models.phones import normalize_phone
 
@@ -188,9 +190,33 @@ def _represented(
 ) -> Result:
     invitation.representative_phone = phone
     representative = by_phone(session, phone) if phone else None
-    # A representative on the roster is first-class: reminders and check-in reach them too.
+    # A representative on the roster is first-class: their own copy of the invitation now,
+    # and the reminders and the check-in later.
     invitation.representative_person_id = representative.id if representative else None
-    return record(session, invitation, meeting, Answer.DIWAKILKAN, now=now)
+    result = record(session, invitation, meeting, Answer.DIWAKILKAN, now=now)
+    if representative is not None and representative.id != invitation.person_id:
+        assert representative.id is not None
+        outbox.plan(
+            session,
+            [
+                Planned(
+                    person_id=representative.id,
+                    kind=Kind.NOTICE.value,
+                    subject=meeting.subject,
+                    subject_version=meeting.version,
+                    slot=f"representing-{invitation.id}",
+                    not_before=now,
+                    expires_at=meeting.starts_at,
+                    payload={
+                        "notice": "representing",
+                        "meeting_id": meeting.id,
+                        "invitee_id": invitation.person_id,
+                    },
+                )
+            ],
+            now=now,
+        )
+    return result
 
 
 def skip_step(session: Session, *, invitation_id: int, person: Person, now: datetime) -> Result:

@@ -313,6 +313,7 @@ TEXTS.update(
         "cmd.hadir": "Record attendance with the code",
         "meeting.moved": "⚠️ <b>The schedule has changed</b> (it was {old}). Please confirm your attendance again.",
         "meeting.notice.cancelled": "❌ <b>Meeting cancelled</b>\n<b>{title}</b>, planned for {when}, is <b>cancelled</b>. We apologise for the change.",
+        "meeting.notice.representing": "📩 <b>You have been asked to represent {invitee}</b>\n<b>{title}</b>\n🗓 {when}\n📍 {venue}\nWhen you arrive, send /hadir {code} to record your attendance.",
         "undangan.header": "<b>Open invitations ({count})</b>",
         "help.rsvp": "\n/undangan — my meeting invitations\nYou can also type: HADIR, WAKIL name, or TIDAK reason.",
         "cmd.undangan": "My meeting invitations",

@@ -319,6 +319,7 @@ TEXTS.update(
         "cmd.hadir": "Catat kehadiran dengan kode",
         "meeting.moved": "⚠️ <b>Jadwal berubah</b> (semula {old}). Mohon konfirmasi lagi kehadiran Bapak/Ibu.",
         "meeting.notice.cancelled": "❌ <b>Rapat dibatalkan</b>\n<b>{title}</b> yang dijadwalkan {when} <b>dibatalkan</b>. Mohon maaf atas perubahan ini.",
+        "meeting.notice.representing": "📩 <b>Anda ditunjuk mewakili {invitee}</b>\n<b>{title}</b>\n🗓 {when}\n📍 {venue}\nSaat tiba, kirim /hadir {code} untuk mencatat kehadiran.",
         "undangan.header": "<b>Undangan terbuka ({count})</b>",
         "help.rsvp": "\n/undangan — undangan rapat saya\nJawab juga dengan mengetik: HADIR, WAKIL nama, atau TIDAK alasan.",
         "cmd.undangan": "Undangan rapat saya",

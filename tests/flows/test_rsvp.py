@@ -85,6 +85,8 @@ async def test_a_cadre_answers_hadir_then_changes_her_mind(world: World) -> None
 async def test_a_focal_point_sends_a_representative_who_is_on_the_roster(world: World) -> None:
     hasrul = world.user(*HASRUL)
     await register(hasrul)
+    dewi = world.user("Dewi Lestari", "+6285399990003")
+    await register(dewi)
     meeting_id = rakor(world)
     await invited(hasrul)
     await hasrul.press("Diwakilkan")
@@ -103,6 +105,9 @@ async def test_a_focal_point_sends_a_representative_who_is_on_the_roster(world: 
     )
     row = invitation(world, hasrul, meeting_id)
     assert row.answer == "diwakilkan" and row.representative_phone == "+6285399990003"
+    # Dewi is registered: she gets her own copy, naming whom she represents.
+    world.delivery.wake()
+    await dewi.wait_for(lambda m: any("Anda ditunjuk mewakili Hasrul Nawir" in x.text for x in m))
     assert row.representative_person_id == world.person("+6285399990003").id
 
 
