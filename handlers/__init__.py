@@ -19,7 +19,17 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import broadcast, callbacks, checkin, common, profile, registration, rsvp
+from handlers import (
+    broadcast,
+    callbacks,
+    checkin,
+    common,
+    meetings_admin,
+    profile,
+    recap,
+    registration,
+    rsvp,
+)
 from handlers.i18n import LANGUAGES, t
 
 COMMANDS = ("start", "undangan", "hadir", "profil", "dataku", "hapusdata", "bantuan", "batal")
@@ -41,6 +51,7 @@ def register_all(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("siaran", broadcast.siaran, filters=private))
     app.add_handler(CommandHandler("undangan", rsvp.my_invitations, filters=private))
     app.add_handler(CommandHandler("hadir", checkin.hadir, filters=private))
+    app.add_handler(CommandHandler("rapatbaru", meetings_admin.rapatbaru, filters=private))
     # 2. Buttons: stateless top-level handlers whose callback data carries what they need,
     #    so a button pressed days later or after a restart still works.
     app.add_handler(
@@ -63,6 +74,10 @@ def register_all(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CallbackQueryHandler(broadcast.button, pattern=callbacks.pattern(callbacks.BROADCAST))
     )
     app.add_handler(CallbackQueryHandler(rsvp.button, pattern=callbacks.pattern(callbacks.RSVP)))
+    app.add_handler(
+        CallbackQueryHandler(meetings_admin.button, pattern=callbacks.pattern(callbacks.MEETING))
+    )
+    recap.register(app)  # /rekap and its buttons (put at the front of group 0 by register)
     # 3. Messages: the shared contact, then typed text, then anything else.
     app.add_handler(MessageHandler(private & filters.CONTACT, registration.contact))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, common.text_message))

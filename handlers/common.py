@@ -8,7 +8,7 @@ import logging
 from telegram import ReplyKeyboardRemove, Update
 from telegram.error import BadRequest, Forbidden
 
-from handlers import broadcast, registration, rsvp
+from handlers import broadcast, meetings_admin, registration, rsvp
 from handlers.context import BotContext
 from handlers.i18n import language_of, t, t_plain
 from models import people
@@ -54,6 +54,7 @@ async def help_command(update: Update, context: BotContext) -> None:
     text: str = t(lang, "help.everyone") + t(lang, "help.rsvp")
     if person.is_admin:
         text = text + t(lang, "help.admin") + t(lang, "help.admin_siaran")
+        text += t(lang, "help.admin_rapat") + t(lang, "help.admin_rekap")
     await chat.send_message(text)
 
 
@@ -65,6 +66,8 @@ async def cancel(update: Update, context: BotContext) -> None:
     if await registration.cancel_registration(update, context):
         return
     if await broadcast.cancel_draft(update, context):
+        return
+    if await meetings_admin.cancel_draft(update, context):
         return
     if await rsvp.stop_typing(update, context):
         return
@@ -82,6 +85,8 @@ async def text_message(update: Update, context: BotContext) -> None:
     if await registration.details_text(update, context):
         return
     if await broadcast.draft_text(update, context):
+        return
+    if await meetings_admin.draft_text(update, context):
         return
     if await rsvp.typed(update, context):
         return

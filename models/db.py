@@ -18,6 +18,7 @@ from sqlmodel import Session, create_engine
 from models import (  # noqa: F401
     broadcasts,
     erasures,
+    meeting_drafts,
     meetings,
     organizations,
     outbox,

@@ -49,3 +49,15 @@ def test_no_handler_writes_a_user_visible_string_inline() -> None:
                     if literal:
                         offenders.append(f"{path}:{node.lineno}")
     assert offenders == []
+
+
+def test_no_key_is_written_twice_in_a_catalogue() -> None:
+    """A dict literal keeps the last of two equal keys silently: the first text would be lost."""
+    for path in sorted((Path(__file__).parents[2] / "handlers" / "texts").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Dict):
+                keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
+                assert len(keys) == len(set(keys)), (
+                    path.name,
+                    sorted(k for k in keys if keys.count(k) > 1),
+                )

@@ -1,0 +1,233 @@
+"""/rapatbaru (admin): title → date → time → venue → deadline → audience → preview → send.
+
+The draft lives in the database (models.meeting_drafts), so the conversation survives a
+restart; each answer is validated there and a wrong one is asked again with an example.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+
+from handlers import callbacks
+from handlers.broadcast import audience_label
+from handlers.context import BotContext
+from handlers.i18n import language_of, t, t_plain
+from handlers.people_view import format_when
+from models import meeting_drafts, people
+from models.meeting_drafts import DraftError, MeetingDraft, Stage
+from models.meetings import MeetingError, invitations_of
+from models.people import Person
+
+ROLES = ("all", "opd", "kader")
+QUESTIONS = {
+    Stage.TITLE: "rapat.ask.title",
+    Stage.DATE: "rapat.ask.date",
+    Stage.TIME: "rapat.ask.time",
+    Stage.VENUE: "rapat.ask.venue",
+    Stage.DEADLINE: "rapat.ask.deadline",
+    Stage.AUDIENCE: "rapat.ask.audience",
+}
+
+
+def _button(lang: str, key: str, *parts: object) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        t(lang, key), callback_data=callbacks.encode(callbacks.MEETING, *parts)
+    )
+
+
+def _admin(context: BotContext, update: Update) -> Person | None:
+    user = update.effective_user
+    if user is None:
+        return None
+    with context.uow() as session:
+        person = people.by_telegram_user(session, user.id)
+    return person if person is not None and person.is_admin else None
+
+
+async def _say(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    if update.effective_chat is not None:
+        await update.effective_chat.send_message(text, reply_markup=markup)
+
+
+def _keyboard(lang: str, stage: Stage, draft: MeetingDraft) -> InlineKeyboardMarkup | None:
+    if stage == Stage.DEADLINE:
+        return InlineKeyboardMarkup([[_button(lang, "rapat.deadline_at_start", "dl")]])
+    if stage == Stage.AUDIENCE:
+        return InlineKeyboardMarkup(
+            [[_button(lang, f"rapat.aud_{role}", "a", role) for role in ROLES]]
+        )
+    if stage == Stage.PREVIEW:
+        return InlineKeyboardMarkup(
+            [
+                [
+                    _button(lang, "rapat.confirm", "ok", draft.id, draft.version + 1),
+                    _button(lang, "rapat.cancel", "x"),
+                ]
+            ]
+        )
+    return None
+
+
+async def _ask(update: Update, context: BotContext, admin: Person, draft: MeetingDraft) -> None:
+    lang, stage = admin.language, Stage(draft.stage)
+    if stage == Stage.PREVIEW:
+        with context.uow() as session:
+            label = audience_label(session, lang, draft.specs)
+            count = len(meeting_drafts.audience.resolve(session, draft.specs.split(",")))
+        assert draft.starts_at is not None and draft.rsvp_deadline is not None
+        text = t(
+            lang,
+            "rapat.preview",
+            title=draft.title,
+            when=format_when(lang, draft.starts_at, draft.timezone),
+            venue=draft.venue,
+            deadline=format_when(lang, draft.rsvp_deadline, draft.timezone),
+            audience=label,
+            count=count,
+        )
+    else:
+        text = t(lang, QUESTIONS[stage])
+    await _say(update, text, _keyboard(lang, stage, draft))
+
+
+async def rapatbaru(update: Update, context: BotContext) -> None:
+    """/rapatbaru: start a new meeting (admins only)."""
+    user = update.effective_user
+    admin = _admin(context, update)
+    if admin is None or admin.id is None:
+        await _say(update, t(language_of(user.language_code if user else None), "admin.only"))
+        return
+    with context.uow() as session:
+        draft = meeting_drafts.start(session, author_id=admin.id, now=context.deps.clock.now())
+    await _ask(update, context, admin, draft)
+
+
+async def draft_text(update: Update, context: BotContext) -> bool:
+    """Typed text while an admin writes a meeting; True when it was an answer."""
+    message = update.effective_message
+    admin = _admin(context, update)
+    if message is None or not message.text or admin is None or admin.id is None:
+        return False
+    now = context.deps.clock.now()
+    with context.uow() as session:
+        draft = meeting_drafts.draft_of(session, admin.id, now=now)
+        if draft is None or draft.stage == Stage.PREVIEW.value:
+            return False
+        stage = Stage(draft.stage)
+        try:
+            meeting_drafts.answer(
+                session, draft, message.text, now=now, default_zone=context.deps.timezone
+            )
+        except DraftError as error:
+            problem: str | None = error.code
+        else:
+            problem = None
+    if problem is not None:
+        await _say(
+            update,
+            t(admin.language, f"rapat.invalid.{problem}"),
+            _keyboard(admin.language, stage, draft),
+        )
+        return True
+    await _ask(update, context, admin, draft)
+    return True
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What a button did: a problem code to re-ask with, or the meeting it created."""
+
+    problem: str | None = None
+    meeting_id: int | None = None
+    code: str = ""
+    invited: int = 0
+
+
+def _apply(
+    session: Session, draft: MeetingDraft, data: callbacks.Callback, now: datetime
+) -> Applied:
+    action = data.part(0)
+    try:
+        if action == "dl" and draft.stage == Stage.DEADLINE.value:
+            meeting_drafts.set_deadline(session, draft, None, now=now)
+        elif action == "a" and draft.stage == Stage.AUDIENCE.value and data.part(1) in ROLES:
+            meeting_drafts.choose_audience(session, draft, [str(data.part(1))], now=now)
+        elif action == "ok" and draft.stage == Stage.PREVIEW.value:
+            # The preview's button carries the draft's version: an older preview cannot
+            # create a meeting that has changed since it was shown.
+            if data.int_part(1) != draft.id or data.int_part(2) != draft.version + 1:
+                return Applied("stale")
+            meeting = meeting_drafts.confirm(session, draft, now=now)
+            invited = len(invitations_of(session, meeting))
+            return Applied(None, meeting.id, meeting.attendance_code, invited)
+        else:
+            return Applied("stale")
+    except DraftError as error:
+        return Applied(error.code)
+    except MeetingError as error:  # the meeting's own rules, checked again at creation
+        return Applied(f"meeting_{error.code}")
+    return Applied()
+
+
+async def button(update: Update, context: BotContext) -> None:
+    """The deadline, audience, confirm and cancel buttons of /rapatbaru."""
+    query = update.callback_query
+    if query is None or update.effective_user is None:
+        return
+    admin = _admin(context, update)
+    lang = admin.language if admin else language_of(update.effective_user.language_code)
+    data = callbacks.decode(query.data)
+    if admin is None or admin.id is None:
+        await query.answer(t_plain(lang, "admin.only"), show_alert=True)
+        return
+    now = context.deps.clock.now()
+    with context.uow() as session:
+        draft = meeting_drafts.draft_of(session, admin.id, now=now)
+        cancelled = draft is not None and data is not None and data.part(0) == "x"
+        if cancelled:
+            meeting_drafts.discard(session, admin.id)
+        applied = (
+            _apply(session, draft, data, now)
+            if draft is not None and data is not None and not cancelled
+            else None
+        )
+    if draft is None or data is None:
+        await query.answer(t_plain(lang, "button.expired"))
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+    if cancelled or applied is None:
+        await _say(update, t(lang, "rapat.cancelled"))
+    elif applied.meeting_id is not None:
+        context.deps.wake_delivery()
+        await _say(
+            update,
+            t(
+                lang,
+                "rapat.created",
+                id=applied.meeting_id,
+                code=applied.code,
+                count=applied.invited,
+            ),
+        )
+    else:
+        if applied.problem is not None:
+            await _say(update, t(lang, f"rapat.invalid.{applied.problem}"))
+        await _ask(update, context, admin, draft)
+
+
+async def cancel_draft(update: Update, context: BotContext) -> bool:
+    """/batal while writing a meeting. True when there was a draft."""
+    admin = _admin(context, update)
+    if admin is None or admin.id is None:
+        return False
+    with context.uow() as session:
+        dropped = meeting_drafts.discard(session, admin.id)
+    if dropped:
+        await _say(update, t(admin.language, "rapat.cancelled"))
+    return dropped

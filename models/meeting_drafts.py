@@ -1,0 +1,200 @@
+"""/rapatbaru: a meeting being written by an admin, kept step by step in the database.
+
+Each typed answer is validated here (the handler only renders), so a restart between two
+messages loses nothing and the same rules serve a future WhatsApp channel.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Field, Session, SQLModel, select
+
+from models import audience, meetings
+from models.dates import DateParseError, parse_date, parse_time, parse_when
+
+DRAFT_TTL = timedelta(hours=24)
+
+
+class Stage(StrEnum):
+    TITLE = "title"
+    DATE = "date"
+    TIME = "time"
+    VENUE = "venue"
+    DEADLINE = "deadline"
+    AUDIENCE = "audience"
+    PREVIEW = "preview"
+
+
+class MeetingDraft(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    author_id: int = Field(foreign_key="person.id", unique=True)
+    stage: str = Field(default=Stage.TITLE.value, max_length=20)
+    title: str = Field(default="", max_length=meetings.TITLE_MAX)
+    day: date | None = None
+    starts_at: datetime | None = None
+    timezone: str = Field(default="", max_length=40)
+    venue: str = Field(default="", max_length=meetings.VENUE_MAX)
+    rsvp_deadline: datetime | None = None
+    specs: str = Field(default="", max_length=300)
+    version: int = 0
+    updated_at: datetime
+
+
+class DraftError(ValueError):
+    """The typed answer does not fit the step; ``code`` names why (the UI re-asks)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def draft_of(session: Session, author_id: int, *, now: datetime) -> MeetingDraft | None:
+    draft = session.exec(select(MeetingDraft).where(MeetingDraft.author_id == author_id)).first()
+    if draft is not None and draft.updated_at + DRAFT_TTL < now:
+        session.delete(draft)
+        session.flush()
+        return None
+    return draft
+
+
+def start(session: Session, *, author_id: int, now: datetime) -> MeetingDraft:
+    draft = draft_of(session, author_id, now=now)
+    if draft is not None:
+        session.delete(draft)
+        session.flush()
+    draft = MeetingDraft(author_id=author_id, updated_at=now)
+    session.add(draft)
+    session.flush()
+    return draft
+
+
+def _advance(session: Session, draft: MeetingDraft, stage: Stage, now: datetime) -> None:
+    draft.stage, draft.updated_at = stage.value, now
+    draft.version += 1
+    session.add(draft)
+    session.flush()
+
+
+def answer(
+    session: Session, draft: MeetingDraft, text: str, *, now: datetime, default_zone: str
+) -> Stage:
+    """Take the typed answer to the current step; return the next step.
+
+    Raises:
+        DraftError: the answer does not fit (too short, not a date, in the past, ...).
+    """
+    cleaned = " ".join(text.split())
+    stage = Stage(draft.stage)
+    zone = ZoneInfo(draft.timezone or default_zone)
+    today = now.astimezone(zone).date()
+    if stage == Stage.TITLE:
+        if not 3 <= len(cleaned) <= meetings.TITLE_MAX:
+            raise DraftError("title")
+        draft.title = cleaned
+        _advance(session, draft, Stage.DATE, now)
+    elif stage == Stage.DATE:
+        try:
+            day = parse_date(cleaned, today=today)
+        except DateParseError as error:
+            raise DraftError("date") from error
+        if day < today:
+            raise DraftError("date_past")
+        draft.day = day
+        _advance(session, draft, Stage.TIME, now)
+    elif stage == Stage.TIME:
+        try:
+            moment, named_zone = parse_time(cleaned)
+        except DateParseError as error:
+            raise DraftError("time") from error
+        draft.timezone = named_zone or draft.timezone or default_zone
+        assert draft.day is not None
+        starts = datetime.combine(draft.day, moment, ZoneInfo(draft.timezone))
+        if starts <= now:
+            raise DraftError("time_past")
+        draft.starts_at = starts
+        _advance(session, draft, Stage.VENUE, now)
+    elif stage == Stage.VENUE:
+        if not 3 <= len(cleaned) <= meetings.VENUE_MAX:
+            raise DraftError("venue")
+        draft.venue = cleaned
+        _advance(session, draft, Stage.DEADLINE, now)
+    elif stage == Stage.DEADLINE:
+        set_deadline(session, draft, _deadline_from(cleaned, today, zone), now=now)
+    elif stage == Stage.AUDIENCE:
+        choose_audience(
+            session, draft, [part for part in cleaned.split(",") if part.strip()], now=now
+        )
+    return Stage(draft.stage)
+
+
+def _deadline_from(text: str, today: date, zone: ZoneInfo) -> datetime:
+    try:
+        day, moment, named = parse_when(text, today=today)
+    except DateParseError:
+        try:
+            day, moment, named = parse_date(text, today=today), None, None
+        except DateParseError as error:
+            raise DraftError("deadline") from error
+    tz = ZoneInfo(named) if named else zone
+    return datetime.combine(day, moment or time(23, 59), tz)
+
+
+def set_deadline(
+    session: Session, draft: MeetingDraft, deadline: datetime | None, *, now: datetime
+) -> None:
+    """None: the start itself (the default, a button)."""
+    assert draft.starts_at is not None
+    chosen = deadline or draft.starts_at
+    if chosen > draft.starts_at or chosen <= now:
+        raise DraftError("deadline_order")
+    draft.rsvp_deadline = chosen
+    _advance(session, draft, Stage.AUDIENCE, now)
+
+
+def choose_audience(
+    session: Session, draft: MeetingDraft, specs: list[str], *, now: datetime
+) -> int:
+    """Raises DraftError("audience") when the specs name nothing or nobody."""
+    try:
+        canonical = audience.canonical(session, specs)
+        count = len(audience.resolve(session, canonical)) if canonical else 0
+    except audience.UnknownAudience as error:
+        raise DraftError("audience") from error
+    if not count:
+        raise DraftError("audience")
+    draft.specs = ",".join(canonical)
+    _advance(session, draft, Stage.PREVIEW, now)
+    return count
+
+
+def confirm(session: Session, draft: MeetingDraft, *, now: datetime) -> meetings.Meeting:
+    """Create the meeting and queue its invitations; the draft is gone.
+
+    Raises:
+        MeetingError: the meeting's own rules (a start that passed while previewing, ...).
+    """
+    assert draft.starts_at is not None
+    meeting = meetings.create(
+        session,
+        title=draft.title,
+        starts_at=draft.starts_at,
+        timezone=draft.timezone,
+        venue=draft.venue,
+        rsvp_deadline=draft.rsvp_deadline,
+        specs=draft.specs.split(","),
+        created_by_id=draft.author_id,
+        now=now,
+    )
+    session.delete(draft)
+    return meeting
+
+
+def discard(session: Session, author_id: int) -> bool:
+    draft = session.exec(select(MeetingDraft).where(MeetingDraft.author_id == author_id)).first()
+    if draft is None:
+        return False
+    session.delete(draft)
+    return True

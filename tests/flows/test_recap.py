@@ -1,0 +1,135 @@
+"""/rekap through the sandbox: the secretariat sees who is coming, and chases who is silent."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+from telegram.ext import CommandHandler
+
+import handlers.recap
+from models.outbox import Kind, OutboxMessage
+from sandbox.users import SandboxUser
+from tests.flows.conftest import World
+from tests.flows.test_delivery import eventually
+from tests.flows.test_registration import HASRUL, SITTI, register
+from tests.flows.test_rsvp import invited, rakor
+
+NUDGE_BUTTON = "Ingatkan yang belum menjawab"
+
+
+def with_recap(world: World) -> None:
+    """Until handlers/__init__.py registers /rekap itself, the test adds it (once)."""
+    assert world.app is not None
+    registered = any(
+        isinstance(handler, CommandHandler) and "rekap" in handler.commands
+        for group in world.app.handlers.values()
+        for handler in group
+    )
+    if not registered:
+        handlers.recap.register(world.app)
+
+
+def rows(world: World, kind: Kind) -> list[OutboxMessage]:
+    with Session(world.engine) as session:
+        return list(session.exec(select(OutboxMessage).where(OutboxMessage.kind == kind.value)))
+
+
+async def meeting_with_one_answer(world: World) -> tuple[SandboxUser, SandboxUser, int]:
+    """Hasrul (admin) and Sitti (kader) registered; Dewi and "<b>Iseng</b> & Co" never did.
+    Hasrul answers Hadir; Sitti stays silent."""
+    hasrul, sitti = world.user(*HASRUL), world.user(*SITTI)
+    await register(hasrul)
+    await register(sitti)
+    meeting_id = rakor(world)
+    await invited(hasrul)
+    await invited(sitti)
+    await hasrul.press("Hadir")
+    await hasrul.wait_for(lambda msgs: "Jawaban Anda untuk" in (msgs[-1].text or ""))
+    # Every invitation accounted for: two sent, two to people who never registered.
+    await eventually(
+        lambda: (
+            sorted(r.status for r in rows(world, Kind.INVITATION))
+            == ["sent", "sent", "unreachable", "unreachable"]
+        )
+    )
+    with_recap(world)
+    return hasrul, sitti, meeting_id
+
+
+async def test_an_admin_sees_the_recap_and_the_chart(world: World) -> None:
+    hasrul, _, meeting_id = await meeting_with_one_answer(world)
+    hasrul.mark_read()
+    await hasrul.send_text("/rekap")
+    listing = await hasrul.next_message()
+    assert "Pilih rapat" in (listing.text or "")
+    assert listing.buttons == [["Rakor Pokjanal Posyandu · 6 Des 2023"]]
+    await hasrul.press("Rakor Pokjanal Posyandu · 6 Des 2023")
+    messages = await hasrul.wait_for(lambda msgs: msgs[-1].photo is not None, timeout=20)
+    recap = "\n".join(m.text or "" for m in messages[messages.index(listing) + 1 : -1])
+    assert "Rekap Rakor Pokjanal Posyandu" in recap
+    assert "Rabu, 6 Desember 2023 pukul 09.00 WITA" in recap
+    for line in (
+        "Diundang: 4",
+        "Undangan terkirim: 2 (50%)",
+        "Sudah menjawab: 1 (25%)",
+        "Sudah check-in: 0 (0%)",
+        "✅ Hadir: 1",
+        "⏳ Belum menjawab: 3",
+        "Per organisasi (terwakili 1 dari 4)",
+        "✅ Dinas Pemberdayaan Masyarakat dan Desa (1 diundang): 1 hadir",
+        "⬜ Posyandu Melati Baruga (1 diundang): 1 belum menjawab",
+        "Belum menjawab (3)",
+        "• Sitti Aminah — Posyandu Melati Baruga",
+        "Tidak dapat dihubungi bot (2)",
+        "• <b>Iseng</b> & Co — Dinas Sosial (belum mendaftar di bot)",  # shown as typed
+        "• Dewi Lestari — Posyandu Anggrek Lakawali (belum mendaftar di bot)",
+    ):
+        assert line in recap, line
+    chart = messages[-1]
+    assert chart.photo and chart.photo[-1]["width"] > 600
+    assert "Jawaban per organisasi" in (chart.caption or "")
+    assert chart.buttons == [[NUDGE_BUTTON]]
+    # The same recap by id, without the list.
+    hasrul.mark_read()
+    await hasrul.send_text(f"/rekap {meeting_id}")
+    assert "Diundang: 4" in ((await hasrul.next_message()).text or "")
+    await hasrul.send_text("/rekap 999")
+    await hasrul.wait_for(lambda msgs: "tidak ditemukan" in (msgs[-1].text or ""))
+
+
+async def test_a_cadre_is_refused(world: World) -> None:
+    _, sitti, meeting_id = await meeting_with_one_answer(world)
+    sitti.mark_read()
+    await sitti.send_text("/rekap")
+    assert "hanya untuk admin" in ((await sitti.next_message()).text or "")
+    refused = await sitti.press_callback(f"rk:1:n:{meeting_id}")
+    assert refused == "Maaf, perintah ini hanya untuk admin sekretariat."
+    assert await sitti.press_callback(f"rk:1:m:{meeting_id}") == refused
+    assert rows(world, Kind.NUDGE) == []
+
+
+async def test_the_nudge_button_reminds_the_silent_invitee(world: World) -> None:
+    hasrul, sitti, meeting_id = await meeting_with_one_answer(world)
+    await hasrul.send_text(f"/rekap {meeting_id}")
+    await hasrul.wait_for(lambda msgs: msgs[-1].photo is not None, timeout=20)
+    hasrul.mark_read()
+    assert await hasrul.press(NUDGE_BUTTON) == "1 pengingat diantrekan."
+    assert "1 pengingat diantrekan" in ((await hasrul.next_message()).text or "")
+    # Only Sitti: Dewi and Iseng cannot be reached, Hasrul has answered.
+    (queued,) = rows(world, Kind.NUDGE)
+    assert queued.person_id == world.person(SITTI[1]).id
+    nudge = await sitti.wait_for(lambda msgs: "menunggu jawaban" in (msgs[-1].text or ""))
+    assert "Rakor Pokjanal Posyandu" in (nudge[-1].text or "") and nudge[-1].buttons
+    # Pressed again: nothing new is queued, and the admin is told why.
+    assert await hasrul.press(NUDGE_BUTTON) == "0 pengingat diantrekan."
+    assert "Tidak ada pengingat baru" in ((await hasrul.next_message()).text or "")
+    assert len(rows(world, Kind.NUDGE)) == 1
+    # The nudge's button opens the invitation, and she answers from there.
+    sitti.mark_read()
+    await sitti.press(nudge[-1].buttons[0][0], message=nudge[-1])
+    card = await sitti.next_message()
+    assert card.buttons == [["Hadir"], ["Diwakilkan", "Tidak hadir"]]
+    await sitti.press("Hadir", message=card)
+    await sitti.wait_for(lambda msgs: "Jawaban Anda untuk" in (msgs[-1].text or ""))
+    hasrul.mark_read()
+    await hasrul.send_text(f"/rekap {meeting_id}")
+    assert "Sudah menjawab: 2 (50%)" in ((await hasrul.next_message()).text or "")
