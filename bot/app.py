@@ -48,7 +48,9 @@ def build_application(
     )
     clock = clock or SystemClock()
     delivery = Delivery(settings, engine, clock, send_timeout=send_timeout)
-    delivery.planners.append(meeting_planner(settings.reminder_offsets, clock.now))
+    delivery.planners.append(
+        meeting_planner(settings.reminder_offsets, clock.now, settings.timezone)
+    )
     app.bot_data[DELIVERY_KEY] = delivery
     app.bot_data[DEPS_KEY] = Deps(
         engine=engine,

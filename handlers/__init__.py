@@ -52,6 +52,7 @@ def register_all(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("undangan", rsvp.my_invitations, filters=private))
     app.add_handler(CommandHandler("hadir", checkin.hadir, filters=private))
     app.add_handler(CommandHandler("rapatbaru", meetings_admin.rapatbaru, filters=private))
+    app.add_handler(CommandHandler("notulen", meetings_admin.notulen, filters=private))
     # 2. Buttons: stateless top-level handlers whose callback data carries what they need,
     #    so a button pressed days later or after a restart still works.
     app.add_handler(
@@ -81,6 +82,7 @@ def register_all(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     # 3. Messages: the shared contact, then typed text, then anything else.
     app.add_handler(MessageHandler(private & filters.CONTACT, registration.contact))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, common.text_message))
+    app.add_handler(MessageHandler(private & filters.Document.ALL, common.document_message))
     app.add_handler(MessageHandler(private & ~filters.UpdateType.EDITED, common.anything_else))
     # 4. Last: any button nobody claimed answers "expired" and changes nothing.
     app.add_handler(CallbackQueryHandler(common.expired_button))

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from handlers.i18n import t_plain
+from handlers.meeting_views import minutes_summary
 from handlers.people_view import format_when, organization_name
 from models.errors import NotFound
 from models.meetings import Answer, Invitation, Meeting
@@ -256,6 +257,12 @@ def write_xlsx(path: Path, meeting: Meeting, rows: list[AttendanceRow], lang: st
     sheet.oddFooter.center.text = t_plain(lang, "export.page", page="&P", pages="&N")
     workbook.properties.title = _text(meeting.title)
     workbook.properties.creator = "Pokjanal Bot"
+    minutes = minutes_summary(lang, meeting, limit=30000)
+    if minutes:
+        notes = workbook.create_sheet(t_plain(lang, "export.minutes_title")[:31])
+        notes["A1"] = minutes
+        notes["A1"].alignment = Alignment(wrap_text=True, vertical="top")
+        notes.column_dimensions["A"].width = 120
     workbook.save(path)
 
 
@@ -360,6 +367,10 @@ def _build_pdf(
         Spacer(1, 4 * mm),
         table,
     ]
+    minutes = minutes_summary(lang, meeting, limit=5000)
+    if minutes:
+        story += [Spacer(1, 6 * mm), para(t_plain(lang, "export.minutes_title"), subtitle)]
+        story += [para(part, line) for part in minutes.split("\n") if part.strip()]
 
     footer_left = _text(f"{meeting.title} · {meeting.attendance_code}")
     seen: list[int] = []

@@ -55,6 +55,7 @@ async def help_command(update: Update, context: BotContext) -> None:
     if person.is_admin:
         text = text + t(lang, "help.admin") + t(lang, "help.admin_siaran")
         text += t(lang, "help.admin_rapat") + t(lang, "help.admin_rekap")
+        text += t(lang, "help.admin_notulen")
     await chat.send_message(text)
 
 
@@ -89,6 +90,13 @@ async def text_message(update: Update, context: BotContext) -> None:
     if await meetings_admin.draft_text(update, context):
         return
     if await rsvp.typed(update, context):
+        return
+    await anything_else(update, context)
+
+
+async def document_message(update: Update, context: BotContext) -> None:
+    """A document: the minutes of a meeting being closed, or not understood."""
+    if await meetings_admin.minutes_document(update, context):
         return
     await anything_else(update, context)
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from handlers import callbacks
-from handlers.i18n import Markup, t
+from handlers.i18n import Markup, t, t_plain
 from handlers.people_view import format_when
 from models.meetings import Answer, Invitation, Meeting
 from models.messages import Button, Rendered
@@ -144,3 +144,22 @@ def nudge_item(lang: str, meeting: Meeting, invitation: Invitation) -> tuple[str
     )
     data = callbacks.encode(callbacks.RSVP, invitation.id, "o")
     return text, Button(t(lang, "rsvp.open", title=meeting.title[:30]), data)
+
+
+def closing_item(lang: str, meeting: Meeting) -> tuple[str, Button]:
+    """A held meeting still waiting for its minutes: a line of the organiser's daily nudge."""
+    assert meeting.id is not None
+    when = format_when(lang, meeting.starts_at, meeting.timezone)
+    text = t(lang, "notulen.nudge_item", title=meeting.title, when=when)
+    data = callbacks.encode(callbacks.MEETING, "c", meeting.id)
+    return text, Button(t(lang, "notulen.button", title=meeting.title[:30]), data)
+
+
+def minutes_summary(lang: str, meeting: Meeting, *, limit: int = 800) -> str | None:
+    """The minutes as plain text for the recap and the exports, or None before closing."""
+    if meeting.minutes:
+        text = meeting.minutes
+        return text if len(text) <= limit else text[: limit - 1] + "…"
+    if meeting.minutes_file_name or meeting.minutes_file_id:
+        return t_plain(lang, "notulen.document", name=meeting.minutes_file_name or "-")
+    return None

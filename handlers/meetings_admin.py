@@ -19,7 +19,7 @@ from handlers.i18n import language_of, t, t_plain
 from handlers.people_view import format_when
 from models import meeting_drafts, people
 from models.meeting_drafts import DraftError, MeetingDraft, Stage
-from models.meetings import MeetingError, invitations_of
+from models.meetings import Meeting, MeetingError, awaiting_minutes, invitations_of
 from models.people import Person
 
 ROLES = ("all", "opd", "kader")
@@ -118,6 +118,15 @@ async def draft_text(update: Update, context: BotContext) -> bool:
         if draft is None or draft.stage == Stage.PREVIEW.value:
             return False
         stage = Stage(draft.stage)
+        if stage == Stage.MINUTES:
+            outcome = _minutes(session, draft, now, text=message.text)
+    if stage == Stage.MINUTES:
+        await _say(update, outcome.render(admin.language))
+        return True
+    with context.uow() as session:
+        draft = meeting_drafts.draft_of(session, admin.id, now=now)
+        if draft is None:
+            return False
         try:
             meeting_drafts.answer(
                 session, draft, message.text, now=now, default_zone=context.deps.timezone
@@ -135,6 +144,84 @@ async def draft_text(update: Update, context: BotContext) -> bool:
         return True
     await _ask(update, context, admin, draft)
     return True
+
+
+@dataclass(frozen=True)
+class Minutes:
+    """What happened to the minutes sent: closed, or why not."""
+
+    problem: str | None
+    title: str = ""
+
+    def render(self, lang: str) -> str:
+        if self.problem is None:
+            return t(lang, "notulen.closed", title=self.title)
+        return t(lang, f"notulen.invalid.{self.problem}")
+
+
+def _minutes(
+    session: Session,
+    draft: MeetingDraft,
+    now: datetime,
+    *,
+    text: str = "",
+    file_id: str | None = None,
+    file_name: str | None = None,
+) -> Minutes:
+    try:
+        meeting = meeting_drafts.record_minutes(
+            session, draft, now=now, text=text, file_id=file_id, file_name=file_name
+        )
+    except MeetingError as error:
+        return Minutes(error.code)
+    return Minutes(None, meeting.title)
+
+
+async def minutes_document(update: Update, context: BotContext) -> bool:
+    """A document sent as the minutes of the meeting being closed. True when it was."""
+    message = update.effective_message
+    admin = _admin(context, update)
+    if message is None or message.document is None or admin is None or admin.id is None:
+        return False
+    now = context.deps.clock.now()
+    with context.uow() as session:
+        draft = meeting_drafts.draft_of(session, admin.id, now=now)
+        if draft is None or draft.stage != Stage.MINUTES.value:
+            return False
+        outcome = _minutes(
+            session,
+            draft,
+            now,
+            text=message.caption or "",
+            file_id=message.document.file_id,
+            file_name=message.document.file_name,
+        )
+    await _say(update, outcome.render(admin.language))
+    return True
+
+
+async def notulen(update: Update, context: BotContext) -> None:
+    """/notulen: the held meetings still waiting for their minutes, as buttons."""
+    user = update.effective_user
+    admin = _admin(context, update)
+    if admin is None:
+        await _say(update, t(language_of(user.language_code if user else None), "admin.only"))
+        return
+    lang = admin.language
+    with context.uow() as session:
+        waiting = awaiting_minutes(session, context.deps.clock.now())
+    if not waiting:
+        await _say(update, t(lang, "notulen.none"))
+        return
+    rows = [
+        [_plain_button(f"{m.title[:40]} ({format_when(lang, m.starts_at, m.timezone)})", "c", m.id)]
+        for m in waiting
+    ]
+    await _say(update, t(lang, "notulen.choose"), InlineKeyboardMarkup(rows))
+
+
+def _plain_button(label: str, *parts: object) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=callbacks.encode(callbacks.MEETING, *parts))
 
 
 @dataclass(frozen=True)
@@ -185,6 +272,9 @@ async def button(update: Update, context: BotContext) -> None:
         await query.answer(t_plain(lang, "admin.only"), show_alert=True)
         return
     now = context.deps.clock.now()
+    if data is not None and data.part(0) == "c":
+        await _start_closing(update, context, admin, data.int_part(1))
+        return
     with context.uow() as session:
         draft = meeting_drafts.draft_of(session, admin.id, now=now)
         cancelled = draft is not None and data is not None and data.part(0) == "x"
@@ -219,6 +309,29 @@ async def button(update: Update, context: BotContext) -> None:
         if applied.problem is not None:
             await _say(update, t(lang, f"rapat.invalid.{applied.problem}"))
         await _ask(update, context, admin, draft)
+
+
+async def _start_closing(
+    update: Update, context: BotContext, admin: Person, meeting_id: int | None
+) -> None:
+    query = update.callback_query
+    assert query is not None and admin.id is not None
+    lang, now = admin.language, context.deps.clock.now()
+    with context.uow() as session:
+        meeting = session.get(Meeting, meeting_id) if meeting_id else None
+        try:
+            if meeting is None:
+                raise MeetingError("not_scheduled")
+            meeting_drafts.start_closing(session, author_id=admin.id, meeting=meeting, now=now)
+            problem: str | None = None
+            title = meeting.title
+        except MeetingError as error:
+            problem, title = error.code, ""
+    if problem is not None:
+        await query.answer(t_plain(lang, f"notulen.invalid.{problem}"), show_alert=True)
+        return
+    await query.answer()
+    await _say(update, t(lang, "notulen.ask", title=title))
 
 
 async def cancel_draft(update: Update, context: BotContext) -> bool:

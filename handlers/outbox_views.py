@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from handlers.i18n import t
 from handlers.meeting_views import (
+    closing_item,
     nudge_item,
     render_invitation,
     render_notice,
@@ -94,6 +95,10 @@ class OutboxRenderer:
 
     def _item(self, session: Session, lang: str, row: OutboxMessage) -> tuple[str, Button | None]:
         payload: dict[str, Any] = row.payload or {}
+        if "close_meeting_id" in payload:
+            closing = session.get(Meeting, int(payload["close_meeting_id"]))
+            if closing is not None:
+                return closing_item(lang, closing)
         if "invitation_id" in payload:
             invitation = session.get(Invitation, int(payload["invitation_id"]))
             meeting = session.get(Meeting, invitation.meeting_id) if invitation else None

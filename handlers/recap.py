@@ -25,6 +25,7 @@ from telegram.ext import BaseHandler as TelegramHandler
 from handlers import callbacks
 from handlers.context import BotContext
 from handlers.i18n import Markup, language_of, t, t_plain
+from handlers.meeting_views import minutes_summary
 from handlers.people_view import format_when, organization_name
 from handlers.recap_chart import Bar, answers_chart
 from models import people
@@ -245,6 +246,9 @@ def recap_text(lang: str, data: Recap, *, now_text: str) -> str:
         name = organization_name(lang, org.organization)
         orgs.append(t(lang, key, name=name, invited=org.invited, parts=_parts(lang, org.counts)))
     blocks = [header, flow, answers, orgs]
+    minutes = minutes_summary(lang, meeting)
+    if minutes:
+        blocks.append([t(lang, "rekap.minutes", minutes=minutes)])
     if data.fields:
         fields = [t(lang, "rekap.fields_header")]
         for item in data.fields:

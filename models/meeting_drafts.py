@@ -26,6 +26,7 @@ class Stage(StrEnum):
     DEADLINE = "deadline"
     AUDIENCE = "audience"
     PREVIEW = "preview"
+    MINUTES = "minutes"  # closing a held meeting: the admin's next text or document
 
 
 class MeetingDraft(SQLModel, table=True):
@@ -39,6 +40,7 @@ class MeetingDraft(SQLModel, table=True):
     venue: str = Field(default="", max_length=meetings.VENUE_MAX)
     rsvp_deadline: datetime | None = None
     specs: str = Field(default="", max_length=300)
+    closing_meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
     version: int = 0
     updated_at: datetime
 
@@ -188,6 +190,38 @@ def confirm(session: Session, draft: MeetingDraft, *, now: datetime) -> meetings
         created_by_id=draft.author_id,
         now=now,
     )
+    session.delete(draft)
+    return meeting
+
+
+def start_closing(
+    session: Session, *, author_id: int, meeting: meetings.Meeting, now: datetime
+) -> MeetingDraft:
+    """The admin chose a held meeting to close: the next text or document is its minutes."""
+    if meeting.status != meetings.MeetingStatus.SCHEDULED.value:
+        raise meetings.MeetingError("not_scheduled")
+    if not meetings.has_ended(meeting, now):
+        raise meetings.MeetingError("not_ended")
+    draft = start(session, author_id=author_id, now=now)
+    draft.closing_meeting_id = meeting.id
+    _advance(session, draft, Stage.MINUTES, now)
+    return draft
+
+
+def record_minutes(
+    session: Session,
+    draft: MeetingDraft,
+    *,
+    now: datetime,
+    text: str = "",
+    file_id: str | None = None,
+    file_name: str | None = None,
+) -> meetings.Meeting:
+    """Raises MeetingError (see meetings.close); the draft is gone on success."""
+    meeting = session.get(meetings.Meeting, draft.closing_meeting_id)
+    if meeting is None:
+        raise meetings.MeetingError("not_scheduled")
+    meetings.close(session, meeting, now=now, text=text, file_id=file_id, file_name=file_name)
     session.delete(draft)
     return meeting
 

@@ -52,6 +52,10 @@ class Meeting(SQLModel, table=True):
     audience: str = Field(default="", max_length=300)
     created_by_id: int | None = Field(default=None, foreign_key="person.id")
     minutes: str | None = Field(default=None, sa_type=Text)
+    # Minutes sent as a document: Telegram's file id (downloading to the file store comes
+    # with the follow-up actions issue) and the name as sent.
+    minutes_file_id: str | None = Field(default=None, max_length=200)
+    minutes_file_name: str | None = Field(default=None, max_length=200)
     closed_at: datetime | None = None
     created_at: datetime
     updated_at: datetime
@@ -294,6 +298,10 @@ SKIP_NOT_COMING = "not_coming"  # a reminder, but they have declined meanwhile
 
 def row_unwanted(session: Session, kind: str, payload: dict[str, object]) -> str | None:
     """Send-time check of a meeting's reminder or nudge against the answer as it is now."""
+    if "close_meeting_id" in payload:
+        meeting = session.get(Meeting, payload["close_meeting_id"])
+        closed = meeting is None or meeting.status != MeetingStatus.SCHEDULED.value
+        return "closed" if closed else None
     invitation_id = payload.get("invitation_id")
     if not isinstance(invitation_id, int):
         return None
@@ -306,3 +314,46 @@ def row_unwanted(session: Session, kind: str, payload: dict[str, object]) -> str
     if kind == Kind.REMINDER.value and invitation.answer not in coming:
         return SKIP_NOT_COMING
     return None
+
+
+MINUTES_MAX = 20000
+
+
+def has_ended(meeting: Meeting, now: datetime) -> bool:
+    return now > meeting.checkin_window[1]
+
+
+def close(
+    session: Session,
+    meeting: Meeting,
+    *,
+    now: datetime,
+    text: str = "",
+    file_id: str | None = None,
+    file_name: str | None = None,
+) -> None:
+    """Record the minutes (notulen) and close the meeting; the daily nudge stops.
+
+    Raises:
+        MeetingError: not held yet ("not_ended"), already closed or cancelled
+            ("not_scheduled"), or neither text nor a document ("minutes").
+    """
+    if meeting.status != MeetingStatus.SCHEDULED.value:
+        raise MeetingError("not_scheduled")
+    if not has_ended(meeting, now):
+        raise MeetingError("not_ended")
+    cleaned = text.strip()
+    if not file_id and not (3 <= len(cleaned) <= MINUTES_MAX):
+        raise MeetingError("minutes")
+    meeting.minutes = cleaned or None
+    meeting.minutes_file_id, meeting.minutes_file_name = file_id, file_name
+    meeting.status = MeetingStatus.DONE.value
+    meeting.closed_at = meeting.updated_at = now
+    session.add(meeting)
+    session.flush()
+
+
+def awaiting_minutes(session: Session, now: datetime) -> list[Meeting]:
+    """Meetings that have ended but are not closed: their organiser is nudged daily."""
+    query = select(Meeting).where(Meeting.status == MeetingStatus.SCHEDULED.value)
+    return [m for m in session.exec(query) if has_ended(m, now)]

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from models import outbox
-from models.meetings import Answer, Invitation, Meeting, MeetingStatus
+from models.meetings import Answer, Invitation, Meeting, MeetingStatus, awaiting_minutes
 from models.outbox import Kind, Planned
-from models.people import Person
+from models.people import Person, admins
 
 NUDGE_AFTER_INVITATION = timedelta(hours=24)
 NUDGE_BEFORE_DEADLINE = timedelta(days=1)
@@ -123,8 +124,36 @@ def plan_rsvp_nudges(session: Session, *, now: datetime) -> list[Planned]:
     return planned
 
 
+def plan_closing_nudges(session: Session, *, now: datetime, zone: str) -> list[Planned]:
+    """Until a held meeting is closed with its minutes, its organiser (or, when the CLI
+    created it, every admin) is nudged once a day — bundled and on working days."""
+    planned: list[Planned] = []
+    for meeting in awaiting_minutes(session, now):
+        day = now.astimezone(ZoneInfo(meeting.timezone or zone)).date().isoformat()
+        recipients = (
+            [meeting.created_by_id]
+            if meeting.created_by_id is not None
+            else [a.id for a in admins(session) if a.id is not None]
+        )
+        for person_id in recipients:
+            if person_id is None or not _registered(session, person_id):
+                continue
+            planned.append(
+                Planned(
+                    person_id=person_id,
+                    kind=Kind.NUDGE.value,
+                    subject=meeting.subject,
+                    subject_version=meeting.version,
+                    slot=f"close-{day}",
+                    not_before=now,
+                    payload={"close_meeting_id": meeting.id},
+                )
+            )
+    return planned
+
+
 def meeting_planner(
-    offsets: list[timedelta], clock: Callable[[], datetime]
+    offsets: list[timedelta], clock: Callable[[], datetime], zone: str = "Asia/Jakarta"
 ) -> Callable[[Session], int]:
     """The tick's planner for meetings: reminders and RSVP nudges, queued idempotently."""
 
@@ -132,6 +161,7 @@ def meeting_planner(
         now = clock()
         rows = plan_meeting_reminders(session, now=now, offsets=offsets)
         rows += plan_rsvp_nudges(session, now=now)
+        rows += plan_closing_nudges(session, now=now, zone=zone)
         return outbox.plan(session, rows, now=now)
 
     plan.__name__ = "meeting_planner"
