@@ -53,6 +53,8 @@ def register_all(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("hadir", checkin.hadir, filters=private))
     app.add_handler(CommandHandler("rapatbaru", meetings_admin.rapatbaru, filters=private))
     app.add_handler(CommandHandler("notulen", meetings_admin.notulen, filters=private))
+    app.add_handler(CommandHandler("batalrapat", meetings_admin.batalrapat, filters=private))
+    app.add_handler(CommandHandler("pindahrapat", meetings_admin.pindahrapat, filters=private))
     # 2. Buttons: stateless top-level handlers whose callback data carries what they need,
     #    so a button pressed days later or after a restart still works.
     app.add_handler(

@@ -20,7 +20,9 @@ CONSENT = "cs"  # cs:1:y|n[:token]
 REGISTRATION = "rg"  # rg:1:<request id>:k|o|x  (approve kader / approve opd / reject)
 LANGUAGE = "lg"  # lg:1:id|en
 ERASE = "er"  # er:1:y|n
-MEETING = "mt"  # mt:1:dl | a:<role> | ok:<draft>:<version> | x | c:<meeting> (close)
+# mt:1:dl | a:<role> | ok:<draft>:<version> | x  (/rapatbaru)
+# mt:1:c|cx|cy|mv:<meeting>  (close, ask to cancel, cancel, move)
+MEETING = "mt"
 RSVP = "rv"  # rv:1:<invitation id>:h|w|t|s
 BROADCAST = "sb"  # sb:1:a:<role>|k|kc:<org>|o|oc:<org>|send|cancel|r:<broadcast>
 RECAP = "rk"  # rk:1:m|n:<meeting id>  (show the recap / nudge those who have not answered)

@@ -55,7 +55,7 @@ async def help_command(update: Update, context: BotContext) -> None:
     if person.is_admin:
         text = text + t(lang, "help.admin") + t(lang, "help.admin_siaran")
         text += t(lang, "help.admin_rapat") + t(lang, "help.admin_rekap")
-        text += t(lang, "help.admin_notulen")
+        text += t(lang, "help.admin_notulen") + t(lang, "help.admin_move_cancel")
     await chat.send_message(text)
 
 

@@ -17,9 +17,15 @@ from handlers.broadcast import audience_label
 from handlers.context import BotContext
 from handlers.i18n import language_of, t, t_plain
 from handlers.people_view import format_when
-from models import meeting_drafts, people
+from models import meeting_drafts, meetings, people
 from models.meeting_drafts import DraftError, MeetingDraft, Stage
-from models.meetings import Meeting, MeetingError, awaiting_minutes, invitations_of
+from models.meetings import (
+    Meeting,
+    MeetingError,
+    awaiting_minutes,
+    invitations_of,
+    upcoming_meetings,
+)
 from models.people import Person
 
 ROLES = ("all", "opd", "kader")
@@ -120,8 +126,15 @@ async def draft_text(update: Update, context: BotContext) -> bool:
         stage = Stage(draft.stage)
         if stage == Stage.MINUTES:
             outcome = _minutes(session, draft, now, text=message.text)
+        elif stage in (Stage.MOVE_DATE, Stage.MOVE_TIME):
+            moved = _move(session, draft, now, message.text)
     if stage == Stage.MINUTES:
         await _say(update, outcome.render(admin.language))
+        return True
+    if stage in (Stage.MOVE_DATE, Stage.MOVE_TIME):
+        if moved.done:
+            context.deps.wake_delivery()
+        await _say(update, moved.render(admin.language))
         return True
     with context.uow() as session:
         draft = meeting_drafts.draft_of(session, admin.id, now=now)
@@ -220,6 +233,105 @@ async def notulen(update: Update, context: BotContext) -> None:
     await _say(update, t(lang, "notulen.choose"), InlineKeyboardMarkup(rows))
 
 
+@dataclass(frozen=True)
+class Moved:
+    """A step of moving a meeting: the next question, a re-ask, or the moved meeting."""
+
+    key: str
+    title: str = ""
+    when: str = ""
+    done: bool = False
+
+    def render(self, lang: str) -> str:
+        return t(lang, self.key, title=self.title, when=self.when)
+
+
+def _move(session: Session, draft: MeetingDraft, now: datetime, text: str) -> Moved:
+    try:
+        meeting = meeting_drafts.move_answer(session, draft, text, now=now)
+    except DraftError as error:
+        return Moved(f"rapat.invalid.{error.code}")
+    except MeetingError as error:
+        return Moved(f"rapat.invalid.meeting_{error.code}")
+    if meeting is None:
+        return Moved("rapat.ask.time")
+    when = format_when("id", meeting.starts_at, meeting.timezone)
+    return Moved("rapat.moved", meeting.title, when, done=True)
+
+
+async def _choose_meeting(update: Update, context: BotContext, action: str, key: str) -> None:
+    """/batalrapat and /pindahrapat: the upcoming meetings as buttons."""
+    user = update.effective_user
+    admin = _admin(context, update)
+    if admin is None:
+        await _say(update, t(language_of(user.language_code if user else None), "admin.only"))
+        return
+    lang = admin.language
+    with context.uow() as session:
+        upcoming = upcoming_meetings(session, context.deps.clock.now())
+    if not upcoming:
+        await _say(update, t(lang, "rapat.none_upcoming"))
+        return
+    rows = [
+        [
+            _plain_button(
+                f"{m.title[:40]} ({format_when(lang, m.starts_at, m.timezone)})", action, m.id
+            )
+        ]
+        for m in upcoming
+    ]
+    await _say(update, t(lang, key), InlineKeyboardMarkup(rows))
+
+
+async def batalrapat(update: Update, context: BotContext) -> None:
+    """/batalrapat: cancel an upcoming meeting (every invitee is told)."""
+    await _choose_meeting(update, context, "cx", "rapat.choose_cancel")
+
+
+async def pindahrapat(update: Update, context: BotContext) -> None:
+    """/pindahrapat: move an upcoming meeting to a new date and time."""
+    await _choose_meeting(update, context, "mv", "rapat.choose_move")
+
+
+async def _meeting_action(
+    update: Update, context: BotContext, admin: Person, data: callbacks.Callback
+) -> None:
+    """cx: ask to confirm a cancellation; cy: cancel; mv: start moving."""
+    query = update.callback_query
+    assert query is not None and admin.id is not None
+    lang, now, action = admin.language, context.deps.clock.now(), data.part(0)
+    meeting_id = data.int_part(1)
+    with context.uow() as session:
+        meeting = session.get(Meeting, meeting_id) if meeting_id else None
+        problem: str | None = None
+        title = meeting.title if meeting else ""
+        try:
+            if meeting is None or meeting.status != "scheduled":
+                raise MeetingError("not_scheduled")
+            if action == "cy":
+                meetings.cancel(session, meeting, now=now)
+            elif action == "mv":
+                meeting_drafts.start_moving(session, author_id=admin.id, meeting=meeting, now=now)
+        except MeetingError as error:
+            problem = error.code
+    if problem is not None:
+        await query.answer(t_plain(lang, f"notulen.invalid.{problem}"), show_alert=True)
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+    if action == "cx":
+        yes = _plain_button(t(lang, "rapat.cancel_yes"), "cy", meeting_id)
+        await _say(
+            update, t(lang, "rapat.cancel_confirm", title=title), InlineKeyboardMarkup([[yes]])
+        )
+    elif action == "cy":
+        context.deps.wake_delivery()
+        await _say(update, t(lang, "rapat.cancel_done", title=title))
+    else:
+        await _say(update, t(lang, "rapat.ask.move_date", title=title))
+
+
 def _plain_button(label: str, *parts: object) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=callbacks.encode(callbacks.MEETING, *parts))
 
@@ -274,6 +386,9 @@ async def button(update: Update, context: BotContext) -> None:
     now = context.deps.clock.now()
     if data is not None and data.part(0) == "c":
         await _start_closing(update, context, admin, data.int_part(1))
+        return
+    if data is not None and data.part(0) in ("cx", "cy", "mv"):
+        await _meeting_action(update, context, admin, data)
         return
     with context.uow() as session:
         draft = meeting_drafts.draft_of(session, admin.id, now=now)

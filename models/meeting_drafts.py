@@ -27,6 +27,8 @@ class Stage(StrEnum):
     AUDIENCE = "audience"
     PREVIEW = "preview"
     MINUTES = "minutes"  # closing a held meeting: the admin's next text or document
+    MOVE_DATE = "move_date"  # moving a meeting: its new date, then its new time
+    MOVE_TIME = "move_time"
 
 
 class MeetingDraft(SQLModel, table=True):
@@ -40,7 +42,8 @@ class MeetingDraft(SQLModel, table=True):
     venue: str = Field(default="", max_length=meetings.VENUE_MAX)
     rsvp_deadline: datetime | None = None
     specs: str = Field(default="", max_length=300)
-    closing_meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
+    # The meeting being closed or moved (the other stages build a new one).
+    target_meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
     version: int = 0
     updated_at: datetime
 
@@ -203,9 +206,60 @@ def start_closing(
     if not meetings.has_ended(meeting, now):
         raise meetings.MeetingError("not_ended")
     draft = start(session, author_id=author_id, now=now)
-    draft.closing_meeting_id = meeting.id
+    draft.target_meeting_id = meeting.id
     _advance(session, draft, Stage.MINUTES, now)
     return draft
+
+
+def start_moving(
+    session: Session, *, author_id: int, meeting: meetings.Meeting, now: datetime
+) -> MeetingDraft:
+    if meeting.status != meetings.MeetingStatus.SCHEDULED.value or meeting.starts_at <= now:
+        raise meetings.MeetingError("not_scheduled")
+    draft = start(session, author_id=author_id, now=now)
+    draft.target_meeting_id, draft.timezone = meeting.id, meeting.timezone
+    _advance(session, draft, Stage.MOVE_DATE, now)
+    return draft
+
+
+def move_answer(
+    session: Session, draft: MeetingDraft, text: str, *, now: datetime
+) -> meetings.Meeting | None:
+    """The new date, then the new time (in the meeting's zone); the moved meeting at the end.
+
+    Raises:
+        DraftError: an answer that does not fit (re-asked).
+        MeetingError: the meeting's own rules (the new start in the past, ...).
+    """
+    zone = ZoneInfo(draft.timezone)
+    cleaned = " ".join(text.split())
+    if draft.stage == Stage.MOVE_DATE.value:
+        try:
+            day = parse_date(cleaned, today=now.astimezone(zone).date())
+        except DateParseError as error:
+            raise DraftError("date") from error
+        draft.day = day
+        _advance(session, draft, Stage.MOVE_TIME, now)
+        return None
+    try:
+        moment, _ = parse_time(cleaned)
+    except DateParseError as error:
+        raise DraftError("time") from error
+    assert draft.day is not None
+    meeting = session.get(meetings.Meeting, draft.target_meeting_id)
+    if meeting is None:
+        raise meetings.MeetingError("not_scheduled")
+    starts_at = datetime.combine(draft.day, moment, zone)
+    length = meeting.ends_at - meeting.starts_at if meeting.ends_at else None
+    meetings.reschedule(
+        session,
+        meeting,
+        starts_at=starts_at,
+        ends_at=starts_at + length if length else None,
+        now=now,
+    )
+    session.delete(draft)
+    return meeting
 
 
 def record_minutes(
@@ -218,7 +272,7 @@ def record_minutes(
     file_name: str | None = None,
 ) -> meetings.Meeting:
     """Raises MeetingError (see meetings.close); the draft is gone on success."""
-    meeting = session.get(meetings.Meeting, draft.closing_meeting_id)
+    meeting = session.get(meetings.Meeting, draft.target_meeting_id)
     if meeting is None:
         raise meetings.MeetingError("not_scheduled")
     meetings.close(session, meeting, now=now, text=text, file_id=file_id, file_name=file_name)

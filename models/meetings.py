@@ -357,3 +357,10 @@ def awaiting_minutes(session: Session, now: datetime) -> list[Meeting]:
     """Meetings that have ended but are not closed: their organiser is nudged daily."""
     query = select(Meeting).where(Meeting.status == MeetingStatus.SCHEDULED.value)
     return [m for m in session.exec(query) if has_ended(m, now)]
+
+
+def upcoming_meetings(session: Session, now: datetime) -> list[Meeting]:
+    query = select(Meeting).where(
+        Meeting.status == MeetingStatus.SCHEDULED.value, col(Meeting.starts_at) > now
+    )
+    return list(session.exec(query.order_by(col(Meeting.starts_at))))

@@ -78,3 +78,38 @@ async def test_a_moved_meeting_asks_again_and_reminds_for_the_new_time_only(worl
     await eventually(
         lambda: {v for v, status, _ in reminder_statuses(world) if status == "sent"} == {1, 2}
     )
+
+
+async def test_an_admin_moves_and_cancels_from_the_bot(world: World) -> None:
+    from tests.flows.test_registration import HASRUL
+
+    hasrul, sitti = world.user(*HASRUL), world.user(*SITTI)
+    await register(hasrul)
+    await register(sitti)
+    meeting_id = rakor(world, specs=["kader"])
+    await invited(sitti)
+    await sitti.send_text("/pindahrapat")
+    await sitti.wait_for(lambda m: "hanya untuk admin" in m[-1].text)
+    await hasrul.send_text("/pindahrapat")
+    choose = await hasrul.wait_for(lambda m: "dipindahkan?" in m[-1].text)
+    await hasrul.press(choose[-1].buttons[0][0])
+    await hasrul.wait_for(lambda m: "Tanggal baru" in m[-1].text)
+    await hasrul.send_text("13 Des 2023")
+    await hasrul.wait_for(lambda m: "Jam mulai" in m[-1].text)
+    await hasrul.send_text("jam sembilan")
+    await hasrul.wait_for(lambda m: "tidak dapat dibaca" in m[-1].text)
+    await hasrul.send_text("10.00")
+    await hasrul.wait_for(
+        lambda m: "dipindahkan ke Rabu, 13 Desember 2023 pukul 10.00 WITA" in m[-1].text
+    )
+    await sitti.wait_for(lambda m: "Jadwal berubah" in m[-1].text)
+    await hasrul.send_text("/batalrapat")
+    choose = await hasrul.wait_for(lambda m: "dibatalkan?" in m[-1].text)
+    await hasrul.press(choose[-1].buttons[0][0])
+    confirm = await hasrul.wait_for(lambda m: "Batalkan" in m[-1].text)
+    await hasrul.press("Ya, batalkan rapat", message=confirm[-1])
+    await hasrul.wait_for(lambda m: "dibatalkan. Semua undangan" in m[-1].text)
+    await sitti.wait_for(lambda m: "Rapat dibatalkan" in m[-1].text)
+    with Session(world.engine) as session:
+        meeting = session.get(Meeting, meeting_id)
+        assert meeting is not None and meeting.status == "cancelled" and meeting.version == 3

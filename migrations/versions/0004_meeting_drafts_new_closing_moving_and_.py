@@ -1,8 +1,8 @@
-"""meeting drafts for /rapatbaru and closing, minutes documents
+"""meeting drafts (new, closing, moving) and minutes documents
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-11-28 00:20:00.472538
+Create Date: 2026-11-28 00:23:57.823200
 """
 
 from collections.abc import Sequence
@@ -31,11 +31,11 @@ def upgrade() -> None:
     sa.Column('venue', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('rsvp_deadline', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('specs', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
-    sa.Column('closing_meeting_id', sa.Integer(), nullable=True),
+    sa.Column('target_meeting_id', sa.Integer(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['person.id'], ),
-    sa.ForeignKeyConstraint(['closing_meeting_id'], ['meeting.id'], ),
+    sa.ForeignKeyConstraint(['target_meeting_id'], ['meeting.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('author_id')
     )
