@@ -14,8 +14,10 @@ import signal
 import sys
 import tempfile
 import webbrowser
+from datetime import datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
@@ -24,6 +26,7 @@ from bot.database import open_database
 from bot.settings import Settings
 from bot.tables import read_table
 from handlers.i18n import plain
+from models import meetings
 from models.clock import SystemClock
 from models.db import unit_of_work
 from models.people import Person
@@ -42,12 +45,34 @@ def demo_roster() -> Path:
     return Path(str(resources.files("bot") / "data" / "roster-luwu-timur.csv"))
 
 
+def next_wednesday_nine(now: datetime, zone: str) -> datetime:
+    """The seed story's Rakor was on a Wednesday at 09.00 WITA: the demo holds it next week."""
+    local = now.astimezone(ZoneInfo(zone))
+    days = (2 - local.weekday()) % 7 or 7
+    day = local.date() + timedelta(days=days + 7 if days < 2 else days)
+    return datetime.combine(day, time(9, 0), ZoneInfo(zone))
+
+
 def seed(database_url: str) -> list[Person]:
-    """Load the Luwu Timur roster into a migrated database and return everyone on it."""
+    """Load the Luwu Timur roster and its Rakor into a migrated database; return everyone."""
     engine = open_database(database_url)
     headers, rows = read_table(demo_roster())
+    now = SystemClock().now()
     with unit_of_work(engine) as session:
-        import_roster(session, headers, rows, now=SystemClock().now())
+        import_roster(session, headers, rows, now=now)
+    with unit_of_work(engine) as session:
+        admin = session.exec(select(Person).where(Person.role == "admin")).first()
+        meetings.create(
+            session,
+            title="Rapat Koordinasi Pokjanal Posyandu Kabupaten Luwu Timur",
+            starts_at=next_wednesday_nine(now, "Asia/Makassar"),
+            timezone="Asia/Makassar",
+            venue="Aula Hotel I Lagaligo, Malili",
+            agenda="Evaluasi revitalisasi Posyandu dan percepatan penurunan stunting",
+            specs=["all"],
+            created_by_id=admin.id if admin else None,
+            now=now,
+        )
     with unit_of_work(engine) as session:
         people = list(session.exec(select(Person).order_by(col(Person.role), col(Person.name))))
     engine.dispose()

@@ -13,7 +13,7 @@ import logging
 from telegram import Message, ReplyKeyboardRemove, Update
 from telegram.error import TelegramError
 
-from handlers import callbacks, checkin, keyboards
+from handlers import callbacks, checkin, keyboards, rsvp
 from handlers.context import BotContext
 from handlers.i18n import Markup, language_of, t, t_plain
 from handlers.people_view import organization_label, role_label
@@ -51,8 +51,10 @@ def _linked_text(context: BotContext, person: Person) -> Markup:
 
 
 async def _welcome(update: Update, context: BotContext, person: Person) -> None:
-    """Tell a newly linked person who they are; an admin also gets the requests waiting."""
+    """Tell a newly linked person who they are and show the invitations already waiting for
+    them (sent while they were not registered); an admin also gets the requests waiting."""
     await _reply(update, _linked_text(context, person), reply_markup=ReplyKeyboardRemove())
+    await rsvp.show_open_invitations(update, context, person, quiet_when_none=True)
     if not person.is_admin:
         return
     with context.uow() as session:

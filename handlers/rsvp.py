@@ -205,11 +205,19 @@ async def my_invitations(update: Update, context: BotContext) -> None:
         user = update.effective_user
         await _say(update, t(language_of(user.language_code if user else None), "register.prompt"))
         return
+    await show_open_invitations(update, context, person)
+
+
+async def show_open_invitations(
+    update: Update, context: BotContext, person: Person, *, quiet_when_none: bool = False
+) -> None:
+    """Every invitation still open, each with its buttons (/undangan, and after registering)."""
     lang = person.language
     with context.uow() as session:
         choices = rsvp.open_invitations(session, person, now=context.deps.clock.now())
     if not choices:
-        await _say(update, t(lang, "rsvp.no_open"))
+        if not quiet_when_none:
+            await _say(update, t(lang, "rsvp.no_open"))
         return
     await _say(update, t(lang, "undangan.header", count=len(choices)))
     for invitation, meeting in choices:

@@ -201,3 +201,15 @@ async def test_undangan_lists_open_invitations_and_batal_stops_an_answer(world: 
     await sitti.send_text("Nur Hayati")  # no longer an answer to anything
     assert "belum mengerti" in (await sitti.next_message()).text
     await eventually(lambda: True)
+
+
+async def test_someone_who_registers_late_sees_the_invitation_at_once(world: World) -> None:
+    rakor(world)  # sent while Sitti was not registered: marked undeliverable for her
+    sitti = world.user(*SITTI)
+    await register(sitti)
+    cards = await sitti.wait_for(
+        lambda m: any("Undangan terbuka (1)" in x.text for x in m) and bool(m[-1].buttons)
+    )
+    assert "Rakor Pokjanal Posyandu" in cards[-1].text
+    await sitti.press("Hadir")
+    await sitti.wait_for(lambda m: "<b>Hadir</b>" in m[-1].html)
