@@ -77,8 +77,16 @@ def render_invitation(
     return Rendered(text=text, buttons=((hadir,), (wakil, tidak)))
 
 
-def render_notice(lang: str, meeting: Meeting, notice: str, invitee: str = "") -> Rendered:
-    """News about a meeting: its cancellation, or that you represent someone at it."""
+def render_notice(
+    lang: str,
+    meeting: Meeting,
+    notice: str,
+    invitee: str = "",
+    organization: str = "",
+    reason: str = "",
+) -> Rendered:
+    """News about a meeting: its cancellation, that you represent someone at it, or (for the
+    organiser) a late decline."""
     when = format_when(lang, meeting.starts_at, meeting.timezone)
     text = t(
         lang,
@@ -88,6 +96,8 @@ def render_notice(lang: str, meeting: Meeting, notice: str, invitee: str = "") -
         venue=meeting.venue,
         invitee=invitee,
         code=meeting.attendance_code,
+        organization=organization,
+        reason=reason or t(lang, "value.empty"),
     )
     return Rendered(text=text)
 

@@ -239,11 +239,13 @@ class Moved:
 
     key: str
     title: str = ""
-    when: str = ""
     done: bool = False
+    starts_at: datetime | None = None
+    zone: str = ""
 
     def render(self, lang: str) -> str:
-        return t(lang, self.key, title=self.title, when=self.when)
+        when = format_when(lang, self.starts_at, self.zone) if self.starts_at else ""
+        return t(lang, self.key, title=self.title, when=when)
 
 
 def _move(session: Session, draft: MeetingDraft, now: datetime, text: str) -> Moved:
@@ -255,8 +257,9 @@ def _move(session: Session, draft: MeetingDraft, now: datetime, text: str) -> Mo
         return Moved(f"rapat.invalid.meeting_{error.code}")
     if meeting is None:
         return Moved("rapat.ask.time")
-    when = format_when("id", meeting.starts_at, meeting.timezone)
-    return Moved("rapat.moved", meeting.title, when, done=True)
+    return Moved(
+        "rapat.moved", meeting.title, done=True, starts_at=meeting.starts_at, zone=meeting.timezone
+    )
 
 
 async def _choose_meeting(update: Update, context: BotContext, action: str, key: str) -> None:
@@ -456,6 +459,12 @@ async def cancel_draft(update: Update, context: BotContext) -> bool:
         return False
     with context.uow() as session:
         dropped = meeting_drafts.discard(session, admin.id)
-    if dropped:
-        await _say(update, t(admin.language, "rapat.cancelled"))
-    return dropped
+    if dropped is None:
+        return False
+    key = {
+        Stage.MINUTES: "notulen.stopped",
+        Stage.MOVE_DATE: "rapat.move_stopped",
+        Stage.MOVE_TIME: "rapat.move_stopped",
+    }.get(dropped, "rapat.cancelled")
+    await _say(update, t(admin.language, key))
+    return True

@@ -20,6 +20,7 @@ from handlers.meeting_views import (
     render_notice,
     render_reminder,
 )
+from handlers.people_view import organization_label
 from models.broadcasts import Broadcast
 from models.meetings import Invitation, Meeting
 from models.messages import Button, Rendered
@@ -67,7 +68,15 @@ class OutboxRenderer:
             return None
         invitee = session.get(Person, int(payload.get("invitee_id", 0)))
         name = invitee.name if invitee is not None else ""
-        return render_notice(lang, meeting, str(payload["notice"]), invitee=name)
+        organization = organization_label(session, lang, invitee) if invitee is not None else ""
+        return render_notice(
+            lang,
+            meeting,
+            str(payload["notice"]),
+            invitee=name,
+            organization=organization,
+            reason=str(payload.get("reason") or ""),
+        )
 
     def _invitation(self, session: Session, lang: str, row: OutboxMessage) -> Rendered | None:
         invitation = session.get(Invitation, int(row.payload.get("invitation_id", 0)))

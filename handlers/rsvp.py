@@ -15,7 +15,7 @@ from handlers.meeting_views import (
     invitation_text,
     skip_keyboard,
 )
-from handlers.people_view import format_when, organization_label
+from handlers.people_view import format_when
 from models import outbox, people, rsvp
 from models.meetings import Meeting
 from models.outbox import Kind, Planned
@@ -60,7 +60,8 @@ async def _tell(update: Update, context: BotContext, person: Person, result: Res
             if result.outcome == Outcome.ASK
             else f"rsvp.invalid.{result.step.value}"
         )
-        text = t(lang, key, title=meeting.title, name=invitation.representative_name)
+        name = invitation.pending_name or invitation.representative_name
+        text = t(lang, key, title=meeting.title, name=name)
         skippable = result.step in (Step.REP_PHONE, Step.REASON)
         await _say(update, text, skip_keyboard(lang, invitation) if skippable else None)
     elif result.outcome == Outcome.WHICH:
@@ -79,7 +80,7 @@ async def _tell(update: Update, context: BotContext, person: Person, result: Res
 
 def _alert_organiser(context: BotContext, person: Person, meeting: Meeting, reason: str) -> None:
     """A late decline (within 24 h of the start) goes to the organiser at once, through the
-    delivery engine (it is proactive for them)."""
+    delivery engine; it is rendered in the organiser's language when it is sent."""
     now = context.deps.clock.now()
     with context.uow() as session:
         recipients = (
@@ -87,7 +88,6 @@ def _alert_organiser(context: BotContext, person: Person, meeting: Meeting, reas
             if meeting.created_by_id
             else [a.id for a in people.admins(session) if a.id is not None]
         )
-        organization = organization_label(session, "id", person)
         planned = [
             Planned(
                 person_id=recipient,
@@ -98,14 +98,10 @@ def _alert_organiser(context: BotContext, person: Person, meeting: Meeting, reas
                 not_before=now,
                 expires_at=meeting.starts_at,
                 payload={
-                    "key": "rsvp.late_decline",
-                    "params": {
-                        "name": person.name,
-                        "organization": organization,
-                        "title": meeting.title,
-                        "when": format_when("id", meeting.starts_at, meeting.timezone),
-                        "reason": reason or "-",
-                    },
+                    "notice": "late_decline",
+                    "meeting_id": meeting.id,
+                    "invitee_id": person.id,
+                    "reason": reason[:300],
                 },
             )
             for recipient in recipients

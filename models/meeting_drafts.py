@@ -234,10 +234,13 @@ def move_answer(
     zone = ZoneInfo(draft.timezone)
     cleaned = " ".join(text.split())
     if draft.stage == Stage.MOVE_DATE.value:
+        today = now.astimezone(zone).date()
         try:
-            day = parse_date(cleaned, today=now.astimezone(zone).date())
+            day = parse_date(cleaned, today=today)
         except DateParseError as error:
             raise DraftError("date") from error
+        if day < today:
+            raise DraftError("date_past")
         draft.day = day
         _advance(session, draft, Stage.MOVE_TIME, now)
         return None
@@ -247,10 +250,13 @@ def move_answer(
         raise DraftError("time") from error
     assert draft.day is not None
     meeting = session.get(meetings.Meeting, draft.target_meeting_id)
-    if meeting is None:
+    if meeting is None or meeting.status != meetings.MeetingStatus.SCHEDULED.value:
+        session.delete(draft)  # nothing left to move: end the conversation
         raise meetings.MeetingError("not_scheduled")
     starts_at = datetime.combine(draft.day, moment, zone)
     length = meeting.ends_at - meeting.starts_at if meeting.ends_at else None
+    if starts_at <= now:
+        raise DraftError("time_past")
     meetings.reschedule(
         session,
         meeting,
@@ -280,9 +286,10 @@ def record_minutes(
     return meeting
 
 
-def discard(session: Session, author_id: int) -> bool:
+def discard(session: Session, author_id: int) -> Stage | None:
+    """Drop the admin's draft; the stage it was at (to say what was cancelled), or None."""
     draft = session.exec(select(MeetingDraft).where(MeetingDraft.author_id == author_id)).first()
     if draft is None:
-        return False
+        return None
     session.delete(draft)
-    return True
+    return Stage(draft.stage)

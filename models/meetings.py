@@ -81,6 +81,10 @@ class Invitation(SQLModel, table=True):
     representative_phone: str | None = Field(default=None, max_length=20)
     representative_person_id: int | None = Field(default=None, foreign_key="person.id")
     reason: str = Field(default="", max_length=300)
+    # A representative being typed: copied to the fields above only when the answer is
+    # complete, so /batal halfway leaves the previous answer whole.
+    pending_name: str = Field(default="", max_length=200)
+    pending_position: str = Field(default="", max_length=200)
     answered_at: datetime | None = None
     # A step of the answer still being typed ("rep_name", "rep_position", "rep_phone",
     # "reason"): kept here, not in memory, so it survives a restart of the bot.
@@ -221,6 +225,8 @@ def cancel(session: Session, meeting: Meeting, *, now: datetime) -> int:
     """
     if meeting.status != MeetingStatus.SCHEDULED.value:
         raise MeetingError("not_scheduled")
+    if now >= meeting.starts_at:
+        raise MeetingError("already_started")  # a held meeting is closed with its minutes
     meeting.status = MeetingStatus.CANCELLED.value
     meeting.version += 1
     meeting.updated_at = now
@@ -258,7 +264,13 @@ def reschedule(
         raise MeetingError("start_in_past")
     if ends_at is not None and ends_at <= starts_at:
         raise MeetingError("end_before_start")
-    deadline = rsvp_deadline or starts_at
+    if ends_at is None and meeting.ends_at is not None:
+        ends_at = starts_at + (meeting.ends_at - meeting.starts_at)  # keep its length
+    if rsvp_deadline is None:
+        # Keep the deadline as far before the start as it was; the start itself if that passed.
+        kept = starts_at - (meeting.starts_at - meeting.rsvp_deadline)
+        rsvp_deadline = kept if kept > now else starts_at
+    deadline = rsvp_deadline
     if deadline > starts_at or deadline <= now:
         raise MeetingError("deadline")
     old_start = meeting.starts_at
@@ -267,7 +279,32 @@ def reschedule(
     meeting.updated_at = now
     session.add(meeting)
     session.flush()
-    return queue_invitations(session, meeting, now=now, moved_from=old_start)
+    queued = queue_invitations(session, meeting, now=now, moved_from=old_start)
+    # A registered representative learns the new time too (their own notice, new version).
+    outbox.plan(
+        session,
+        [
+            Planned(
+                person_id=invitation.representative_person_id,
+                kind=Kind.NOTICE.value,
+                subject=meeting.subject,
+                subject_version=meeting.version,
+                slot=f"representing-{invitation.id}",
+                not_before=now,
+                expires_at=meeting.starts_at,
+                payload={
+                    "notice": "representing",
+                    "meeting_id": meeting.id,
+                    "invitee_id": invitation.person_id,
+                },
+            )
+            for invitation in invitations_of(session, meeting)
+            if invitation.answer == Answer.DIWAKILKAN.value
+            and invitation.representative_person_id is not None
+        ],
+        now=now,
+    )
+    return queued
 
 
 def _everyone_concerned(session: Session, meeting: Meeting) -> list[int]:
@@ -294,20 +331,41 @@ def current_version(session: Session, ref: str) -> int | None:
 
 SKIP_ANSWERED = "answered"  # a nudge to answer, but they have answered meanwhile
 SKIP_NOT_COMING = "not_coming"  # a reminder, but they have declined meanwhile
+SKIP_NOT_REPRESENTING = "not_representing"  # no longer the invitee's representative
 
 
-def row_unwanted(session: Session, kind: str, payload: dict[str, object]) -> str | None:
-    """Send-time check of a meeting's reminder or nudge against the answer as it is now."""
+def row_unwanted(
+    session: Session, kind: str, payload: dict[str, object], person_id: int
+) -> str | None:
+    """Send-time check of a meeting's reminder, nudge or notice against the answers now."""
     if "close_meeting_id" in payload:
         meeting = session.get(Meeting, payload["close_meeting_id"])
         closed = meeting is None or meeting.status != MeetingStatus.SCHEDULED.value
         return "closed" if closed else None
+    if payload.get("notice") == "representing":
+        invitation = session.exec(
+            select(Invitation).where(
+                Invitation.meeting_id == payload.get("meeting_id"),
+                Invitation.person_id == payload.get("invitee_id"),
+            )
+        ).first()
+        still = (
+            invitation is not None
+            and invitation.answer == Answer.DIWAKILKAN.value
+            and invitation.representative_person_id == person_id
+        )
+        return None if still else SKIP_NOT_REPRESENTING
     invitation_id = payload.get("invitation_id")
     if not isinstance(invitation_id, int):
         return None
     invitation = session.get(Invitation, invitation_id)
     if invitation is None:
         return "subject_gone"
+    if person_id != invitation.person_id and (
+        invitation.answer != Answer.DIWAKILKAN.value
+        or invitation.representative_person_id != person_id
+    ):
+        return SKIP_NOT_REPRESENTING  # the invitee chose someone else, or to come themselves
     if kind == Kind.NUDGE.value and invitation.answer != Answer.PENDING.value:
         return SKIP_ANSWERED
     coming = (Answer.HADIR.value, Answer.DIWAKILKAN.value)

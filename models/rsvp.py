@@ -87,6 +87,7 @@ def record(
     invitation.answer = answer.value
     invitation.reason = reason[:REASON_MAX] if answer == Answer.TIDAK_HADIR else ""
     if answer != Answer.DIWAKILKAN:
+        invitation.pending_name = invitation.pending_position = ""
         invitation.representative_name = invitation.representative_position = ""
         invitation.representative_phone = None
         invitation.representative_person_id = None
@@ -165,13 +166,13 @@ def answer_step(session: Session, *, person: Person, text: str, now: datetime) -
     if step == Step.REP_NAME:
         if not NAME_MIN <= len(cleaned) <= NAME_MAX:
             return Result(Outcome.INVALID, invitation, meeting, step=step)
-        invitation.representative_name = cleaned
+        invitation.pending_name = cleaned
         _set_step(session, invitation, Step.REP_POSITION, now)
         return Result(Outcome.ASK, invitation, meeting, step=Step.REP_POSITION)
     if step == Step.REP_POSITION:
         if not 2 <= len(cleaned) <= POSITION_MAX:
             return Result(Outcome.INVALID, invitation, meeting, step=step)
-        invitation.representative_position = cleaned
+        invitation.pending_position = cleaned
         _set_step(session, invitation, Step.REP_PHONE, now)
         return Result(Outcome.ASK, invitation, meeting, step=Step.REP_PHONE)
     if step == Step.REP_PHONE:
@@ -188,6 +189,9 @@ def answer_step(session: Session, *, person: Person, text: str, now: datetime) -
 def _represented(
     session: Session, invitation: Invitation, meeting: Meeting, phone: str | None, now: datetime
 ) -> Result:
+    invitation.representative_name = invitation.pending_name
+    invitation.representative_position = invitation.pending_position
+    invitation.pending_name = invitation.pending_position = ""
     invitation.representative_phone = phone
     representative = by_phone(session, phone) if phone else None
     # A representative on the roster is first-class: their own copy of the invitation now,

@@ -46,5 +46,5 @@ def skip_reason(session: Session, row: OutboxMessage) -> str | None:
     if current != row.subject_version:
         return SKIP_VERSION
     if kind == "meeting":
-        return meetings.row_unwanted(session, row.kind, row.payload or {})
+        return meetings.row_unwanted(session, row.kind, row.payload or {}, row.person_id)
     return None

@@ -102,7 +102,11 @@ def plan_rsvp_nudges(session: Session, *, now: datetime) -> list[Planned]:
         )
         for invitation in silent:
             slots = []
-            if invitation.created_at + NUDGE_AFTER_INVITATION <= now:
+            # After a move the invitation went out again: count the 24 h from then.
+            sent = invitation.created_at
+            if meeting.version > 1:
+                sent = max(sent, meeting.updated_at)
+            if sent + NUDGE_AFTER_INVITATION <= now:
                 slots.append("after-24h")
             if meeting.rsvp_deadline - NUDGE_BEFORE_DEADLINE <= now:
                 slots.append("before-deadline")

@@ -1,8 +1,8 @@
-"""meeting drafts (new, closing, moving) and minutes documents
+"""meeting drafts (new, closing, moving), minutes documents, pending representatives
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-11-28 00:23:57.823200
+Create Date: 2026-11-28 00:28:38.003406
 """
 
 from collections.abc import Sequence
@@ -39,6 +39,10 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('author_id')
     )
+    with op.batch_alter_table('invitation', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('pending_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False))
+        batch_op.add_column(sa.Column('pending_position', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False))
+
     with op.batch_alter_table('meeting', schema=None) as batch_op:
         batch_op.add_column(sa.Column('minutes_file_id', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True))
         batch_op.add_column(sa.Column('minutes_file_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True))
@@ -51,6 +55,10 @@ def downgrade() -> None:
     with op.batch_alter_table('meeting', schema=None) as batch_op:
         batch_op.drop_column('minutes_file_name')
         batch_op.drop_column('minutes_file_id')
+
+    with op.batch_alter_table('invitation', schema=None) as batch_op:
+        batch_op.drop_column('pending_position')
+        batch_op.drop_column('pending_name')
 
     op.drop_table('meetingdraft')
     # ### end Alembic commands ###
