@@ -133,3 +133,19 @@ async def test_the_nudge_button_reminds_the_silent_invitee(world: World) -> None
     hasrul.mark_read()
     await hasrul.send_text(f"/rekap {meeting_id}")
     assert "Sudah menjawab: 2 (50%)" in ((await hasrul.next_message()).text or "")
+
+
+async def test_an_agency_focal_point_is_refused_too(world: World) -> None:
+    _, _, meeting_id = await meeting_with_one_answer(world)
+    from tests.flows.test_registration import register as register_person
+
+    iseng = world.user("Iseng", "+6285399990004")  # an OPD person of the roster
+    await register_person(iseng)
+    await iseng.wait_for(lambda msgs: bool(msgs[-1].buttons))  # the open invitation, shown at once
+    iseng.mark_read()
+    await iseng.send_text(f"/rekap {meeting_id}")
+    assert "hanya untuk admin" in ((await iseng.next_message()).text or "")
+    assert (
+        await iseng.press_callback(f"rk:1:m:{meeting_id}")
+        == "Maaf, perintah ini hanya untuk admin sekretariat."
+    )

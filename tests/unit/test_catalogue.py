@@ -61,3 +61,15 @@ def test_no_key_is_written_twice_in_a_catalogue() -> None:
                     path.name,
                     sorted(k for k in keys if keys.count(k) > 1),
                 )
+
+
+def test_the_sanggau_and_luwu_timur_times_read_the_indonesian_way() -> None:
+    from datetime import UTC, datetime
+
+    from handlers.people_view import format_when
+
+    sanggau = datetime(2019, 11, 7, 2, 0, tzinfo=UTC)
+    assert format_when("id", sanggau, "Asia/Pontianak") == "Kamis, 7 November 2019 pukul 09.00 WIB"
+    luwu = datetime(2023, 12, 6, 1, 0, tzinfo=UTC)
+    assert format_when("id", luwu, "Asia/Makassar") == "Rabu, 6 Desember 2023 pukul 09.00 WITA"
+    assert format_when("en", luwu, "Asia/Makassar") == "Wednesday, 6 December 2023, 09:00 WITA"
