@@ -281,30 +281,34 @@ def reschedule(
     session.flush()
     queued = queue_invitations(session, meeting, now=now, moved_from=old_start)
     # A registered representative learns the new time too (their own notice, new version).
-    outbox.plan(
-        session,
-        [
-            Planned(
-                person_id=invitation.representative_person_id,
-                kind=Kind.NOTICE.value,
-                subject=meeting.subject,
-                subject_version=meeting.version,
-                slot=f"representing-{invitation.id}",
-                not_before=now,
-                expires_at=meeting.starts_at,
-                payload={
-                    "notice": "representing",
-                    "meeting_id": meeting.id,
-                    "invitee_id": invitation.person_id,
-                },
-            )
-            for invitation in invitations_of(session, meeting)
-            if invitation.answer == Answer.DIWAKILKAN.value
-            and invitation.representative_person_id is not None
-        ],
-        now=now,
-    )
+    notices = [
+        representing_notice(meeting, invitation, invitation.representative_person_id, now=now)
+        for invitation in invitations_of(session, meeting)
+        if invitation.answer == Answer.DIWAKILKAN.value
+        and invitation.representative_person_id is not None
+    ]
+    outbox.plan(session, notices, now=now)
     return queued
+
+
+def representing_notice(
+    meeting: Meeting, invitation: Invitation, representative_id: int, *, now: datetime
+) -> Planned:
+    """The representative's own copy: whom they represent, where and when."""
+    return Planned(
+        person_id=representative_id,
+        kind=Kind.NOTICE.value,
+        subject=meeting.subject,
+        subject_version=meeting.version,
+        slot=f"representing-{invitation.id}",
+        not_before=now,
+        expires_at=meeting.starts_at,
+        payload={
+            "notice": "representing",
+            "meeting_id": meeting.id,
+            "invitee_id": invitation.person_id,
+        },
+    )
 
 
 def _everyone_concerned(session: Session, meeting: Meeting) -> list[int]:

@@ -132,6 +132,25 @@ def plan(session: Session, messages: list[Planned], *, now: datetime) -> int:
     return new
 
 
+def _claim(session: Session, due: Any, *, worker: str, now: datetime) -> list[int]:
+    """Mark the rows the subquery selects as ``sending`` by this worker, in one statement."""
+    statement = (
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(due.scalar_subquery()))
+        .values(
+            status=Status.SENDING.value,
+            claimed_by=worker,
+            claimed_at=now,
+            attempts=OutboxMessage.attempts + 1,
+            updated_at=now,
+        )
+        .returning(col(OutboxMessage.id))
+    )
+    ids = list(session.execute(statement).scalars())
+    session.commit()
+    return sorted(ids)
+
+
 def claim_due(
     session: Session, *, now: datetime, limit: int, worker: str, lease: timedelta
 ) -> list[int]:
@@ -159,21 +178,7 @@ def claim_due(
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    statement = (
-        update(OutboxMessage)
-        .where(col(OutboxMessage.id).in_(due.scalar_subquery()))
-        .values(
-            status=Status.SENDING.value,
-            claimed_by=worker,
-            claimed_at=now,
-            attempts=OutboxMessage.attempts + 1,
-            updated_at=now,
-        )
-        .returning(col(OutboxMessage.id))
-    )
-    ids = list(session.execute(statement).scalars())
-    session.commit()
-    return sorted(ids)
+    return _claim(session, due, worker=worker, now=now)
 
 
 def claim_more_nudges(
@@ -193,21 +198,7 @@ def claim_more_nudges(
         )
         .with_for_update(skip_locked=True)
     )
-    statement = (
-        update(OutboxMessage)
-        .where(col(OutboxMessage.id).in_(due.scalar_subquery()))
-        .values(
-            status=Status.SENDING.value,
-            claimed_by=worker,
-            claimed_at=now,
-            attempts=OutboxMessage.attempts + 1,
-            updated_at=now,
-        )
-        .returning(col(OutboxMessage.id))
-    )
-    ids = list(session.execute(statement).scalars())
-    session.commit()
-    return sorted(ids)
+    return _claim(session, due, worker=worker, now=now)
 
 
 def confirm_claim(session: Session, ids: list[int], *, worker: str, now: datetime) -> bool:

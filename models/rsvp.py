@@ -16,8 +16,14 @@ from sqlmodel import Session, col, select
 
 from models import outbox
 from models.errors import InvalidPhone
-from models.meetings import Answer, AnswerChange, Invitation, Meeting, MeetingStatus
-from models.outbox import Kind, Planned
+from models.meetings import (
+    Answer,
+    AnswerChange,
+    Invitation,
+    Meeting,
+    MeetingStatus,
+    representing_notice,
+)
 from models.people import Person, by_phone
 from models.phones import normalize_phone
 
@@ -200,26 +206,8 @@ def _represented(
     result = record(session, invitation, meeting, Answer.DIWAKILKAN, now=now)
     if representative is not None and representative.id != invitation.person_id:
         assert representative.id is not None
-        outbox.plan(
-            session,
-            [
-                Planned(
-                    person_id=representative.id,
-                    kind=Kind.NOTICE.value,
-                    subject=meeting.subject,
-                    subject_version=meeting.version,
-                    slot=f"representing-{invitation.id}",
-                    not_before=now,
-                    expires_at=meeting.starts_at,
-                    payload={
-                        "notice": "representing",
-                        "meeting_id": meeting.id,
-                        "invitee_id": invitation.person_id,
-                    },
-                )
-            ],
-            now=now,
-        )
+        notice = representing_notice(meeting, invitation, representative.id, now=now)
+        outbox.plan(session, [notice], now=now)
     return result
 
 
