@@ -15,6 +15,7 @@ from handlers.i18n import plain
 from models.clock import SystemClock
 from models.db import unit_of_work
 from models.errors import InvalidPhone, NotFound
+from models.meetings import Meeting
 
 meeting_app = typer.Typer(help="Meetings (Rakor) and their invitations.", no_args_is_help=True)
 export_app = typer.Typer(help="Documents for the secretariat (SPJ).", no_args_is_help=True)
@@ -85,6 +86,13 @@ def meeting_create(
     typer.echo(plain(lang, "cli.meeting_created", id=summary[0], count=invited, code=summary[1]))
 
 
+def _meeting(session: Session, meeting_id: int, lang: str) -> Meeting:
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise fail(plain(lang, "cli.meeting_unknown", id=meeting_id))
+    return meeting
+
+
 @meeting_app.command("cancel")
 def meeting_cancel(
     meeting_id: Annotated[int, typer.Argument(help="The meeting's number.")],
@@ -97,9 +105,7 @@ def meeting_cancel(
     engine = database_or_exit(settings)
     try:
         with unit_of_work(engine) as session:
-            meeting = session.get(meetings.Meeting, meeting_id)
-            if meeting is None:
-                raise fail(plain(lang, "cli.meeting_unknown", id=meeting_id))
+            meeting = _meeting(session, meeting_id, lang)
             told = meetings.cancel(session, meeting, now=SystemClock().now())
     except meetings.MeetingError as exc:
         raise fail(plain(lang, f"cli.meeting_error.{exc.code}")) from None
@@ -121,9 +127,7 @@ def meeting_move(
     engine = database_or_exit(settings)
     try:
         with unit_of_work(engine) as session:
-            meeting = session.get(meetings.Meeting, meeting_id)
-            if meeting is None:
-                raise fail(plain(lang, "cli.meeting_unknown", id=meeting_id))
+            meeting = _meeting(session, meeting_id, lang)
             zone = meeting.timezone
             told = meetings.reschedule(
                 session,
@@ -146,17 +150,13 @@ def meeting_qr(
     """The check-in QR code (deep link ?start=hadir_<code>) to print or show in the hall."""
     import qrcode
 
-    from models.meetings import Meeting
-
     settings = load_or_exit()
     lang = settings.language
     if not settings.bot_username:
         raise fail(plain(lang, "cli.qr_needs_username"))
     engine = database_or_exit(settings)
     with Session(engine) as session:
-        meeting = session.get(Meeting, meeting_id)
-        if meeting is None:
-            raise fail(plain(lang, "cli.meeting_unknown", id=meeting_id))
+        meeting = _meeting(session, meeting_id, lang)
         link = f"https://t.me/{settings.bot_username}?start=hadir_{meeting.attendance_code}"
     image = qrcode.make(link, box_size=12, border=4)
     try:
@@ -173,7 +173,6 @@ def meeting_checkin(
 ) -> None:
     """Mark someone present (an admin at the door, for people without the bot)."""
     from models import checkin
-    from models.meetings import Meeting
     from models.people import by_phone
     from models.phones import normalize_phone
 
@@ -185,10 +184,8 @@ def meeting_checkin(
     except InvalidPhone:
         raise fail(plain(lang, "cli.bad_phone", phone=phone)) from None
     with unit_of_work(engine) as session:
-        meeting = session.get(Meeting, meeting_id)
+        meeting = _meeting(session, meeting_id, lang)
         person = by_phone(session, number)
-        if meeting is None:
-            raise fail(plain(lang, "cli.meeting_unknown", id=meeting_id))
         if person is None:
             raise fail(plain(lang, "cli.admin_not_found", phone=number))
         result = checkin.mark_present(

@@ -6,6 +6,7 @@ restart; each answer is validated there and a wrong one is asked again with an e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -215,6 +216,18 @@ async def minutes_document(update: Update, context: BotContext) -> bool:
 
 async def notulen(update: Update, context: BotContext) -> None:
     """/notulen: the held meetings still waiting for their minutes, as buttons."""
+    await _meeting_menu(update, context, awaiting_minutes, "c", "notulen.choose", "notulen.none")
+
+
+async def _meeting_menu(
+    update: Update,
+    context: BotContext,
+    which: Callable[[Session, datetime], list[Meeting]],
+    action: str,
+    choose_key: str,
+    none_key: str,
+) -> None:
+    """An admin picks a meeting: one button each, labelled with its title and time."""
     user = update.effective_user
     admin = _admin(context, update)
     if admin is None:
@@ -222,15 +235,19 @@ async def notulen(update: Update, context: BotContext) -> None:
         return
     lang = admin.language
     with context.uow() as session:
-        waiting = awaiting_minutes(session, context.deps.clock.now())
-    if not waiting:
-        await _say(update, t(lang, "notulen.none"))
+        found = which(session, context.deps.clock.now())
+    if not found:
+        await _say(update, t(lang, none_key))
         return
     rows = [
-        [_plain_button(f"{m.title[:40]} ({format_when(lang, m.starts_at, m.timezone)})", "c", m.id)]
-        for m in waiting
+        [
+            _plain_button(
+                f"{m.title[:40]} ({format_when(lang, m.starts_at, m.timezone)})", action, m.id
+            )
+        ]
+        for m in found
     ]
-    await _say(update, t(lang, "notulen.choose"), InlineKeyboardMarkup(rows))
+    await _say(update, t(lang, choose_key), InlineKeyboardMarkup(rows))
 
 
 @dataclass(frozen=True)
@@ -262,38 +279,18 @@ def _move(session: Session, draft: MeetingDraft, now: datetime, text: str) -> Mo
     )
 
 
-async def _choose_meeting(update: Update, context: BotContext, action: str, key: str) -> None:
-    """/batalrapat and /pindahrapat: the upcoming meetings as buttons."""
-    user = update.effective_user
-    admin = _admin(context, update)
-    if admin is None:
-        await _say(update, t(language_of(user.language_code if user else None), "admin.only"))
-        return
-    lang = admin.language
-    with context.uow() as session:
-        upcoming = upcoming_meetings(session, context.deps.clock.now())
-    if not upcoming:
-        await _say(update, t(lang, "rapat.none_upcoming"))
-        return
-    rows = [
-        [
-            _plain_button(
-                f"{m.title[:40]} ({format_when(lang, m.starts_at, m.timezone)})", action, m.id
-            )
-        ]
-        for m in upcoming
-    ]
-    await _say(update, t(lang, key), InlineKeyboardMarkup(rows))
-
-
 async def batalrapat(update: Update, context: BotContext) -> None:
     """/batalrapat: cancel an upcoming meeting (every invitee is told)."""
-    await _choose_meeting(update, context, "cx", "rapat.choose_cancel")
+    await _meeting_menu(
+        update, context, upcoming_meetings, "cx", "rapat.choose_cancel", "rapat.none_upcoming"
+    )
 
 
 async def pindahrapat(update: Update, context: BotContext) -> None:
     """/pindahrapat: move an upcoming meeting to a new date and time."""
-    await _choose_meeting(update, context, "mv", "rapat.choose_move")
+    await _meeting_menu(
+        update, context, upcoming_meetings, "mv", "rapat.choose_move", "rapat.none_upcoming"
+    )
 
 
 async def _meeting_action(

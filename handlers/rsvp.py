@@ -16,9 +16,8 @@ from handlers.meeting_views import (
     skip_keyboard,
 )
 from handlers.people_view import format_when
-from models import outbox, people, rsvp
+from models import meetings, people, rsvp
 from models.meetings import Meeting
-from models.outbox import Kind, Planned
 from models.people import Person
 from models.rsvp import Outcome, Result, Step
 
@@ -79,35 +78,9 @@ async def _tell(update: Update, context: BotContext, person: Person, result: Res
 
 
 def _alert_organiser(context: BotContext, person: Person, meeting: Meeting, reason: str) -> None:
-    """A late decline (within 24 h of the start) goes to the organiser at once, through the
-    delivery engine; it is rendered in the organiser's language when it is sent."""
-    now = context.deps.clock.now()
+    """A late decline reaches the organisers through the delivery engine at once."""
     with context.uow() as session:
-        recipients = (
-            [meeting.created_by_id]
-            if meeting.created_by_id
-            else [a.id for a in people.admins(session) if a.id is not None]
-        )
-        planned = [
-            Planned(
-                person_id=recipient,
-                kind=Kind.NOTICE.value,
-                subject=meeting.subject,
-                subject_version=meeting.version,
-                slot=f"late-decline-{person.id}-{now.isoformat()}",
-                not_before=now,
-                expires_at=meeting.starts_at,
-                payload={
-                    "notice": "late_decline",
-                    "meeting_id": meeting.id,
-                    "invitee_id": person.id,
-                    "reason": reason[:300],
-                },
-            )
-            for recipient in recipients
-            if recipient is not None
-        ]
-        outbox.plan(session, planned, now=now)
+        meetings.alert_late_decline(session, meeting, person, reason, now=context.deps.clock.now())
     context.deps.wake_delivery()
 
 

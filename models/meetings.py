@@ -7,14 +7,17 @@ are skipped by the delivery engine (models.subjects) instead of being hunted dow
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Literal
 
 from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from models import audience, outbox
-from models.outbox import Kind, Planned, Status
+from models.outbox import Kind, Planned
+from models.people import Person, admins
 
 TITLE_MAX, VENUE_MAX, AGENDA_MAX = 200, 200, 2000
 # Check-in opens an hour before the start: Rakor start late, people arrive early.
@@ -188,6 +191,57 @@ def create(
     return meeting
 
 
+def message_about(
+    meeting: Meeting,
+    *,
+    person_id: int,
+    kind: Kind,
+    slot: str,
+    now: datetime,
+    payload: Mapping[str, object],
+    stale: Literal["at_start", "at_deadline", "never"] = "at_start",
+) -> Planned:
+    """One outbox row about this meeting, for its current version (so a move or a
+    cancellation makes it fall away), stale once the start (or the deadline) has passed."""
+    expires_at = {"at_start": meeting.starts_at, "at_deadline": meeting.rsvp_deadline}.get(stale)
+    return Planned(
+        person_id=person_id,
+        kind=kind.value,
+        subject=meeting.subject,
+        subject_version=meeting.version,
+        slot=slot,
+        not_before=now,
+        expires_at=expires_at,
+        payload=dict(payload),
+    )
+
+
+def organisers(session: Session, meeting: Meeting) -> list[int]:
+    """Who answers for the meeting: whoever created it in the bot, else every admin (a
+    meeting made from the command line has no author)."""
+    if meeting.created_by_id is not None:
+        return [meeting.created_by_id]
+    return [admin.id for admin in admins(session) if admin.id is not None]
+
+
+def alert_late_decline(
+    session: Session, meeting: Meeting, invitee: Person, reason: str, *, now: datetime
+) -> int:
+    """A decline within 24 h of the start: the organisers are told at once."""
+    payload = {
+        "notice": "late_decline",
+        "meeting_id": meeting.id,
+        "invitee_id": invitee.id,
+        "reason": reason[:300],
+    }
+    slot = f"late-decline-{invitee.id}-{now.isoformat()}"
+    rows = [
+        message_about(meeting, person_id=pid, kind=Kind.NOTICE, slot=slot, now=now, payload=payload)
+        for pid in organisers(session, meeting)
+    ]
+    return outbox.plan(session, rows, now=now)
+
+
 def queue_invitations(
     session: Session, meeting: Meeting, *, now: datetime, moved_from: datetime | None = None
 ) -> int:
@@ -198,20 +252,17 @@ def queue_invitations(
     """
     planned = []
     for invitation in invitations_of(session, meeting):
-        person_id = invitation.person_id
         planned.append(
-            Planned(
-                person_id=person_id,
-                kind=Kind.INVITATION.value,
-                subject=meeting.subject,
-                subject_version=meeting.version,
-                not_before=now,
-                expires_at=meeting.starts_at,
+            message_about(
+                meeting,
+                person_id=invitation.person_id,
+                kind=Kind.INVITATION,
+                slot="",
+                now=now,
                 payload={
                     "invitation_id": invitation.id,
                     **({"moved_from": moved_from.isoformat()} if moved_from else {}),
                 },
-                status=Status.PENDING.value,
             )
         )
     return outbox.plan(session, planned, now=now)
@@ -295,14 +346,12 @@ def representing_notice(
     meeting: Meeting, invitation: Invitation, representative_id: int, *, now: datetime
 ) -> Planned:
     """The representative's own copy: whom they represent, where and when."""
-    return Planned(
+    return message_about(
+        meeting,
         person_id=representative_id,
-        kind=Kind.NOTICE.value,
-        subject=meeting.subject,
-        subject_version=meeting.version,
+        kind=Kind.NOTICE,
         slot=f"representing-{invitation.id}",
-        not_before=now,
-        expires_at=meeting.starts_at,
+        now=now,
         payload={
             "notice": "representing",
             "meeting_id": meeting.id,
@@ -417,7 +466,9 @@ def close(
 
 def awaiting_minutes(session: Session, now: datetime) -> list[Meeting]:
     """Meetings that have ended but are not closed: their organiser is nudged daily."""
-    query = select(Meeting).where(Meeting.status == MeetingStatus.SCHEDULED.value)
+    query = select(Meeting).where(
+        Meeting.status == MeetingStatus.SCHEDULED.value, col(Meeting.starts_at) < now
+    )
     return [m for m in session.exec(query) if has_ended(m, now)]
 
 

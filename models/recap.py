@@ -23,9 +23,9 @@ from sqlmodel import Session, col, select
 
 from models import outbox
 from models.errors import NotFound
-from models.meetings import Answer, Invitation, Meeting, MeetingStatus
+from models.meetings import Answer, Invitation, Meeting, MeetingStatus, message_about
 from models.organizations import Organization
-from models.outbox import Kind, OutboxMessage, Planned, Status
+from models.outbox import Kind, OutboxMessage, Status
 from models.people import Person, PersonStatus
 
 # Meetings offered by /rekap without an argument: upcoming ones and those of the last month.
@@ -308,15 +308,14 @@ def nudge_non_responders(session: Session, meeting_id: int, *, now: datetime) ->
     skip = _recently_nudged(session, meeting, now=now)
     slot = f"manual-{now:%Y%m%d%H%M}"
     planned = [
-        Planned(
+        message_about(
+            meeting,
             person_id=line.person_id,
-            kind=Kind.NUDGE.value,
-            subject=meeting.subject,
-            subject_version=meeting.version,
+            kind=Kind.NUDGE,
             slot=slot,
-            not_before=now,
-            expires_at=meeting.rsvp_deadline,
+            now=now,
             payload={"invitation_id": line.invitation_id},
+            stale="at_deadline",
         )
         for line in recap(session, meeting_id, now=now).non_responders
         if line.reachable and line.person_id not in skip

@@ -15,9 +15,17 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from models import outbox
-from models.meetings import Answer, Invitation, Meeting, MeetingStatus, awaiting_minutes
+from models.meetings import (
+    Answer,
+    Invitation,
+    Meeting,
+    MeetingStatus,
+    awaiting_minutes,
+    message_about,
+    organisers,
+)
 from models.outbox import Kind, Planned
-from models.people import Person, admins
+from models.people import Person
 
 NUDGE_AFTER_INVITATION = timedelta(hours=24)
 NUDGE_BEFORE_DEADLINE = timedelta(days=1)
@@ -74,14 +82,12 @@ def plan_meeting_reminders(
                 recipients.append(invitation.representative_person_id)
             for recipient in recipients:
                 planned.append(
-                    Planned(
+                    message_about(
+                        meeting,
                         person_id=recipient,
-                        kind=Kind.REMINDER.value,
-                        subject=meeting.subject,
-                        subject_version=meeting.version,
+                        kind=Kind.REMINDER,
                         slot=f"{offset_slot(offset)}-{invitation.id}",
-                        not_before=now,
-                        expires_at=meeting.starts_at,
+                        now=now,
                         payload={"invitation_id": invitation.id, "offset": offset_slot(offset)},
                     )
                 )
@@ -114,15 +120,14 @@ def plan_rsvp_nudges(session: Session, *, now: datetime) -> list[Planned]:
                 continue
             # One nudge row per moment that has come; the engine bundles a person's nudges.
             planned.append(
-                Planned(
+                message_about(
+                    meeting,
                     person_id=invitation.person_id,
-                    kind=Kind.NUDGE.value,
-                    subject=meeting.subject,
-                    subject_version=meeting.version,
+                    kind=Kind.NUDGE,
                     slot=f"{slots[-1]}-{invitation.id}",
-                    not_before=now,
-                    expires_at=meeting.rsvp_deadline,
+                    now=now,
                     payload={"invitation_id": invitation.id},
+                    stale="at_deadline",
                 )
             )
     return planned
@@ -134,23 +139,18 @@ def plan_closing_nudges(session: Session, *, now: datetime, zone: str) -> list[P
     planned: list[Planned] = []
     for meeting in awaiting_minutes(session, now):
         day = now.astimezone(ZoneInfo(meeting.timezone or zone)).date().isoformat()
-        recipients = (
-            [meeting.created_by_id]
-            if meeting.created_by_id is not None
-            else [a.id for a in admins(session) if a.id is not None]
-        )
-        for person_id in recipients:
-            if person_id is None or not _registered(session, person_id):
+        for person_id in organisers(session, meeting):
+            if not _registered(session, person_id):
                 continue
             planned.append(
-                Planned(
+                message_about(
+                    meeting,
                     person_id=person_id,
-                    kind=Kind.NUDGE.value,
-                    subject=meeting.subject,
-                    subject_version=meeting.version,
+                    kind=Kind.NUDGE,
                     slot=f"close-{day}",
-                    not_before=now,
+                    now=now,
                     payload={"close_meeting_id": meeting.id},
+                    stale="never",
                 )
             )
     return planned

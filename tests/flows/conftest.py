@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -141,3 +143,20 @@ async def open_world(
 async def world(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[World]:
     async with open_world(tmp_path, clock) as opened:
         yield opened
+
+
+async def pokjanal_run(
+    env: dict[str, str], cwd: Path, *, capture: bool = True
+) -> asyncio.subprocess.Process:
+    """`pokjanal run` as its own process, as deployed (output captured, or dropped)."""
+    output = asyncio.subprocess.PIPE if capture else asyncio.subprocess.DEVNULL
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=env,
+        cwd=cwd,
+        stdout=output,
+        stderr=asyncio.subprocess.STDOUT if capture else asyncio.subprocess.DEVNULL,
+    )

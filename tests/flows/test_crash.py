@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sys
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -17,31 +16,11 @@ from models.db import unit_of_work
 from models.outbox import OutboxMessage
 from sandbox import Sandbox
 from tests.factories import registered_sandbox_people
-from tests.flows.conftest import TOKEN
+from tests.flows.conftest import TOKEN, pokjanal_run
+from tests.flows.test_delivery import eventually
 
 PEOPLE = 200
 RATE = 25
-
-
-async def _start_bot(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        env=env,
-        cwd=cwd,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-
-
-async def _until(check: object, timeout: float) -> None:
-    assert callable(check)
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not check():
-        assert asyncio.get_running_loop().time() < deadline, "not reached in time"
-        await asyncio.sleep(0.02)
 
 
 async def test_sigkill_mid_broadcast_then_restart_delivers_everything(tmp_path: Path) -> None:
@@ -65,20 +44,20 @@ async def test_sigkill_mid_broadcast_then_restart_delivers_everything(tmp_path: 
     def delivered() -> int:
         return sum(1 for u in users if any("Siaran uji" in (m.text or "") for m in u.messages))
 
-    first = await _start_bot(env, tmp_path)
+    first = await pokjanal_run(env, tmp_path, capture=False)
     try:
         with unit_of_work(engine) as session:
             broadcasts.create(session, author_id=None, specs=["all"], text="Siaran uji", now=now)
-        await _until(lambda: delivered() >= 60, timeout=60)
+        await eventually(lambda: delivered() >= 60, timeout=60)
         first.send_signal(signal.SIGKILL)
         await first.wait()
         killed_at = delivered()
         assert killed_at < PEOPLE, "the broadcast finished before the kill: the test proves nothing"
-        second = await _start_bot(env, tmp_path)
+        second = await pokjanal_run(env, tmp_path, capture=False)
         try:
-            await _until(lambda: delivered() == PEOPLE, timeout=60)
+            await eventually(lambda: delivered() == PEOPLE, timeout=60)
             with Session(engine) as session:
-                await _until(
+                await eventually(
                     lambda: all(r.status == "sent" for r in session.exec(select(OutboxMessage))),
                     timeout=10,
                 )

@@ -16,20 +16,6 @@ from tests.flows.conftest import TOKEN, load_roster
 from tests.flows.test_registration import SITTI, register
 
 
-async def pokjanal_run(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
-    """`pokjanal run` as its own process, output captured."""
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        env=env,
-        cwd=cwd,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-
-
 async def test_pokjanal_run_registers_by_contact_and_refuses_a_forwarded_one(
     tmp_path: Path, clock: FrozenClock
 ) -> None:
