@@ -101,13 +101,7 @@ def answer(
         draft.title = cleaned
         _advance(session, draft, Stage.DATE, now)
     elif stage == Stage.DATE:
-        try:
-            day = parse_date(cleaned, today=today)
-        except DateParseError as error:
-            raise DraftError("date") from error
-        if day < today:
-            raise DraftError("date_past")
-        draft.day = day
+        draft.day = _meeting_day(cleaned, today)
         _advance(session, draft, Stage.TIME, now)
     elif stage == Stage.TIME:
         try:
@@ -133,6 +127,17 @@ def answer(
             session, draft, [part for part in cleaned.split(",") if part.strip()], now=now
         )
     return Stage(draft.stage)
+
+
+def _meeting_day(text: str, today: date) -> date:
+    """A meeting's date as typed (6/12/2023, 6 Des, besok): today or later."""
+    try:
+        day = parse_date(text, today=today)
+    except DateParseError as error:
+        raise DraftError("date") from error
+    if day < today:
+        raise DraftError("date_past")
+    return day
 
 
 def _deadline_from(text: str, today: date, zone: ZoneInfo) -> datetime:
@@ -234,14 +239,7 @@ def move_answer(
     zone = ZoneInfo(draft.timezone)
     cleaned = " ".join(text.split())
     if draft.stage == Stage.MOVE_DATE.value:
-        today = now.astimezone(zone).date()
-        try:
-            day = parse_date(cleaned, today=today)
-        except DateParseError as error:
-            raise DraftError("date") from error
-        if day < today:
-            raise DraftError("date_past")
-        draft.day = day
+        draft.day = _meeting_day(cleaned, now.astimezone(zone).date())
         _advance(session, draft, Stage.MOVE_TIME, now)
         return None
     try:
