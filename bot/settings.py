@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -73,6 +74,9 @@ class Settings(BaseSettings):
     body_name: str = "Pokjanal Posyandu"  # since Permendagri 13/2024 also "TP Posyandu"
     bot_username: str | None = None  # for printing t.me deep links from the CLI
     language: str = "id"  # of the command line's own messages
+    files_dir: Path = Path("files")  # evidence photos and documents (relative to the cwd)
+    # Telegram lets a bot download up to 20 MB; evidence past this is refused with a message.
+    evidence_max_mb: float = Field(default=10, gt=0, le=20)
 
     @field_validator("language")
     @classmethod

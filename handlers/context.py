@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -17,6 +18,7 @@ from telegram.ext import CallbackContext, ExtBot
 
 from models.clock import Clock
 from models.db import unit_of_work
+from models.file_store import FileStore
 
 DEPS_KEY = "pokjanal.deps"
 
@@ -27,6 +29,7 @@ class Deps:
     clock: Clock
     body_name: str = "Pokjanal Posyandu"
     timezone: str = "Asia/Jakarta"
+    files: FileStore = field(default_factory=lambda: FileStore(Path("files")))
     # Called after queuing outbox rows so they go out now, not at the next tick.
     wake_delivery: Callable[[], None] = field(default=lambda: None)
 

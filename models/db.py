@@ -16,6 +16,8 @@ from sqlmodel import Session, create_engine
 
 # Import every table module so SQLModel.metadata is complete for create_all and Alembic.
 from models import (  # noqa: F401
+    action_drafts,
+    actions,
     broadcasts,
     erasures,
     meeting_drafts,

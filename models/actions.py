@@ -1,0 +1,579 @@
+"""Follow-up actions (rencana tindak lanjut, RTL) and their reports.
+
+An action is owned by an organization (any node of the tree) and optionally one person; any
+registered member of the owner may report on it. Reports are history: each one is a new row,
+nothing is overwritten, and the action's ``status`` is a copy of the latest report's (kept on
+the action so status views and planners can filter in SQL). A report of Selesai waits for an
+admin's verdict; a returned one reopens the action.
+
+An owner typed as a group ("Camat se-Kabupaten") fans out into one action per organization,
+all sharing a ``group_key`` so the status views can show them together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Text, func, or_
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from models import outbox
+from models.errors import DomainError
+from models.meetings import Meeting
+from models.organizations import Organization, OrgKind
+from models.outbox import Kind, Planned
+from models.people import Person, admins
+
+TITLE_MAX, DETAIL_MAX, NOTE_MAX, COMMENT_MAX = 300, 2000, 1000, 500
+NOTE_MIN = 5  # "ok" is not a note anyone can act on
+
+
+class ReportStatus(StrEnum):
+    BELUM_MULAI = "belum_mulai"
+    SEDANG_BERJALAN = "sedang_berjalan"
+    SELESAI = "selesai"
+    TERKENDALA = "terkendala"
+
+
+# Statuses whose report must say something: what was done, or what is in the way.
+NOTE_REQUIRED = frozenset({ReportStatus.SELESAI.value, ReportStatus.TERKENDALA.value})
+
+
+class Verdict(StrEnum):
+    NONE = ""
+    PENDING = "pending"  # a Selesai report waiting for an admin
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+
+
+class Action(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    # One action per (meeting, owner, title): a re-run import finds it instead of adding it.
+    dedupe_key: str = Field(max_length=80, unique=True)
+    title: str = Field(max_length=TITLE_MAX)
+    detail: str = Field(default="", sa_type=Text)
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
+    owner_org_id: int = Field(foreign_key="organization.id", index=True)
+    owner_person_id: int | None = Field(default=None, foreign_key="person.id")
+    group_key: str = Field(default="", max_length=60, index=True)  # "kecamatan", "puskesmas"
+    group_label: str = Field(default="", max_length=100)  # as typed: "Camat se-Kabupaten"
+    due: date = Field(index=True)
+    status: str = Field(default=ReportStatus.BELUM_MULAI.value, max_length=20, index=True)
+    verdict: str = Field(default=Verdict.NONE.value, max_length=20)
+    created_by_id: int | None = Field(default=None, foreign_key="person.id")
+    escalated_at: datetime | None = None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def subject(self) -> str:
+        return f"action:{self.id}"
+
+    @property
+    def is_open(self) -> bool:
+        """Open until a Selesai report (waiting for a check or accepted); a return reopens."""
+        return self.status != ReportStatus.SELESAI.value
+
+
+class ActionReport(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action.id", index=True)
+    reporter_id: int | None = Field(default=None, foreign_key="person.id")
+    status: str = Field(max_length=20)
+    note: str = Field(default="", sa_type=Text)
+    created_at: datetime
+    verdict: str = Field(default=Verdict.NONE.value, max_length=20)
+    verdict_by_id: int | None = Field(default=None, foreign_key="person.id")
+    verdict_comment: str = Field(default="", max_length=COMMENT_MAX)
+    verdict_at: datetime | None = None
+
+
+class Evidence(SQLModel, table=True):
+    """A photo or document sent as evidence, downloaded to the file store.
+
+    It belongs to a report draft while the report is being written and to the report once it
+    is sent; the Telegram file id is kept too, so the admin can be shown it without an upload.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int | None = Field(default=None, foreign_key="reportdraft.id", index=True)
+    report_id: int | None = Field(default=None, foreign_key="actionreport.id", index=True)
+    kind: str = Field(max_length=10)  # photo, document
+    telegram_file_id: str = Field(max_length=200)
+    file_unique_id: str = Field(max_length=100)
+    file_name: str = Field(default="", max_length=200)
+    mime_type: str = Field(default="", max_length=100)
+    size: int = 0
+    path: str = Field(max_length=500)  # relative to the file store's root
+    created_at: datetime
+
+
+class ActionError(DomainError):
+    """A rule about an action was broken; ``code`` names it for the UI."""
+
+    code = "action"
+
+
+# ---------------------------------------------------------------------------------------------
+# Owners: one organization, or a group that fans out.
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    kind: OrgKind
+    pattern: re.Pattern[str]
+
+
+GROUPS = (
+    Group("kecamatan", OrgKind.KECAMATAN, re.compile(r"^(camat|kecamatan)\s+se-?\s*kabupaten$")),
+    Group(
+        "puskesmas",
+        OrgKind.PUSKESMAS,
+        re.compile(r"^(kepala\s+)?puskesmas\s+se-?\s*kabupaten$"),
+    ),
+    Group("posyandu", OrgKind.POSYANDU, re.compile(r"^(kader\s+)?posyandu\s+se-?\s*kabupaten$")),
+    Group("desa", OrgKind.DESA, re.compile(r"^(kepala\s+)?(desa|kades)\s+se-?\s*kabupaten$")),
+)
+GROUP_LABELS = {
+    "kecamatan": "Camat se-Kabupaten",
+    "puskesmas": "Kepala Puskesmas se-Kabupaten",
+    "posyandu": "Posyandu se-Kabupaten",
+    "desa": "Desa se-Kabupaten",
+}
+_KECAMATAN_PREFIX = re.compile(r"^(kecamatan|kec\.?|camat)\s+", re.IGNORECASE)
+_DESA_PREFIX = re.compile(r"^(desa|kelurahan|kel\.?)\s+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who an action is for: one organization, or a group of them (``group_key`` set)."""
+
+    organizations: tuple[Organization, ...]
+    group_key: str = ""
+    group_label: str = ""
+
+
+def group_owner(session: Session, key: str, label: str = "") -> Owner:
+    group = next(g for g in GROUPS if g.key == key)
+    query = select(Organization).where(Organization.kind == group.kind.value)
+    members = tuple(session.exec(query.order_by(col(Organization.name))))
+    return Owner(members, group_key=key, group_label=label or GROUP_LABELS[key])
+
+
+def match_group(text: str) -> str | None:
+    cleaned = " ".join(text.lower().split())
+    return next((g.key for g in GROUPS if g.pattern.match(cleaned)), None)
+
+
+def find_owner(session: Session, text: str) -> Owner | None:
+    """The owner an admin typed or a sheet names: a group, or exactly one organization.
+
+    "Kecamatan Malili" finds the kecamatan stored as "Malili"; otherwise the name must match
+    one organization exactly (case-insensitive), because a sheet's owner is not a search.
+    """
+    cleaned = " ".join(text.split())
+    if not cleaned:
+        return None
+    key = match_group(cleaned)
+    if key is not None:
+        owner = group_owner(session, key, label=cleaned)
+        return owner if owner.organizations else None
+    candidates: list[tuple[str, OrgKind | None]] = [(cleaned, None)]
+    if _KECAMATAN_PREFIX.match(cleaned):
+        candidates.insert(0, (_KECAMATAN_PREFIX.sub("", cleaned), OrgKind.KECAMATAN))
+    if _DESA_PREFIX.match(cleaned):
+        candidates.insert(0, (_DESA_PREFIX.sub("", cleaned), OrgKind.DESA))
+    for name, kind in candidates:
+        query = select(Organization).where(func.lower(Organization.name) == name.lower())
+        if kind is not None:
+            query = query.where(Organization.kind == kind.value)
+        found = list(session.exec(query))
+        if len(found) == 1:
+            return Owner((found[0],))
+    return None
+
+
+def owner_name(org: Organization) -> str:
+    """How an owner reads in a list: kecamatan and desa nodes are stored without the prefix."""
+    if org.kind == OrgKind.KECAMATAN.value:
+        return f"Kecamatan {org.name}"
+    if org.kind == OrgKind.DESA.value:
+        return f"Desa {org.name}"
+    return org.name
+
+
+# ---------------------------------------------------------------------------------------------
+# Creating actions.
+
+
+def _dedupe_key(meeting_id: int | None, org_id: int, title: str) -> str:
+    digest = hashlib.sha256(" ".join(title.lower().split()).encode()).hexdigest()[:40]
+    return f"{meeting_id or 0}|{org_id}|{digest}"
+
+
+def clean_title(title: str) -> str:
+    cleaned = " ".join(title.split())
+    if not 3 <= len(cleaned) <= TITLE_MAX:
+        raise ActionError(cleaned[:40], code="title")
+    return cleaned
+
+
+def check_due(session: Session, due: date, *, meeting_id: int | None, today: date) -> None:
+    """A due date before the action's meeting (or, standalone, before today) is a typo."""
+    if meeting_id is not None:
+        meeting = session.get(Meeting, meeting_id)
+        if meeting is None:
+            raise ActionError(str(meeting_id), code="unknown_meeting")
+        held_on = meeting.starts_at.astimezone(ZoneInfo(meeting.timezone)).date()
+        if due < held_on:
+            raise ActionError(held_on.isoformat(), code="due_before_meeting")
+    elif due < today:
+        raise ActionError(today.isoformat(), code="due_in_past")
+
+
+@dataclass
+class Created:
+    """What ``create`` did: the actions made now, and those that already existed."""
+
+    created: list[Action]
+    existing: list[Action]
+
+
+def create(
+    session: Session,
+    *,
+    title: str,
+    owner: Owner,
+    due: date,
+    now: datetime,
+    meeting_id: int | None = None,
+    detail: str = "",
+    owner_person_id: int | None = None,
+    created_by_id: int | None = None,
+    notify: bool = True,
+) -> Created:
+    """Create one action per owner organization (idempotently) and queue the assignment notices.
+
+    The due date is not checked here (``check_due`` is, for typed input): an import loads
+    history as it is. Raises ActionError for an empty or too long title or detail.
+    """
+    title = clean_title(title)
+    detail = detail.strip()
+    if len(detail) > DETAIL_MAX:
+        raise ActionError(code="detail")
+    result = Created([], [])
+    for org in owner.organizations:
+        assert org.id is not None
+        key = _dedupe_key(meeting_id, org.id, title)
+        existing = session.exec(select(Action).where(Action.dedupe_key == key)).first()
+        if existing is not None:
+            result.existing.append(existing)
+            continue
+        action = Action(
+            dedupe_key=key,
+            title=title,
+            detail=detail,
+            meeting_id=meeting_id,
+            owner_org_id=org.id,
+            owner_person_id=owner_person_id,
+            group_key=owner.group_key,
+            group_label=owner.group_label,
+            due=due,
+            created_by_id=created_by_id,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(action)
+        session.flush()
+        result.created.append(action)
+    if notify:
+        outbox.plan(session, assignment_notices(session, result.created, now=now), now=now)
+    return result
+
+
+def members(session: Session, action: Action) -> list[Person]:
+    """Everyone who answers for the action: the owner organization's people and the owner."""
+    query = select(Person).where(Person.organization_id == action.owner_org_id)
+    people = list(session.exec(query.order_by(col(Person.id))))
+    if action.owner_person_id is not None and all(p.id != action.owner_person_id for p in people):
+        owner = session.get(Person, action.owner_person_id)
+        if owner is not None:
+            people.append(owner)
+    return people
+
+
+def reachable_members(session: Session, action: Action) -> list[int]:
+    return [
+        p.id
+        for p in members(session, action)
+        if p.id is not None and p.telegram_chat_id is not None and p.unreachable_at is None
+    ]
+
+
+def action_message(
+    action: Action,
+    *,
+    person_id: int,
+    kind: Kind,
+    slot: str,
+    now: datetime,
+    payload: dict[str, object] | None = None,
+    not_before: datetime | None = None,
+) -> Planned:
+    """One outbox row about the action (the renderer reads it back by ``action_id``)."""
+    return Planned(
+        person_id=person_id,
+        kind=kind.value,
+        subject=action.subject,
+        slot=slot,
+        not_before=not_before or now,
+        payload={"action_id": action.id, **(payload or {})},
+    )
+
+
+def assignment_notices(session: Session, actions: list[Action], *, now: datetime) -> list[Planned]:
+    return [
+        action_message(
+            action,
+            person_id=pid,
+            kind=Kind.NOTICE,
+            slot="assigned",
+            now=now,
+            payload={"notice": "assigned"},
+        )
+        for action in actions
+        for pid in reachable_members(session, action)
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Who may see and report.
+
+
+def may_report(person: Person, action: Action) -> bool:
+    """A member of the owner organization, or the named owner. Admins check, not report,
+    unless their own organization owns the action."""
+    return (
+        person.organization_id is not None and person.organization_id == action.owner_org_id
+    ) or (action.owner_person_id is not None and action.owner_person_id == person.id)
+
+
+def actions_of(session: Session, person: Person, *, only_open: bool = True) -> list[Action]:
+    """The actions this person may report on, nearest due first."""
+    conditions = []
+    if person.organization_id is not None:
+        conditions.append(col(Action.owner_org_id) == person.organization_id)
+    if person.id is not None:
+        conditions.append(col(Action.owner_person_id) == person.id)
+    if not conditions:
+        return []
+    query = select(Action).where(or_(*conditions))
+    if only_open:
+        query = query.where(Action.status != ReportStatus.SELESAI.value)
+    return list(session.exec(query.order_by(col(Action.due), col(Action.id))))
+
+
+def reportable(session: Session, person: Person, action_id: int | None) -> Action:
+    """The action, when this person may report on it now.
+
+    Raises:
+        ActionError: "gone" (no such action: a forged or stale button), "not_yours",
+            "done" (a Selesai report is waiting for a check or was accepted).
+    """
+    action = session.get(Action, action_id) if action_id is not None else None
+    if action is None:
+        raise ActionError(code="gone")
+    if not may_report(person, action):
+        raise ActionError(code="not_yours")
+    if not action.is_open:
+        raise ActionError(code="done")
+    return action
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports and the admin's check.
+
+
+def check_note(status: str, note: str) -> str:
+    cleaned = note.strip()
+    if len(cleaned) > NOTE_MAX:
+        raise ActionError(code="note_long")
+    if status in NOTE_REQUIRED and len(cleaned) < NOTE_MIN:
+        raise ActionError(code="note_required")
+    if cleaned and len(cleaned) < NOTE_MIN:
+        raise ActionError(code="note_short")
+    return cleaned
+
+
+def submit_report(
+    session: Session,
+    action: Action,
+    reporter: Person,
+    *,
+    status: str,
+    note: str,
+    now: datetime,
+) -> ActionReport:
+    """Record a report (history: a new row) and copy its status to the action.
+
+    A Selesai report waits for the admins: each gets the report with Accept / Return buttons.
+    """
+    if status not in {s.value for s in ReportStatus}:
+        raise ActionError(status, code="status")
+    if not may_report(reporter, action):
+        raise ActionError(code="not_yours")
+    if not action.is_open:
+        raise ActionError(code="done")
+    cleaned = check_note(status, note)
+    selesai = status == ReportStatus.SELESAI.value
+    report = ActionReport(
+        action_id=action.id or 0,
+        reporter_id=reporter.id,
+        status=status,
+        note=cleaned,
+        created_at=now,
+        verdict=Verdict.PENDING.value if selesai else Verdict.NONE.value,
+    )
+    session.add(report)
+    action.status = status
+    action.verdict = Verdict.PENDING.value if selesai else Verdict.NONE.value
+    action.updated_at = now
+    session.add(action)
+    session.flush()
+    if selesai:
+        rows = [
+            action_message(
+                action,
+                person_id=admin.id,
+                kind=Kind.NOTICE,
+                slot=f"review-{report.id}",
+                now=now,
+                payload={"notice": "review", "report_id": report.id},
+            )
+            for admin in admins(session)
+            if admin.id is not None and admin.telegram_chat_id is not None
+        ]
+        outbox.plan(session, rows, now=now)
+    return report
+
+
+def review(
+    session: Session,
+    report_id: int | None,
+    admin: Person,
+    *,
+    accept: bool,
+    now: datetime,
+    comment: str = "",
+) -> tuple[Action, ActionReport]:
+    """An admin's verdict on a Selesai report; the reporter and the owner are told either way.
+
+    Raises:
+        ActionError: "gone" (no such report), "not_admin", "already_checked" (another admin, or
+            a second tap, was first), "comment" (a return needs a reason).
+    """
+    report = session.get(ActionReport, report_id) if report_id is not None else None
+    action = session.get(Action, report.action_id) if report is not None else None
+    if report is None or action is None:
+        raise ActionError(code="gone")
+    if not admin.is_admin:
+        raise ActionError(code="not_admin")
+    if report.verdict != Verdict.PENDING.value:
+        raise ActionError(report.verdict, code="already_checked")
+    cleaned = " ".join(comment.split())
+    if not accept and not 3 <= len(cleaned) <= COMMENT_MAX:
+        raise ActionError(code="comment")
+    report.verdict = Verdict.ACCEPTED.value if accept else Verdict.RETURNED.value
+    report.verdict_by_id, report.verdict_comment, report.verdict_at = admin.id, cleaned, now
+    session.add(report)
+    action.verdict = report.verdict
+    if not accept:
+        # Reopened: it is being worked on again, and the nudges resume.
+        action.status = ReportStatus.SEDANG_BERJALAN.value
+    action.updated_at = now
+    session.add(action)
+    session.flush()
+    told = [pid for pid in reachable_members(session, action)]
+    if report.reporter_id is not None and report.reporter_id not in told:
+        reporter = session.get(Person, report.reporter_id)
+        if reporter is not None and reporter.telegram_chat_id is not None:
+            told.append(report.reporter_id)
+    rows = [
+        action_message(
+            action,
+            person_id=pid,
+            kind=Kind.NOTICE,
+            slot=f"verdict-{report.id}",
+            now=now,
+            payload={"notice": "verdict", "report_id": report.id},
+        )
+        for pid in told
+    ]
+    outbox.plan(session, rows, now=now)
+    return action, report
+
+
+def reports_of(session: Session, action_id: int) -> list[ActionReport]:
+    query = select(ActionReport).where(ActionReport.action_id == action_id)
+    return list(session.exec(query.order_by(col(ActionReport.id))))
+
+
+def evidence_of(session: Session, report_id: int) -> list[Evidence]:
+    query = select(Evidence).where(Evidence.report_id == report_id)
+    return list(session.exec(query.order_by(col(Evidence.id))))
+
+
+def latest_report(session: Session, action_id: int) -> ActionReport | None:
+    query = select(ActionReport).where(ActionReport.action_id == action_id)
+    return session.exec(query.order_by(col(ActionReport.id).desc())).first()
+
+
+# ---------------------------------------------------------------------------------------------
+# Queries for planners, status views and carry-over.
+
+
+def is_overdue(action: Action, today: date) -> bool:
+    return action.is_open and action.due < today
+
+
+def open_actions(session: Session) -> list[Action]:
+    query = select(Action).where(Action.status != ReportStatus.SELESAI.value)
+    return list(session.exec(query.order_by(col(Action.due), col(Action.id))))
+
+
+def carried_over(session: Session, meeting: Meeting) -> list[Action]:
+    """Open actions of meetings held before this one: "tindak lanjut rapat sebelumnya"."""
+    earlier = select(Meeting.id).where(
+        col(Meeting.starts_at) < meeting.starts_at, col(Meeting.id) != meeting.id
+    )
+    query = select(Action).where(
+        col(Action.meeting_id).in_(earlier.scalar_subquery()),
+        Action.status != ReportStatus.SELESAI.value,
+    )
+    return list(session.exec(query.order_by(col(Action.due), col(Action.id))))
+
+
+def current_version(session: Session, ref: str) -> int | None:
+    """For the delivery engine: 0 while the action exists (actions are not versioned)."""
+    return 0 if ref.isdigit() and session.get(Action, int(ref)) is not None else None
+
+
+def row_unwanted(session: Session, kind: str, payload: dict[str, object]) -> str | None:
+    """Send-time check: no nudge or escalation once Selesai is reported; no review request
+    once another admin has checked the report."""
+    action = session.get(Action, payload.get("action_id"))
+    if action is None:
+        return "subject_gone"
+    if kind in (Kind.NUDGE.value, Kind.ESCALATION.value) and not action.is_open:
+        return "done"
+    if payload.get("notice") == "review":
+        report = session.get(ActionReport, payload.get("report_id"))
+        if report is None or report.verdict != Verdict.PENDING.value:
+            return "already_checked"
+    return None

@@ -1,0 +1,89 @@
+"""The file store: evidence photos and documents, kept on disk under one root folder.
+
+Files are written to a temporary name and renamed into place, so a full disk or a crash never
+leaves half a photo under a real name; the database keeps the path relative to the root, so
+the folder can be moved (or mounted elsewhere) without touching a row.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+# What evidence may be: photos and the office documents a Puskesmas or a desa actually sends.
+ALLOWED_TYPES: dict[str, str] = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "application/pdf": "pdf",
+    "application/msword": "doc",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.ms-excel": "xls",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+}
+EXTENSION_TYPES = {ext: mime for mime, ext in ALLOWED_TYPES.items()} | {"jpeg": "image/jpeg"}
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class FileRefused(ValueError):
+    """``code`` says why: "type" (not an allowed kind of file) or "size" (too big)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def evidence_type(mime_type: str | None, file_name: str | None) -> str:
+    """The file's MIME type when it is allowed evidence (by type, else by extension)."""
+    if mime_type and mime_type.lower() in ALLOWED_TYPES:
+        return mime_type.lower()
+    extension = (file_name or "").rpartition(".")[2].lower()
+    if extension in EXTENSION_TYPES and (not mime_type or mime_type == "application/octet-stream"):
+        return EXTENSION_TYPES[extension]
+    raise FileRefused("type")
+
+
+@dataclass(frozen=True)
+class FileStore:
+    root: Path
+    max_bytes: int = 10 * 1024 * 1024
+
+    def check_size(self, size: int | None) -> None:
+        """Refuse before downloading when Telegram already told the size."""
+        if size is not None and size > self.max_bytes:
+            raise FileRefused("size")
+
+    def save(self, folder: str, data: bytes, *, mime_type: str, hint: str = "") -> str:
+        """Write ``data`` under ``folder``; return the path relative to the root.
+
+        Raises:
+            FileRefused: too big.
+            OSError: the disk is full or not writable (nothing is left behind).
+        """
+        self.check_size(len(data))
+        extension = ALLOWED_TYPES.get(mime_type, "bin")
+        stem = _SAFE.sub("-", hint).strip("-")[:40] or "file"
+        parts = [_SAFE.sub("-", part) for part in folder.split("/") if part not in ("", ".", "..")]
+        relative = Path(*parts) / f"{stem}-{secrets.token_hex(4)}.{extension}"
+        target = self.root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_suffix(target.suffix + ".part")
+        try:
+            with open(temporary, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, target)
+        except OSError:
+            temporary.unlink(missing_ok=True)
+            raise
+        return relative.as_posix()
+
+    def path_of(self, relative: str) -> Path:
+        return self.root / relative
+
+    def remove(self, relative: str) -> None:
+        (self.root / relative).unlink(missing_ok=True)
