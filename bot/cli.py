@@ -12,6 +12,7 @@ import typer
 from rich.progress import Progress
 from sqlmodel import Session, col, select
 
+from bot.cli_actions import action_app
 from bot.cli_common import database_or_exit, fail, load_or_exit, safe_url
 from bot.cli_meetings import export_app, meeting_app
 from bot.logs import setup_logging
@@ -35,6 +36,7 @@ app.add_typer(roster_app, name="roster")
 app.add_typer(admin_app, name="admin")
 app.add_typer(meeting_app, name="meeting")
 app.add_typer(export_app, name="export")
+app.add_typer(action_app, name="action")
 
 
 @db_app.command("upgrade")
