@@ -17,6 +17,8 @@ from bot.flood import RetryRepliesOnFlood
 from bot.settings import Settings
 from handlers.context import DEPS_KEY, BotContext, Deps
 from models.clock import Clock, SystemClock
+from models.file_store import FileStore
+from scheduler.action_planners import action_planner
 from scheduler.planners import meeting_planner
 
 log = logging.getLogger(__name__)
@@ -51,12 +53,14 @@ def build_application(
     delivery.planners.append(
         meeting_planner(settings.reminder_offsets, clock.now, settings.timezone)
     )
+    delivery.planners.append(action_planner(clock.now, settings.timezone))
     app.bot_data[DELIVERY_KEY] = delivery
     app.bot_data[DEPS_KEY] = Deps(
         engine=engine,
         clock=clock,
         body_name=settings.body_name,
         timezone=settings.timezone,
+        files=FileStore(settings.files_dir, max_bytes=int(settings.evidence_max_mb * 1024 * 1024)),
         wake_delivery=delivery.wake,
     )
     handlers.register_all(app)

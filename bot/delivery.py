@@ -104,7 +104,9 @@ class Delivery:
         self.dispatcher = Dispatcher(
             engine=self.engine,
             sender=TelegramSender(app.bot, timeout=self.send_timeout),
-            renderer=OutboxRenderer(self.settings.body_name),
+            renderer=OutboxRenderer(
+                self.settings.body_name, clock=self.clock.now, zone=self.settings.timezone
+            ),
             calendar=Calendar(self.settings.quiet_window),
             clock=self.clock,
             config=DispatchConfig(

@@ -20,6 +20,9 @@ from telegram.ext import (
 )
 
 from handlers import (
+    action_report,
+    action_status,
+    actions_admin,
     broadcast,
     callbacks,
     checkin,
@@ -32,7 +35,17 @@ from handlers import (
 )
 from handlers.i18n import LANGUAGES, t
 
-COMMANDS = ("start", "undangan", "hadir", "profil", "dataku", "hapusdata", "bantuan", "batal")
+COMMANDS = (
+    "start",
+    "undangan",
+    "hadir",
+    "tindaklanjut",
+    "profil",
+    "dataku",
+    "hapusdata",
+    "bantuan",
+    "batal",
+)
 
 
 def register_all(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -55,6 +68,9 @@ def register_all(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("notulen", meetings_admin.notulen, filters=private))
     app.add_handler(CommandHandler("batalrapat", meetings_admin.batalrapat, filters=private))
     app.add_handler(CommandHandler("pindahrapat", meetings_admin.pindahrapat, filters=private))
+    app.add_handler(CommandHandler("rtlbaru", actions_admin.rtlbaru, filters=private))
+    app.add_handler(CommandHandler("tindaklanjut", action_report.tindaklanjut, filters=private))
+    app.add_handler(CommandHandler("statusrtl", action_status.statusrtl, filters=private))
     # 2. Buttons: stateless top-level handlers whose callback data carries what they need,
     #    so a button pressed days later or after a restart still works.
     app.add_handler(
@@ -80,11 +96,21 @@ def register_all(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(
         CallbackQueryHandler(meetings_admin.button, pattern=callbacks.pattern(callbacks.MEETING))
     )
+    app.add_handler(
+        CallbackQueryHandler(actions_admin.button, pattern=callbacks.pattern(callbacks.ACTION))
+    )
+    app.add_handler(
+        CallbackQueryHandler(
+            action_report.button, pattern=callbacks.pattern(callbacks.ACTION_REPORT)
+        )
+    )
     recap.register(app)  # /rekap and its buttons (put at the front of group 0 by register)
     # 3. Messages: the shared contact, then typed text, then anything else.
     app.add_handler(MessageHandler(private & filters.CONTACT, registration.contact))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, common.text_message))
-    app.add_handler(MessageHandler(private & filters.Document.ALL, common.document_message))
+    app.add_handler(
+        MessageHandler(private & (filters.Document.ALL | filters.PHOTO), common.document_message)
+    )
     app.add_handler(MessageHandler(private & ~filters.UpdateType.EDITED, common.anything_else))
     # 4. Last: any button nobody claimed answers "expired" and changes nothing.
     app.add_handler(CallbackQueryHandler(common.expired_button))

@@ -25,6 +25,11 @@ ERASE = "er"  # er:1:y|n
 MEETING = "mt"
 RSVP = "rv"  # rv:1:<invitation id>:h|w|t|s
 BROADCAST = "sb"  # sb:1:a:<role>|k|kc:<org>|o|oc:<org>|send|cancel|r:<broadcast>
+# ac:1:m:<meeting|0> | o:<org> | g:<group> | ok:<draft>:<version> | x  (/rtlbaru)
+# ac:1:y|r|f:<report>  (accept, return, show the evidence of a Selesai report)
+ACTION = "ac"
+# tl:1:a:<action> | s:<draft>:<version>:b|j|s|k | n|e|ok:<draft>:<version> | x  (/tindaklanjut)
+ACTION_REPORT = "tl"
 RECAP = "rk"  # rk:1:m|n:<meeting id>  (show the recap / nudge those who have not answered)
 
 

@@ -8,7 +8,7 @@ import logging
 from telegram import ReplyKeyboardRemove, Update
 from telegram.error import BadRequest, Forbidden
 
-from handlers import broadcast, meetings_admin, registration, rsvp
+from handlers import action_report, actions_admin, broadcast, meetings_admin, registration, rsvp
 from handlers.context import BotContext
 from handlers.i18n import language_of, t, t_plain
 from models import people
@@ -51,11 +51,12 @@ async def help_command(update: Update, context: BotContext) -> None:
     if person is None:
         await chat.send_message(t(lang, "register.prompt"))
         return
-    text: str = t(lang, "help.everyone") + t(lang, "help.rsvp")
+    text: str = t(lang, "help.everyone") + t(lang, "help.rsvp") + t(lang, "help.rtl")
     if person.is_admin:
         text = text + t(lang, "help.admin") + t(lang, "help.admin_siaran")
         text += t(lang, "help.admin_rapat") + t(lang, "help.admin_rekap")
         text += t(lang, "help.admin_notulen") + t(lang, "help.admin_move_cancel")
+        text += t(lang, "help.admin_rtl")
     await chat.send_message(text)
 
 
@@ -69,6 +70,10 @@ async def cancel(update: Update, context: BotContext) -> None:
     if await broadcast.cancel_draft(update, context):
         return
     if await meetings_admin.cancel_draft(update, context):
+        return
+    if await actions_admin.cancel_draft(update, context):
+        return
+    if await action_report.cancel_draft(update, context):
         return
     if await rsvp.stop_typing(update, context):
         return
@@ -89,13 +94,20 @@ async def text_message(update: Update, context: BotContext) -> None:
         return
     if await meetings_admin.draft_text(update, context):
         return
+    if await actions_admin.draft_text(update, context):
+        return
+    if await action_report.draft_text(update, context):
+        return
     if await rsvp.typed(update, context):
         return
     await anything_else(update, context)
 
 
 async def document_message(update: Update, context: BotContext) -> None:
-    """A document: the minutes of a meeting being closed, or not understood."""
+    """A photo or document: a report's evidence, the minutes of a meeting being closed, or
+    not understood."""
+    if await action_report.evidence(update, context):
+        return
     if await meetings_admin.minutes_document(update, context):
         return
     await anything_else(update, context)
@@ -106,6 +118,8 @@ async def anything_else(update: Update, context: BotContext) -> None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
         return
+    if update.message is not None and await action_report.other_message(update, context):
+        return  # a sticker or voice note where evidence was asked for: say what is accepted
     with context.uow() as session:
         person = people.by_telegram_user(session, user.id)
     if person is None:

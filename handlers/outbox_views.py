@@ -7,12 +7,16 @@ parameters, and optionally one button (a catalogue key and callback data).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from handlers.i18n import t
+from handlers import action_views
+from handlers.action_status import render_digest
+from handlers.i18n import Markup, t
 from handlers.meeting_views import (
     closing_item,
     nudge_item,
@@ -21,7 +25,9 @@ from handlers.meeting_views import (
     render_reminder,
 )
 from handlers.people_view import organization_label
+from models.actions import Action
 from models.broadcasts import Broadcast
+from models.clock import SystemClock
 from models.meetings import Invitation, Meeting
 from models.messages import Button, Rendered
 from models.outbox import Kind, OutboxMessage
@@ -31,17 +37,31 @@ MESSAGE_LIMIT = 4096
 
 
 class OutboxRenderer:
-    def __init__(self, body_name: str) -> None:
+    def __init__(
+        self,
+        body_name: str,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        zone: str = "Asia/Jakarta",
+    ) -> None:
         self.body_name = body_name
+        self.clock, self.zone = clock or SystemClock().now, zone
 
     def render(
         self, session: Session, person: Person, rows: list[OutboxMessage]
     ) -> Rendered | None:
         lang = person.language
+        now = self.clock()
+        if len(rows) == 1 and rows[0].kind == Kind.DIGEST.value:
+            zone = str((rows[0].payload or {}).get("zone") or self.zone)
+            return render_digest(session, lang, now=now, zone=zone)
+        action_row = rows[0].subject.startswith("action:") and rows[0].kind != Kind.NUDGE
+        if len(rows) == 1 and action_row:
+            return action_views.render_row(session, lang, rows[0], now=now, zone=self.zone)
         if len(rows) == 1 and rows[0].kind == Kind.BROADCAST.value:
             return self._broadcast(session, lang, rows[0])
         if len(rows) == 1 and rows[0].kind == Kind.INVITATION.value:
-            return self._invitation(session, lang, rows[0])
+            return self._invitation(session, lang, person, rows[0])
         if len(rows) == 1 and rows[0].kind == Kind.REMINDER.value:
             return self._reminder(session, lang, person, rows[0])
         if len(rows) == 1 and "notice" in (rows[0].payload or {}):
@@ -78,14 +98,22 @@ class OutboxRenderer:
             reason=str(payload.get("reason") or ""),
         )
 
-    def _invitation(self, session: Session, lang: str, row: OutboxMessage) -> Rendered | None:
+    def _invitation(
+        self, session: Session, lang: str, person: Person, row: OutboxMessage
+    ) -> Rendered | None:
         invitation = session.get(Invitation, int(row.payload.get("invitation_id", 0)))
         meeting = session.get(Meeting, invitation.meeting_id) if invitation else None
         if invitation is None or meeting is None:
             return None
         moved = row.payload.get("moved_from")
         moved_from = datetime.fromisoformat(moved) if isinstance(moved, str) else None
-        return render_invitation(lang, meeting, invitation, self.body_name, moved_from)
+        rendered = render_invitation(lang, meeting, invitation, self.body_name, moved_from)
+        today = self.clock().astimezone(ZoneInfo(meeting.timezone)).date()
+        carried = action_views.carry_over_line(session, lang, meeting, person, today=today)
+        if not carried:
+            return rendered
+        text = Markup(rendered.text + "\n\n" + carried)
+        return Rendered(text=text[:MESSAGE_LIMIT], buttons=rendered.buttons)
 
     def _reminder(
         self, session: Session, lang: str, person: Person, row: OutboxMessage
@@ -108,6 +136,11 @@ class OutboxRenderer:
             closing = session.get(Meeting, int(payload["close_meeting_id"]))
             if closing is not None:
                 return closing_item(lang, closing)
+        if "action_id" in payload:
+            action = session.get(Action, int(payload["action_id"]))
+            if action is not None:
+                today = action_views.today_for(session, action, self.clock(), self.zone)
+                return action_views.nudge_item(session, lang, action, row.slot, today)
         if "invitation_id" in payload:
             invitation = session.get(Invitation, int(payload["invitation_id"]))
             meeting = session.get(Meeting, invitation.meeting_id) if invitation else None

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from sqlmodel import Session
 
 from handlers.i18n import t
@@ -46,3 +46,8 @@ def format_when(lang: str, when: datetime | None, zone: str) -> str:
         + " "
         + abbreviation
     )
+
+
+def format_day(lang: str, day: date) -> str:
+    """A due date: ``Rabu, 31 Januari 2024`` (no time: a tenggat is a whole day)."""
+    return format_date(day, "EEEE, d MMMM yyyy", locale="id" if lang == "id" else "en")

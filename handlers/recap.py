@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import html
 import re
+from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from telegram.ext import BaseHandler as TelegramHandler
 
 from handlers import callbacks
+from handlers.action_views import carry_over_lines
 from handlers.context import BotContext
 from handlers.i18n import Markup, language_of, t, t_plain
 from handlers.meeting_views import minutes_summary
@@ -209,8 +211,9 @@ def _person_line(lang: str, line: PersonLine, *, reason: bool) -> Markup:
     return t(lang, "rekap.person_line", name=name, organization=organization)
 
 
-def recap_text(lang: str, data: Recap, *, now_text: str) -> str:
-    """The recap as one HTML text (split it with ``split_message``)."""
+def recap_text(lang: str, data: Recap, *, now_text: str, carried: Sequence[str] = ()) -> str:
+    """The recap as one HTML text (split it with ``split_message``); ``carried`` are the open
+    follow-ups of earlier meetings, one line each."""
     meeting = data.meeting
     header = [
         t(
@@ -245,10 +248,13 @@ def recap_text(lang: str, data: Recap, *, now_text: str) -> str:
         key = "rekap.org_line.covered" if org.covered else "rekap.org_line.uncovered"
         name = organization_name(lang, org.organization)
         orgs.append(t(lang, key, name=name, invited=org.invited, parts=_parts(lang, org.counts)))
-    blocks = [header, flow, answers, orgs]
+    blocks: list[Sequence[str]] = [header, flow, answers, orgs]
     minutes = minutes_summary(lang, meeting)
     if minutes:
         blocks.append([t(lang, "rekap.minutes", minutes=minutes)])
+    if carried:
+        header_line: str = t(lang, "rtl.carry_over_header", count=len(carried))
+        blocks.append([header_line, *carried])
     if data.fields:
         fields = [t(lang, "rekap.fields_header")]
         for item in data.fields:
@@ -341,13 +347,17 @@ async def _send_recap(chat: Chat, context: BotContext, lang: str, meeting_id: in
             data = recap(session, meeting_id, now=now) if meeting_id is not None else None
         except NotFound:
             data = None
+        carried: list[str] = []
+        if data is not None:
+            today = now.astimezone(ZoneInfo(data.meeting.timezone)).date()
+            carried = carry_over_lines(session, lang, data.meeting, today=today)
     if data is None:
         await chat.send_message(t(lang, "rekap.not_found"))
         return
     meeting = data.meeting
     assert meeting.id is not None
     now_text = format_when(lang, now, meeting.timezone)
-    for chunk in split_message(recap_text(lang, data, now_text=now_text)):
+    for chunk in split_message(recap_text(lang, data, now_text=now_text, carried=carried)):
         await chat.send_message(chunk)
     if not data.funnel.invited:
         return

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
-from models import meetings
+from models import actions, meetings
 from models.broadcasts import Broadcast
 from models.outbox import OutboxMessage
 
@@ -31,6 +31,7 @@ def _broadcast_version(session: Session, ref: str) -> int | None:
 VERSIONS: dict[str, VersionLookup] = {
     "broadcast": _broadcast_version,
     "meeting": meetings.current_version,
+    "action": actions.current_version,
 }
 
 
@@ -47,4 +48,6 @@ def skip_reason(session: Session, row: OutboxMessage) -> str | None:
         return SKIP_VERSION
     if kind == "meeting":
         return meetings.row_unwanted(session, row.kind, row.payload or {}, row.person_id)
+    if kind == "action":
+        return actions.row_unwanted(session, row.kind, row.payload or {})
     return None

@@ -470,3 +470,10 @@ TEXTS.update(
         "help.admin_rekap": "\n/rekap — meeting invitation and attendance recap",
     }
 )
+
+# Follow-up actions (RTL): each part keeps its texts in its own module.
+from handlers.texts import action_cli_en, action_status_en, actions_en  # noqa: E402
+
+for _part in (actions_en, action_status_en, action_cli_en):
+    TEXTS.update(_part.TEXTS)
+    CLI_TEXTS.update(_part.CLI_TEXTS)

@@ -476,3 +476,10 @@ TEXTS.update(
         "help.admin_rekap": "\n/rekap — rekap undangan dan kehadiran rapat",
     }
 )
+
+# Follow-up actions (RTL): each part keeps its texts in its own module.
+from handlers.texts import action_cli_id, action_status_id, actions_id  # noqa: E402
+
+for _part in (actions_id, action_status_id, action_cli_id):
+    TEXTS.update(_part.TEXTS)
+    CLI_TEXTS.update(_part.CLI_TEXTS)

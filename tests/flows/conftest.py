@@ -122,6 +122,7 @@ async def open_world(
         telegram_api_url=sandbox.api_url,
         database_url=database_url,
         quiet_hours="off",
+        files_dir=tmp_path / "files",
         _env_file=None,  # type: ignore[call-arg]
     ).model_copy(update=settings_overrides)
     load_roster(engine, DATA / "roster-with-errors.csv", clock)

@@ -1,0 +1,368 @@
+"""/tindaklanjut: report on one of my organization's follow-ups.
+
+Pick the action → status → note → photos or documents as evidence → preview → send. The draft
+is in the database step by step (models.action_drafts), so a restart loses nothing; evidence is
+downloaded to the file store as it arrives, and /batal drops the draft and its files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from datetime import date, datetime
+
+from sqlmodel import Session
+from telegram import Message, Update
+from telegram.error import BadRequest, TelegramError
+
+from handlers import action_views, callbacks
+from handlers.action_views import STATUS_CODES
+from handlers.chat import fallback_language, keyboard, person_of, say, say_not_registered
+from handlers.context import BotContext
+from handlers.i18n import Markup, t, t_plain
+from models import action_drafts, actions
+from models.action_drafts import ReportDraft, Stage
+from models.actions import Action, ActionError, Evidence
+from models.file_store import FileRefused, evidence_type
+from models.messages import Button
+from models.people import Person
+
+log = logging.getLogger(__name__)
+MENU_MAX = 20  # buttons in the action list; more than that is a list nobody scrolls
+
+
+def _button(lang: str, key: str, *parts: object, **values: object) -> Button:
+    return Button(t(lang, key, **values), callbacks.encode(callbacks.ACTION_REPORT, *parts))
+
+
+def _today(context: BotContext, session: Session, action: Action) -> date:
+    return action_views.today_for(session, action, context.deps.clock.now(), context.deps.timezone)
+
+
+async def tindaklanjut(update: Update, context: BotContext) -> None:
+    """/tindaklanjut: my organization's open follow-ups, one button each."""
+    person = person_of(context, update)
+    if person is None:
+        await say_not_registered(update)
+        return
+    lang, now = person.language, context.deps.clock.now()
+    with context.uow() as session:
+        mine = actions.actions_of(session, person)
+        lines, rows = [], []
+        for action in mine[:MENU_MAX]:
+            today = action_views.today_for(session, action, now, context.deps.timezone)
+            lines.append(action_views.action_card(session, lang, action, today=today))
+            rows.append([action_views.report_button(lang, action)])
+    if not mine:
+        await say(update, t(lang, "rtl.none_mine"))
+        return
+    text = Markup(t(lang, "rtl.pick", count=len(mine)) + "\n\n" + "\n\n".join(lines))
+    await say(update, text[:4000], keyboard(rows))
+
+
+async def button(update: Update, context: BotContext) -> None:
+    """Every button of the report conversation (tl:…); stale or forged ones change nothing."""
+    query = update.callback_query
+    if query is None:
+        return
+    person = person_of(context, update)
+    data = callbacks.decode(query.data)
+    if person is None or person.id is None or data is None:
+        await query.answer(t_plain(fallback_language(update), "button.expired"))
+        return
+    step = data.part(0)
+    if step == "a":
+        await _open(update, context, person, data.int_part(1))
+        return
+    if step == "x":
+        dropped = await _drop(context, person)
+        await query.answer()
+        await say(update, t(person.language, "rtl.cancelled" if dropped else "cancel.nothing"))
+        return
+    await _step(
+        update, context, person, step or "", data.int_part(1), data.int_part(2), data.part(3)
+    )
+
+
+async def _open(update: Update, context: BotContext, person: Person, action_id: int | None) -> None:
+    """Start a report on this action (refused for another organization's)."""
+    query = update.callback_query
+    assert query is not None
+    lang, now = person.language, context.deps.clock.now()
+    with context.uow() as session:
+        try:
+            draft = action_drafts.start_report(session, person, action_id, now=now)
+        except ActionError as error:
+            problem: str | None = error.code
+        else:
+            problem = None
+            action = session.get(Action, draft.action_id)
+            assert action is not None
+            today = _today(context, session, action)
+            card = action_views.action_card(session, lang, action, today=today)
+    if problem is not None:
+        await query.answer(t_plain(lang, f"rtl.invalid.{problem}"), show_alert=True)
+        return
+    await query.answer()
+    await _ask(update, person, draft, card)
+
+
+def _status_keyboard(lang: str, draft: ReportDraft) -> list[list[Button]]:
+    def status(code: str) -> Button:
+        return _button(lang, f"rtl.status.{STATUS_CODES[code]}", "s", draft.id, draft.version, code)
+
+    return [
+        [status("b"), status("j")],
+        [status("s"), status("k")],
+        [_button(lang, "rtl.cancel", "x")],
+    ]
+
+
+async def _ask(update: Update, person: Person, draft: ReportDraft, card: str = "") -> None:
+    """The question of the draft's current step, with its buttons."""
+    lang, stage = person.language, Stage(draft.stage)
+    rows: list[list[Button]] = []
+    if stage == Stage.STATUS:
+        text = (
+            Markup(card + "\n\n" + t(lang, "rtl.ask.status")) if card else t(lang, "rtl.ask.status")
+        )
+        rows = _status_keyboard(lang, draft)
+    elif stage == Stage.NOTE:
+        required = draft.status in actions.NOTE_REQUIRED
+        text = t(lang, "rtl.ask.note_required" if required else "rtl.ask.note")
+        if not required:
+            rows = [[_button(lang, "rtl.skip", "n", draft.id, draft.version)]]
+    elif stage == Stage.EVIDENCE:
+        text = t(lang, "rtl.ask.evidence")
+        rows = [[_button(lang, "rtl.skip", "e", draft.id, draft.version)]]
+    else:
+        return
+    await say(update, text, keyboard(rows))
+
+
+async def _step(
+    update: Update,
+    context: BotContext,
+    person: Person,
+    step: str,
+    draft_id: int | None,
+    version: int | None,
+    code: str | None,
+) -> None:
+    """s: a status; n: skip the note; e: evidence done; ok: send the report."""
+    query = update.callback_query
+    assert query is not None and person.id is not None
+    lang, now = person.language, context.deps.clock.now()
+    problem: str | None = None
+    preview = ""
+    with context.uow() as session:
+        draft = action_drafts.report_draft_of(session, person.id, now=now)
+        try:
+            if draft is None or draft.id != draft_id or version is None:
+                raise ActionError(code="stale")
+            if step == "s" and code in STATUS_CODES:
+                action_drafts.choose_status(
+                    session, draft, STATUS_CODES[code], version=version, now=now
+                )
+            elif step == "n":
+                action_drafts.skip_note(session, draft, version=version, now=now)
+            elif step == "e":
+                action_drafts.finish_evidence(session, draft, version=version, now=now)
+                preview = _preview(session, lang, draft)
+            elif step == "ok":
+                report = action_drafts.send_report(session, draft, person, version=version, now=now)
+                selesai = report.status == actions.ReportStatus.SELESAI.value
+            else:
+                raise ActionError(code="stale")
+        except ActionError as error:
+            problem = error.code
+    if problem is not None:
+        key = "button.expired" if problem == "stale" else f"rtl.invalid.{problem}"
+        await query.answer(t_plain(lang, key), show_alert=problem != "stale")
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        with contextlib.suppress(BadRequest):  # already without buttons (a double tap)
+            await query.message.edit_reply_markup(reply_markup=None)
+    assert draft is not None
+    if step == "ok":
+        context.deps.wake_delivery()
+        await say(update, t(lang, "rtl.sent_selesai" if selesai else "rtl.sent"))
+        return
+    if step == "e":
+        rows = [
+            [
+                _button(lang, "rtl.send", "ok", draft.id, draft.version),
+                _button(lang, "rtl.cancel", "x"),
+            ]
+        ]
+        await say(update, preview, keyboard(rows))
+        return
+    await _ask(update, person, draft)
+
+
+def _preview(session: Session, lang: str, draft: ReportDraft) -> str:
+    action = session.get(Action, draft.action_id)
+    assert action is not None
+    files = action_drafts.evidence_in(session, draft)
+    return t(
+        lang,
+        "rtl.preview",
+        title=action.title,
+        status=action_views.status_label(lang, draft.status),
+        note=draft.note or "-",
+        files=len(files),
+    )
+
+
+async def draft_text(update: Update, context: BotContext) -> bool:
+    """Typed text while a report is being written: the note, or a re-ask. True when taken."""
+    message = update.effective_message
+    person = person_of(context, update)
+    if message is None or not message.text or person is None or person.id is None:
+        return False
+    lang, now = person.language, context.deps.clock.now()
+    with context.uow() as session:
+        draft = action_drafts.report_draft_of(session, person.id, now=now)
+        if draft is None:
+            return False
+        stage = Stage(draft.stage)
+        problem: str | None = None
+        if stage == Stage.NOTE:
+            try:
+                action_drafts.give_note(session, draft, message.text, now=now)
+            except ActionError as error:
+                problem = error.code
+    if stage == Stage.NOTE and problem is None:
+        await _ask(update, person, draft)
+    elif problem is not None:
+        await say(update, t(lang, f"rtl.invalid.{problem}"))
+        await _ask(update, person, draft)
+    elif stage == Stage.EVIDENCE:
+        await _reask_evidence(update, person, draft, "rtl.invalid.evidence_text")
+    else:
+        await say(update, t(lang, "rtl.invalid.use_buttons"))
+        await _ask(update, person, draft)
+    return True
+
+
+async def _reask_evidence(update: Update, person: Person, draft: ReportDraft, key: str) -> None:
+    lang = person.language
+    rows = [[_button(lang, "rtl.skip", "e", draft.id, draft.version)]]
+    await say(update, t(lang, key), keyboard(rows))
+
+
+def _evidence_draft(context: BotContext, person: Person, now: datetime) -> ReportDraft | None:
+    assert person.id is not None
+    with context.uow() as session:
+        draft = action_drafts.report_draft_of(session, person.id, now=now)
+    return draft if draft is not None and draft.stage == Stage.EVIDENCE.value else None
+
+
+async def evidence(update: Update, context: BotContext) -> bool:
+    """A photo or document while a report waits for evidence: checked, downloaded, kept.
+
+    Too big or the wrong kind gets a clear re-ask; a download or disk failure says "send it
+    again" and keeps the draft as it was.
+    """
+    message = update.effective_message
+    person = person_of(context, update)
+    if message is None or person is None or (not message.photo and message.document is None):
+        return False
+    now = context.deps.clock.now()
+    draft = _evidence_draft(context, person, now)
+    if draft is None:
+        return False
+    store, lang = context.deps.files, person.language
+    if message.photo:
+        photo = message.photo[-1]  # the largest size Telegram made
+        kind, file_id, unique, size = "photo", photo.file_id, photo.file_unique_id, photo.file_size
+        name, mime = "", "image/jpeg"
+    else:
+        document = message.document
+        assert document is not None
+        kind, file_id, unique = "document", document.file_id, document.file_unique_id
+        size, name = document.file_size, document.file_name or ""
+        try:
+            mime = evidence_type(document.mime_type, name)
+        except FileRefused:
+            await _reask_evidence(update, person, draft, "rtl.invalid.file_type")
+            return True
+    try:
+        store.check_size(size)
+        tg_file = await context.bot.get_file(file_id)
+        data = bytes(await tg_file.download_as_bytearray())
+        if kind == "photo" and data[:8] == b"\x89PNG\r\n\x1a\n":
+            mime = "image/png"  # Telegram sends JPEG; a local server may keep the upload
+        path = store.save(f"actions/{draft.action_id}", data, mime_type=mime, hint=kind)
+    except FileRefused:
+        log.info("evidence refused: %s bytes, the limit is %s", size, store.max_bytes)
+        await _reask_evidence(update, person, draft, "rtl.invalid.file_size")
+        return True
+    except BadRequest as error:  # "file is too big" past Telegram's 20 MB download limit
+        log.info("evidence not downloadable: %s", error)
+        await _reask_evidence(update, person, draft, "rtl.invalid.file_size")
+        return True
+    except (TelegramError, OSError) as error:
+        log.warning("evidence not saved: %s", error)
+        await _reask_evidence(update, person, draft, "rtl.invalid.file_failed")
+        return True
+    row = Evidence(
+        kind=kind,
+        telegram_file_id=file_id,
+        file_unique_id=unique,
+        file_name=name[:200],
+        mime_type=mime,
+        size=len(data),
+        path=path,
+        created_at=now,
+    )
+    with context.uow() as session:
+        current = session.get(ReportDraft, draft.id)
+        try:
+            if current is None:
+                raise ActionError(code="stale")
+            count = action_drafts.add_evidence(session, current, row, now=now)
+        except ActionError as error:
+            problem: str | None = error.code
+        else:
+            problem = None
+    if problem is not None:
+        store.remove(path)
+        await say(update, t(lang, f"rtl.invalid.{problem}"))
+        return True
+    rows = [[_button(lang, "rtl.evidence_done", "e", draft.id, draft.version, count=count)]]
+    await say(update, t(lang, "rtl.evidence_added", count=count), keyboard(rows))
+    return True
+
+
+async def other_message(update: Update, context: BotContext) -> bool:
+    """A sticker, voice note or video while evidence is awaited: say what is accepted."""
+    person = person_of(context, update)
+    if person is None or person.id is None:
+        return False
+    draft = _evidence_draft(context, person, context.deps.clock.now())
+    if draft is None:
+        return False
+    await _reask_evidence(update, person, draft, "rtl.invalid.file_type")
+    return True
+
+
+async def _drop(context: BotContext, person: Person) -> bool:
+    """Delete the person's report draft and its downloaded files."""
+    assert person.id is not None
+    with context.uow() as session:
+        draft = action_drafts.report_draft_of(session, person.id, now=context.deps.clock.now())
+        paths = action_drafts.drop_report(session, draft) if draft is not None else None
+    for path in paths or []:
+        context.deps.files.remove(path)
+    return paths is not None
+
+
+async def cancel_draft(update: Update, context: BotContext) -> bool:
+    """/batal during a report: the draft and its files are dropped. True when there was one."""
+    person = person_of(context, update)
+    if person is None or person.id is None or not await _drop(context, person):
+        return False
+    await say(update, t(person.language, "rtl.cancelled"))
+    return True

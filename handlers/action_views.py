@@ -1,0 +1,190 @@
+"""How follow-up actions read in a chat: an action's card, its nudges, notices and the line
+the next meeting's invitation carries about open follow-ups."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from handlers import callbacks
+from handlers.i18n import Markup, t
+from handlers.people_view import format_day
+from models import actions
+from models.actions import Action, ActionReport, Verdict
+from models.meetings import Meeting
+from models.messages import Button, Rendered
+from models.organizations import Organization, zone_of
+from models.outbox import Kind, OutboxMessage
+from models.people import Person
+
+STATUS_CODES = {"b": "belum_mulai", "j": "sedang_berjalan", "s": "selesai", "k": "terkendala"}
+
+
+def status_label(lang: str, action_or_status: Action | str) -> Markup:
+    """Belum mulai / Sedang berjalan / Selesai / Terkendala; a Selesai waiting for the admins'
+    check says so, and an accepted one says it was checked."""
+    if isinstance(action_or_status, str):
+        return t(lang, f"rtl.status.{action_or_status}")
+    action = action_or_status
+    if action.status == "selesai" and action.verdict == Verdict.PENDING.value:
+        return t(lang, "rtl.status.selesai_pending")
+    if action.status == "selesai" and action.verdict == Verdict.ACCEPTED.value:
+        return t(lang, "rtl.status.selesai_accepted")
+    if action.verdict == Verdict.RETURNED.value:
+        return t(lang, "rtl.status.returned")
+    return t(lang, f"rtl.status.{action.status}")
+
+
+def owner_text(session: Session, action: Action) -> str:
+    org = session.get(Organization, action.owner_org_id)
+    return actions.owner_name(org) if org is not None else "-"
+
+
+def today_for(session: Session, action: Action, now: datetime, zone: str) -> date:
+    return now.astimezone(ZoneInfo(zone_of(session, action.owner_org_id, zone))).date()
+
+
+def action_card(
+    session: Session, lang: str, action: Action, *, today: date, with_meeting: bool = True
+) -> Markup:
+    """Title, owner, due date (overdue marked), status, and the meeting it came from."""
+    meeting = session.get(Meeting, action.meeting_id) if action.meeting_id else None
+    text = t(
+        lang,
+        "rtl.card",
+        title=action.title,
+        owner=owner_text(session, action),
+        due=format_day(lang, action.due),
+        status=status_label(lang, action),
+    )
+    if actions.is_overdue(action, today):
+        text = Markup(text + t(lang, "rtl.card_overdue", days=(today - action.due).days))
+    if action.detail:
+        text = Markup(text + t(lang, "rtl.card_detail", detail=action.detail[:300]))
+    if with_meeting and meeting is not None:
+        text = Markup(text + t(lang, "rtl.card_meeting", meeting=meeting.title))
+    return text
+
+
+def report_button(lang: str, action: Action) -> Button:
+    assert action.id is not None
+    return Button(
+        t(lang, "rtl.report_button", title=action.title[:30]),
+        callbacks.encode(callbacks.ACTION_REPORT, "a", action.id),
+    )
+
+
+def nudge_item(
+    session: Session, lang: str, action: Action, slot: str, today: date
+) -> tuple[str, Button]:
+    """One line of a bundled nudge: due in three days, due today, or overdue by N days."""
+    key = "rtl.nudge.before" if slot == "before" else "rtl.nudge.due"
+    if slot.startswith("overdue"):
+        key = "rtl.nudge.overdue"
+    text = t(
+        lang,
+        key,
+        title=action.title,
+        owner=owner_text(session, action),
+        due=format_day(lang, action.due),
+        days=max((today - action.due).days, 0),
+    )
+    return text, report_button(lang, action)
+
+
+def _report_summary(session: Session, lang: str, report: ActionReport) -> Markup:
+    reporter = session.get(Person, report.reporter_id) if report.reporter_id else None
+    files = len(actions.evidence_of(session, report.id or 0))
+    return t(
+        lang,
+        "rtl.report_summary",
+        reporter=reporter.name if reporter is not None else "-",
+        status=status_label(lang, report.status),
+        note=report.note or "-",
+        files=files,
+    )
+
+
+def render_row(
+    session: Session, lang: str, row: OutboxMessage, *, now: datetime, zone: str
+) -> Rendered | None:
+    """An action's own message (not a nudge): assignment, review request, verdict, escalation."""
+    payload = row.payload or {}
+    action = session.get(Action, payload.get("action_id"))
+    if action is None or action.id is None:
+        return None
+    today = today_for(session, action, now, zone)
+    card = action_card(session, lang, action, today=today)
+    notice = payload.get("notice")
+    if row.kind == Kind.ESCALATION.value:
+        return Rendered(text=Markup(t(lang, "rtl.escalation") + "\n\n" + card))
+    if notice == "assigned":
+        text = Markup(t(lang, "rtl.assigned") + "\n\n" + card)
+        return Rendered(text=text, buttons=((report_button(lang, action),),))
+    report = session.get(ActionReport, payload.get("report_id"))
+    if report is None or report.id is None:
+        return None
+    summary = _report_summary(session, lang, report)
+    if notice == "review":
+        buttons: list[tuple[Button, ...]] = [
+            (
+                Button(t(lang, "rtl.accept"), callbacks.encode(callbacks.ACTION, "y", report.id)),
+                Button(t(lang, "rtl.return"), callbacks.encode(callbacks.ACTION, "r", report.id)),
+            )
+        ]
+        if actions.evidence_of(session, report.id):
+            label = t(lang, "rtl.show_evidence")
+            buttons.append((Button(label, callbacks.encode(callbacks.ACTION, "f", report.id)),))
+        text = Markup(t(lang, "rtl.review") + "\n\n" + card + "\n\n" + summary)
+        return Rendered(text=text, buttons=tuple(buttons))
+    if notice == "verdict":
+        key = "rtl.verdict.accepted"
+        if report.verdict == Verdict.RETURNED.value:
+            key = "rtl.verdict.returned"
+        text = Markup(t(lang, key, comment=report.verdict_comment or "-") + "\n\n" + card)
+        buttons = [(report_button(lang, action),)] if action.is_open else []
+        return Rendered(text=text, buttons=tuple(buttons))
+    return None
+
+
+def carry_over_line(
+    session: Session, lang: str, meeting: Meeting, person: Person, *, today: date
+) -> str:
+    """The short line in a meeting's invitation about follow-ups still open from earlier ones."""
+    carried = actions.carried_over(session, meeting)
+    if not carried:
+        return ""
+    overdue = sum(1 for action in carried if actions.is_overdue(action, today))
+    mine = sum(1 for action in carried if actions.may_report(person, action))
+    text = t(lang, "rtl.carry_over", count=len(carried), overdue=overdue)
+    if mine:
+        text = Markup(text + t(lang, "rtl.carry_over_mine", mine=mine))
+    return text
+
+
+def carry_over_lines(session: Session, lang: str, meeting: Meeting, *, today: date) -> list[str]:
+    """For the recap: each open follow-up of earlier meetings, with its owner and status."""
+    return [
+        t(
+            lang,
+            "rtl.carry_over_item",
+            title=action.title,
+            owner=owner_text(session, action),
+            due=format_day(lang, action.due),
+            status=status_label(lang, action),
+        )
+        + (t(lang, "rtl.overdue_mark") if actions.is_overdue(action, today) else "")
+        for action in actions.carried_over(session, meeting)
+    ]
+
+
+def created_text(session: Session, lang: str, created: list[Action], zone: str) -> Markup:
+    """What /rtlbaru says after saving: one action, or a group fanned out into several."""
+    first = created[0]
+    if not first.group_key:
+        return t(lang, "rtl.created_one", title=first.title, owner=owner_text(session, first))
+    return t(
+        lang, "rtl.created_many", title=first.title, count=len(created), group=first.group_label
+    )

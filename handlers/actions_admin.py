@@ -1,0 +1,311 @@
+"""/rtlbaru and the admins' check of Selesai reports.
+
+/rtlbaru: meeting (or none) → title → owner, found by typing part of its name → due date typed
+the Indonesian way → preview → save. A Selesai report reaches the admins with Accept / Return;
+Return asks for a comment. Drafts live in the database (models.action_drafts).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from datetime import date
+from pathlib import Path
+
+from sqlmodel import Session, col, select
+from telegram import InputFile, Message, Update
+from telegram.error import BadRequest, TelegramError
+
+from handlers import action_views, callbacks
+from handlers.chat import fallback_language, keyboard, person_of, say
+from handlers.context import BotContext
+from handlers.i18n import t, t_plain
+from handlers.people_view import format_day, format_when
+from models import action_drafts, actions, organizations
+from models.action_drafts import ActionDraft, Stage
+from models.actions import ActionError, Evidence
+from models.meetings import Meeting, MeetingStatus
+from models.messages import Button
+from models.people import Person
+
+log = logging.getLogger(__name__)
+RECENT_MEETINGS = 6
+QUESTIONS = {
+    Stage.MEETING: "rtl.ask.meeting",
+    Stage.TITLE: "rtl.ask.title",
+    Stage.OWNER: "rtl.ask.owner",
+    Stage.DUE: "rtl.ask.due",
+    Stage.RETURN_COMMENT: "rtl.ask.return_comment",
+}
+
+
+def _button(label: str, *parts: object) -> Button:
+    return Button(label, callbacks.encode(callbacks.ACTION, *parts))
+
+
+def _admin(context: BotContext, update: Update) -> Person | None:
+    person = person_of(context, update)
+    return person if person is not None and person.is_admin else None
+
+
+def _meeting_buttons(session: Session, lang: str) -> list[list[Button]]:
+    """The latest meetings (held or coming, not cancelled), newest first, and "no meeting"."""
+    query = select(Meeting).where(Meeting.status != MeetingStatus.CANCELLED.value)
+    recent = session.exec(query.order_by(col(Meeting.starts_at).desc()).limit(RECENT_MEETINGS))
+    rows = [
+        [_button(f"{m.title[:30]} ({format_when(lang, m.starts_at, m.timezone)})", "m", m.id)]
+        for m in recent
+    ]
+    rows.append([_button(t(lang, "rtl.no_meeting"), "m", 0)])
+    return rows
+
+
+def _preview(session: Session, lang: str, draft: ActionDraft) -> str:
+    owner = action_drafts.owner_of(session, draft)
+    meeting = session.get(Meeting, draft.meeting_id) if draft.meeting_id else None
+    assert draft.due is not None
+    owner_label: str
+    if owner.group_key:
+        owner_label = t(
+            lang, "rtl.owner_group", group=owner.group_label, count=len(owner.organizations)
+        )
+    else:
+        owner_label = actions.owner_name(owner.organizations[0])
+    return t(
+        lang,
+        "rtl.preview_action",
+        title=draft.title,
+        owner=owner_label,
+        due=format_day(lang, draft.due),
+        meeting=meeting.title if meeting else t(lang, "rtl.no_meeting"),
+    )
+
+
+async def _ask(update: Update, context: BotContext, admin: Person, draft: ActionDraft) -> None:
+    lang, stage = admin.language, Stage(draft.stage)
+    rows: list[list[Button]] = []
+    if stage == Stage.PREVIEW:
+        with context.uow() as session:
+            text = _preview(session, lang, draft)
+        rows = [
+            [
+                _button(t(lang, "rtl.save"), "ok", draft.id, draft.version),
+                _button(t(lang, "rtl.cancel"), "x"),
+            ]
+        ]
+    else:
+        text = t(lang, QUESTIONS[stage])
+        if stage == Stage.MEETING:
+            with context.uow() as session:
+                rows = _meeting_buttons(session, lang)
+    await say(update, text, keyboard(rows))
+
+
+async def rtlbaru(update: Update, context: BotContext) -> None:
+    """/rtlbaru: record a follow-up action (admins only)."""
+    admin = _admin(context, update)
+    if admin is None or admin.id is None:
+        await say(update, t(fallback_language(update), "admin.only"))
+        return
+    with context.uow() as session:
+        draft = action_drafts.start_action(
+            session, author_id=admin.id, now=context.deps.clock.now()
+        )
+    await _ask(update, context, admin, draft)
+
+
+def _owner_choices(session: Session, lang: str, text: str) -> list[list[Button]]:
+    """Groups whose name holds the typed words, then organizations whose name does."""
+    typed = " ".join(text.lower().split())
+    rows = []
+    for group in actions.GROUPS:
+        label = actions.GROUP_LABELS[group.key]
+        if group.pattern.match(typed) or (len(typed) >= 4 and typed in label.lower()):
+            count = len(actions.group_owner(session, group.key).organizations)
+            if count:
+                rows.append(
+                    [_button(t(lang, "rtl.owner_group", group=label, count=count), "g", group.key)]
+                )
+    for org in organizations.search(session, text):
+        rows.append([_button(actions.owner_name(org)[:60], "o", org.id)])
+    return rows
+
+
+async def draft_text(update: Update, context: BotContext) -> bool:
+    """Typed text while an admin writes an action or a return comment. True when taken."""
+    message = update.effective_message
+    admin = _admin(context, update)
+    if message is None or not message.text or admin is None or admin.id is None:
+        return False
+    lang, now = admin.language, context.deps.clock.now()
+    with context.uow() as session:
+        draft = action_drafts.action_draft_of(session, admin.id, now=now)
+        if draft is None:
+            return False
+        stage = Stage(draft.stage)
+        problem: str | None = None
+        detail = ""
+        choices: list[list[Button]] = []
+        try:
+            if stage == Stage.TITLE:
+                action_drafts.give_title(session, draft, message.text, now=now)
+            elif stage == Stage.OWNER:
+                choices = _owner_choices(session, lang, message.text)
+                if not choices:
+                    raise ActionError(code="owner_not_found")
+            elif stage == Stage.DUE:
+                action_drafts.give_due(
+                    session, draft, message.text, now=now, zone=context.deps.timezone
+                )
+            elif stage == Stage.RETURN_COMMENT:
+                actions.review(
+                    session, draft.report_id, admin, accept=False, now=now, comment=message.text
+                )
+                action_drafts.drop_action(session, admin.id)
+            else:
+                raise ActionError(code="use_buttons")
+        except ActionError as error:
+            problem, detail = error.code, error.detail
+    if problem is not None:
+        await say(update, t(lang, f"rtl.invalid.{problem}", value=_day_text(lang, detail)))
+        if problem != "already_checked":
+            await _ask(update, context, admin, draft)
+        return True
+    if stage == Stage.OWNER:
+        await say(update, t(lang, "rtl.ask.owner_pick"), keyboard(choices))
+        return True
+    if stage == Stage.RETURN_COMMENT:
+        context.deps.wake_delivery()
+        await say(update, t(lang, "rtl.returned_ok"))
+        return True
+    await _ask(update, context, admin, draft)
+    return True
+
+
+async def button(update: Update, context: BotContext) -> None:
+    """Every admin button of follow-up actions (ac:…); stale or forged ones change nothing."""
+    query = update.callback_query
+    if query is None:
+        return
+    admin = _admin(context, update)
+    data = callbacks.decode(query.data)
+    if admin is None or admin.id is None or data is None:
+        await query.answer(t_plain(fallback_language(update), "button.expired"))
+        return
+    step, lang, now = data.part(0), admin.language, context.deps.clock.now()
+    if step == "f":
+        await _show_evidence(update, context, admin, data.int_part(1))
+        return
+    problem: str | None = None
+    created: list[actions.Action] = []
+    text = ""
+    with context.uow() as session:
+        draft = action_drafts.action_draft_of(session, admin.id, now=now)
+        try:
+            if step == "y":
+                actions.review(session, data.int_part(1), admin, accept=True, now=now)
+                text = t(lang, "rtl.accepted_ok")
+            elif step == "r":
+                _check_pending(session, data.int_part(1))
+                draft = action_drafts.start_return(
+                    session, author_id=admin.id, report_id=data.int_part(1) or 0, now=now
+                )
+            elif step == "x":
+                action_drafts.drop_action(session, admin.id)
+                text = t(lang, "rtl.cancelled")
+            elif draft is None:
+                raise ActionError(code="stale")
+            elif step == "m":
+                meeting_id = data.int_part(1)
+                action_drafts.choose_meeting(session, draft, meeting_id, now=now)
+            elif step in ("o", "g"):
+                org_id = data.int_part(1) if step == "o" else None
+                group = data.part(1) or "" if step == "g" else ""
+                if step == "g" and group not in actions.GROUP_LABELS:
+                    raise ActionError(code="unknown_owner")
+                action_drafts.choose_owner(session, draft, org_id=org_id, group_key=group, now=now)
+            elif step == "ok":
+                created = action_drafts.save_action(
+                    session, draft, admin, version=data.int_part(2) or -1, now=now
+                )
+                text = action_views.created_text(session, lang, created, context.deps.timezone)
+            else:
+                raise ActionError(code="stale")
+        except ActionError as error:
+            problem = error.code
+    if problem is not None:
+        key = "button.expired" if problem == "stale" else f"rtl.invalid.{problem}"
+        await query.answer(t_plain(lang, key), show_alert=problem != "stale")
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        with contextlib.suppress(BadRequest):  # a double tap: the buttons are already gone
+            await query.message.edit_reply_markup(reply_markup=None)
+    if created or step == "y":
+        context.deps.wake_delivery()
+    if text:
+        await say(update, text)
+    elif draft is not None:
+        await _ask(update, context, admin, draft)
+
+
+def _check_pending(session: Session, report_id: int | None) -> None:
+    report = session.get(actions.ActionReport, report_id) if report_id else None
+    if report is None:
+        raise ActionError(code="gone")
+    if report.verdict != actions.Verdict.PENDING.value:
+        raise ActionError(code="already_checked")
+
+
+async def _show_evidence(
+    update: Update, context: BotContext, admin: Person, report_id: int | None
+) -> None:
+    """Send a report's photos and documents to the admin (by Telegram's file id; from the file
+    store when Telegram no longer knows it)."""
+    query = update.callback_query
+    assert query is not None
+    with context.uow() as session:
+        files = actions.evidence_of(session, report_id) if report_id else []
+    if not files:
+        await query.answer(t_plain(admin.language, "button.expired"))
+        return
+    await query.answer()
+    chat = update.effective_chat
+    assert chat is not None
+    for item in files:
+        await _send_file(context, chat.id, item)
+
+
+async def _send_file(context: BotContext, chat_id: int, item: Evidence) -> None:
+    send = context.bot.send_photo if item.kind == "photo" else context.bot.send_document
+    try:
+        await send(chat_id, item.telegram_file_id)
+        return
+    except BadRequest as error:
+        log.info("file id not accepted, sending from the store: %s", error)
+    path: Path = context.deps.files.path_of(item.path)
+    try:
+        with open(path, "rb") as handle:
+            await send(chat_id, InputFile(handle, filename=item.file_name or path.name))
+    except (OSError, TelegramError) as error:
+        log.warning("evidence %s could not be sent: %s", item.id, error)
+
+
+async def cancel_draft(update: Update, context: BotContext) -> bool:
+    """/batal while writing an action or a return comment. True when there was a draft."""
+    admin = _admin(context, update)
+    if admin is None or admin.id is None:
+        return False
+    with context.uow() as session:
+        dropped = action_drafts.drop_action(session, admin.id)
+    if dropped:
+        await say(update, t(admin.language, "rtl.cancelled"))
+    return dropped
+
+
+def _day_text(lang: str, detail: str) -> str:
+    """An ISO date in an error's detail, as people read dates; anything else as it is."""
+    try:
+        return format_day(lang, date.fromisoformat(detail))
+    except ValueError:
+        return detail
