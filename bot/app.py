@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -16,7 +17,9 @@ from bot.delivery import DELIVERY_KEY, Delivery
 from bot.flood import RetryRepliesOnFlood
 from bot.settings import Settings
 from handlers.context import DEPS_KEY, BotContext, Deps
+from models import action_drafts, actions
 from models.clock import Clock, SystemClock
+from models.db import unit_of_work
 from models.file_store import FileStore
 from scheduler.action_planners import action_planner
 from scheduler.planners import meeting_planner
@@ -83,6 +86,40 @@ async def start_services(app: AnyApplication) -> None:
     except TelegramError as exc:  # the menu is a convenience; the bot works without it
         log.warning("could not publish the command menu: %s", exc)
     await delivery_of(app).start(app)
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(
+            _sweep_job,
+            interval=SWEEP_EVERY_SECONDS,
+            first=60,
+            name="files",
+            job_kwargs={
+                "id": "files",
+                "replace_existing": True,
+                "max_instances": 1,
+                "coalesce": True,
+            },
+        )
+
+
+SWEEP_EVERY_SECONDS = 3600
+
+
+def sweep_files(deps: Deps) -> int:
+    """Expired report drafts go, then every stored file no evidence row points at."""
+    with unit_of_work(deps.engine) as session:
+        action_drafts.expire_report_drafts(session, now=deps.clock.now())
+        referenced = actions.evidence_paths(session)
+    return deps.files.sweep(referenced, now=deps.clock.now().timestamp())
+
+
+async def _sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    try:
+        removed = await asyncio.to_thread(sweep_files, context.application.bot_data[DEPS_KEY])
+    except OSError as exc:  # a full or read-only disk must not stop the bot
+        log.warning("could not clean the file store: %s", exc)
+        return
+    if removed:
+        log.info("file store: %d unreferenced file(s) removed", removed)
 
 
 async def stop_services(app: AnyApplication) -> None:

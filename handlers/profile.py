@@ -138,10 +138,13 @@ async def erase_button(update: Update, context: BotContext) -> None:
         return
     data = callbacks.decode(query.data)
     answer = data.part(0) if data else None
+    files: list[str] = []
     with context.uow() as session:
         person = people.by_telegram_user(session, user.id)
         if person is not None and answer == "y":
-            privacy.erase_person(session, person, now=context.deps.clock.now())
+            files = privacy.erase_person(session, person, now=context.deps.clock.now())
+    for path in files:  # a half-written report's photos go with the rest
+        context.deps.files.remove(path)
     if person is None or answer not in ("y", "n"):
         await query.answer(t_plain(language_of(user.language_code), "button.expired"))
         return

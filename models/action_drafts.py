@@ -305,3 +305,13 @@ def drop_report(session: Session, draft: ReportDraft) -> list[str]:
     session.delete(draft)
     session.flush()
     return paths
+
+
+def expire_report_drafts(session: Session, *, now: datetime) -> int:
+    """Drop report drafts idle past the TTL (their evidence rows too; the file store's sweep
+    then deletes the files nobody points at)."""
+    query = select(ReportDraft).where(col(ReportDraft.updated_at) < now - DRAFT_TTL)
+    expired = list(session.exec(query))
+    for draft in expired:
+        drop_report(session, draft)
+    return len(expired)

@@ -529,6 +529,11 @@ def evidence_of(session: Session, report_id: int) -> list[Evidence]:
     return list(session.exec(query.order_by(col(Evidence.id))))
 
 
+def evidence_paths(session: Session) -> set[str]:
+    """Every stored file an evidence row (of a report or a draft) points at."""
+    return set(session.exec(select(Evidence.path)))
+
+
 def latest_report(session: Session, action_id: int) -> ActionReport | None:
     query = select(ActionReport).where(ActionReport.action_id == action_id)
     return session.exec(query.order_by(col(ActionReport.id).desc())).first()

@@ -87,3 +87,20 @@ class FileStore:
 
     def remove(self, relative: str) -> None:
         (self.root / relative).unlink(missing_ok=True)
+
+    def sweep(self, referenced: set[str], *, now: float, grace_seconds: float = 86400) -> int:
+        """Delete files no evidence row points at (a dropped or expired draft, a crash between
+        saving and recording), once they are older than ``grace_seconds``: a file being
+        recorded right now is never touched. Returns how many were deleted."""
+        if not self.root.is_dir():
+            return 0
+        removed = 0
+        for path in self.root.rglob("*"):
+            if not path.is_file():
+                continue
+            relative = path.relative_to(self.root).as_posix()
+            if relative in referenced or now - path.stat().st_mtime < grace_seconds:
+                continue
+            path.unlink(missing_ok=True)
+            removed += 1
+        return removed

@@ -6,12 +6,13 @@ from datetime import datetime
 
 from sqlmodel import Session, col, delete, select
 
+from models.action_drafts import ReportDraft, drop_action, drop_report
 from models.erasures import mark_erased
 from models.people import Person, PersonStatus
 from models.registration import ConsentRecord, RegistrationRequest
 
 
-def erase_person(session: Session, person: Person, *, now: datetime) -> None:
+def erase_person(session: Session, person: Person, *, now: datetime) -> list[str]:
     """Erase everything that identifies the person; the row stays for anonymous counts.
 
     Attendance rows (later issues) point at the row by id, so counts for the SPJ survive while
@@ -29,6 +30,16 @@ def erase_person(session: Session, person: Person, *, now: datetime) -> None:
     person.status = PersonStatus.ERASED.value
     person.updated_at = now
     session.add(person)
+    # Half-written reports and actions are theirs alone; submitted reports stay (anonymous).
+    # The draft's evidence files are returned for the caller to delete after the commit.
+    paths: list[str] = []
+    if person.id is not None:
+        report_draft = session.exec(
+            select(ReportDraft).where(ReportDraft.person_id == person.id)
+        ).first()
+        if report_draft is not None:
+            paths = drop_report(session, report_draft)
+        drop_action(session, person.id)
     if telegram_user_id is not None:
         session.execute(
             delete(ConsentRecord).where(col(ConsentRecord.telegram_user_id) == telegram_user_id)
@@ -39,6 +50,7 @@ def erase_person(session: Session, person: Person, *, now: datetime) -> None:
             )
         )
     session.flush()
+    return paths
 
 
 def registration_requests_of(session: Session, telegram_user_id: int) -> list[RegistrationRequest]:

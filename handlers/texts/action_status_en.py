@@ -40,6 +40,5 @@ TEXTS: dict[str, str] = {
     "digest.overdue_line": "   • {title} (due {due})",
     "digest.no_overdue": "No overdue actions.",
     "digest.footer": "Details: /statusrtl and /rekap.",
-    "help.admin_statusrtl": "\n/statusrtl — status of follow-up actions (RTL) by organization",
 }
 CLI_TEXTS: dict[str, str] = {}

@@ -40,6 +40,5 @@ TEXTS: dict[str, str] = {
     "digest.overdue_line": "   • {title} (tenggat {due})",
     "digest.no_overdue": "Tidak ada RTL yang terlambat.",
     "digest.footer": "Rincian: /statusrtl dan /rekap.",
-    "help.admin_statusrtl": "\n/statusrtl — status rencana tindak lanjut (RTL) per organisasi",
 }
 CLI_TEXTS: dict[str, str] = {}

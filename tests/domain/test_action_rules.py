@@ -1,0 +1,279 @@
+"""The rules of follow-up actions, without the bot: owners, reports, checks, nudges, files."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from models import action_drafts, actions, organizations
+from models.action_drafts import ReportDraft
+from models.actions import Action, ActionError, Evidence, find_owner
+from models.clock import FrozenClock
+from models.file_store import FileRefused, FileStore, evidence_type
+from models.organizations import OrgKind
+from models.outbox import Kind, OutboxMessage
+from models.people import Person, Role
+from models.privacy import erase_person
+from models.subjects import skip_reason
+from scheduler.action_planners import nudge_slot, plan_escalations
+from tests.factories import person
+
+DUE = date(2023, 12, 1)
+
+
+@pytest.fixture
+def posyandu(session: Session, clock: FrozenClock) -> Person:
+    """Sitti of Posyandu Melati Baruga (registered), and an admin."""
+    org = organizations.get_or_create(
+        session,
+        name="Posyandu Melati Baruga",
+        kind=OrgKind.POSYANDU,
+        parent_id=None,
+        now=clock.now(),
+    )
+    organizations.get_or_create(
+        session, name="Malili", kind=OrgKind.KECAMATAN, parent_id=None, now=clock.now()
+    )
+    organizations.get_or_create(
+        session, name="Wotu", kind=OrgKind.KECAMATAN, parent_id=None, now=clock.now()
+    )
+    sitti = person(session, name="Sitti", phone="085312345678", now=clock.now(), telegram_user_id=1)
+    sitti.organization_id = org.id
+    session.add(sitti)
+    person(
+        session,
+        name="Hasrul",
+        phone="081141000001",
+        role=Role.ADMIN,
+        now=clock.now(),
+        telegram_user_id=2,
+    )
+    session.commit()
+    return sitti
+
+
+def one_action(session: Session, clock: FrozenClock) -> Action:
+    owner = find_owner(session, "posyandu melati baruga")
+    assert owner is not None
+    created = actions.create(session, title="Laporan SKDN", owner=owner, due=DUE, now=clock.now())
+    return created.created[0]
+
+
+def test_owners_are_found_by_exact_name_or_as_a_group(session: Session, posyandu: Person) -> None:
+    kecamatan = find_owner(session, "Kecamatan Malili")
+    assert kecamatan is not None and [o.name for o in kecamatan.organizations] == ["Malili"]
+    group = find_owner(session, "Camat se-Kabupaten")
+    assert group is not None and group.group_key == "kecamatan"
+    assert sorted(o.name for o in group.organizations) == ["Malili", "Wotu"]
+    assert find_owner(session, "Melati") is None  # a sheet's owner is not a search
+    assert find_owner(session, "Puskesmas se-Kabupaten") is None  # a group of nobody
+
+
+def test_the_same_action_twice_is_created_once(
+    session: Session, posyandu: Person, clock: FrozenClock
+) -> None:
+    first = one_action(session, clock)
+    owner = find_owner(session, "Posyandu Melati Baruga")
+    assert owner is not None
+    again = actions.create(
+        session, title="  laporan   skdn ", owner=owner, due=DUE, now=clock.now()
+    )
+    assert again.created == [] and again.existing == [first]
+    notices = session.exec(select(OutboxMessage).where(OutboxMessage.slot == "assigned")).all()
+    assert [n.person_id for n in notices] == [posyandu.id]
+
+
+def test_due_dates_before_the_meeting_or_today_are_refused(session: Session) -> None:
+    with pytest.raises(ActionError) as error:
+        actions.check_due(session, date(2023, 11, 1), meeting_id=None, today=date(2023, 11, 27))
+    assert error.value.code == "due_in_past"
+    with pytest.raises(ActionError) as error:
+        actions.check_due(session, DUE, meeting_id=999, today=date(2023, 11, 27))
+    assert error.value.code == "unknown_meeting"
+
+
+def test_a_report_needs_a_note_for_selesai_and_terkendala(
+    session: Session, posyandu: Person, clock: FrozenClock
+) -> None:
+    action = one_action(session, clock)
+    for status in ("selesai", "terkendala"):
+        with pytest.raises(ActionError) as error:
+            actions.submit_report(
+                session, action, posyandu, status=status, note="", now=clock.now()
+            )
+        assert error.value.code == "note_required"
+    report = actions.submit_report(
+        session, action, posyandu, status="sedang_berjalan", note="", now=clock.now()
+    )
+    assert report.note == "" and action.status == "sedang_berjalan"
+
+
+def test_reports_are_history_and_the_admins_check_selesai(
+    session: Session, posyandu: Person, clock: FrozenClock
+) -> None:
+    action = one_action(session, clock)
+    admin = session.exec(select(Person).where(Person.role == "admin")).one()
+    actions.submit_report(
+        session, action, posyandu, status="terkendala", note="Alat belum ada", now=clock.now()
+    )
+    done = actions.submit_report(
+        session, action, posyandu, status="selesai", note="Sudah dikirim", now=clock.now()
+    )
+    assert [r.status for r in actions.reports_of(session, action.id or 0)] == [
+        "terkendala",
+        "selesai",
+    ]
+    with pytest.raises(ActionError) as error:
+        actions.submit_report(
+            session, action, posyandu, status="selesai", note="lagi lagi", now=clock.now()
+        )
+    assert error.value.code == "done"
+    with pytest.raises(ActionError) as error:
+        actions.review(session, done.id, posyandu, accept=True, now=clock.now())
+    assert error.value.code == "not_admin"
+    with pytest.raises(ActionError) as error:
+        actions.review(session, done.id, admin, accept=False, now=clock.now(), comment="")
+    assert error.value.code == "comment"
+    actions.review(session, done.id, admin, accept=False, now=clock.now(), comment="Foto kurang")
+    assert action.is_open and action.status == "sedang_berjalan"
+    with pytest.raises(ActionError) as error:
+        actions.review(session, done.id, admin, accept=True, now=clock.now())
+    assert error.value.code == "already_checked"
+
+
+def test_another_organization_cannot_report(
+    session: Session, posyandu: Person, clock: FrozenClock
+) -> None:
+    action = one_action(session, clock)
+    stranger = person(session, name="Dewi", phone="085399990003", now=clock.now())
+    with pytest.raises(ActionError) as error:
+        action_drafts.start_report(session, stranger, action.id, now=clock.now())
+    assert error.value.code == "not_yours"
+    with pytest.raises(ActionError) as error:
+        actions.submit_report(
+            session, action, stranger, status="selesai", note="Sudah", now=clock.now()
+        )
+    assert error.value.code == "not_yours"
+    with pytest.raises(ActionError) as error:
+        action_drafts.start_report(session, posyandu, 10**12, now=clock.now())
+    assert error.value.code == "gone"
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2023, 11, 27), None),
+        (date(2023, 11, 28), ("before", date(2023, 11, 28))),
+        (date(2023, 11, 30), ("before", date(2023, 11, 28))),
+        (date(2023, 12, 1), ("due", DUE)),
+        (date(2023, 12, 3), ("due", DUE)),
+        (date(2023, 12, 4), ("overdue-1", date(2023, 12, 4))),
+        (date(2023, 12, 9), ("overdue-2", date(2023, 12, 7))),
+        (date(2023, 12, 10), ("overdue-3", date(2023, 12, 10))),
+    ],
+)
+def test_the_nudge_moments(today: date, expected: tuple[str, date] | None) -> None:
+    assert nudge_slot(DUE, today) == expected
+
+
+def test_a_nudge_queued_before_selesai_is_skipped_when_it_comes_due(
+    session: Session, posyandu: Person, clock: FrozenClock
+) -> None:
+    action = one_action(session, clock)
+    nudge = actions.action_message(
+        action, person_id=posyandu.id or 0, kind=Kind.NUDGE, slot="due", now=clock.now()
+    )
+    from models import outbox
+
+    outbox.plan(session, [nudge], now=clock.now())
+    row = session.exec(select(OutboxMessage).where(OutboxMessage.slot == "due")).one()
+    assert skip_reason(session, row) is None
+    actions.submit_report(
+        session, action, posyandu, status="selesai", note="Sudah dikirim", now=clock.now()
+    )
+    assert skip_reason(session, row) == "done"
+
+
+def test_an_owner_nobody_can_reach_is_escalated_after_the_second_overdue_moment(
+    session: Session, posyandu: Person, clock: FrozenClock
+) -> None:
+    action = one_action(session, clock)
+    posyandu.telegram_chat_id = None  # Sitti never registered: nobody can be nudged
+    session.add(posyandu)
+    session.flush()
+    at = datetime(2023, 12, 6, 2, 0, tzinfo=UTC)
+    assert plan_escalations(session, now=at, zone="Asia/Jakarta") == []
+    later = at + timedelta(days=1)
+    planned = plan_escalations(session, now=later, zone="Asia/Jakarta")
+    assert [p.kind for p in planned] == ["escalation"]
+    assert plan_escalations(session, now=later + timedelta(days=3), zone="Asia/Jakarta") == []
+    assert action.escalated_at == later
+
+
+def test_erasing_a_person_drops_their_draft_and_hands_back_its_files(
+    session: Session, posyandu: Person, clock: FrozenClock
+) -> None:
+    action = one_action(session, clock)
+    draft = action_drafts.start_report(session, posyandu, action.id, now=clock.now())
+    draft.stage = "evidence"
+    session.add(draft)
+    evidence = Evidence(
+        kind="photo",
+        telegram_file_id="f",
+        file_unique_id="u",
+        path="actions/1/photo-1.jpg",
+        created_at=clock.now(),
+    )
+    action_drafts.add_evidence(session, draft, evidence, now=clock.now())
+    assert erase_person(session, posyandu, now=clock.now()) == ["actions/1/photo-1.jpg"]
+    assert session.exec(select(ReportDraft)).all() == []
+    assert session.exec(select(Evidence)).all() == []
+
+
+def test_the_file_store_refuses_big_and_foreign_files_and_sweeps_orphans(tmp_path: Path) -> None:
+    store = FileStore(tmp_path, max_bytes=1000)
+    with pytest.raises(FileRefused) as refused:
+        store.save("actions/1", b"x" * 1001, mime_type="image/jpeg")
+    assert refused.value.code == "size"
+    assert evidence_type("application/pdf", "a.pdf") == "application/pdf"
+    assert evidence_type(None, "laporan.XLSX").endswith("spreadsheetml.sheet")
+    for mime, name in (("application/zip", "a.zip"), ("audio/ogg", "voice.ogg"), (None, "x.exe")):
+        with pytest.raises(FileRefused):
+            evidence_type(mime, name)
+    kept = store.save("actions/1", b"photo", mime_type="image/jpeg", hint="photo")
+    orphan = store.save("actions/../../1", b"left", mime_type="image/png")
+    assert not orphan.startswith("..") and (tmp_path / orphan).exists()
+    assert list(tmp_path.rglob("*.part")) == []
+    now = (tmp_path / orphan).stat().st_mtime
+    assert store.sweep({kept}, now=now) == 0  # too fresh: it may be being recorded
+    old = now - 2 * 86400
+    for name in (kept, orphan):
+        os.utime(tmp_path / name, (old, old))
+    assert store.sweep({kept}, now=now) == 1
+    assert (tmp_path / kept).exists() and not (tmp_path / orphan).exists()
+
+
+def test_a_full_disk_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = FileStore(tmp_path)
+
+    def no_space(_fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", no_space)
+    with pytest.raises(OSError):
+        store.save("actions/1", b"photo", mime_type="image/jpeg")
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_expired_report_drafts_are_dropped(
+    session: Session, posyandu: Person, clock: FrozenClock
+) -> None:
+    action = one_action(session, clock)
+    action_drafts.start_report(session, posyandu, action.id, now=clock.now())
+    assert action_drafts.expire_report_drafts(session, now=clock.now() + timedelta(hours=1)) == 0
+    assert action_drafts.expire_report_drafts(session, now=clock.now() + timedelta(days=2)) == 1
+    assert session.exec(select(ReportDraft)).all() == []
