@@ -14,19 +14,21 @@ import signal
 import sys
 import tempfile
 import webbrowser
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from bot.app import ALLOWED_UPDATES, build_application, start_services, stop_services
 from bot.database import open_database
 from bot.settings import Settings
 from bot.tables import read_table
 from handlers.i18n import plain
-from models import meetings
+from models import actions, meetings
+from models.action_import import import_actions
+from models.actions import Action
 from models.clock import SystemClock
 from models.db import unit_of_work
 from models.people import Person
@@ -53,8 +55,63 @@ def next_wednesday_nine(now: datetime, zone: str) -> datetime:
     return datetime.combine(day, time(9, 0), ZoneInfo(zone))
 
 
+def demo_actions() -> Path:
+    return Path(str(resources.files("bot") / "data" / "rtl-luwu-timur.csv"))
+
+
+SAMPLE_RAKOR = date(2023, 12, 6)  # the sample RTL's due dates are relative to this meeting
+EARLIER_RAKOR_WEEKS = 9  # the demo's previous Rakor: about two months ago
+# A few reports, so /statusrtl and the carry-over have something to show from the start.
+DEMO_REPORTS = (
+    ("Pelatihan kader Posyandu", "sedang_berjalan", "Angkatan pertama (40 kader) sudah dilatih."),
+    ("Memastikan alat antropometri", "terkendala", "Dua Posyandu belum punya alat ukur panjang."),
+    ("Sosialisasi Permendagri", "selesai", "Sosialisasi di 5 kecamatan sudah dilaksanakan."),
+)
+
+
+def seed_previous_rakor(session: Session, admin: Person | None, now: datetime) -> int:
+    """The Rakor held two months ago, closed with its minutes, and its 12 follow-ups (the
+    sample sheet's dates shifted by as much): some done, some overdue, most still open."""
+    zone = ZoneInfo("Asia/Makassar")
+    held = next_wednesday_nine(now, "Asia/Makassar") - timedelta(weeks=EARLIER_RAKOR_WEEKS + 1)
+    meeting = meetings.create(
+        session,
+        title="Rakor Pokjanal Posyandu (triwulan lalu)",
+        starts_at=held + timedelta(weeks=EARLIER_RAKOR_WEEKS + 2),  # create refuses the past
+        timezone="Asia/Makassar",
+        venue="Aula Kantor Bupati Luwu Timur, Malili",
+        specs=[f"phone:{admin.phone}"] if admin is not None and admin.phone else [],
+        now=now,
+    )
+    meeting.starts_at = meeting.rsvp_deadline = held
+    meeting.status = meetings.MeetingStatus.DONE.value
+    meeting.minutes = "Disepakati 12 rencana tindak lanjut (lihat /statusrtl)."
+    meeting.closed_at = held + timedelta(hours=4)
+    session.add(meeting)
+    session.flush()
+    shift = held.astimezone(zone).date() - SAMPLE_RAKOR
+    headers, rows = read_table(demo_actions())
+    due = next(i for i, h in enumerate(headers) if h.lower() == "tenggat")
+    for row in rows:
+        row[due] = (date.fromisoformat(row[due]) + shift).isoformat()
+    assert meeting.id is not None
+    import_actions(session, headers, rows, now=now, today=now.date(), meeting_id=meeting.id)
+    for prefix, status, note in DEMO_REPORTS:
+        action = session.exec(select(Action).where(col(Action.title).startswith(prefix))).one()
+        reporter = session.exec(
+            select(Person).where(Person.organization_id == action.owner_org_id)
+        ).first()
+        if reporter is None:
+            continue
+        report = actions.submit_report(session, action, reporter, status=status, note=note, now=now)
+        if status == "selesai" and admin is not None:
+            actions.review(session, report.id, admin, accept=True, now=now)
+    return meeting.id
+
+
 def seed(database_url: str) -> list[Person]:
-    """Load the Luwu Timur roster and its Rakor into a migrated database; return everyone."""
+    """Load the Luwu Timur roster, the previous Rakor with its follow-ups, and next week's
+    Rakor into a migrated database; return everyone."""
     engine = open_database(database_url)
     headers, rows = read_table(demo_roster())
     now = SystemClock().now()
@@ -62,6 +119,7 @@ def seed(database_url: str) -> list[Person]:
         import_roster(session, headers, rows, now=now)
     with unit_of_work(engine) as session:
         admin = session.exec(select(Person).where(Person.role == "admin")).first()
+        seed_previous_rakor(session, admin, now)
         meetings.create(
             session,
             title="Rapat Koordinasi Pokjanal Posyandu Kabupaten Luwu Timur",
@@ -117,6 +175,7 @@ async def run_demo(
                 "telegram_api_url": sandbox.api_url,
                 "database_url": database_url,
                 "telegram_token": None,
+                "files_dir": Path(tmp) / "files",
             }
         )
         engine = open_database(database_url)

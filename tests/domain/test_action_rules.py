@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models import action_drafts, actions, organizations
 from models.action_drafts import ReportDraft
@@ -277,3 +277,26 @@ def test_expired_report_drafts_are_dropped(
     assert action_drafts.expire_report_drafts(session, now=clock.now() + timedelta(hours=1)) == 0
     assert action_drafts.expire_report_drafts(session, now=clock.now() + timedelta(days=2)) == 1
     assert session.exec(select(ReportDraft)).all() == []
+
+
+def test_the_demo_holds_last_quarter_rakor_with_its_twelve_follow_ups(tmp_path: Path) -> None:
+    from bot.demo import seed
+    from models.db import make_engine
+    from models.meetings import Meeting
+
+    seed(f"sqlite:///{tmp_path / 'demo.db'}")
+    engine = make_engine(f"sqlite:///{tmp_path / 'demo.db'}")
+    with Session(engine) as session:
+        previous, upcoming = session.exec(select(Meeting).order_by(col(Meeting.starts_at))).all()
+        assert previous.status == "done" and upcoming.status == "scheduled"
+        seeded = session.exec(select(Action)).all()
+        assert len(seeded) == 12 and {a.meeting_id for a in seeded} == {previous.id}
+        carried = actions.carried_over(session, upcoming)
+        assert len(carried) == 11  # one was reported Selesai and accepted
+        assert {a.status for a in seeded} == {
+            "belum_mulai",
+            "sedang_berjalan",
+            "terkendala",
+            "selesai",
+        }
+    engine.dispose()
