@@ -19,6 +19,7 @@ from sqlmodel import Session
 from telegram import InputFile, Update
 from telegram.constants import ChatAction
 
+from handlers import action_views
 from handlers.action_status_chart import status_chart
 from handlers.context import BotContext
 from handlers.i18n import Markup, language_of, t
@@ -34,7 +35,7 @@ from models.action_status import (
     group_summaries,
     org_summaries,
 )
-from models.actions import Action, ReportStatus, Verdict, actions_of, is_overdue
+from models.actions import Action, ReportStatus, actions_of, is_overdue
 from models.messages import Rendered
 from models.organizations import organization_of, zone_of
 from models.people import Person
@@ -42,12 +43,8 @@ from models.people import Person
 
 # --------------------------------------------------------------------------- words
 def status_label(lang: str, action: Action) -> str:
-    """Belum mulai / Sedang berjalan / Selesai / Terkendala; a Selesai still waiting for an
-    admin's check reads "Selesai (menunggu pemeriksaan)"."""
-    if action.status == ReportStatus.SELESAI.value and action.verdict == Verdict.PENDING.value:
-        return t(lang, "statusrtl.status.selesai_pending")
-    status = action.status if action.status in STATUS_ORDER else ReportStatus.BELUM_MULAI.value
-    return t(lang, f"statusrtl.status.{status}")
+    """The one way an action's status reads (see action_views.status_label)."""
+    return action_views.status_label(lang, action)
 
 
 def _parts(lang: str, line: OrgSummary) -> Markup:

@@ -95,7 +95,7 @@ def _draw_bars(axes: Axes, shown: list[StatusBar], labels: list[str], lang: str)
     left = [0] * len(shown)
     for status, colour, ink in SERIES:
         values = [bar.counts.get(status, 0) for bar in shown]
-        label = t_plain(lang, f"statusrtl.status.{status}")
+        label = t_plain(lang, f"rtl.status.{status}")
         drawn = axes.barh(positions, values, left=left, color=colour, label=label, height=0.7)
         numbers = [str(value) if value else "" for value in values]
         axes.bar_label(drawn, labels=numbers, label_type="center", fontsize=9, color=ink)

@@ -60,7 +60,7 @@ def _safe(value: str) -> str:
 
 def _status(lang: str, status: str) -> str:
     if status in {s.value for s in actions.ReportStatus}:
-        return t_plain(lang, f"actions_export.status.{status}")
+        return t_plain(lang, f"rtl.status.{status}")
     return status
 
 

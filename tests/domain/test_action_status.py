@@ -173,7 +173,7 @@ def test_an_accepted_selesai_is_no_longer_awaiting_a_check(
     actions.review(session, report.id, district.members["admin"], accept=True, now=clock.now())
     dinkes = next(s for s in org_summaries(session, today=TODAY) if s.name == "Dinas Kesehatan")
     assert (dinkes.counts["selesai"], dinkes.awaiting_check) == (1, 0)
-    assert status_label("id", action) == "Selesai"
+    assert status_label("id", action) == "Selesai (diterima)"
     assert status_label("id", district.actions["melati_blocked"]) == "Terkendala"
 
 
