@@ -12,11 +12,12 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from models import actions
+from models import actions, outbox
 from models.actions import Action, ActionError, Evidence, Owner, ReportStatus
 from models.dates import DateParseError, parse_date
 from models.meetings import Meeting
 from models.organizations import Organization
+from models.outbox import Kind, Planned
 from models.people import Person
 
 DRAFT_TTL = timedelta(hours=24)
@@ -202,7 +203,7 @@ def start_return(session: Session, *, author_id: int, report_id: int, now: datet
 def report_draft_of(session: Session, person_id: int, *, now: datetime) -> ReportDraft | None:
     draft = session.exec(select(ReportDraft).where(ReportDraft.person_id == person_id)).first()
     if draft is not None and _expired(draft, now):
-        drop_report(session, draft)  # its files stay in the store until a cleanup
+        _expire(session, draft, now)
         return None
     return draft
 
@@ -313,5 +314,21 @@ def expire_report_drafts(session: Session, *, now: datetime) -> int:
     query = select(ReportDraft).where(col(ReportDraft.updated_at) < now - DRAFT_TTL)
     expired = list(session.exec(query))
     for draft in expired:
-        drop_report(session, draft)
+        _expire(session, draft, now)
     return len(expired)
+
+
+def _expire(session: Session, draft: ReportDraft, now: datetime) -> None:
+    """Drop an idle draft and tell its writer, so a report is never silently lost (SPEC §6:
+    a conversation left idle expires with a message). Its files go with the store's sweep."""
+    action = session.get(Action, draft.action_id)
+    notice = Planned(
+        person_id=draft.person_id,
+        kind=Kind.NOTICE.value,
+        subject=f"reportdraft:{draft.id}",
+        slot=draft.updated_at.isoformat(),
+        not_before=now,
+        payload={"key": "rtl.draft_expired", "params": {"title": action.title if action else ""}},
+    )
+    outbox.plan(session, [notice], now=now)
+    drop_report(session, draft)

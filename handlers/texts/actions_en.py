@@ -54,6 +54,10 @@ TEXTS: dict[str, str] = {
     ),
     "rtl.none_mine": "No open follow-ups for your agency or Posyandu. Thank you.",
     "rtl.pick": "<b>{count} open follow-up(s)</b> — choose one to report on:",
+    "rtl.draft_expired": (
+        "Your report on <b>{title}</b> was not sent and has expired (24 hours without an "
+        "answer). Please start again with /tindaklanjut."
+    ),
     "rtl.cancelled": "Cancelled. Nothing was saved.",
     "rtl.ask.status": "What is its status now?",
     "rtl.ask.note": "Write a short note (what has been done), or press Skip.",

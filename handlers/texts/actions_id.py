@@ -56,6 +56,10 @@ TEXTS: dict[str, str] = {
     ),
     "rtl.none_mine": "Tidak ada tindak lanjut terbuka untuk instansi/Posyandu Anda. Terima kasih.",
     "rtl.pick": "<b>{count} tindak lanjut terbuka</b> — pilih yang akan dilaporkan:",
+    "rtl.draft_expired": (
+        "Laporan tindak lanjut <b>{title}</b> belum terkirim dan sudah kedaluwarsa (24 jam "
+        "tanpa jawaban). Silakan mulai lagi dengan /tindaklanjut."
+    ),
     "rtl.cancelled": "Dibatalkan. Tidak ada yang disimpan.",
     "rtl.ask.status": "Bagaimana statusnya sekarang?",
     "rtl.ask.note": "Tulis catatan singkat (apa yang sudah dikerjakan), atau tekan Lewati.",

@@ -300,3 +300,20 @@ def test_the_demo_holds_last_quarter_rakor_with_its_twelve_follow_ups(tmp_path: 
             "selesai",
         }
     engine.dispose()
+
+
+def test_an_expired_report_draft_tells_its_writer(
+    session: Session, posyandu: Person, clock: FrozenClock
+) -> None:
+    from handlers.outbox_views import OutboxRenderer
+
+    action = one_action(session, clock)
+    action_drafts.start_report(session, posyandu, action.id, now=clock.now())
+    later = clock.now() + timedelta(days=2)
+    assert action_drafts.report_draft_of(session, posyandu.id or 0, now=later) is None
+    row = session.exec(
+        select(OutboxMessage).where(OutboxMessage.subject.startswith("reportdraft:"))  # type: ignore[attr-defined]
+    ).one()
+    rendered = OutboxRenderer("Pokjanal Posyandu").render(session, posyandu, [row])
+    assert rendered is not None and "Laporan SKDN" in rendered.text
+    assert "kedaluwarsa" in rendered.text
