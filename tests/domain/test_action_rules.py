@@ -312,7 +312,7 @@ def test_an_expired_report_draft_tells_its_writer(
     later = clock.now() + timedelta(days=2)
     assert action_drafts.report_draft_of(session, posyandu.id or 0, now=later) is None
     row = session.exec(
-        select(OutboxMessage).where(OutboxMessage.subject.startswith("reportdraft:"))  # type: ignore[attr-defined]
+        select(OutboxMessage).where(col(OutboxMessage.subject).startswith("reportdraft:"))
     ).one()
     rendered = OutboxRenderer("Pokjanal Posyandu").render(session, posyandu, [row])
     assert rendered is not None and "Laporan SKDN" in rendered.text
