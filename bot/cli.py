@@ -23,7 +23,8 @@ from models.clock import SystemClock
 from models.db import unit_of_work
 from models.errors import InvalidPhone, NotFound
 from models.people import Person, PersonStatus, ensure_invite_token
-from models.roster import ImportReport, MissingColumns, import_roster, make_admin
+from models.roster import ImportReport, import_roster, make_admin
+from models.sheets import MissingColumns
 
 app = typer.Typer(
     help="Pokjanal Bot: Telegram assistant for Pokjanal Posyandu.", no_args_is_help=True

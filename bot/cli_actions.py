@@ -21,7 +21,7 @@ from models.clock import SystemClock
 from models.db import unit_of_work
 from models.errors import InvalidPhone
 from models.organizations import Organization
-from models.roster import MissingColumns
+from models.sheets import MissingColumns
 
 action_app = typer.Typer(help="Follow-up actions (RTL) of the meetings.", no_args_is_help=True)
 

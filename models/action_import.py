@@ -22,9 +22,9 @@ from models.errors import InvalidPhone
 from models.meetings import Meeting
 from models.people import by_phone
 from models.phones import normalize_phone
-from models.roster import MissingColumns
+from models.sheets import cell, map_columns
 
-# Accepted header spellings, Indonesian or English, compared after _header_key().
+# Accepted header spellings, Indonesian or English, compared after sheets.header_key().
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "title": (
         "tindak_lanjut",
@@ -82,33 +82,13 @@ class ActionImportReport:
         return self.rows_created + self.rows_existing
 
 
-def _header_key(header: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", header.strip().lower()).strip("_")
-
-
 def map_headers(headers: Sequence[str]) -> dict[str, int]:
     """Find each known column's index; unknown columns are ignored.
 
     Raises:
         MissingColumns: the title, owner or due date has no column.
     """
-    positions: dict[str, int] = {}
-    for index, header in enumerate(headers):
-        key = _header_key(str(header or ""))
-        for field_name, aliases in HEADER_ALIASES.items():
-            if key in aliases and field_name not in positions:
-                positions[field_name] = index
-    missing = [name for name in REQUIRED_COLUMNS if name not in positions]
-    if missing:
-        raise MissingColumns(missing)
-    return positions
-
-
-def _cell(row: Sequence[str], positions: dict[str, int], name: str) -> str:
-    index = positions.get(name)
-    if index is None or index >= len(row):
-        return ""
-    return str(row[index] or "").strip()
+    return map_columns(headers, HEADER_ALIASES, REQUIRED_COLUMNS)
 
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
@@ -183,11 +163,11 @@ class _Run:
 
 def _import_row(run: _Run, row: Sequence[str], number: int) -> ActionRowError | None:
     session, positions, report = run.session, run.positions, run.report
-    title = " ".join(_cell(row, positions, "title").split())
-    raw_owner = " ".join(_cell(row, positions, "owner").split())
-    raw_due = _cell(row, positions, "due")
-    detail = _cell(row, positions, "detail")
-    raw_phone = _cell(row, positions, "phone")
+    title = " ".join(cell(row, positions, "title").split())
+    raw_owner = " ".join(cell(row, positions, "owner").split())
+    raw_due = cell(row, positions, "due")
+    detail = cell(row, positions, "detail")
+    raw_phone = cell(row, positions, "phone")
     if not title:
         return ActionRowError(number, ActionRowProblem.MISSING_TITLE)
     if len(title) > actions.TITLE_MAX:

@@ -7,7 +7,6 @@ turns into words.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,12 +16,13 @@ from typing import Any
 from sqlmodel import Session
 
 from models.erasures import was_erased
-from models.errors import DomainError, InvalidPhone, NotFound
+from models.errors import InvalidPhone, NotFound
 from models.organizations import place_organization
 from models.people import Person, Role, by_phone
 from models.phones import normalize_phone
+from models.sheets import cell, map_columns
 
-# Accepted header spellings, Indonesian or English, compared after _header_key().
+# Accepted header spellings, Indonesian or English, compared after sheets.header_key().
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("nama", "name", "nama_lengkap"),
     "phone": (
@@ -60,14 +60,6 @@ class RowProblem(StrEnum):
     ERASED = "erased"  # the person had their data erased (UU 27/2022): not re-imported
 
 
-class MissingColumns(DomainError):
-    code = "missing_columns"
-
-    def __init__(self, missing: Sequence[str]) -> None:
-        super().__init__(", ".join(missing))
-        self.missing = list(missing)
-
-
 @dataclass(frozen=True)
 class RowError:
     row: int
@@ -88,33 +80,17 @@ class ImportReport:
         return self.created + self.updated + self.unchanged
 
 
-def _header_key(header: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", header.strip().lower()).strip("_")
-
-
 def map_headers(headers: Sequence[str]) -> dict[str, int]:
     """Find each known column's index; unknown columns are ignored.
 
     Raises:
         MissingColumns: name, phone or role has no column.
     """
-    positions: dict[str, int] = {}
-    for index, header in enumerate(headers):
-        key = _header_key(str(header or ""))
-        for field_name, aliases in HEADER_ALIASES.items():
-            if key in aliases and field_name not in positions:
-                positions[field_name] = index
-    missing = [name for name in REQUIRED_COLUMNS if name not in positions]
-    if missing:
-        raise MissingColumns(missing)
-    return positions
+    return map_columns(headers, HEADER_ALIASES, REQUIRED_COLUMNS)
 
 
 def _cell(row: Sequence[str], positions: dict[str, int], name: str) -> str:
-    index = positions.get(name)
-    if index is None or index >= len(row):
-        return ""
-    return " ".join(str(row[index] or "").split())
+    return " ".join(cell(row, positions, name).split())
 
 
 def import_roster(

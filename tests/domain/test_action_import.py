@@ -22,7 +22,8 @@ from models.actions import Action
 from models.clock import FrozenClock
 from models.outbox import OutboxMessage
 from models.people import by_phone
-from models.roster import MissingColumns, import_roster
+from models.roster import import_roster
+from models.sheets import MissingColumns
 from tests.conftest import DEMO_DATA
 
 HEADERS = ["Tindak lanjut", "Penanggung jawab", "Tenggat", "Keterangan"]

@@ -12,7 +12,8 @@ from bot.tables import UnreadableTable, read_table
 from models.clock import FrozenClock
 from models.organizations import Organization, OrgKind
 from models.people import Person
-from models.roster import MissingColumns, RowProblem, import_roster, map_headers
+from models.roster import RowProblem, import_roster, map_headers
+from models.sheets import MissingColumns
 from tests.conftest import DATA, DEMO_DATA
 
 
