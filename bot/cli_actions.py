@@ -15,7 +15,7 @@ from bot.cli_meetings import export_app
 from bot.settings import Settings
 from bot.tables import UnreadableTable, read_table
 from handlers.i18n import plain
-from models import actions
+from models import action_owners, actions
 from models.action_import import ActionImportReport, import_actions, parse_sheet_date
 from models.clock import SystemClock
 from models.db import unit_of_work
@@ -72,7 +72,7 @@ def action_add(
     now = SystemClock().now()
     try:
         with unit_of_work(engine) as session:
-            found = actions.find_owner(session, owner)
+            found = action_owners.find_owner(session, owner)
             if found is None:
                 raise fail(plain(lang, "cli.action_unknown_owner", owner=owner))
             actions.check_due(session, due_date, meeting_id=meeting, today=_today(settings))
@@ -97,7 +97,7 @@ def action_add(
                 owner_person_id=person_id,
                 notify=True,
             )
-            label = found.group_label or actions.owner_name(found.organizations[0])
+            label = found.group_label or action_owners.owner_name(found.organizations[0])
     except actions.ActionError as exc:
         raise fail(_action_error(lang, exc, due=due_date)) from None
     typer.echo(
@@ -190,7 +190,7 @@ def action_list(
                 f"#{action.id}",
                 action.due.isoformat(),
                 plain(lang, f"cli.action_status.{action.status}"),
-                actions.owner_name(org),
+                action_owners.owner_name(org),
                 action.title,
                 plain(lang, "cli.action_overdue_mark") if actions.is_overdue(action, today) else "",
             ]

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from handlers import callbacks
 from handlers.i18n import Markup, t
 from handlers.people_view import format_day
-from models import actions
+from models import action_owners, actions
 from models.actions import Action, ActionReport, Verdict
 from models.meetings import Meeting
 from models.messages import Button, Rendered
@@ -39,7 +39,7 @@ def status_label(lang: str, action_or_status: Action | str) -> Markup:
 
 def owner_text(session: Session, action: Action) -> str:
     org = session.get(Organization, action.owner_org_id)
-    return actions.owner_name(org) if org is not None else "-"
+    return action_owners.owner_name(org) if org is not None else "-"
 
 
 def today_for(session: Session, action: Action, now: datetime, zone: str) -> date:

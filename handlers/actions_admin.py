@@ -21,7 +21,7 @@ from handlers.chat import fallback_language, keyboard, person_of, say
 from handlers.context import BotContext
 from handlers.i18n import t, t_plain
 from handlers.people_view import format_day, format_when
-from models import action_drafts, actions, organizations
+from models import action_drafts, action_owners, actions, organizations
 from models.action_drafts import ActionDraft, Stage
 from models.actions import ActionError, Evidence
 from models.meetings import Meeting, MeetingStatus
@@ -70,7 +70,7 @@ def _preview(session: Session, lang: str, draft: ActionDraft) -> str:
             lang, "rtl.owner_group", group=owner.group_label, count=len(owner.organizations)
         )
     else:
-        owner_label = actions.owner_name(owner.organizations[0])
+        owner_label = action_owners.owner_name(owner.organizations[0])
     return t(
         lang,
         "rtl.preview_action",
@@ -118,16 +118,16 @@ def _owner_choices(session: Session, lang: str, text: str) -> list[list[Button]]
     """Groups whose name holds the typed words, then organizations whose name does."""
     typed = " ".join(text.lower().split())
     rows = []
-    for group in actions.GROUPS:
-        label = actions.GROUP_LABELS[group.key]
+    for group in action_owners.GROUPS:
+        label = action_owners.GROUP_LABELS[group.key]
         if group.pattern.match(typed) or (len(typed) >= 4 and typed in label.lower()):
-            count = len(actions.group_owner(session, group.key).organizations)
+            count = len(action_owners.group_owner(session, group.key).organizations)
             if count:
                 rows.append(
                     [_button(t(lang, "rtl.owner_group", group=label, count=count), "g", group.key)]
                 )
     for org in organizations.search(session, text):
-        rows.append([_button(actions.owner_name(org)[:60], "o", org.id)])
+        rows.append([_button(action_owners.owner_name(org)[:60], "o", org.id)])
     return rows
 
 
@@ -221,7 +221,7 @@ async def button(update: Update, context: BotContext) -> None:
             elif step in ("o", "g"):
                 org_id = data.int_part(1) if step == "o" else None
                 group = data.part(1) or "" if step == "g" else ""
-                if step == "g" and group not in actions.GROUP_LABELS:
+                if step == "g" and group not in action_owners.GROUP_LABELS:
                     raise ActionError(code="unknown_owner")
                 action_drafts.choose_owner(session, draft, org_id=org_id, group_key=group, now=now)
             elif step == "ok":

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from handlers.attendance_export import _CONTROL, _csv_safe
 from handlers.i18n import t_plain
 from handlers.people_view import format_when
-from models import actions
+from models import action_owners, actions
 from models.actions import Action
 from models.clock import SystemClock
 from models.meetings import Meeting
@@ -115,7 +115,7 @@ def write_actions_xlsx(
         if action.owner_org_id not in organizations:
             organizations[action.owner_org_id] = session.get(Organization, action.owner_org_id)
         org = organizations[action.owner_org_id]
-        return actions.owner_name(org) if org is not None else ""
+        return action_owners.owner_name(org) if org is not None else ""
 
     def person_name(person_id: int | None) -> str:
         if person_id is None:

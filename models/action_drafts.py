@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from models import actions, outbox
-from models.actions import Action, ActionError, Evidence, Owner, ReportStatus
+from models import action_owners, actions, outbox
+from models.action_owners import Owner
+from models.actions import Action, ActionError, Evidence, ReportStatus
 from models.dates import DateParseError, parse_date
 from models.meetings import Meeting
 from models.organizations import Organization
@@ -133,7 +134,7 @@ def choose_owner(
     if draft.stage != Stage.OWNER.value:
         raise ActionError(code="stale")
     if group_key:
-        if not actions.group_owner(session, group_key).organizations:
+        if not action_owners.group_owner(session, group_key).organizations:
             raise ActionError(code="unknown_owner")
         draft.group_key, draft.owner_org_id = group_key, None
     else:
@@ -157,7 +158,7 @@ def give_due(session: Session, draft: ActionDraft, text: str, *, now: datetime, 
 
 def owner_of(session: Session, draft: ActionDraft) -> Owner:
     if draft.group_key:
-        return actions.group_owner(session, draft.group_key)
+        return action_owners.group_owner(session, draft.group_key)
     org = session.get(Organization, draft.owner_org_id) if draft.owner_org_id else None
     if org is None:
         raise ActionError(code="unknown_owner")

@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from sqlmodel import Session
 
-from models import actions
+from models import action_owners, actions
 from models.errors import InvalidPhone
 from models.meetings import Meeting
 from models.people import by_phone
@@ -178,7 +178,7 @@ def _import_row(run: _Run, row: Sequence[str], number: int) -> ActionRowError | 
         return ActionRowError(number, ActionRowProblem.DETAIL_TOO_LONG, str(actions.DETAIL_MAX))
     if not raw_owner:
         return ActionRowError(number, ActionRowProblem.MISSING_OWNER)
-    owner = actions.find_owner(session, raw_owner)
+    owner = action_owners.find_owner(session, raw_owner)
     if owner is None:
         return ActionRowError(number, ActionRowProblem.UNKNOWN_OWNER, raw_owner)
     if not raw_due:

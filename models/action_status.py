@@ -15,7 +15,8 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from models.actions import Action, ReportStatus, Verdict, is_overdue, owner_name
+from models.action_owners import owner_name
+from models.actions import Action, ReportStatus, Verdict, is_overdue
 from models.meetings import Answer, Invitation, Meeting, upcoming_meetings
 from models.organizations import Organization
 

@@ -11,7 +11,8 @@ from sqlmodel import Session, col, select
 
 from models import action_drafts, actions, organizations
 from models.action_drafts import ReportDraft
-from models.actions import Action, ActionError, Evidence, find_owner
+from models.action_owners import find_owner
+from models.actions import Action, ActionError, Evidence
 from models.clock import FrozenClock
 from models.file_store import FileRefused, FileStore, evidence_type
 from models.organizations import OrgKind

@@ -13,8 +13,9 @@ from sqlmodel import Session
 from handlers.action_status import overview_text, own_text, render_digest, status_label
 from handlers.action_status_chart import TOP, status_bars, status_chart
 from models import actions, meetings, organizations
+from models.action_owners import find_owner
 from models.action_status import OrgSummary, digest, group_summaries, org_summaries
-from models.actions import Action, ReportStatus, find_owner
+from models.actions import Action, ReportStatus
 from models.clock import FrozenClock
 from models.meetings import Answer, Invitation, Meeting, MeetingStatus
 from models.organizations import Organization, OrgKind

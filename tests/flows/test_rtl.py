@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session, select
 
-from models import actions, organizations
+from models import action_owners, actions, organizations
 from models.action_drafts import ReportDraft
 from models.actions import Action, ActionReport, Evidence
 from models.db import unit_of_work
@@ -26,7 +26,7 @@ TITLE = "Laporan SKDN bulanan dikirim ke Puskesmas"
 
 def an_action(world: World, owner: str = "Posyandu Melati Baruga", due: date = DUE) -> int:
     with unit_of_work(world.engine) as session:
-        found = actions.find_owner(session, owner)
+        found = action_owners.find_owner(session, owner)
         assert found is not None
         created = actions.create(session, title=TITLE, owner=found, due=due, now=world.clock.now())
         assert created.created[0].id is not None
@@ -142,7 +142,7 @@ async def test_a_group_owner_fans_out_one_action_per_kecamatan(world: World) -> 
     await hasrul.send_text("camat se-kabupaten")
     await hasrul.wait_for(lambda m: "Pilih penanggung jawab" in m[-1].text)
     with Session(world.engine) as session:
-        kecamatan = len(actions.group_owner(session, "kecamatan").organizations)
+        kecamatan = len(action_owners.group_owner(session, "kecamatan").organizations)
     await hasrul.press(f"Camat se-Kabupaten ({kecamatan} instansi)")
     await hasrul.wait_for(lambda m: "Tenggatnya kapan" in m[-1].text)
     await hasrul.send_text("31/1/2024")

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from models import actions, meetings
+from models import action_owners, actions, meetings
 from models.clock import SystemClock
 from models.db import unit_of_work
 from models.meetings import Meeting, MeetingStatus
@@ -82,7 +82,7 @@ async def test_open_actions_follow_into_the_next_invitation_and_recap(world: Wor
             ("Posyandu Melati Baruga", "Laporan SKDN bulanan dikirim ke Puskesmas"),
             ("Dinas Sosial", "Penyampaian data balita keluarga miskin"),
         ):
-            found = actions.find_owner(session, owner)
+            found = action_owners.find_owner(session, owner)
             assert found is not None
             actions.create(
                 session,

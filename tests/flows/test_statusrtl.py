@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from models import actions
-from models.actions import ReportStatus, find_owner
+from models.action_owners import find_owner
+from models.actions import ReportStatus
 from models.db import unit_of_work
 from tests.flows.conftest import World
 from tests.flows.test_registration import HASRUL, SITTI, register
