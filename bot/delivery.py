@@ -143,10 +143,19 @@ class Delivery:
         self._start_task()
 
     async def _tick(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        self.tick()
+        # Planning reads the whole district (a thousand actions, hundreds of invitations):
+        # in a worker thread, so replies to people are not kept waiting meanwhile.
+        await asyncio.to_thread(self.plan)
+        self.wake()
 
     def tick(self) -> int:
         """Run every planner once and wake the dispatcher; return how many rows were new."""
+        queued = self.plan()
+        self.wake()
+        return queued
+
+    def plan(self) -> int:
+        """Run every planner once; return how many rows were new."""
         queued = 0
         for planner in self.planners:
             try:
@@ -155,7 +164,6 @@ class Delivery:
                     session.commit()
             except Exception:  # one broken planner must not stop the others
                 log.exception("planner %s failed", getattr(planner, "__name__", planner))
-        self.wake()
         return queued
 
     async def stop(self) -> None:

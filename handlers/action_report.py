@@ -20,19 +20,21 @@ from handlers.action_views import STATUS_CODES
 from handlers.chat import fallback_language, keyboard, person_of, say, say_not_registered
 from handlers.context import BotContext
 from handlers.i18n import Markup, t, t_plain
+from handlers.recap import split_message
 from models import action_drafts, actions
 from models.action_drafts import ReportDraft, Stage
 from models.actions import Action, ActionError, Evidence
-from models.file_store import FileRefused, evidence_type
+from models.file_store import FileRefused, FileStore, evidence_type
 from models.messages import Button
 from models.people import Person
 
 log = logging.getLogger(__name__)
-MENU_MAX = 20  # buttons in the action list; more than that is a list nobody scrolls
+PAGE = 8  # actions per page of /tindaklanjut: one screen, well under 4096 characters
 
 
 def _button(lang: str, key: str, *parts: object, **values: object) -> Button:
-    return Button(t(lang, key, **values), callbacks.encode(callbacks.ACTION_REPORT, *parts))
+    """Button labels are not parsed by Telegram: plain text, never HTML-escaped."""
+    return Button(t_plain(lang, key, **values), callbacks.encode(callbacks.ACTION_REPORT, *parts))
 
 
 def _today(context: BotContext, session: Session, action: Action) -> date:
@@ -40,24 +42,37 @@ def _today(context: BotContext, session: Session, action: Action) -> date:
 
 
 async def tindaklanjut(update: Update, context: BotContext) -> None:
-    """/tindaklanjut: my organization's open follow-ups, one button each."""
+    """/tindaklanjut: my organization's open follow-ups, a page at a time, a button each."""
     person = person_of(context, update)
     if person is None:
         await say_not_registered(update)
         return
+    await _page(update, context, person, 0)
+
+
+async def _page(update: Update, context: BotContext, person: Person, page: int) -> None:
     lang, now = person.language, context.deps.clock.now()
     with context.uow() as session:
         mine = actions.actions_of(session, person)
+        pages = max(1, -(-len(mine) // PAGE))
+        page = min(max(page, 0), pages - 1)
         lines, rows = [], []
-        for action in mine[:MENU_MAX]:
+        for number, action in enumerate(mine[page * PAGE : (page + 1) * PAGE], page * PAGE + 1):
             today = action_views.today_for(session, action, now, context.deps.timezone)
-            lines.append(action_views.action_card(session, lang, action, today=today))
-            rows.append([action_views.report_button(lang, action)])
+            lines.append(action_views.list_line(session, lang, action, number=number, today=today))
+            rows.append([action_views.report_button(lang, action, number=number)])
     if not mine:
         await say(update, t(lang, "rtl.none_mine"))
         return
-    text = Markup(t(lang, "rtl.pick", count=len(mine)) + "\n\n" + "\n\n".join(lines))
-    await say(update, text[:4000], keyboard(rows))
+    if page + 1 < pages:
+        rows.append([_button(lang, "rtl.next_page", "p", page + 2, page=page + 2, pages=pages)])
+    header = t(lang, "rtl.pick", count=len(mine))
+    if pages > 1:
+        header = Markup(header + t(lang, "rtl.page", page=page + 1, pages=pages))
+    chunks = split_message(Markup(header + "\n\n" + "\n".join(lines)))
+    for chunk in chunks[:-1]:
+        await say(update, chunk)
+    await say(update, chunks[-1], keyboard(rows))
 
 
 async def button(update: Update, context: BotContext) -> None:
@@ -74,10 +89,17 @@ async def button(update: Update, context: BotContext) -> None:
     if step == "a":
         await _open(update, context, person, data.int_part(1))
         return
-    if step == "x":
-        dropped = await _drop(context, person)
+    if step == "p":
         await query.answer()
-        await say(update, t(person.language, "rtl.cancelled" if dropped else "cancel.nothing"))
+        await _page(update, context, person, (data.int_part(1) or 1) - 1)
+        return
+    if step == "x":
+        dropped = await _drop(context, person, data.int_part(1), data.int_part(2))
+        if not dropped:  # an old message's Batal: the report being written now stays
+            await query.answer(t_plain(person.language, "button.expired"))
+            return
+        await query.answer()
+        await say(update, t(person.language, "rtl.cancelled"))
         return
     await _step(
         update, context, person, step or "", data.int_part(1), data.int_part(2), data.part(3)
@@ -114,7 +136,7 @@ def _status_keyboard(lang: str, draft: ReportDraft) -> list[list[Button]]:
     return [
         [status("b"), status("j")],
         [status("s"), status("k")],
-        [_button(lang, "rtl.cancel", "x")],
+        [_button(lang, "rtl.cancel", "x", draft.id, draft.version)],
     ]
 
 
@@ -190,15 +212,20 @@ async def _step(
         await say(update, t(lang, "rtl.sent_selesai" if selesai else "rtl.sent"))
         return
     if step == "e":
-        rows = [
-            [
-                _button(lang, "rtl.send", "ok", draft.id, draft.version),
-                _button(lang, "rtl.cancel", "x"),
-            ]
-        ]
-        await say(update, preview, keyboard(rows))
+        await _send_preview(update, person, draft, preview)
         return
     await _ask(update, person, draft)
+
+
+async def _send_preview(update: Update, person: Person, draft: ReportDraft, preview: str) -> None:
+    lang = person.language
+    rows = [
+        [
+            _button(lang, "rtl.send", "ok", draft.id, draft.version),
+            _button(lang, "rtl.cancel", "x", draft.id, draft.version),
+        ]
+    ]
+    await say(update, preview, keyboard(rows))
 
 
 def _preview(session: Session, lang: str, draft: ReportDraft) -> str:
@@ -216,47 +243,87 @@ def _preview(session: Session, lang: str, draft: ReportDraft) -> str:
 
 
 async def draft_text(update: Update, context: BotContext) -> bool:
-    """Typed text while a report is being written: the note, or a re-ask. True when taken."""
+    """Typed text while a report waits for its note. True when taken; at the other steps the
+    text goes on to the other features (a typed HADIR still answers an invitation)."""
     message = update.effective_message
     person = person_of(context, update)
     if message is None or not message.text or person is None or person.id is None:
         return False
-    lang, now = person.language, context.deps.clock.now()
+    now = context.deps.clock.now()
     with context.uow() as session:
         draft = action_drafts.report_draft_of(session, person.id, now=now)
-        if draft is None:
+        if draft is None or draft.stage != Stage.NOTE.value:
             return False
-        stage = Stage(draft.stage)
-        problem: str | None = None
-        if stage == Stage.NOTE:
-            try:
-                action_drafts.give_note(session, draft, message.text, now=now)
-            except ActionError as error:
-                problem = error.code
-    if stage == Stage.NOTE and problem is None:
-        await _ask(update, person, draft)
-    elif problem is not None:
-        await say(update, t(lang, f"rtl.invalid.{problem}"))
-        await _ask(update, person, draft)
-    elif stage == Stage.EVIDENCE:
+        try:
+            action_drafts.give_note(session, draft, message.text, now=now)
+        except ActionError as error:
+            problem: str | None = error.code
+        else:
+            problem = None
+    if problem is not None:
+        await say(update, t(person.language, f"rtl.invalid.{problem}"))
+    await _ask(update, person, draft)
+    return True
+
+
+async def hint_text(update: Update, context: BotContext) -> bool:
+    """Typed text nobody else took while a report waits for a button or a file: ask again."""
+    person = person_of(context, update)
+    if person is None or person.id is None:
+        return False
+    with context.uow() as session:
+        draft = action_drafts.report_draft_of(session, person.id, now=context.deps.clock.now())
+        at_preview = draft is not None and draft.stage == Stage.PREVIEW.value
+        preview = _preview(session, person.language, draft) if at_preview and draft else ""
+    if draft is None:
+        return False
+    if draft.stage == Stage.EVIDENCE.value:
         await _reask_evidence(update, person, draft, "rtl.invalid.evidence_text")
+    elif draft.stage == Stage.PREVIEW.value:
+        await say(update, t(person.language, "rtl.invalid.use_buttons"))
+        await _send_preview(update, person, draft, preview)
     else:
-        await say(update, t(lang, "rtl.invalid.use_buttons"))
+        await say(update, t(person.language, "rtl.invalid.use_buttons"))
         await _ask(update, person, draft)
     return True
 
 
-async def _reask_evidence(update: Update, person: Person, draft: ReportDraft, key: str) -> None:
+async def _reask_evidence(
+    update: Update,
+    person: Person,
+    draft: ReportDraft,
+    key: str,
+    store: FileStore | None = None,
+) -> None:
     lang = person.language
     rows = [[_button(lang, "rtl.skip", "e", draft.id, draft.version)]]
-    await say(update, t(lang, key), keyboard(rows))
+    limit = store.max_bytes // (1024 * 1024) if store is not None else 0
+    await say(update, t(lang, key, mb=limit), keyboard(rows))
 
 
-def _evidence_draft(context: BotContext, person: Person, now: datetime) -> ReportDraft | None:
+def _evidence_draft(
+    context: BotContext, person: Person, now: datetime
+) -> tuple[ReportDraft | None, set[str]]:
+    """The draft waiting for evidence, and the files it already holds (by Telegram's unique
+    id, so the same photo sent twice is not downloaded twice)."""
     assert person.id is not None
     with context.uow() as session:
         draft = action_drafts.report_draft_of(session, person.id, now=now)
-    return draft if draft is not None and draft.stage == Stage.EVIDENCE.value else None
+        if draft is None or draft.stage != Stage.EVIDENCE.value:
+            return None, set()
+        return draft, {e.file_unique_id for e in action_drafts.evidence_in(session, draft)}
+
+
+async def _note_first(update: Update, context: BotContext, person: Person) -> bool:
+    """A file while the note is awaited: say so, and ask for the note again."""
+    assert person.id is not None
+    with context.uow() as session:
+        draft = action_drafts.report_draft_of(session, person.id, now=context.deps.clock.now())
+    if draft is None or draft.stage != Stage.NOTE.value:
+        return False
+    await say(update, t(person.language, "rtl.invalid.note_first"))
+    await _ask(update, person, draft)
+    return True
 
 
 async def evidence(update: Update, context: BotContext) -> bool:
@@ -269,10 +336,12 @@ async def evidence(update: Update, context: BotContext) -> bool:
     person = person_of(context, update)
     if message is None or person is None or (not message.photo and message.document is None):
         return False
-    now = context.deps.clock.now()
-    draft = _evidence_draft(context, person, now)
-    if draft is None:
+    if person.id is None:
         return False
+    now = context.deps.clock.now()
+    draft, held = _evidence_draft(context, person, now)
+    if draft is None:
+        return await _note_first(update, context, person)
     store, lang = context.deps.files, person.language
     if message.photo:
         photo = message.photo[-1]  # the largest size Telegram made
@@ -288,6 +357,10 @@ async def evidence(update: Update, context: BotContext) -> bool:
         except FileRefused:
             await _reask_evidence(update, person, draft, "rtl.invalid.file_type")
             return True
+    if unique in held:  # the same file again: already kept
+        rows = [[_button(lang, "rtl.evidence_done", "e", draft.id, draft.version, count=len(held))]]
+        await say(update, t(lang, "rtl.evidence_added", count=len(held)), keyboard(rows))
+        return True
     try:
         store.check_size(size)
         tg_file = await context.bot.get_file(file_id)
@@ -297,11 +370,11 @@ async def evidence(update: Update, context: BotContext) -> bool:
         path = store.save(f"actions/{draft.action_id}", data, mime_type=mime, hint=kind)
     except FileRefused:
         log.info("evidence refused: %s bytes, the limit is %s", size, store.max_bytes)
-        await _reask_evidence(update, person, draft, "rtl.invalid.file_size")
+        await _reask_evidence(update, person, draft, "rtl.invalid.file_size", store)
         return True
     except BadRequest as error:  # "file is too big" past Telegram's 20 MB download limit
         log.info("evidence not downloadable: %s", error)
-        await _reask_evidence(update, person, draft, "rtl.invalid.file_size")
+        await _reask_evidence(update, person, draft, "rtl.invalid.file_size", store)
         return True
     except (TelegramError, OSError) as error:
         log.warning("evidence not saved: %s", error)
@@ -341,18 +414,34 @@ async def other_message(update: Update, context: BotContext) -> bool:
     person = person_of(context, update)
     if person is None or person.id is None:
         return False
-    draft = _evidence_draft(context, person, context.deps.clock.now())
+    draft, _ = _evidence_draft(context, person, context.deps.clock.now())
     if draft is None:
-        return False
+        return await _note_first(update, context, person)
     await _reask_evidence(update, person, draft, "rtl.invalid.file_type")
     return True
 
 
-async def _drop(context: BotContext, person: Person) -> bool:
-    """Delete the person's report draft and its downloaded files."""
+async def _drop(
+    context: BotContext,
+    person: Person,
+    draft_id: int | None = None,
+    version: int | None = None,
+) -> bool:
+    """Delete the person's report draft and its downloaded files. With a button's draft id and
+    version, only that very draft (a Batal under an old message changes nothing)."""
     assert person.id is not None
     with context.uow() as session:
         draft = action_drafts.report_draft_of(session, person.id, now=context.deps.clock.now())
+        if (
+            draft is not None
+            and draft_id is not None
+            and (draft.id, draft.version)
+            != (
+                draft_id,
+                version,
+            )
+        ):
+            draft = None
         paths = action_drafts.drop_report(session, draft) if draft is not None else None
     for path in paths or []:
         context.deps.files.remove(path)

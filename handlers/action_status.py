@@ -147,12 +147,18 @@ def digest_text(lang: str, data: Digest, *, today: date) -> str:
     blocks.append(meetings)
     count = sum(len(group.actions) for group in data.overdue)
     overdue = [t(lang, "digest.overdue_header", count=count)]
-    for group in data.overdue:
+    # A district can have hundreds overdue: the most overdue organizations, a few titles
+    # each, so the digest stays one message; the rest is in /statusrtl.
+    for group in data.overdue[:DIGEST_ORGS]:
         overdue.append(t(lang, "digest.overdue_org", name=group.name, count=len(group.actions)))
         overdue += [
-            t(lang, "digest.overdue_line", title=a.title, due=format_day(lang, a.due))
-            for a in group.actions
+            t(lang, "digest.overdue_line", title=_short(a.title), due=format_day(lang, a.due))
+            for a in group.actions[:DIGEST_TITLES]
         ]
+        if len(group.actions) > DIGEST_TITLES:
+            overdue.append(t(lang, "digest.more", count=len(group.actions) - DIGEST_TITLES))
+    if len(data.overdue) > DIGEST_ORGS:
+        overdue.append(t(lang, "digest.more_orgs", count=len(data.overdue) - DIGEST_ORGS))
     if not data.overdue:
         overdue.append(t(lang, "digest.no_overdue"))
     blocks.append(overdue)
@@ -160,11 +166,19 @@ def digest_text(lang: str, data: Digest, *, today: date) -> str:
     return "\n\n".join("\n".join(block) for block in blocks)
 
 
+DIGEST_ORGS, DIGEST_TITLES, DIGEST_TITLE_MAX = 10, 2, 80
+
+
+def _short(title: str) -> str:
+    return title if len(title) <= DIGEST_TITLE_MAX else title[: DIGEST_TITLE_MAX - 1] + "…"
+
+
 def render_digest(session: Session, lang: str, *, now: datetime, zone: str) -> Rendered | None:
     """The admins' weekly digest, or None when no meeting is coming and nothing is overdue.
 
     ``zone`` decides which day "today" is (an action due today is not overdue yet). One
-    message: a digest longer than Telegram's limit keeps its first part whole.
+    message: the lists are capped (``DIGEST_ORGS``, ``DIGEST_TITLES``) to fit it; the split is
+    only a safety net.
     """
     today = now.astimezone(ZoneInfo(zone)).date()
     data = digest(session, now=now, today=today)

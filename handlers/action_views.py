@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from handlers import callbacks
-from handlers.i18n import Markup, t
+from handlers.i18n import Markup, t, t_plain
 from handlers.people_view import format_day
 from models import action_owners, actions
 from models.actions import Action, ActionReport, Verdict
@@ -68,11 +68,27 @@ def action_card(
     return text
 
 
-def report_button(lang: str, action: Action) -> Button:
+def report_button(lang: str, action: Action, *, number: int | None = None) -> Button:
+    """Opens the report on this action; numbered like its line in a list."""
     assert action.id is not None
-    return Button(
-        t(lang, "rtl.report_button", title=action.title[:30]),
-        callbacks.encode(callbacks.ACTION_REPORT, "a", action.id),
+    label = t_plain(lang, "rtl.report_button", title=action.title[:30])
+    if number is not None:
+        label = t_plain(lang, "rtl.report_button_numbered", number=number, title=action.title[:30])
+    return Button(label, callbacks.encode(callbacks.ACTION_REPORT, "a", action.id))
+
+
+def list_line(session: Session, lang: str, action: Action, *, number: int, today: date) -> Markup:
+    """One action in /tindaklanjut: short, so a page of them fits one message."""
+    late = t(lang, "rtl.overdue_mark") if actions.is_overdue(action, today) else ""
+    return t(
+        lang,
+        "rtl.list_line",
+        number=number,
+        title=action.title,
+        owner=owner_text(session, action),
+        due=format_day(lang, action.due),
+        status=status_label(lang, action),
+        late=Markup(late),
     )
 
 
@@ -119,7 +135,8 @@ def render_row(
     card = action_card(session, lang, action, today=today)
     notice = payload.get("notice")
     if row.kind == Kind.ESCALATION.value:
-        return Rendered(text=Markup(t(lang, "rtl.escalation") + "\n\n" + card))
+        key = "rtl.escalation_unreachable" if payload.get("unreachable") else "rtl.escalation"
+        return Rendered(text=Markup(t(lang, key) + "\n\n" + card))
     if notice == "assigned":
         text = Markup(t(lang, "rtl.assigned") + "\n\n" + card)
         return Rendered(text=text, buttons=((report_button(lang, action),),))
@@ -130,12 +147,16 @@ def render_row(
     if notice == "review":
         buttons: list[tuple[Button, ...]] = [
             (
-                Button(t(lang, "rtl.accept"), callbacks.encode(callbacks.ACTION, "y", report.id)),
-                Button(t(lang, "rtl.return"), callbacks.encode(callbacks.ACTION, "r", report.id)),
+                Button(
+                    t_plain(lang, "rtl.accept"), callbacks.encode(callbacks.ACTION, "y", report.id)
+                ),
+                Button(
+                    t_plain(lang, "rtl.return"), callbacks.encode(callbacks.ACTION, "r", report.id)
+                ),
             )
         ]
         if actions.evidence_of(session, report.id):
-            label = t(lang, "rtl.show_evidence")
+            label = t_plain(lang, "rtl.show_evidence")
             buttons.append((Button(label, callbacks.encode(callbacks.ACTION, "f", report.id)),))
         text = Markup(t(lang, "rtl.review") + "\n\n" + card + "\n\n" + summary)
         return Rendered(text=text, buttons=tuple(buttons))
@@ -153,14 +174,12 @@ def carry_over_line(
     session: Session, lang: str, meeting: Meeting, person: Person, *, today: date
 ) -> str:
     """The short line in a meeting's invitation about follow-ups still open from earlier ones."""
-    carried = actions.carried_over(session, meeting)
-    if not carried:
+    counts = actions.carry_over_counts(session, meeting, person, today=today)
+    if not counts.open:
         return ""
-    overdue = sum(1 for action in carried if actions.is_overdue(action, today))
-    mine = sum(1 for action in carried if actions.may_report(person, action))
-    text = t(lang, "rtl.carry_over", count=len(carried), overdue=overdue)
-    if mine:
-        text = Markup(text + t(lang, "rtl.carry_over_mine", mine=mine))
+    text = t(lang, "rtl.carry_over", count=counts.open, overdue=counts.overdue)
+    if counts.mine:
+        text = Markup(text + t(lang, "rtl.carry_over_mine", mine=counts.mine))
     return text
 
 
@@ -180,11 +199,27 @@ def carry_over_lines(session: Session, lang: str, meeting: Meeting, *, today: da
     ]
 
 
-def created_text(session: Session, lang: str, created: list[Action], zone: str) -> Markup:
-    """What /rtlbaru says after saving: one action, or a group fanned out into several."""
-    first = created[0]
+def created_text(session: Session, lang: str, created: actions.Created) -> Markup:
+    """What /rtlbaru says after saving: one action, a group fanned out into several, or that
+    it already existed (nothing new, nobody told again)."""
+    if not created.created:
+        if not created.existing:
+            return t(lang, "rtl.invalid.unknown_owner")
+        first = created.existing[0]
+        return t(
+            lang,
+            "rtl.exists",
+            title=first.title,
+            owner=owner_text(session, first),
+            status=status_label(lang, first),
+        )
+    first = created.created[0]
     if not first.group_key:
         return t(lang, "rtl.created_one", title=first.title, owner=owner_text(session, first))
     return t(
-        lang, "rtl.created_many", title=first.title, count=len(created), group=first.group_label
+        lang,
+        "rtl.created_many",
+        title=first.title,
+        count=len(created.created),
+        group=first.group_label,
     )

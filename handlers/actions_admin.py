@@ -48,15 +48,22 @@ def _admin(context: BotContext, update: Update) -> Person | None:
     return person if person is not None and person.is_admin else None
 
 
-def _meeting_buttons(session: Session, lang: str) -> list[list[Button]]:
+def _meeting_buttons(session: Session, lang: str, version: int) -> list[list[Button]]:
     """The latest meetings (held or coming, not cancelled), newest first, and "no meeting"."""
     query = select(Meeting).where(Meeting.status != MeetingStatus.CANCELLED.value)
     recent = session.exec(query.order_by(col(Meeting.starts_at).desc()).limit(RECENT_MEETINGS))
     rows = [
-        [_button(f"{m.title[:30]} ({format_when(lang, m.starts_at, m.timezone)})", "m", m.id)]
+        [
+            _button(
+                f"{m.title[:30]} ({format_when(lang, m.starts_at, m.timezone)})",
+                "m",
+                m.id,
+                version,
+            )
+        ]
         for m in recent
     ]
-    rows.append([_button(t(lang, "rtl.no_meeting"), "m", 0)])
+    rows.append([_button(t_plain(lang, "rtl.no_meeting"), "m", 0, version)])
     return rows
 
 
@@ -89,15 +96,15 @@ async def _ask(update: Update, context: BotContext, admin: Person, draft: Action
             text = _preview(session, lang, draft)
         rows = [
             [
-                _button(t(lang, "rtl.save"), "ok", draft.id, draft.version),
-                _button(t(lang, "rtl.cancel"), "x"),
+                _button(t_plain(lang, "rtl.save"), "ok", draft.id, draft.version),
+                _button(t_plain(lang, "rtl.cancel"), "x", draft.id, draft.version),
             ]
         ]
     else:
         text = t(lang, QUESTIONS[stage])
         if stage == Stage.MEETING:
             with context.uow() as session:
-                rows = _meeting_buttons(session, lang)
+                rows = _meeting_buttons(session, lang, draft.version)
     await say(update, text, keyboard(rows))
 
 
@@ -114,7 +121,7 @@ async def rtlbaru(update: Update, context: BotContext) -> None:
     await _ask(update, context, admin, draft)
 
 
-def _owner_choices(session: Session, lang: str, text: str) -> list[list[Button]]:
+def _owner_choices(session: Session, lang: str, text: str, version: int) -> list[list[Button]]:
     """Groups whose name holds the typed words, then organizations whose name does."""
     typed = " ".join(text.lower().split())
     rows = []
@@ -123,11 +130,10 @@ def _owner_choices(session: Session, lang: str, text: str) -> list[list[Button]]
         if group.pattern.match(typed) or (len(typed) >= 4 and typed in label.lower()):
             count = len(action_owners.group_owner(session, group.key).organizations)
             if count:
-                rows.append(
-                    [_button(t(lang, "rtl.owner_group", group=label, count=count), "g", group.key)]
-                )
+                text_label = t_plain(lang, "rtl.owner_group", group=label, count=count)
+                rows.append([_button(text_label, "g", group.key, version)])
     for org in organizations.search(session, text):
-        rows.append([_button(action_owners.owner_name(org)[:60], "o", org.id)])
+        rows.append([_button(action_owners.owner_name(org)[:60], "o", org.id, version)])
     return rows
 
 
@@ -150,7 +156,7 @@ async def draft_text(update: Update, context: BotContext) -> bool:
             if stage == Stage.TITLE:
                 action_drafts.give_title(session, draft, message.text, now=now)
             elif stage == Stage.OWNER:
-                choices = _owner_choices(session, lang, message.text)
+                choices = _owner_choices(session, lang, message.text, draft.version)
                 if not choices:
                     raise ActionError(code="owner_not_found")
             elif stage == Stage.DUE:
@@ -158,9 +164,15 @@ async def draft_text(update: Update, context: BotContext) -> bool:
                     session, draft, message.text, now=now, zone=context.deps.timezone
                 )
             elif stage == Stage.RETURN_COMMENT:
-                actions.review(
-                    session, draft.report_id, admin, accept=False, now=now, comment=message.text
-                )
+                try:
+                    actions.review(
+                        session, draft.report_id, admin, accept=False, now=now, comment=message.text
+                    )
+                except ActionError as error:
+                    if error.code in ("already_checked", "gone"):
+                        # Decided meanwhile (another admin): nothing left to comment on.
+                        action_drafts.drop_action(session, admin.id)
+                    raise
                 action_drafts.drop_action(session, admin.id)
             else:
                 raise ActionError(code="use_buttons")
@@ -168,7 +180,7 @@ async def draft_text(update: Update, context: BotContext) -> bool:
             problem, detail = error.code, error.detail
     if problem is not None:
         await say(update, t(lang, f"rtl.invalid.{problem}", value=_day_text(lang, detail)))
-        if problem != "already_checked":
+        if problem not in ("already_checked", "gone"):
             await _ask(update, context, admin, draft)
         return True
     if stage == Stage.OWNER:
@@ -197,7 +209,8 @@ async def button(update: Update, context: BotContext) -> None:
         await _show_evidence(update, context, admin, data.int_part(1))
         return
     problem: str | None = None
-    created: list[actions.Action] = []
+    created: actions.Created | None = None
+    replaced = False
     text = ""
     with context.uow() as session:
         draft = action_drafts.action_draft_of(session, admin.id, now=now)
@@ -207,14 +220,14 @@ async def button(update: Update, context: BotContext) -> None:
                 text = t(lang, "rtl.accepted_ok")
             elif step == "r":
                 _check_pending(session, data.int_part(1))
-                draft = action_drafts.start_return(
+                draft, replaced = action_drafts.start_return(
                     session, author_id=admin.id, report_id=data.int_part(1) or 0, now=now
                 )
+            elif draft is None or draft.version != data.int_part(2):
+                raise ActionError(code="stale")  # an old message's button, or another draft's
             elif step == "x":
                 action_drafts.drop_action(session, admin.id)
                 text = t(lang, "rtl.cancelled")
-            elif draft is None:
-                raise ActionError(code="stale")
             elif step == "m":
                 meeting_id = data.int_part(1)
                 action_drafts.choose_meeting(session, draft, meeting_id, now=now)
@@ -226,9 +239,9 @@ async def button(update: Update, context: BotContext) -> None:
                 action_drafts.choose_owner(session, draft, org_id=org_id, group_key=group, now=now)
             elif step == "ok":
                 created = action_drafts.save_action(
-                    session, draft, admin, version=data.int_part(2) or -1, now=now
+                    session, draft, admin, version=draft.version, now=now
                 )
-                text = action_views.created_text(session, lang, created, context.deps.timezone)
+                text = action_views.created_text(session, lang, created)
             else:
                 raise ActionError(code="stale")
         except ActionError as error:
@@ -241,8 +254,10 @@ async def button(update: Update, context: BotContext) -> None:
     if isinstance(query.message, Message):
         with contextlib.suppress(BadRequest):  # a double tap: the buttons are already gone
             await query.message.edit_reply_markup(reply_markup=None)
-    if created or step == "y":
+    if (created is not None and created.created) or step == "y":
         context.deps.wake_delivery()
+    if replaced:
+        await say(update, t(lang, "rtl.draft_replaced"))
     if text:
         await say(update, text)
     elif draft is not None:

@@ -8,6 +8,7 @@ and neutralised against formula injection: a note typed as ``=HYPERLINK(...)`` s
 from __future__ import annotations
 
 import html
+from collections import defaultdict
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from handlers.attendance_export import _CONTROL, _csv_safe
 from handlers.i18n import t_plain
 from handlers.people_view import format_when
 from models import action_owners, actions
-from models.actions import Action
+from models.actions import Action, ActionReport, Evidence
 from models.clock import SystemClock
 from models.meetings import Meeting
 from models.organizations import Organization
@@ -130,6 +131,15 @@ def write_actions_xlsx(
         return person.name
 
     yes, no = t_plain(lang, "actions_export.yes"), t_plain(lang, "actions_export.no")
+    # Every report and every file in two queries, not two per action.
+    reports_by_action: dict[int, list[ActionReport]] = defaultdict(list)
+    for report in session.exec(select(ActionReport).order_by(col(ActionReport.id))):
+        reports_by_action[report.action_id].append(report)
+    files_by_report: dict[int, list[str]] = defaultdict(list)
+    query = select(Evidence).where(col(Evidence.report_id).is_not(None))
+    for item in session.exec(query.order_by(col(Evidence.id))):
+        assert item.report_id is not None
+        files_by_report[item.report_id].append(item.path)
     action_rows: list[list[Any]] = []
     report_rows: list[list[Any]] = []
     for action in all_actions:
@@ -150,10 +160,10 @@ def write_actions_xlsx(
             ]
         )
         report_zone = meeting.timezone if meeting is not None else zone
-        for report in actions.reports_of(session, action.id):
+        for report in reports_by_action[action.id]:
             assert report.id is not None
             when = format_when(lang, _aware(report.created_at), report_zone)
-            evidence = [e.path for e in actions.evidence_of(session, report.id)]
+            evidence = files_by_report[report.id]
             report_rows.append(
                 [
                     action.id,

@@ -100,6 +100,8 @@ async def text_message(update: Update, context: BotContext) -> None:
         return
     if await rsvp.typed(update, context):
         return
+    if await action_report.hint_text(update, context):
+        return
     await anything_else(update, context)
 
 

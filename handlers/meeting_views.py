@@ -153,7 +153,7 @@ def nudge_item(lang: str, meeting: Meeting, invitation: Invitation) -> tuple[str
         when=format_when(lang, meeting.starts_at, meeting.timezone),
     )
     data = callbacks.encode(callbacks.RSVP, invitation.id, "o")
-    return text, Button(t(lang, "rsvp.open", title=meeting.title[:30]), data)
+    return text, Button(t_plain(lang, "rsvp.open", title=meeting.title[:30]), data)
 
 
 def closing_item(lang: str, meeting: Meeting) -> tuple[str, Button]:
@@ -162,7 +162,7 @@ def closing_item(lang: str, meeting: Meeting) -> tuple[str, Button]:
     when = format_when(lang, meeting.starts_at, meeting.timezone)
     text = t(lang, "notulen.nudge_item", title=meeting.title, when=when)
     data = callbacks.encode(callbacks.MEETING, "c", meeting.id)
-    return text, Button(t(lang, "notulen.button", title=meeting.title[:30]), data)
+    return text, Button(t_plain(lang, "notulen.button", title=meeting.title[:30]), data)
 
 
 def minutes_summary(lang: str, meeting: Meeting, *, limit: int = 800) -> str | None:

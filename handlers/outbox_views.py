@@ -34,6 +34,7 @@ from models.outbox import Kind, OutboxMessage
 from models.people import Person
 
 MESSAGE_LIMIT = 4096
+BUNDLE_MAX = 8  # items in one nudge message (each a line and a button)
 
 
 class OutboxRenderer:
@@ -66,13 +67,36 @@ class OutboxRenderer:
             return self._reminder(session, lang, person, rows[0])
         if len(rows) == 1 and "notice" in (rows[0].payload or {}):
             return self._notice(session, lang, rows[0])
-        items = [self._item(session, lang, row) for row in rows]
-        buttons = tuple((button,) for _, button in items if button is not None)
+        items = self._items(session, lang, rows)
         if len(items) == 1:
-            return Rendered(text=items[0][0], buttons=buttons)
+            button = items[0][1]
+            return Rendered(text=items[0][0], buttons=((button,),) if button else ())
+        # A bundle lists at most BUNDLE_MAX items (cut at an item, never inside one): a
+        # Posyandu with 25 overdue actions gets a readable message, not a 400 from Telegram.
+        shown = items[:BUNDLE_MAX]
         header = t(lang, "nudge.bundle_header", count=len(items))
-        lines = "\n".join(f"• {text}" for text, _ in items)
-        return Rendered(text=f"{header}\n\n{lines}"[:MESSAGE_LIMIT], buttons=buttons)
+        lines = "\n".join(f"• {text}" for text, _ in shown)
+        text = f"{header}\n\n{lines}"
+        if len(items) > len(shown):
+            text += "\n" + t(lang, "nudge.bundle_more", count=len(items) - len(shown))
+        buttons = tuple((button,) for _, button in shown if button is not None)
+        return Rendered(text=text, buttons=buttons)
+
+    def _items(
+        self, session: Session, lang: str, rows: list[OutboxMessage]
+    ) -> list[tuple[str, Button | None]]:
+        """One line per thing to do: two moments of one action (after a long weekend) are one."""
+        seen: set[int] = set()
+        items = []
+        for row in sorted(rows, key=lambda r: r.id or 0, reverse=True):
+            action_id = (row.payload or {}).get("action_id")
+            if isinstance(action_id, int):
+                if action_id in seen:
+                    continue
+                seen.add(action_id)
+            items.append(self._item(session, lang, row))
+        items.reverse()
+        return items
 
     def _broadcast(self, session: Session, lang: str, row: OutboxMessage) -> Rendered | None:
         broadcast_id = int(row.subject.partition(":")[2])

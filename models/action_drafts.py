@@ -6,6 +6,7 @@ messages loses nothing; /batal deletes the draft (and a report draft's downloade
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -40,6 +41,10 @@ class Stage(StrEnum):
     EVIDENCE = "evidence"
 
 
+def new_version() -> int:
+    return secrets.randbelow(10**9) + 1
+
+
 class ActionDraft(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     author_id: int = Field(foreign_key="person.id", unique=True)
@@ -51,7 +56,9 @@ class ActionDraft(SQLModel, table=True):
     group_key: str = Field(default="", max_length=60)
     due: date | None = None
     report_id: int | None = Field(default=None, foreign_key="actionreport.id")
-    version: int = 1  # callback ids are positive: a button carries it
+    # Starts at a random number and grows by one a step: a button carries it, so a button of
+    # an older draft (ids are reused on SQLite) or an earlier step never acts on this one.
+    version: int = Field(default_factory=new_version)
     updated_at: datetime
 
 
@@ -62,7 +69,7 @@ class ReportDraft(SQLModel, table=True):
     stage: str = Field(default=Stage.STATUS.value, max_length=20)
     status: str = Field(default="", max_length=20)
     note: str = Field(default="", max_length=actions.NOTE_MAX)
-    version: int = 1  # callback ids are positive: a button carries it
+    version: int = Field(default_factory=new_version)  # as ActionDraft.version
     updated_at: datetime
 
 
@@ -167,8 +174,9 @@ def owner_of(session: Session, draft: ActionDraft) -> Owner:
 
 def save_action(
     session: Session, draft: ActionDraft, author: Person, *, version: int, now: datetime
-) -> list[Action]:
-    """Create the action(s) from a complete draft; the button's version stops a double tap."""
+) -> actions.Created:
+    """Create the action(s) from a complete draft; the button's version stops a double tap
+    and an old preview's button."""
     if draft.stage != Stage.PREVIEW.value or draft.version != version:
         raise ActionError(code="stale")
     assert draft.due is not None
@@ -183,18 +191,21 @@ def save_action(
     )
     session.delete(draft)
     session.flush()
-    return created.created or created.existing
+    return created
 
 
-def start_return(session: Session, *, author_id: int, report_id: int, now: datetime) -> ActionDraft:
-    """The admin tapped Return: the next text is the comment."""
-    drop_action(session, author_id)
+def start_return(
+    session: Session, *, author_id: int, report_id: int, now: datetime
+) -> tuple[ActionDraft, bool]:
+    """The admin tapped Return: the next text is the comment. True when a half-written
+    /rtlbaru draft gave way (the admin is told)."""
+    replaced = drop_action(session, author_id)
     draft = ActionDraft(
         author_id=author_id, stage=Stage.RETURN_COMMENT.value, report_id=report_id, updated_at=now
     )
     session.add(draft)
     session.flush()
-    return draft
+    return draft, replaced
 
 
 # ---------------------------------------------------------------------------------------------

@@ -55,6 +55,7 @@ class ActionRowProblem(StrEnum):
     BAD_PHONE = "bad_phone"
     UNKNOWN_PERSON = "unknown_person"
     DUPLICATE = "duplicate"  # same title and owner as an earlier row of this sheet
+    DUE_BEFORE_MEETING = "due_before_meeting"  # a year typo: due before the meeting was held
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,12 @@ def _import_row(run: _Run, row: Sequence[str], number: int) -> ActionRowError | 
     due = parse_sheet_date(raw_due)
     if due is None:
         return ActionRowError(number, ActionRowProblem.BAD_DATE, raw_due)
+    if run.meeting_id is not None:
+        # History loads as it is (long overdue is fine), but not a due date before the meeting.
+        try:
+            actions.check_due(session, due, meeting_id=run.meeting_id, today=run.today)
+        except actions.ActionError as error:
+            return ActionRowError(number, ActionRowProblem.DUE_BEFORE_MEETING, error.detail)
     person_id = None
     if raw_phone:
         try:

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Text, or_
+from sqlalchemy import Text, func, or_, update
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from models import outbox
@@ -122,9 +122,13 @@ class ActionError(DomainError):
 # Creating actions.
 
 
-def _dedupe_key(meeting_id: int | None, org_id: int, title: str) -> str:
+def _dedupe_key(meeting_id: int | None, org_id: int, title: str, due: date) -> str:
+    """A meeting's action is one per (meeting, owner, title): its sheet may be imported again.
+    A standalone action also counts its due date: "Laporan SPM bulanan" comes back each month."""
     digest = hashlib.sha256(" ".join(title.lower().split()).encode()).hexdigest()[:40]
-    return f"{meeting_id or 0}|{org_id}|{digest}"
+    if meeting_id is None:
+        return f"0|{org_id}|{digest}|{due.isoformat()}"
+    return f"{meeting_id}|{org_id}|{digest}"
 
 
 def clean_title(title: str) -> str:
@@ -180,7 +184,7 @@ def create(
     result = Created([], [])
     for org in owner.organizations:
         assert org.id is not None
-        key = _dedupe_key(meeting_id, org.id, title)
+        key = _dedupe_key(meeting_id, org.id, title, due)
         existing = session.exec(select(Action).where(Action.dedupe_key == key)).first()
         if existing is not None:
             result.existing.append(existing)
@@ -216,6 +220,22 @@ def members(session: Session, action: Action) -> list[Person]:
         if owner is not None:
             people.append(owner)
     return people
+
+
+def reachable_by_organization(session: Session, org_ids: set[int]) -> dict[int, list[int]]:
+    """Registered, reachable people of many organizations in one query (for the planners)."""
+    found: dict[int, list[int]] = {org_id: [] for org_id in org_ids}
+    if not org_ids:
+        return found
+    query = select(Person.id, Person.organization_id).where(
+        col(Person.organization_id).in_(org_ids),
+        col(Person.telegram_chat_id).is_not(None),
+        col(Person.unreachable_at).is_(None),
+    )
+    for person_id, org_id in session.exec(query.order_by(col(Person.id))):
+        if person_id is not None and org_id is not None:
+            found[org_id].append(person_id)
+    return found
 
 
 def reachable_members(session: Session, action: Action) -> list[int]:
@@ -338,6 +358,9 @@ def submit_report(
         raise ActionError(status, code="status")
     if not may_report(reporter, action):
         raise ActionError(code="not_yours")
+    # Two members sending Selesai at once: the second waits for the first and finds it done
+    # (PostgreSQL; SQLite writes one at a time anyway).
+    session.refresh(action, with_for_update=True)
     if not action.is_open:
         raise ActionError(code="done")
     cleaned = check_note(status, note)
@@ -399,9 +422,17 @@ def review(
     cleaned = " ".join(comment.split())
     if not accept and not 3 <= len(cleaned) <= COMMENT_MAX:
         raise ActionError(code="comment")
-    report.verdict = Verdict.ACCEPTED.value if accept else Verdict.RETURNED.value
-    report.verdict_by_id, report.verdict_comment, report.verdict_at = admin.id, cleaned, now
-    session.add(report)
+    verdict = Verdict.ACCEPTED.value if accept else Verdict.RETURNED.value
+    # Two admins at once: only the one whose UPDATE still finds the report pending decides.
+    decided = session.execute(
+        update(ActionReport)
+        .where(col(ActionReport.id) == report.id, col(ActionReport.verdict) == Verdict.PENDING)
+        .values(verdict=verdict, verdict_by_id=admin.id, verdict_comment=cleaned, verdict_at=now)
+        .returning(col(ActionReport.id))
+    ).all()
+    if not decided:
+        raise ActionError(code="already_checked")
+    session.refresh(report)
     action.verdict = report.verdict
     if not accept:
         # Reopened: it is being worked on again, and the nudges resume.
@@ -472,6 +503,39 @@ def carried_over(session: Session, meeting: Meeting) -> list[Action]:
         Action.status != ReportStatus.SELESAI.value,
     )
     return list(session.exec(query.order_by(col(Action.due), col(Action.id))))
+
+
+@dataclass(frozen=True)
+class CarryOver:
+    open: int
+    overdue: int
+    mine: int
+
+
+def carry_over_counts(
+    session: Session, meeting: Meeting, person: Person, *, today: date
+) -> CarryOver:
+    """The invitation's one line: counted in SQL, as it is rendered once per invitee."""
+    earlier = select(Meeting.id).where(
+        col(Meeting.starts_at) < meeting.starts_at, col(Meeting.id) != meeting.id
+    )
+    base = (
+        select(func.count())
+        .select_from(Action)
+        .where(
+            col(Action.meeting_id).in_(earlier.scalar_subquery()),
+            Action.status != ReportStatus.SELESAI.value,
+        )
+    )
+    total = session.exec(base).one()
+    if not total:
+        return CarryOver(0, 0, 0)
+    overdue = session.exec(base.where(col(Action.due) < today)).one()
+    mine_by = [col(Action.owner_person_id) == person.id]
+    if person.organization_id is not None:
+        mine_by.append(col(Action.owner_org_id) == person.organization_id)
+    mine = session.exec(base.where(or_(*mine_by))).one()
+    return CarryOver(total, overdue, mine)
 
 
 def current_version(session: Session, ref: str) -> int | None:

@@ -26,6 +26,10 @@ ALLOWED_TYPES: dict[str, str] = {
 }
 EXTENSION_TYPES = {ext: mime for mime, ext in ALLOWED_TYPES.items()} | {"jpeg": "image/jpeg"}
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_STORED_NAME = re.compile(
+    r"^[A-Za-z0-9._-]{1,40}-[0-9a-f]{8}\.(" + "|".join(EXTENSION_TYPES) + r"|bin)$"
+)
+SWEPT_FOLDER = "actions"  # what the sweep may clean: evidence, filed by action
 
 
 class FileRefused(ValueError):
@@ -92,11 +96,14 @@ class FileStore:
         """Delete files no evidence row points at (a dropped or expired draft, a crash between
         saving and recording), once they are older than ``grace_seconds``: a file being
         recorded right now is never touched. Returns how many were deleted."""
-        if not self.root.is_dir():
+        folder = self.root / SWEPT_FOLDER
+        if not folder.is_dir():
             return 0
         removed = 0
-        for path in self.root.rglob("*"):
-            if not path.is_file():
+        for path in folder.rglob("*"):
+            # Only names this store writes: a folder set to "." or beside the database must
+            # never lose anything else.
+            if not path.is_file() or not _STORED_NAME.match(path.name):
                 continue
             relative = path.relative_to(self.root).as_posix()
             if relative in referenced or now - path.stat().st_mtime < grace_seconds:

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from models import actions, outbox
@@ -45,65 +44,105 @@ def _at_workday_start(day: date, zone: str) -> datetime:
     return datetime.combine(day, WORKDAY_START, ZoneInfo(zone))
 
 
+class _Zones:
+    """The local zone of each owner organization, looked up once per planning run."""
+
+    def __init__(self, session: Session, default: str) -> None:
+        self.session, self.default = session, default
+        self._known: dict[int, str] = {}
+
+    def today(self, org_id: int, now: datetime) -> tuple[date, str]:
+        if org_id not in self._known:
+            self._known[org_id] = zone_of(self.session, org_id, self.default)
+        zone = self._known[org_id]
+        return now.astimezone(ZoneInfo(zone)).date(), zone
+
+
+def _recipients(session: Session, action: Action, by_org: dict[int, list[int]]) -> list[int]:
+    people = list(by_org.get(action.owner_org_id, []))
+    if action.owner_person_id is not None and action.owner_person_id not in people:
+        people += [
+            p for p in actions.reachable_members(session, action) if p == action.owner_person_id
+        ]
+    return people
+
+
 def plan_action_nudges(session: Session, *, now: datetime, zone: str) -> list[Planned]:
     """One nudge row per member for the latest moment that has come (not for moments before
-    the action existed: an imported year-old action waits for its next overdue moment)."""
-    planned: list[Planned] = []
+    the action existed: an imported year-old action waits for its next overdue moment).
+
+    The members of every owner are read in one query: a district has about a thousand
+    actions, and this runs every tick."""
+    zones = _Zones(session, zone)
+    due_now: list[tuple[Action, str]] = []
     for action in actions.open_actions(session):
-        local_zone = zone_of(session, action.owner_org_id, zone)
-        today = now.astimezone(ZoneInfo(local_zone)).date()
+        today, local_zone = zones.today(action.owner_org_id, now)
         found = nudge_slot(action.due, today)
         if found is None:
             continue
         slot, day = found
         moment = _at_workday_start(day, local_zone)
-        if moment > now or moment < action.created_at:
-            continue
-        for person_id in actions.reachable_members(session, action):
-            planned.append(
-                actions.action_message(
-                    action, person_id=person_id, kind=Kind.NUDGE, slot=slot, now=now
-                )
-            )
-    return planned
+        if moment <= now and moment >= action.created_at:
+            due_now.append((action, slot))
+    by_org = actions.reachable_by_organization(session, {a.owner_org_id for a, _ in due_now})
+    return [
+        actions.action_message(action, person_id=person_id, kind=Kind.NUDGE, slot=slot, now=now)
+        for action, slot in due_now
+        for person_id in _recipients(session, action, by_org)
+    ]
 
 
-def overdue_nudges_sent(session: Session, action: Action) -> int:
-    """How many overdue moments reached somebody (several members share one moment)."""
-    query = select(func.count(func.distinct(OutboxMessage.slot))).where(
+def overdue_nudge_days(session: Session, action: Action) -> int:
+    """On how many days an overdue nudge reached somebody. Days, not moments: after a long
+    weekend two moments can go out in one bundle, and that is one reminder, not two."""
+    query = select(OutboxMessage.sent_at).where(
         OutboxMessage.subject == action.subject,
         OutboxMessage.kind == Kind.NUDGE.value,
         col(OutboxMessage.slot).startswith("overdue-"),
         OutboxMessage.status == Status.SENT.value,
     )
-    return session.exec(query).one()
+    return len({sent.date() for sent in session.exec(query) if sent is not None})
 
 
 def plan_escalations(session: Session, *, now: datetime, zone: str) -> list[Planned]:
     """After two overdue nudges, the admins hear of the action once, naming it and its owner.
 
     An owner with nobody reachable cannot be nudged at all; that is exactly what the admins
-    must know, so then the escalation comes when the second overdue moment has passed.
+    must know, so then the escalation comes when the second overdue moment has passed. With
+    no admin to tell, nothing is marked: the escalation waits for one.
     """
+    recipients = [
+        a.id
+        for a in admins(session)
+        if a.id is not None and a.telegram_chat_id is not None and a.unreachable_at is None
+    ]
+    if not recipients:
+        return []
+    zones = _Zones(session, zone)
     planned: list[Planned] = []
-    recipients = [a.id for a in admins(session) if a.id is not None and a.telegram_chat_id]
-    for action in actions.open_actions(session):
-        if action.escalated_at is not None:
-            continue
-        local_zone = zone_of(session, action.owner_org_id, zone)
-        today = now.astimezone(ZoneInfo(local_zone)).date()
-        second = action.due + timedelta(days=ESCALATE_AFTER * OVERDUE_EVERY)
-        if today < second:
-            continue
-        nobody = not actions.reachable_members(session, action)
-        if not nobody and overdue_nudges_sent(session, action) < ESCALATE_AFTER:
+    waiting = [a for a in actions.open_actions(session) if a.escalated_at is None]
+    late = []
+    for action in waiting:
+        today, _ = zones.today(action.owner_org_id, now)
+        if today >= action.due + timedelta(days=ESCALATE_AFTER * OVERDUE_EVERY):
+            late.append(action)
+    by_org = actions.reachable_by_organization(session, {a.owner_org_id for a in late})
+    for action in late:
+        nobody = not _recipients(session, action, by_org)
+        if not nobody and overdue_nudge_days(session, action) < ESCALATE_AFTER:
             continue
         action.escalated_at = now
         session.add(action)
+        payload: dict[str, object] = {"unreachable": True} if nobody else {}
         for person_id in recipients:
             planned.append(
                 actions.action_message(
-                    action, person_id=person_id, kind=Kind.ESCALATION, slot="escalation", now=now
+                    action,
+                    person_id=person_id,
+                    kind=Kind.ESCALATION,
+                    slot="escalation",
+                    now=now,
+                    payload=payload,
                 )
             )
     session.flush()

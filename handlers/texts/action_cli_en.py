@@ -37,6 +37,7 @@ CLI_TEXTS: dict[str, str] = {
     "cli.action_reason.bad_date": "unknown date ({value}); write 2024-01-31 or 31/01/2024",
     "cli.action_reason.bad_phone": "invalid phone number ({value})",
     "cli.action_reason.unknown_person": "the phone number {value} is not on the roster",
+    "cli.action_reason.due_before_meeting": "due before the date of its meeting ({value})",
     "cli.action_reason.duplicate": "same action and owner as row {value}",
     "cli.action_import_summary": "{total} rows: {rows_created} rows created {created} new actions, {rows_existing} rows were already there ({existing} actions), {rejected} rejected.",
     "cli.action_import_overdue": "{count} rows are already overdue (due before {today}); loaded as they are.",

@@ -37,6 +37,7 @@ CLI_TEXTS: dict[str, str] = {
     "cli.action_reason.bad_date": "tanggal tidak dikenal ({value}); tulis 2024-01-31 atau 31/01/2024",
     "cli.action_reason.bad_phone": "nomor HP tidak valid ({value})",
     "cli.action_reason.unknown_person": "nomor HP {value} tidak ada di roster",
+    "cli.action_reason.due_before_meeting": "tenggat sebelum tanggal rapatnya ({value})",
     "cli.action_reason.duplicate": "tindak lanjut dan penanggung jawab sama dengan baris {value}",
     "cli.action_import_summary": "{total} baris: {rows_created} baris membuat {created} tindak lanjut baru, {rows_existing} baris sudah ada ({existing} tindak lanjut), {rejected} ditolak.",
     "cli.action_import_overdue": "{count} baris sudah lewat tenggat (sebelum {today}); dimuat apa adanya.",

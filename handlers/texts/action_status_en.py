@@ -34,6 +34,8 @@ TEXTS: dict[str, str] = {
     "digest.overdue_org": "⚠️ <b>{name}</b> ({count})",
     "digest.overdue_line": "   • {title} (due {due})",
     "digest.no_overdue": "No overdue actions.",
+    "digest.more": "   … and {count} more",
+    "digest.more_orgs": "… and {count} more organizations: /statusrtl",
     "digest.footer": "Details: /statusrtl and /rekap.",
 }
 CLI_TEXTS: dict[str, str] = {}

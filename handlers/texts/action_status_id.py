@@ -34,6 +34,8 @@ TEXTS: dict[str, str] = {
     "digest.overdue_org": "⚠️ <b>{name}</b> ({count})",
     "digest.overdue_line": "   • {title} (tenggat {due})",
     "digest.no_overdue": "Tidak ada RTL yang terlambat.",
+    "digest.more": "   … dan {count} lainnya",
+    "digest.more_orgs": "… dan {count} organisasi lainnya: /statusrtl",
     "digest.footer": "Rincian: /statusrtl dan /rekap.",
 }
 CLI_TEXTS: dict[str, str] = {}

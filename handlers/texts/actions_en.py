@@ -1,6 +1,7 @@
 """English texts of the follow-up actions: /rtlbaru, /tindaklanjut, notices and nudges."""
 
 TEXTS: dict[str, str] = {
+    "nudge.bundle_more": "… and {count} more: /tindaklanjut and /undangan",
     "help.rtl": "\n/tindaklanjut — report on my agency's or Posyandu's follow-ups (RTL)",
     "help.admin_rtl": (
         "\n/rtlbaru — record a meeting follow-up\n/statusrtl — follow-up status per agency"
@@ -25,10 +26,7 @@ TEXTS: dict[str, str] = {
     "rtl.report_summary": (
         "Reported by: {reporter}\nStatus: {status}\nNote: {note}\nEvidence: {files} file(s)"
     ),
-    "rtl.assigned": (
-        "Dear Sir/Madam, a meeting follow-up has been assigned to your agency or Posyandu. "
-        "Please report its progress with the button below or /tindaklanjut."
-    ),
+    "rtl.assigned": "Dear Sir/Madam, a follow-up has been assigned to your agency or Posyandu. Please report its progress with the button below or /tindaklanjut.",
     "rtl.escalation": (
         "⚠️ <b>Follow-up not reported</b> after two reminders past its due date. "
         "Please help reach its owner."
@@ -58,6 +56,20 @@ TEXTS: dict[str, str] = {
         "Your report on <b>{title}</b> was not sent and has expired (24 hours without an "
         "answer). Please start again with /tindaklanjut."
     ),
+    "rtl.exists": (
+        "The follow-up <b>{title}</b> for {owner} already exists (status: {status}); "
+        "it was not created again."
+    ),
+    "rtl.draft_replaced": "Note: the follow-up you were writing (/rtlbaru) was cancelled.",
+    "rtl.escalation_unreachable": (
+        "⚠️ <b>Follow-up overdue, and nobody of its owner can be reached</b> through the bot "
+        "(nobody registered yet). Please help reach them."
+    ),
+    "rtl.invalid.note_first": "Write the note first; photos or documents come after it.",
+    "rtl.next_page": "Next ({page}/{pages})",
+    "rtl.page": " — page {page} of {pages}",
+    "rtl.list_line": "{number}. <b>{title}</b>\n    Due {due} · {status}{late}",
+    "rtl.report_button_numbered": "{number}. {title}",
     "rtl.cancelled": "Cancelled. Nothing was saved.",
     "rtl.ask.status": "What is its status now?",
     "rtl.ask.note": "Write a short note (what has been done), or press Skip.",
@@ -76,8 +88,8 @@ TEXTS: dict[str, str] = {
     ),
     "rtl.sent": "Thank you, the report is saved.",
     "rtl.sent_selesai": "Thank you, the Done report is saved and waits for the secretariat's check.",
-    "rtl.evidence_added": "Evidence {count} saved. Send more, or press Done sending.",
-    "rtl.evidence_done": "Done sending ({count})",
+    "rtl.evidence_added": "Evidence {count} saved. Send more, or press That is all.",
+    "rtl.evidence_done": "That is all, continue ({count})",
     "rtl.ask.meeting": "Which meeting is the follow-up from?",
     "rtl.no_meeting": "No meeting",
     "rtl.ask.title": "What is the follow-up? (one sentence, e.g. Re-count the active Posyandu)",
@@ -114,17 +126,13 @@ TEXTS: dict[str, str] = {
     "rtl.invalid.note_required": "A note is required for Done and Blocked (at least 5 characters).",
     "rtl.invalid.note_short": "The note is too short (at least 5 characters).",
     "rtl.invalid.note_long": "The note is too long (at most 1000 characters).",
-    "rtl.invalid.evidence_text": (
-        "Now send photos or documents as evidence, or press Skip / Done sending."
-    ),
+    "rtl.invalid.evidence_text": "Now send photos or documents as evidence, or press Skip / That is all.",
     "rtl.invalid.file_type": (
         "This file cannot be used as evidence. Send a photo, or a PDF, Word or Excel "
         "document — or press Skip."
     ),
-    "rtl.invalid.file_size": (
-        "The file is too large. Send a normal photo (not as a file) or a smaller document."
-    ),
+    "rtl.invalid.file_size": "The file is too large (at most {mb} MB). Send a normal photo (not as a file) or a smaller document.",
     "rtl.invalid.file_failed": "The file did not arrive (signal?). Please send it once more.",
-    "rtl.invalid.too_many_files": "That is 5 pieces of evidence — enough. Press Done sending.",
+    "rtl.invalid.too_many_files": "That is 5 pieces of evidence — enough. Press That is all.",
 }
 CLI_TEXTS: dict[str, str] = {}

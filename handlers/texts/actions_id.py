@@ -1,6 +1,7 @@
 """Indonesian texts of the follow-up actions: /rtlbaru, /tindaklanjut, notices and nudges."""
 
 TEXTS: dict[str, str] = {
+    "nudge.bundle_more": "… dan {count} lainnya: /tindaklanjut dan /undangan",
     "help.rtl": "\n/tindaklanjut — laporkan tindak lanjut (RTL) instansi/Posyandu saya",
     "help.admin_rtl": (
         "\n/rtlbaru — catat tindak lanjut rapat\n/statusrtl — status tindak lanjut per instansi"
@@ -27,10 +28,7 @@ TEXTS: dict[str, str] = {
     "rtl.report_summary": (
         "Dilaporkan oleh: {reporter}\nStatus: {status}\nCatatan: {note}\nBukti: {files} berkas"
     ),
-    "rtl.assigned": (
-        "Yth. Bapak/Ibu, ada tindak lanjut rapat untuk instansi/Posyandu Anda. "
-        "Mohon laporkan perkembangannya dengan tombol di bawah atau /tindaklanjut."
-    ),
+    "rtl.assigned": "Yth. Bapak/Ibu, ada tindak lanjut untuk instansi/Posyandu Anda. Mohon laporkan perkembangannya dengan tombol di bawah atau /tindaklanjut.",
     "rtl.escalation": (
         "⚠️ <b>Tindak lanjut belum dilaporkan</b> meski sudah dua kali diingatkan "
         "setelah tenggat. Mohon bantu menghubungi penanggung jawabnya."
@@ -60,6 +58,20 @@ TEXTS: dict[str, str] = {
         "Laporan tindak lanjut <b>{title}</b> belum terkirim dan sudah kedaluwarsa (24 jam "
         "tanpa jawaban). Silakan mulai lagi dengan /tindaklanjut."
     ),
+    "rtl.exists": (
+        "Tindak lanjut <b>{title}</b> untuk {owner} sudah ada (status: {status}); "
+        "tidak dibuat lagi."
+    ),
+    "rtl.draft_replaced": "Catatan: tindak lanjut yang sedang Anda tulis (/rtlbaru) dibatalkan.",
+    "rtl.escalation_unreachable": (
+        "⚠️ <b>Tindak lanjut lewat tenggat, dan penanggung jawabnya belum bisa dihubungi</b> "
+        "lewat bot (belum ada yang terdaftar). Mohon bantu menghubunginya."
+    ),
+    "rtl.invalid.note_first": "Tulis catatannya dulu; foto atau dokumen dikirim sesudahnya.",
+    "rtl.next_page": "Berikutnya ({page}/{pages})",
+    "rtl.page": " — halaman {page} dari {pages}",
+    "rtl.list_line": "{number}. <b>{title}</b>\n    Tenggat {due} · {status}{late}",
+    "rtl.report_button_numbered": "{number}. {title}",
     "rtl.cancelled": "Dibatalkan. Tidak ada yang disimpan.",
     "rtl.ask.status": "Bagaimana statusnya sekarang?",
     "rtl.ask.note": "Tulis catatan singkat (apa yang sudah dikerjakan), atau tekan Lewati.",
@@ -82,8 +94,8 @@ TEXTS: dict[str, str] = {
     "rtl.sent_selesai": (
         "Terima kasih, laporan Selesai tersimpan dan menunggu pemeriksaan sekretariat."
     ),
-    "rtl.evidence_added": "Bukti ke-{count} tersimpan. Kirim lagi, atau tekan Selesai kirim.",
-    "rtl.evidence_done": "Selesai kirim ({count})",
+    "rtl.evidence_added": "Bukti ke-{count} tersimpan. Kirim lagi, atau tekan Cukup, lanjut.",
+    "rtl.evidence_done": "Cukup, lanjut ({count})",
     "rtl.ask.meeting": "Tindak lanjut dari rapat mana?",
     "rtl.no_meeting": "Tanpa rapat",
     "rtl.ask.title": "Apa tindak lanjutnya? (satu kalimat, mis. Pendataan ulang Posyandu aktif)",
@@ -94,7 +106,7 @@ TEXTS: dict[str, str] = {
     "rtl.ask.owner_pick": "Pilih penanggung jawab:",
     "rtl.ask.due": "Tenggatnya kapan? (mis. 31/1/2024, 31 Jan 2024, besok)",
     "rtl.ask.return_comment": "Tulis alasan pengembalian (apa yang perlu dilengkapi):",
-    "rtl.owner_group": "{group} ({count} instansi)",
+    "rtl.owner_group": "{group} ({count} organisasi)",
     "rtl.preview_action": (
         "<b>Periksa tindak lanjut</b>\n{title}\nPenanggung jawab: {owner}\nTenggat: {due}\n"
         "Rapat: {meeting}"
@@ -121,17 +133,13 @@ TEXTS: dict[str, str] = {
     "rtl.invalid.note_required": "Catatan wajib untuk Selesai dan Terkendala (paling sedikit 5 huruf).",
     "rtl.invalid.note_short": "Catatan terlalu pendek (paling sedikit 5 huruf).",
     "rtl.invalid.note_long": "Catatan terlalu panjang (paling banyak 1000 huruf).",
-    "rtl.invalid.evidence_text": (
-        "Sekarang kirim foto atau dokumen sebagai bukti, atau tekan Lewati / Selesai kirim."
-    ),
+    "rtl.invalid.evidence_text": "Sekarang kirim foto atau dokumen sebagai bukti, atau tekan Lewati / Cukup, lanjut.",
     "rtl.invalid.file_type": (
         "Berkas ini tidak bisa dipakai sebagai bukti. Kirim foto, atau dokumen PDF, Word atau "
         "Excel — atau tekan Lewati."
     ),
-    "rtl.invalid.file_size": (
-        "Berkas terlalu besar. Kirim foto biasa (bukan sebagai file) atau dokumen yang lebih kecil."
-    ),
+    "rtl.invalid.file_size": "Berkas terlalu besar (paling besar {mb} MB). Kirim foto biasa (bukan sebagai file) atau dokumen yang lebih kecil.",
     "rtl.invalid.file_failed": "Berkas gagal diterima (sinyal?). Mohon kirim sekali lagi.",
-    "rtl.invalid.too_many_files": "Sudah 5 bukti — cukup. Tekan Selesai kirim.",
+    "rtl.invalid.too_many_files": "Sudah 5 bukti — cukup. Tekan Cukup, lanjut.",
 }
 CLI_TEXTS: dict[str, str] = {}

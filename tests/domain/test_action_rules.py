@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from models import action_drafts, actions, organizations
@@ -318,3 +319,161 @@ def test_an_expired_report_draft_tells_its_writer(
     rendered = OutboxRenderer("Pokjanal Posyandu").render(session, posyandu, [row])
     assert rendered is not None and "Laporan SKDN" in rendered.text
     assert "kedaluwarsa" in rendered.text
+
+
+def test_a_standalone_action_comes_back_with_a_new_due_date(
+    session: Session, posyandu: Person, clock: FrozenClock
+) -> None:
+    owner = find_owner(session, "Posyandu Melati Baruga")
+    assert owner is not None
+    january = actions.create(session, title="Laporan SPM", owner=owner, due=DUE, now=clock.now())
+    again = actions.create(session, title="Laporan SPM", owner=owner, due=DUE, now=clock.now())
+    april = actions.create(
+        session, title="Laporan SPM", owner=owner, due=date(2024, 4, 30), now=clock.now()
+    )
+    assert len(january.created) == 1 and again.existing == january.created
+    assert len(april.created) == 1 and april.created[0].id != january.created[0].id
+
+
+def test_no_admin_to_tell_leaves_the_escalation_waiting(
+    session: Session, posyandu: Person, clock: FrozenClock
+) -> None:
+    action = one_action(session, clock)
+    posyandu.telegram_chat_id = None
+    for admin in session.exec(select(Person).where(Person.role == "admin")):
+        admin.telegram_chat_id = None
+        session.add(admin)
+    session.add(posyandu)
+    session.flush()
+    late = datetime(2023, 12, 8, 2, 0, tzinfo=UTC)
+    assert plan_escalations(session, now=late, zone="Asia/Jakarta") == []
+    assert action.escalated_at is None  # an admin who registers later still hears of it
+
+
+def test_the_sweep_leaves_what_the_store_did_not_write(tmp_path: Path) -> None:
+    store = FileStore(tmp_path)
+    database = tmp_path / "pokjanal.db"
+    database.write_bytes(b"SQLite format 3")
+    (tmp_path / "actions").mkdir()
+    notes = tmp_path / "actions" / "catatan.txt"
+    notes.write_text("x")
+    ours = store.save("actions/3", b"photo", mime_type="image/jpeg", hint="photo")
+    old = 1_000_000.0
+    for path in (database, notes, tmp_path / ours):
+        os.utime(path, (old, old))
+    assert store.sweep(set(), now=old + 3 * 86400) == 1
+    assert database.exists() and notes.exists() and not (tmp_path / ours).exists()
+
+
+def test_a_bundle_lists_at_most_eight_items_and_one_line_per_action(
+    session: Session, posyandu: Person, clock: FrozenClock
+) -> None:
+    from handlers.outbox_views import BUNDLE_MAX, OutboxRenderer
+    from models import outbox
+
+    owner = find_owner(session, "Posyandu Melati Baruga")
+    assert owner is not None
+    planned = []
+    for number in range(25):
+        created = actions.create(
+            session,
+            title=f"Tindak lanjut nomor {number} & seterusnya " + "x" * 200,
+            owner=owner,
+            due=DUE,
+            now=clock.now(),
+            notify=False,
+        )
+        action = created.created[0]
+        for slot in ("overdue-1", "overdue-2"):  # two moments of one action: one line
+            planned.append(
+                actions.action_message(
+                    action, person_id=posyandu.id or 0, kind=Kind.NUDGE, slot=slot, now=clock.now()
+                )
+            )
+    outbox.plan(session, planned, now=clock.now())
+    rows = list(session.exec(select(OutboxMessage).where(OutboxMessage.kind == "nudge")))
+    rendered = OutboxRenderer("Pokjanal Posyandu", clock=clock.now).render(session, posyandu, rows)
+    assert rendered is not None
+    assert len(rendered.text) < 4096 and len(rendered.buttons) == BUNDLE_MAX
+    assert "25 hal menunggu" in rendered.text and "dan 17 lainnya" in rendered.text
+    label = rendered.buttons[0][0].label
+    assert "&" in label and "&amp;" not in label  # button labels are not parsed as HTML
+
+
+def test_a_report_decided_meanwhile_cannot_be_decided_again(
+    engine: Engine, posyandu: Person, clock: FrozenClock
+) -> None:
+    with Session(engine, expire_on_commit=False) as first:
+        action = one_action(first, clock)
+        sitti = first.get(Person, posyandu.id)
+        assert sitti is not None
+        report = actions.submit_report(
+            first, action, sitti, status="selesai", note="Sudah dikirim", now=clock.now()
+        )
+        first.commit()
+        admin = first.exec(select(Person).where(Person.role == "admin")).one()
+        assert report.verdict == "pending"  # this session still holds the old state
+        with Session(engine) as second:
+            other = second.get(Person, admin.id)
+            assert other is not None
+            actions.review(second, report.id, other, accept=True, now=clock.now())
+            second.commit()
+        with pytest.raises(ActionError) as error:
+            actions.review(first, report.id, admin, accept=False, now=clock.now(), comment="Kurang")
+        assert error.value.code == "already_checked"
+
+
+def test_an_import_refuses_a_due_date_before_its_meeting(
+    session: Session, posyandu: Person, clock: FrozenClock
+) -> None:
+    from models import meetings
+    from models.action_import import import_actions
+
+    meeting = meetings.create(
+        session,
+        title="Rakor",
+        starts_at=datetime(2023, 12, 6, 1, 0, tzinfo=UTC),
+        timezone="Asia/Makassar",
+        venue="Aula",
+        specs=[],
+        now=clock.now(),
+    )
+    headers = ["Tindak lanjut", "Penanggung jawab", "Tenggat"]
+    rows = [
+        ["Laporan SKDN", "Posyandu Melati Baruga", "2022-12-31"],
+        ["Laporan SKDN bulanan", "Posyandu Melati Baruga", "2023-12-31"],
+    ]
+    report = import_actions(
+        session, headers, rows, now=clock.now(), today=date(2023, 11, 27), meeting_id=meeting.id
+    )
+    assert [(e.row, e.problem.value) for e in report.errors] == [(1, "due_before_meeting")]
+    assert report.created == 1
+
+
+def test_the_digest_of_a_district_far_behind_stays_one_message(
+    session: Session, posyandu: Person, clock: FrozenClock
+) -> None:
+    from handlers.action_status import DIGEST_ORGS, render_digest
+    from models.action_owners import Owner
+
+    for number in range(30):
+        org = organizations.get_or_create(
+            session,
+            name=f"Posyandu Nomor {number}",
+            kind=OrgKind.POSYANDU,
+            parent_id=None,
+            now=clock.now(),
+        )
+        for item in range(6):
+            actions.create(
+                session,
+                title=f"Tindak lanjut {item} yang cukup panjang judulnya " + "y" * 150,
+                owner=Owner((org,)),
+                due=date(2023, 10, 1),
+                now=clock.now(),
+                notify=False,
+            )
+    rendered = render_digest(session, "id", now=clock.now(), zone="Asia/Jakarta")
+    assert rendered is not None and len(rendered.text) < 4096
+    assert f"dan {30 - DIGEST_ORGS} organisasi lainnya" in rendered.text
+    assert "RTL terlambat</b> (180)" in rendered.text or "RTL terlambat (180)" in rendered.text

@@ -30,7 +30,9 @@ def an_action(world: World, owner: str = "Posyandu Melati Baruga", due: date = D
         assert found is not None
         created = actions.create(session, title=TITLE, owner=found, due=due, now=world.clock.now())
         assert created.created[0].id is not None
-        return created.created[0].id
+        action_id = created.created[0].id
+    world.delivery.wake()  # as the CLI's queued rows are found by the running bot's next look
+    return action_id
 
 
 async def settled(world: World) -> None:
@@ -63,7 +65,7 @@ def rows(world: World, kind: str, person_phone: str) -> list[OutboxMessage]:
 
 async def told(user: SandboxUser) -> None:
     """The assignment notice arrived (so it does not land in the middle of a conversation)."""
-    await user.wait_for(lambda m: any("ada tindak lanjut rapat" in x.text for x in m))
+    await user.wait_for(lambda m: any("ada tindak lanjut untuk" in x.text for x in m))
 
 
 async def report_selesai(world: World, sitti: SandboxUser, action_id: int) -> None:
@@ -84,7 +86,7 @@ async def report_selesai(world: World, sitti: SandboxUser, action_id: int) -> No
     await sitti.wait_for(lambda m: "Bukti ke-1 tersimpan" in m[-1].text)
     await sitti.send_photo(make_png(rgb=(10, 200, 10)))
     await sitti.wait_for(lambda m: "Bukti ke-2 tersimpan" in m[-1].text)
-    await sitti.press("Selesai kirim (2)")
+    await sitti.press("Cukup, lanjut (2)")
     preview = await sitti.wait_for(lambda m: "Periksa laporan Anda" in m[-1].text)
     assert "Bukti: 2 berkas" in preview[-1].text
     await sitti.press("Kirim laporan")
@@ -116,7 +118,7 @@ async def test_rtlbaru_creates_an_action_and_its_owner_is_told(world: World) -> 
     assert "Jumat, 1 Desember 2023" in preview[-1].text
     await hasrul.press("Simpan")
     await hasrul.wait_for(lambda m: "Tersimpan" in m[-1].text)
-    told = await sitti.wait_for(lambda m: "ada tindak lanjut rapat" in m[-1].text)
+    told = await sitti.wait_for(lambda m: "ada tindak lanjut untuk" in m[-1].text)
     assert TITLE in told[-1].text
     await sitti.press(f"Lapor: {TITLE[:30]}")
     await sitti.wait_for(lambda m: "Bagaimana statusnya" in m[-1].text)
@@ -143,7 +145,7 @@ async def test_a_group_owner_fans_out_one_action_per_kecamatan(world: World) -> 
     await hasrul.wait_for(lambda m: "Pilih penanggung jawab" in m[-1].text)
     with Session(world.engine) as session:
         kecamatan = len(action_owners.group_owner(session, "kecamatan").organizations)
-    await hasrul.press(f"Camat se-Kabupaten ({kecamatan} instansi)")
+    await hasrul.press(f"Camat se-Kabupaten ({kecamatan} organisasi)")
     await hasrul.wait_for(lambda m: "Tenggatnya kapan" in m[-1].text)
     await hasrul.send_text("31/1/2024")
     await hasrul.wait_for(lambda m: "Periksa tindak lanjut" in m[-1].text)
