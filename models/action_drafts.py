@@ -91,7 +91,7 @@ def _touch(session: Session, draft: ActionDraft | ReportDraft, stage: Stage, now
 def action_draft_of(session: Session, author_id: int, *, now: datetime) -> ActionDraft | None:
     draft = session.exec(select(ActionDraft).where(ActionDraft.author_id == author_id)).first()
     if draft is not None and _expired(draft, now):
-        drop_action(session, author_id)
+        _expire_action(session, draft, now)
         return None
     return draft
 
@@ -321,13 +321,35 @@ def drop_report(session: Session, draft: ReportDraft) -> list[str]:
 
 
 def expire_report_drafts(session: Session, *, now: datetime) -> int:
-    """Drop report drafts idle past the TTL (their evidence rows too; the file store's sweep
-    then deletes the files nobody points at)."""
+    """Drop drafts idle past the TTL, telling their writers; a report draft's evidence rows go
+    too (the file store's sweep then deletes the files nobody points at). Returns how many
+    report drafts expired."""
     query = select(ReportDraft).where(col(ReportDraft.updated_at) < now - DRAFT_TTL)
     expired = list(session.exec(query))
     for draft in expired:
         _expire(session, draft, now)
+    idle = select(ActionDraft).where(col(ActionDraft.updated_at) < now - DRAFT_TTL)
+    for action_draft in list(session.exec(idle)):
+        _expire_action(session, action_draft, now)
     return len(expired)
+
+
+def _expire_action(session: Session, draft: ActionDraft, now: datetime) -> None:
+    """An admin's idle /rtlbaru or return comment: dropped, and the admin is told."""
+    returning = draft.stage == Stage.RETURN_COMMENT.value
+    notice = Planned(
+        person_id=draft.author_id,
+        kind=Kind.NOTICE.value,
+        subject=f"actiondraft:{draft.id}",
+        slot=draft.updated_at.isoformat(),
+        not_before=now,
+        payload={
+            "key": "rtl.return_expired" if returning else "rtl.action_draft_expired",
+            "params": {"title": draft.title},
+        },
+    )
+    outbox.plan(session, [notice], now=now)
+    drop_action(session, draft.author_id)
 
 
 def _expire(session: Session, draft: ReportDraft, now: datetime) -> None:

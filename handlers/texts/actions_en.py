@@ -70,6 +70,14 @@ TEXTS: dict[str, str] = {
     "rtl.page": " — page {page} of {pages}",
     "rtl.list_line": "{number}. <b>{title}</b>\n    Due {due} · {status}{late}",
     "rtl.report_button_numbered": "{number}. {title}",
+    "rtl.action_draft_expired": (
+        "The follow-up you were writing with /rtlbaru was not saved and has expired (24 hours "
+        "without an answer). Please start again with /rtlbaru."
+    ),
+    "rtl.return_expired": (
+        "Returning the report was not finished and has expired (24 hours without a reason). "
+        "The report still waits for a check: press Return again if needed."
+    ),
     "rtl.cancelled": "Cancelled. Nothing was saved.",
     "rtl.ask.status": "What is its status now?",
     "rtl.ask.note": "Write a short note (what has been done), or press Skip.",

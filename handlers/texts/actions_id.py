@@ -72,6 +72,14 @@ TEXTS: dict[str, str] = {
     "rtl.page": " — halaman {page} dari {pages}",
     "rtl.list_line": "{number}. <b>{title}</b>\n    Tenggat {due} · {status}{late}",
     "rtl.report_button_numbered": "{number}. {title}",
+    "rtl.action_draft_expired": (
+        "Tindak lanjut yang Anda tulis dengan /rtlbaru belum tersimpan dan sudah kedaluwarsa "
+        "(24 jam tanpa jawaban). Silakan mulai lagi dengan /rtlbaru."
+    ),
+    "rtl.return_expired": (
+        "Pengembalian laporan belum terkirim dan sudah kedaluwarsa (24 jam tanpa alasan). "
+        "Laporan masih menunggu pemeriksaan: tekan Kembalikan lagi bila perlu."
+    ),
     "rtl.cancelled": "Dibatalkan. Tidak ada yang disimpan.",
     "rtl.ask.status": "Bagaimana statusnya sekarang?",
     "rtl.ask.note": "Tulis catatan singkat (apa yang sudah dikerjakan), atau tekan Lewati.",

@@ -477,3 +477,18 @@ def test_the_digest_of_a_district_far_behind_stays_one_message(
     assert rendered is not None and len(rendered.text) < 4096
     assert f"dan {30 - DIGEST_ORGS} organisasi lainnya" in rendered.text
     assert "RTL terlambat</b> (180)" in rendered.text or "RTL terlambat (180)" in rendered.text
+
+
+def test_an_idle_rtlbaru_draft_expires_with_a_message(
+    session: Session, posyandu: Person, clock: FrozenClock
+) -> None:
+    admin = session.exec(select(Person).where(Person.role == "admin")).one()
+    draft = action_drafts.start_action(session, author_id=admin.id or 0, now=clock.now())
+    action_drafts.choose_meeting(session, draft, None, now=clock.now())
+    action_drafts.give_title(session, draft, "Pendataan ulang Posyandu", now=clock.now())
+    action_drafts.expire_report_drafts(session, now=clock.now() + timedelta(days=2))
+    assert session.exec(select(action_drafts.ActionDraft)).all() == []
+    row = session.exec(
+        select(OutboxMessage).where(col(OutboxMessage.subject).startswith("actiondraft:"))
+    ).one()
+    assert row.person_id == admin.id and row.payload["key"] == "rtl.action_draft_expired"
