@@ -117,6 +117,18 @@ def plan(session: Session, messages: list[Planned], *, now: datetime) -> int:
         }
         for m in messages
     ]
+    # Planners re-plan every tick what is already queued; reading which keys exist (a unique
+    # index lookup) is far cheaper than inserting thousands of rows that then conflict.
+    existing: set[str] = set()
+    keys = [str(row["dedupe_key"]) for row in rows]
+    for start in range(0, len(keys), 500):
+        query = select(OutboxMessage.dedupe_key).where(
+            col(OutboxMessage.dedupe_key).in_(keys[start : start + 500])
+        )
+        existing.update(session.exec(query))
+    rows = [row for row in rows if row["dedupe_key"] not in existing]
+    if not rows:
+        return 0
     # One order for every planner: two processes inserting the same keys in opposite orders
     # would otherwise deadlock on PostgreSQL's unique-index locks.
     rows.sort(key=lambda row: str(row["dedupe_key"]))

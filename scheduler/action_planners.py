@@ -92,16 +92,23 @@ def plan_action_nudges(session: Session, *, now: datetime, zone: str) -> list[Pl
     ]
 
 
-def overdue_nudge_days(session: Session, action: Action) -> int:
-    """On how many days an overdue nudge reached somebody. Days, not moments: after a long
-    weekend two moments can go out in one bundle, and that is one reminder, not two."""
-    query = select(OutboxMessage.sent_at).where(
-        OutboxMessage.subject == action.subject,
-        OutboxMessage.kind == Kind.NUDGE.value,
-        col(OutboxMessage.slot).startswith("overdue-"),
-        OutboxMessage.status == Status.SENT.value,
-    )
-    return len({sent.date() for sent in session.exec(query) if sent is not None})
+def overdue_nudge_days(session: Session, late: list[Action]) -> dict[str, int]:
+    """Per action subject: on how many days an overdue nudge reached somebody. Days, not
+    moments: after a long weekend two moments can go out in one bundle, and that is one
+    reminder, not two. One query for all the late actions."""
+    days: dict[str, set[date]] = {action.subject: set() for action in late}
+    subjects = list(days)
+    for start in range(0, len(subjects), 500):
+        query = select(OutboxMessage.subject, OutboxMessage.sent_at).where(
+            col(OutboxMessage.subject).in_(subjects[start : start + 500]),
+            OutboxMessage.kind == Kind.NUDGE.value,
+            col(OutboxMessage.slot).startswith("overdue-"),
+            OutboxMessage.status == Status.SENT.value,
+        )
+        for subject, sent_at in session.exec(query):
+            if sent_at is not None:
+                days[subject].add(sent_at.date())
+    return {subject: len(found) for subject, found in days.items()}
 
 
 def plan_escalations(session: Session, *, now: datetime, zone: str) -> list[Planned]:
@@ -127,9 +134,10 @@ def plan_escalations(session: Session, *, now: datetime, zone: str) -> list[Plan
         if today >= action.due + timedelta(days=ESCALATE_AFTER * OVERDUE_EVERY):
             late.append(action)
     by_org = actions.reachable_by_organization(session, {a.owner_org_id for a in late})
+    reminded = overdue_nudge_days(session, late)
     for action in late:
         nobody = not _recipients(session, action, by_org)
-        if not nobody and overdue_nudge_days(session, action) < ESCALATE_AFTER:
+        if not nobody and reminded[action.subject] < ESCALATE_AFTER:
             continue
         action.escalated_at = now
         session.add(action)
