@@ -297,8 +297,15 @@ async def _reask_evidence(
 ) -> None:
     lang = person.language
     rows = [[_button(lang, "rtl.skip", "e", draft.id, draft.version)]]
-    limit = store.max_bytes // (1024 * 1024) if store is not None else 0
-    await say(update, t(lang, key, mb=limit), keyboard(rows))
+    limit = _size_text(store.max_bytes) if store is not None else ""
+    await say(update, t(lang, key, limit=limit), keyboard(rows))
+
+
+def _size_text(size: int) -> str:
+    """10 MB, or 500 KB for a limit under a megabyte."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.0f} MB"
+    return f"{max(size // 1024, 1)} KB"
 
 
 def _evidence_draft(

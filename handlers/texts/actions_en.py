@@ -139,7 +139,7 @@ TEXTS: dict[str, str] = {
         "This file cannot be used as evidence. Send a photo, or a PDF, Word or Excel "
         "document — or press Skip."
     ),
-    "rtl.invalid.file_size": "The file is too large (at most {mb} MB). Send a normal photo (not as a file) or a smaller document.",
+    "rtl.invalid.file_size": "The file is too large (at most {limit}). Send a normal photo (not as a file) or a smaller document.",
     "rtl.invalid.file_failed": "The file did not arrive (signal?). Please send it once more.",
     "rtl.invalid.too_many_files": "That is 5 pieces of evidence — enough. Press That is all.",
 }

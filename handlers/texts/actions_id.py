@@ -146,7 +146,7 @@ TEXTS: dict[str, str] = {
         "Berkas ini tidak bisa dipakai sebagai bukti. Kirim foto, atau dokumen PDF, Word atau "
         "Excel — atau tekan Lewati."
     ),
-    "rtl.invalid.file_size": "Berkas terlalu besar (paling besar {mb} MB). Kirim foto biasa (bukan sebagai file) atau dokumen yang lebih kecil.",
+    "rtl.invalid.file_size": "Berkas terlalu besar (paling besar {limit}). Kirim foto biasa (bukan sebagai file) atau dokumen yang lebih kecil.",
     "rtl.invalid.file_failed": "Berkas gagal diterima (sinyal?). Mohon kirim sekali lagi.",
     "rtl.invalid.too_many_files": "Sudah 5 bukti — cukup. Tekan Cukup, lanjut.",
 }

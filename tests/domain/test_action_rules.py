@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -492,3 +493,22 @@ def test_an_idle_rtlbaru_draft_expires_with_a_message(
         select(OutboxMessage).where(col(OutboxMessage.subject).startswith("actiondraft:"))
     ).one()
     assert row.person_id == admin.id and row.payload["key"] == "rtl.action_draft_expired"
+
+
+def test_the_weekly_digest_is_planned_on_monday_from_0730_local_once(
+    session: Session, posyandu: Person, clock: FrozenClock
+) -> None:
+    from models import outbox
+    from scheduler.action_planners import plan_weekly_digest
+
+    wib = ZoneInfo("Asia/Jakarta")
+    before = datetime(2023, 11, 27, 7, 29, tzinfo=wib)  # Monday 07.29 WIB
+    assert plan_weekly_digest(session, now=before, zone="Asia/Jakarta") == []
+    at = datetime(2023, 11, 27, 7, 30, tzinfo=wib)
+    planned = plan_weekly_digest(session, now=at, zone="Asia/Jakarta")
+    assert [(p.kind, p.subject) for p in planned] == [("digest", "digest:2023-11-27")]
+    assert outbox.plan(session, planned, now=at) == 1
+    again = plan_weekly_digest(session, now=at + timedelta(hours=3), zone="Asia/Jakarta")
+    assert outbox.plan(session, again, now=at) == 0  # the same Monday: one digest
+    tuesday = datetime(2023, 11, 28, 9, 0, tzinfo=wib)
+    assert plan_weekly_digest(session, now=tuesday, zone="Asia/Jakarta") == []

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from sqlmodel import Session, select
 
 from models import action_owners, actions, organizations
 from models.action_drafts import ReportDraft
 from models.actions import Action, ActionReport, Evidence
+from models.clock import FrozenClock
 from models.db import unit_of_work
 from models.organizations import OrgKind
 from models.outbox import OutboxMessage
 from sandbox.files import make_png
 from sandbox.users import SandboxUser
-from tests.flows.conftest import World
+from tests.flows.conftest import World, open_world
 from tests.flows.test_delivery import eventually
 from tests.flows.test_registration import HASRUL, SITTI, register
 from tests.flows.test_reminders import tick
@@ -300,3 +302,35 @@ async def test_a_report_draft_survives_a_restart_and_batal_drops_it(world: World
         assert session.exec(select(ReportDraft)).all() == []
         assert session.exec(select(Evidence)).all() == []
     assert action(world, action_id).status == "belum_mulai"
+
+
+async def test_a_file_past_the_limit_is_refused_and_nothing_is_kept(
+    tmp_path: Path, clock: FrozenClock
+) -> None:
+    async with open_world(tmp_path, clock, evidence_max_mb=0.001) as world:  # about 1 KB
+        sitti = world.user(*SITTI)
+        await register(sitti)
+        an_action(world)
+        await told(sitti)
+        await sitti.send_text("/tindaklanjut")
+        listed = await sitti.wait_for(lambda m: "tindak lanjut terbuka" in m[-1].text)
+        await sitti.press(listed[-1].buttons[0][0])
+        await sitti.wait_for(lambda m: "Bagaimana statusnya" in m[-1].text)
+        await sitti.press("Sedang berjalan")
+        await sitti.wait_for(lambda m: "Tulis catatan singkat" in m[-1].text)
+        await sitti.send_photo(make_png(rgb=(1, 2, 3)))  # a photo before the note: note first
+        await sitti.wait_for(lambda m: "Tulis catatannya dulu" in m[-2].text)
+        await sitti.send_text("Sudah dikirim untuk 3 dari 5 Posyandu.")
+        await sitti.wait_for(lambda m: "Kirim foto atau dokumen" in m[-1].text)
+        await sitti.send_document(
+            b"%PDF-1.4 " + b"x" * 5000, file_name="laporan.pdf", mime_type="application/pdf"
+        )
+        await sitti.wait_for(
+            lambda m: (
+                "Berkas terlalu besar (paling besar 0 MB)" not in m[-1].text
+                and "Berkas terlalu besar" in m[-1].text
+            )
+        )
+        with Session(world.engine) as session:
+            assert session.exec(select(Evidence)).all() == []
+        assert not (world.settings.files_dir / "actions").exists()
