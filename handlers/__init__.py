@@ -28,6 +28,7 @@ from handlers import (
     checkin,
     common,
     meetings_admin,
+    meetings_change,
     profile,
     recap,
     registration,
@@ -65,9 +66,9 @@ def register_all(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("undangan", rsvp.my_invitations, filters=private))
     app.add_handler(CommandHandler("hadir", checkin.hadir, filters=private))
     app.add_handler(CommandHandler("rapatbaru", meetings_admin.rapatbaru, filters=private))
-    app.add_handler(CommandHandler("notulen", meetings_admin.notulen, filters=private))
-    app.add_handler(CommandHandler("batalrapat", meetings_admin.batalrapat, filters=private))
-    app.add_handler(CommandHandler("pindahrapat", meetings_admin.pindahrapat, filters=private))
+    app.add_handler(CommandHandler("notulen", meetings_change.notulen, filters=private))
+    app.add_handler(CommandHandler("batalrapat", meetings_change.batalrapat, filters=private))
+    app.add_handler(CommandHandler("pindahrapat", meetings_change.pindahrapat, filters=private))
     app.add_handler(CommandHandler("rtlbaru", actions_admin.rtlbaru, filters=private))
     app.add_handler(CommandHandler("tindaklanjut", action_report.tindaklanjut, filters=private))
     app.add_handler(CommandHandler("statusrtl", action_status.statusrtl, filters=private))

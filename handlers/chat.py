@@ -20,6 +20,12 @@ def person_of(context: BotContext, update: Update) -> Person | None:
         return people.by_telegram_user(session, user.id)
 
 
+def admin_of(context: BotContext, update: Update) -> Person | None:
+    """The registered admin behind the update, or None (not registered, or not an admin)."""
+    person = person_of(context, update)
+    return person if person is not None and person.is_admin else None
+
+
 def fallback_language(update: Update) -> str:
     user = update.effective_user
     return language_of(user.language_code if user else None)

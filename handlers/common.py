@@ -8,7 +8,15 @@ import logging
 from telegram import ReplyKeyboardRemove, Update
 from telegram.error import BadRequest, Forbidden
 
-from handlers import action_report, actions_admin, broadcast, meetings_admin, registration, rsvp
+from handlers import (
+    action_report,
+    actions_admin,
+    broadcast,
+    meetings_admin,
+    meetings_change,
+    registration,
+    rsvp,
+)
 from handlers.context import BotContext
 from handlers.i18n import language_of, t, t_plain
 from models import people
@@ -94,6 +102,8 @@ async def text_message(update: Update, context: BotContext) -> None:
         return
     if await meetings_admin.draft_text(update, context):
         return
+    if await meetings_change.draft_text(update, context):
+        return
     if await actions_admin.draft_text(update, context):
         return
     if await action_report.draft_text(update, context):
@@ -110,7 +120,7 @@ async def document_message(update: Update, context: BotContext) -> None:
     not understood."""
     if await action_report.evidence(update, context):
         return
-    if await meetings_admin.minutes_document(update, context):
+    if await meetings_change.minutes_document(update, context):
         return
     await anything_else(update, context)
 

@@ -1,31 +1,31 @@
 """/rapatbaru (admin): title → date → time → venue → deadline → audience → preview → send.
 
+Closing, cancelling and moving a meeting are in ``handlers.meetings_change``; /batal and the
+buttons of both come through here.
+
 The draft lives in the database (models.meeting_drafts), so the conversation survives a
 restart; each answer is validated there and a wrong one is asked again with an example.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from handlers import callbacks
+from handlers import callbacks, meetings_change
 from handlers.broadcast import audience_label
+from handlers.chat import admin_of, say
 from handlers.context import BotContext
 from handlers.i18n import language_of, t, t_plain
 from handlers.people_view import format_when
-from models import meeting_drafts, meetings, people
+from models import meeting_drafts
 from models.meeting_drafts import DraftError, MeetingDraft, Stage
 from models.meetings import (
-    Meeting,
     MeetingError,
-    awaiting_minutes,
     invitations_of,
-    upcoming_meetings,
 )
 from models.people import Person
 
@@ -44,20 +44,6 @@ def _button(lang: str, key: str, *parts: object) -> InlineKeyboardButton:
     return InlineKeyboardButton(
         t(lang, key), callback_data=callbacks.encode(callbacks.MEETING, *parts)
     )
-
-
-def _admin(context: BotContext, update: Update) -> Person | None:
-    user = update.effective_user
-    if user is None:
-        return None
-    with context.uow() as session:
-        person = people.by_telegram_user(session, user.id)
-    return person if person is not None and person.is_admin else None
-
-
-async def _say(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    if update.effective_chat is not None:
-        await update.effective_chat.send_message(text, reply_markup=markup)
 
 
 def _keyboard(lang: str, stage: Stage, draft: MeetingDraft) -> InlineKeyboardMarkup | None:
@@ -98,15 +84,15 @@ async def _ask(update: Update, context: BotContext, admin: Person, draft: Meetin
         )
     else:
         text = t(lang, QUESTIONS[stage])
-    await _say(update, text, _keyboard(lang, stage, draft))
+    await say(update, text, _keyboard(lang, stage, draft))
 
 
 async def rapatbaru(update: Update, context: BotContext) -> None:
     """/rapatbaru: start a new meeting (admins only)."""
     user = update.effective_user
-    admin = _admin(context, update)
+    admin = admin_of(context, update)
     if admin is None or admin.id is None:
-        await _say(update, t(language_of(user.language_code if user else None), "admin.only"))
+        await say(update, t(language_of(user.language_code if user else None), "admin.only"))
         return
     with context.uow() as session:
         draft = meeting_drafts.start(session, author_id=admin.id, now=context.deps.clock.now())
@@ -116,31 +102,15 @@ async def rapatbaru(update: Update, context: BotContext) -> None:
 async def draft_text(update: Update, context: BotContext) -> bool:
     """Typed text while an admin writes a meeting; True when it was an answer."""
     message = update.effective_message
-    admin = _admin(context, update)
+    admin = admin_of(context, update)
     if message is None or not message.text or admin is None or admin.id is None:
         return False
     now = context.deps.clock.now()
     with context.uow() as session:
         draft = meeting_drafts.draft_of(session, admin.id, now=now)
-        if draft is None or draft.stage == Stage.PREVIEW.value:
-            return False
+        if draft is None or Stage(draft.stage) not in QUESTIONS:
+            return False  # no draft, the preview (buttons), or closing/moving (meetings_change)
         stage = Stage(draft.stage)
-        if stage == Stage.MINUTES:
-            outcome = _minutes(session, draft, now, text=message.text)
-        elif stage in (Stage.MOVE_DATE, Stage.MOVE_TIME):
-            moved = _move(session, draft, now, message.text)
-    if stage == Stage.MINUTES:
-        await _say(update, outcome.render(admin.language))
-        return True
-    if stage in (Stage.MOVE_DATE, Stage.MOVE_TIME):
-        if moved.done:
-            context.deps.wake_delivery()
-        await _say(update, moved.render(admin.language))
-        return True
-    with context.uow() as session:
-        draft = meeting_drafts.draft_of(session, admin.id, now=now)
-        if draft is None:
-            return False
         try:
             meeting_drafts.answer(
                 session, draft, message.text, now=now, default_zone=context.deps.timezone
@@ -150,7 +120,7 @@ async def draft_text(update: Update, context: BotContext) -> bool:
         else:
             problem = None
     if problem is not None:
-        await _say(
+        await say(
             update,
             t(admin.language, f"rapat.invalid.{problem}"),
             _keyboard(admin.language, stage, draft),
@@ -158,182 +128,6 @@ async def draft_text(update: Update, context: BotContext) -> bool:
         return True
     await _ask(update, context, admin, draft)
     return True
-
-
-@dataclass(frozen=True)
-class Minutes:
-    """What happened to the minutes sent: closed, or why not."""
-
-    problem: str | None
-    title: str = ""
-
-    def render(self, lang: str) -> str:
-        if self.problem is None:
-            return t(lang, "notulen.closed", title=self.title)
-        return t(lang, f"notulen.invalid.{self.problem}")
-
-
-def _minutes(
-    session: Session,
-    draft: MeetingDraft,
-    now: datetime,
-    *,
-    text: str = "",
-    file_id: str | None = None,
-    file_name: str | None = None,
-) -> Minutes:
-    try:
-        meeting = meeting_drafts.record_minutes(
-            session, draft, now=now, text=text, file_id=file_id, file_name=file_name
-        )
-    except MeetingError as error:
-        return Minutes(error.code)
-    return Minutes(None, meeting.title)
-
-
-async def minutes_document(update: Update, context: BotContext) -> bool:
-    """A document sent as the minutes of the meeting being closed. True when it was."""
-    message = update.effective_message
-    admin = _admin(context, update)
-    if message is None or message.document is None or admin is None or admin.id is None:
-        return False
-    now = context.deps.clock.now()
-    with context.uow() as session:
-        draft = meeting_drafts.draft_of(session, admin.id, now=now)
-        if draft is None or draft.stage != Stage.MINUTES.value:
-            return False
-        outcome = _minutes(
-            session,
-            draft,
-            now,
-            text=message.caption or "",
-            file_id=message.document.file_id,
-            file_name=message.document.file_name,
-        )
-    await _say(update, outcome.render(admin.language))
-    return True
-
-
-async def notulen(update: Update, context: BotContext) -> None:
-    """/notulen: the held meetings still waiting for their minutes, as buttons."""
-    await _meeting_menu(update, context, awaiting_minutes, "c", "notulen.choose", "notulen.none")
-
-
-async def _meeting_menu(
-    update: Update,
-    context: BotContext,
-    which: Callable[[Session, datetime], list[Meeting]],
-    action: str,
-    choose_key: str,
-    none_key: str,
-) -> None:
-    """An admin picks a meeting: one button each, labelled with its title and time."""
-    user = update.effective_user
-    admin = _admin(context, update)
-    if admin is None:
-        await _say(update, t(language_of(user.language_code if user else None), "admin.only"))
-        return
-    lang = admin.language
-    with context.uow() as session:
-        found = which(session, context.deps.clock.now())
-    if not found:
-        await _say(update, t(lang, none_key))
-        return
-    rows = [
-        [
-            _plain_button(
-                f"{m.title[:40]} ({format_when(lang, m.starts_at, m.timezone)})", action, m.id
-            )
-        ]
-        for m in found
-    ]
-    await _say(update, t(lang, choose_key), InlineKeyboardMarkup(rows))
-
-
-@dataclass(frozen=True)
-class Moved:
-    """A step of moving a meeting: the next question, a re-ask, or the moved meeting."""
-
-    key: str
-    title: str = ""
-    done: bool = False
-    starts_at: datetime | None = None
-    zone: str = ""
-
-    def render(self, lang: str) -> str:
-        when = format_when(lang, self.starts_at, self.zone) if self.starts_at else ""
-        return t(lang, self.key, title=self.title, when=when)
-
-
-def _move(session: Session, draft: MeetingDraft, now: datetime, text: str) -> Moved:
-    try:
-        meeting = meeting_drafts.move_answer(session, draft, text, now=now)
-    except DraftError as error:
-        return Moved(f"rapat.invalid.{error.code}")
-    except MeetingError as error:
-        return Moved(f"rapat.invalid.meeting_{error.code}")
-    if meeting is None:
-        return Moved("rapat.ask.time")
-    return Moved(
-        "rapat.moved", meeting.title, done=True, starts_at=meeting.starts_at, zone=meeting.timezone
-    )
-
-
-async def batalrapat(update: Update, context: BotContext) -> None:
-    """/batalrapat: cancel an upcoming meeting (every invitee is told)."""
-    await _meeting_menu(
-        update, context, upcoming_meetings, "cx", "rapat.choose_cancel", "rapat.none_upcoming"
-    )
-
-
-async def pindahrapat(update: Update, context: BotContext) -> None:
-    """/pindahrapat: move an upcoming meeting to a new date and time."""
-    await _meeting_menu(
-        update, context, upcoming_meetings, "mv", "rapat.choose_move", "rapat.none_upcoming"
-    )
-
-
-async def _meeting_action(
-    update: Update, context: BotContext, admin: Person, data: callbacks.Callback
-) -> None:
-    """cx: ask to confirm a cancellation; cy: cancel; mv: start moving."""
-    query = update.callback_query
-    assert query is not None and admin.id is not None
-    lang, now, action = admin.language, context.deps.clock.now(), data.part(0)
-    meeting_id = data.int_part(1)
-    with context.uow() as session:
-        meeting = session.get(Meeting, meeting_id) if meeting_id else None
-        problem: str | None = None
-        title = meeting.title if meeting else ""
-        try:
-            if meeting is None or meeting.status != "scheduled":
-                raise MeetingError("not_scheduled")
-            if action == "cy":
-                meetings.cancel(session, meeting, now=now)
-            elif action == "mv":
-                meeting_drafts.start_moving(session, author_id=admin.id, meeting=meeting, now=now)
-        except MeetingError as error:
-            problem = error.code
-    if problem is not None:
-        await query.answer(t_plain(lang, f"notulen.invalid.{problem}"), show_alert=True)
-        return
-    await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=None)
-    if action == "cx":
-        yes = _plain_button(t(lang, "rapat.cancel_yes"), "cy", meeting_id)
-        await _say(
-            update, t(lang, "rapat.cancel_confirm", title=title), InlineKeyboardMarkup([[yes]])
-        )
-    elif action == "cy":
-        context.deps.wake_delivery()
-        await _say(update, t(lang, "rapat.cancel_done", title=title))
-    else:
-        await _say(update, t(lang, "rapat.ask.move_date", title=title))
-
-
-def _plain_button(label: str, *parts: object) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=callbacks.encode(callbacks.MEETING, *parts))
 
 
 @dataclass(frozen=True)
@@ -377,7 +171,7 @@ async def button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is None or update.effective_user is None:
         return
-    admin = _admin(context, update)
+    admin = admin_of(context, update)
     lang = admin.language if admin else language_of(update.effective_user.language_code)
     data = callbacks.decode(query.data)
     if admin is None or admin.id is None:
@@ -385,10 +179,10 @@ async def button(update: Update, context: BotContext) -> None:
         return
     now = context.deps.clock.now()
     if data is not None and data.part(0) == "c":
-        await _start_closing(update, context, admin, data.int_part(1))
+        await meetings_change.start_closing(update, context, admin, data.int_part(1))
         return
     if data is not None and data.part(0) in ("cx", "cy", "mv"):
-        await _meeting_action(update, context, admin, data)
+        await meetings_change.meeting_action(update, context, admin, data)
         return
     with context.uow() as session:
         draft = meeting_drafts.draft_of(session, admin.id, now=now)
@@ -407,10 +201,10 @@ async def button(update: Update, context: BotContext) -> None:
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
     if cancelled or applied is None:
-        await _say(update, t(lang, "rapat.cancelled"))
+        await say(update, t(lang, "rapat.cancelled"))
     elif applied.meeting_id is not None:
         context.deps.wake_delivery()
-        await _say(
+        await say(
             update,
             t(
                 lang,
@@ -422,36 +216,13 @@ async def button(update: Update, context: BotContext) -> None:
         )
     else:
         if applied.problem is not None:
-            await _say(update, t(lang, f"rapat.invalid.{applied.problem}"))
+            await say(update, t(lang, f"rapat.invalid.{applied.problem}"))
         await _ask(update, context, admin, draft)
-
-
-async def _start_closing(
-    update: Update, context: BotContext, admin: Person, meeting_id: int | None
-) -> None:
-    query = update.callback_query
-    assert query is not None and admin.id is not None
-    lang, now = admin.language, context.deps.clock.now()
-    with context.uow() as session:
-        meeting = session.get(Meeting, meeting_id) if meeting_id else None
-        try:
-            if meeting is None:
-                raise MeetingError("not_scheduled")
-            meeting_drafts.start_closing(session, author_id=admin.id, meeting=meeting, now=now)
-            problem: str | None = None
-            title = meeting.title
-        except MeetingError as error:
-            problem, title = error.code, ""
-    if problem is not None:
-        await query.answer(t_plain(lang, f"notulen.invalid.{problem}"), show_alert=True)
-        return
-    await query.answer()
-    await _say(update, t(lang, "notulen.ask", title=title))
 
 
 async def cancel_draft(update: Update, context: BotContext) -> bool:
     """/batal while writing a meeting. True when there was a draft."""
-    admin = _admin(context, update)
+    admin = admin_of(context, update)
     if admin is None or admin.id is None:
         return False
     with context.uow() as session:
@@ -463,5 +234,5 @@ async def cancel_draft(update: Update, context: BotContext) -> bool:
         Stage.MOVE_DATE: "rapat.move_stopped",
         Stage.MOVE_TIME: "rapat.move_stopped",
     }.get(dropped, "rapat.cancelled")
-    await _say(update, t(admin.language, key))
+    await say(update, t(admin.language, key))
     return True

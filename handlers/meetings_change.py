@@ -1,0 +1,249 @@
+"""Closing, cancelling and moving a meeting (admins): /notulen, /batalrapat, /pindahrapat.
+
+Each starts from a menu of meetings; closing and moving continue with typed text (the
+minutes; the new date and time), kept as a draft in the database (models.meeting_drafts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+
+from handlers import callbacks
+from handlers.chat import admin_of, fallback_language, say
+from handlers.context import BotContext
+from handlers.i18n import t, t_plain
+from handlers.people_view import format_when
+from models import meeting_drafts, meetings
+from models.meeting_drafts import DraftError, MeetingDraft, Stage
+from models.meetings import Meeting, MeetingError, awaiting_minutes, upcoming_meetings
+from models.people import Person
+
+
+async def draft_text(update: Update, context: BotContext) -> bool:
+    """Typed text while an admin closes (the minutes) or moves a meeting. True when taken."""
+    message = update.effective_message
+    admin = admin_of(context, update)
+    if message is None or not message.text or admin is None or admin.id is None:
+        return False
+    now = context.deps.clock.now()
+    with context.uow() as session:
+        draft = meeting_drafts.draft_of(session, admin.id, now=now)
+        if draft is None:
+            return False
+        stage = Stage(draft.stage)
+        if stage == Stage.MINUTES:
+            outcome = _minutes(session, draft, now, text=message.text)
+        elif stage in (Stage.MOVE_DATE, Stage.MOVE_TIME):
+            moved = _move(session, draft, now, message.text)
+        else:
+            return False
+    if stage == Stage.MINUTES:
+        await say(update, outcome.render(admin.language))
+        return True
+    if moved.done:
+        context.deps.wake_delivery()
+    await say(update, moved.render(admin.language))
+    return True
+
+
+@dataclass(frozen=True)
+class Minutes:
+    """What happened to the minutes sent: closed, or why not."""
+
+    problem: str | None
+    title: str = ""
+
+    def render(self, lang: str) -> str:
+        if self.problem is None:
+            return t(lang, "notulen.closed", title=self.title)
+        return t(lang, f"notulen.invalid.{self.problem}")
+
+
+def _minutes(
+    session: Session,
+    draft: MeetingDraft,
+    now: datetime,
+    *,
+    text: str = "",
+    file_id: str | None = None,
+    file_name: str | None = None,
+) -> Minutes:
+    try:
+        meeting = meeting_drafts.record_minutes(
+            session, draft, now=now, text=text, file_id=file_id, file_name=file_name
+        )
+    except MeetingError as error:
+        return Minutes(error.code)
+    return Minutes(None, meeting.title)
+
+
+async def minutes_document(update: Update, context: BotContext) -> bool:
+    """A document sent as the minutes of the meeting being closed. True when it was."""
+    message = update.effective_message
+    admin = admin_of(context, update)
+    if message is None or message.document is None or admin is None or admin.id is None:
+        return False
+    now = context.deps.clock.now()
+    with context.uow() as session:
+        draft = meeting_drafts.draft_of(session, admin.id, now=now)
+        if draft is None or draft.stage != Stage.MINUTES.value:
+            return False
+        outcome = _minutes(
+            session,
+            draft,
+            now,
+            text=message.caption or "",
+            file_id=message.document.file_id,
+            file_name=message.document.file_name,
+        )
+    await say(update, outcome.render(admin.language))
+    return True
+
+
+async def notulen(update: Update, context: BotContext) -> None:
+    """/notulen: the held meetings still waiting for their minutes, as buttons."""
+    await _meeting_menu(update, context, awaiting_minutes, "c", "notulen.choose", "notulen.none")
+
+
+async def _meeting_menu(
+    update: Update,
+    context: BotContext,
+    which: Callable[[Session, datetime], list[Meeting]],
+    action: str,
+    choose_key: str,
+    none_key: str,
+) -> None:
+    """An admin picks a meeting: one button each, labelled with its title and time."""
+    admin = admin_of(context, update)
+    if admin is None:
+        await say(update, t(fallback_language(update), "admin.only"))
+        return
+    lang = admin.language
+    with context.uow() as session:
+        found = which(session, context.deps.clock.now())
+    if not found:
+        await say(update, t(lang, none_key))
+        return
+    rows = [
+        [
+            _plain_button(
+                f"{m.title[:40]} ({format_when(lang, m.starts_at, m.timezone)})", action, m.id
+            )
+        ]
+        for m in found
+    ]
+    await say(update, t(lang, choose_key), InlineKeyboardMarkup(rows))
+
+
+@dataclass(frozen=True)
+class Moved:
+    """A step of moving a meeting: the next question, a re-ask, or the moved meeting."""
+
+    key: str
+    title: str = ""
+    done: bool = False
+    starts_at: datetime | None = None
+    zone: str = ""
+
+    def render(self, lang: str) -> str:
+        when = format_when(lang, self.starts_at, self.zone) if self.starts_at else ""
+        return t(lang, self.key, title=self.title, when=when)
+
+
+def _move(session: Session, draft: MeetingDraft, now: datetime, text: str) -> Moved:
+    try:
+        meeting = meeting_drafts.move_answer(session, draft, text, now=now)
+    except DraftError as error:
+        return Moved(f"rapat.invalid.{error.code}")
+    except MeetingError as error:
+        return Moved(f"rapat.invalid.meeting_{error.code}")
+    if meeting is None:
+        return Moved("rapat.ask.time")
+    return Moved(
+        "rapat.moved", meeting.title, done=True, starts_at=meeting.starts_at, zone=meeting.timezone
+    )
+
+
+async def batalrapat(update: Update, context: BotContext) -> None:
+    """/batalrapat: cancel an upcoming meeting (every invitee is told)."""
+    await _meeting_menu(
+        update, context, upcoming_meetings, "cx", "rapat.choose_cancel", "rapat.none_upcoming"
+    )
+
+
+async def pindahrapat(update: Update, context: BotContext) -> None:
+    """/pindahrapat: move an upcoming meeting to a new date and time."""
+    await _meeting_menu(
+        update, context, upcoming_meetings, "mv", "rapat.choose_move", "rapat.none_upcoming"
+    )
+
+
+async def meeting_action(
+    update: Update, context: BotContext, admin: Person, data: callbacks.Callback
+) -> None:
+    """cx: ask to confirm a cancellation; cy: cancel; mv: start moving."""
+    query = update.callback_query
+    assert query is not None and admin.id is not None
+    lang, now, action = admin.language, context.deps.clock.now(), data.part(0)
+    meeting_id = data.int_part(1)
+    with context.uow() as session:
+        meeting = session.get(Meeting, meeting_id) if meeting_id else None
+        problem: str | None = None
+        title = meeting.title if meeting else ""
+        try:
+            if meeting is None or meeting.status != "scheduled":
+                raise MeetingError("not_scheduled")
+            if action == "cy":
+                meetings.cancel(session, meeting, now=now)
+            elif action == "mv":
+                meeting_drafts.start_moving(session, author_id=admin.id, meeting=meeting, now=now)
+        except MeetingError as error:
+            problem = error.code
+    if problem is not None:
+        await query.answer(t_plain(lang, f"notulen.invalid.{problem}"), show_alert=True)
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+    if action == "cx":
+        yes = _plain_button(t(lang, "rapat.cancel_yes"), "cy", meeting_id)
+        await say(
+            update, t(lang, "rapat.cancel_confirm", title=title), InlineKeyboardMarkup([[yes]])
+        )
+    elif action == "cy":
+        context.deps.wake_delivery()
+        await say(update, t(lang, "rapat.cancel_done", title=title))
+    else:
+        await say(update, t(lang, "rapat.ask.move_date", title=title))
+
+
+def _plain_button(label: str, *parts: object) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=callbacks.encode(callbacks.MEETING, *parts))
+
+
+async def start_closing(
+    update: Update, context: BotContext, admin: Person, meeting_id: int | None
+) -> None:
+    query = update.callback_query
+    assert query is not None and admin.id is not None
+    lang, now = admin.language, context.deps.clock.now()
+    with context.uow() as session:
+        meeting = session.get(Meeting, meeting_id) if meeting_id else None
+        try:
+            if meeting is None:
+                raise MeetingError("not_scheduled")
+            meeting_drafts.start_closing(session, author_id=admin.id, meeting=meeting, now=now)
+            problem: str | None = None
+            title = meeting.title
+        except MeetingError as error:
+            problem, title = error.code, ""
+    if problem is not None:
+        await query.answer(t_plain(lang, f"notulen.invalid.{problem}"), show_alert=True)
+        return
+    await query.answer()
+    await say(update, t(lang, "notulen.ask", title=title))
