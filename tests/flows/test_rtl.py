@@ -190,7 +190,8 @@ async def test_a_report_with_two_photos_is_accepted_and_the_nudges_stop(world: W
     assert rows(world, "nudge", SITTI[1]) == []
 
 
-async def test_a_returned_report_reopens_the_action(world: World) -> None:
+async def returning(world: World) -> tuple[SandboxUser, SandboxUser, int]:
+    """Sitti reports Selesai; Hasrul taps Kembalikan and is asked why."""
     hasrul, sitti = world.user(*HASRUL), world.user(*SITTI)
     await register(hasrul)
     await register(sitti)
@@ -199,6 +200,11 @@ async def test_a_returned_report_reopens_the_action(world: World) -> None:
     review = await hasrul.wait_for(lambda m: "menunggu pemeriksaan Bapak/Ibu" in m[-1].text)
     await hasrul.press("↩️ Kembalikan", message=review[-1])
     await hasrul.wait_for(lambda m: "alasan pengembalian" in m[-1].text)
+    return hasrul, sitti, action_id
+
+
+async def test_a_returned_report_reopens_the_action(world: World) -> None:
+    hasrul, sitti, action_id = await returning(world)
     await hasrul.send_text("x")
     await hasrul.wait_for(lambda m: "3–500 huruf" in m[-2].text)
     await hasrul.send_text("Mohon lampirkan tanda terima dari Puskesmas.")

@@ -14,9 +14,9 @@ from models.db import unit_of_work
 from models.people import Person, Role
 from tests.factories import person
 from tests.flows.conftest import World
-from tests.flows.test_registration import HASRUL, SITTI, register
+from tests.flows.test_registration import SITTI, register
 from tests.flows.test_rsvp import invited, rakor
-from tests.flows.test_rtl import an_action, report_selesai, told
+from tests.flows.test_rtl import an_action, returning, told
 
 
 def many_actions(world: World, count: int) -> None:
@@ -92,14 +92,7 @@ async def test_an_old_batal_button_leaves_the_report_being_written(world: World)
 
 
 async def test_a_return_comment_after_another_admin_decided(world: World) -> None:
-    hasrul, sitti = world.user(*HASRUL), world.user(*SITTI)
-    await register(hasrul)
-    await register(sitti)
-    action_id = an_action(world)
-    await report_selesai(world, sitti, action_id)
-    review = await hasrul.wait_for(lambda m: "menunggu pemeriksaan Bapak/Ibu" in m[-1].text)
-    await hasrul.press("↩️ Kembalikan", message=review[-1])
-    await hasrul.wait_for(lambda m: "alasan pengembalian" in m[-1].text)
+    hasrul, _, _ = await returning(world)
     with unit_of_work(world.engine) as session:  # the chair accepts it meanwhile
         chair = person(
             session, name="Ketua", phone="081100001111", role=Role.ADMIN, now=world.clock.now()
