@@ -18,7 +18,7 @@ from models.action_owners import Owner
 from models.actions import Action, ActionError, Evidence, ReportStatus
 from models.dates import DateParseError, parse_date
 from models.meetings import Meeting
-from models.organizations import Organization
+from models.organizations import Organization, zone_of
 from models.outbox import Kind, Planned
 from models.people import Person
 
@@ -152,7 +152,9 @@ def choose_owner(
 
 
 def give_due(session: Session, draft: ActionDraft, text: str, *, now: datetime, zone: str) -> None:
-    """The due date typed the Indonesian way (31/1/2024, 31 Jan, besok)."""
+    """The due date typed the Indonesian way (31/1/2024, 31 Jan, besok); "today" and "besok"
+    are the owner's (a WIT Posyandu's day starts two hours before Jakarta's)."""
+    zone = zone_of(session, draft.owner_org_id, zone)
     today = now.astimezone(ZoneInfo(zone)).date()
     try:
         due = parse_date(" ".join(text.split()), today=today)

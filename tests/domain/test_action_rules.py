@@ -512,3 +512,24 @@ def test_the_weekly_digest_is_planned_on_monday_from_0730_local_once(
     assert outbox.plan(session, again, now=at) == 0  # the same Monday: one digest
     tuesday = datetime(2023, 11, 28, 9, 0, tzinfo=wib)
     assert plan_weekly_digest(session, now=tuesday, zone="Asia/Jakarta") == []
+
+
+def test_today_for_a_typed_due_date_is_the_owners(
+    session: Session, posyandu: Person, clock: FrozenClock
+) -> None:
+    papua = organizations.get_or_create(
+        session, name="Posyandu Jayapura", kind=OrgKind.POSYANDU, parent_id=None, now=clock.now()
+    )
+    papua.timezone = "Asia/Jayapura"
+    session.add(papua)
+    admin = session.exec(select(Person).where(Person.role == "admin")).one()
+    late_evening = datetime(2023, 11, 27, 16, 30, tzinfo=UTC)  # 23.30 WIB, 01.30 WIT the 28th
+    draft = action_drafts.start_action(session, author_id=admin.id or 0, now=late_evening)
+    action_drafts.choose_meeting(session, draft, None, now=late_evening)
+    action_drafts.give_title(session, draft, "Pendataan sasaran", now=late_evening)
+    action_drafts.choose_owner(session, draft, org_id=papua.id, now=late_evening)
+    with pytest.raises(ActionError) as error:
+        action_drafts.give_due(session, draft, "27/11/2023", now=late_evening, zone="Asia/Jakarta")
+    assert error.value.code == "due_in_past"
+    action_drafts.give_due(session, draft, "besok", now=late_evening, zone="Asia/Jakarta")
+    assert draft.due == date(2023, 11, 29)  # tomorrow in Jayapura
