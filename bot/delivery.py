@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -80,6 +81,7 @@ class Delivery:
         self.engine = engine
         self.clock = clock
         self.planners: list[Planner] = []
+        self._planning = threading.Lock()
         self.dispatcher: Dispatcher | None = None
         self._task: asyncio.Task[None] | None = None
         self._stop = asyncio.Event()
@@ -155,9 +157,14 @@ class Delivery:
         return queued
 
     def plan(self) -> int:
-        """Run every planner once; return how many rows were new."""
+        """Run every planner once; return how many rows were new. One run at a time in this
+        process: the tick's worker thread and a direct call never plan side by side."""
+        with self._planning:
+            return self._plan_once()
+
+    def _plan_once(self) -> int:
         queued = 0
-        for planner in self.planners:
+        for planner in list(self.planners):
             try:
                 with Session(self.engine) as session:
                     queued += planner(session)

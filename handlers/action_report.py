@@ -94,7 +94,8 @@ async def button(update: Update, context: BotContext) -> None:
         await _page(update, context, person, (data.int_part(1) or 1) - 1)
         return
     if step == "x":
-        dropped = await _drop(context, person, data.int_part(1), data.int_part(2))
+        draft_id, version = data.int_part(1), data.int_part(2)
+        dropped = draft_id is not None and await _drop(context, person, draft_id, version)
         if not dropped:  # an old message's Batal: the report being written now stays
             await query.answer(t_plain(person.language, "button.expired"))
             return
@@ -321,6 +322,15 @@ def _evidence_draft(
         return draft, {e.file_unique_id for e in action_drafts.evidence_in(session, draft)}
 
 
+async def file_before_note(update: Update, context: BotContext) -> bool:
+    """A photo or document nobody else took while a report waits for its note (after the
+    minutes of a meeting being closed had their chance): ask for the note first."""
+    person = person_of(context, update)
+    if person is None or person.id is None:
+        return False
+    return await _note_first(update, context, person)
+
+
 async def _note_first(update: Update, context: BotContext, person: Person) -> bool:
     """A file while the note is awaited: say so, and ask for the note again."""
     assert person.id is not None
@@ -348,7 +358,7 @@ async def evidence(update: Update, context: BotContext) -> bool:
     now = context.deps.clock.now()
     draft, held = _evidence_draft(context, person, now)
     if draft is None:
-        return await _note_first(update, context, person)
+        return False
     store, lang = context.deps.files, person.language
     if message.photo:
         photo = message.photo[-1]  # the largest size Telegram made

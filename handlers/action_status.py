@@ -127,21 +127,27 @@ def own_text(lang: str, organization: str, actions: list[Action], *, today: date
     return "\n\n".join(lines)
 
 
+# One message however far behind the district is: the rest is in /statusrtl and /rekap.
+DIGEST_MEETINGS, DIGEST_ORGS, DIGEST_TITLES, DIGEST_TITLE_MAX = 5, 10, 2, 80
+
+
 def digest_text(lang: str, data: Digest, *, today: date) -> str:
     blocks = [[t(lang, "digest.header", today=format_day(lang, today))]]
     meetings = [t(lang, "digest.meetings_header")]
-    for line in data.meetings:
+    for line in data.meetings[:DIGEST_MEETINGS]:
         meeting = line.meeting
         meetings.append(
             t(
                 lang,
                 "digest.meeting_line",
-                title=meeting.title,
+                title=_short(meeting.title),
                 when=format_when(lang, meeting.starts_at, meeting.timezone),
                 invited=line.invited,
                 **line.answers,
             )
         )
+    if len(data.meetings) > DIGEST_MEETINGS:
+        meetings.append(t(lang, "digest.more_meetings", count=len(data.meetings) - DIGEST_MEETINGS))
     if not data.meetings:
         meetings.append(t(lang, "digest.no_meetings"))
     blocks.append(meetings)
@@ -164,9 +170,6 @@ def digest_text(lang: str, data: Digest, *, today: date) -> str:
     blocks.append(overdue)
     blocks.append([t(lang, "digest.footer")])
     return "\n\n".join("\n".join(block) for block in blocks)
-
-
-DIGEST_ORGS, DIGEST_TITLES, DIGEST_TITLE_MAX = 10, 2, 80
 
 
 def _short(title: str) -> str:

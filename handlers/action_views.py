@@ -92,6 +92,10 @@ def list_line(session: Session, lang: str, action: Action, *, number: int, today
     )
 
 
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def nudge_item(
     session: Session, lang: str, action: Action, slot: str, today: date
 ) -> tuple[str, Button]:
@@ -102,8 +106,8 @@ def nudge_item(
     text = t(
         lang,
         key,
-        title=action.title,
-        owner=owner_text(session, action),
+        title=_short(action.title, 150),
+        owner=_short(owner_text(session, action), 60),
         due=format_day(lang, action.due),
         days=max((today - action.due).days, 0),
     )

@@ -30,6 +30,7 @@ from models.people import Person
 
 log = logging.getLogger(__name__)
 RECENT_MEETINGS = 6
+BUTTON_STAGES = (Stage.MEETING.value, Stage.PREVIEW.value)
 QUESTIONS = {
     Stage.MEETING: "rtl.ask.meeting",
     Stage.TITLE: "rtl.ask.title",
@@ -146,8 +147,8 @@ async def draft_text(update: Update, context: BotContext) -> bool:
     lang, now = admin.language, context.deps.clock.now()
     with context.uow() as session:
         draft = action_drafts.action_draft_of(session, admin.id, now=now)
-        if draft is None:
-            return False
+        if draft is None or draft.stage in BUTTON_STAGES:
+            return False  # a button is awaited: the text may be for another feature
         stage = Stage(draft.stage)
         problem: str | None = None
         detail = ""
@@ -190,6 +191,20 @@ async def draft_text(update: Update, context: BotContext) -> bool:
         context.deps.wake_delivery()
         await say(update, t(lang, "rtl.returned_ok"))
         return True
+    await _ask(update, context, admin, draft)
+    return True
+
+
+async def hint_text(update: Update, context: BotContext) -> bool:
+    """Typed text nobody else took while /rtlbaru waits for a button: ask again."""
+    admin = _admin(context, update)
+    if admin is None or admin.id is None:
+        return False
+    with context.uow() as session:
+        draft = action_drafts.action_draft_of(session, admin.id, now=context.deps.clock.now())
+    if draft is None or draft.stage not in BUTTON_STAGES:
+        return False
+    await say(update, t(admin.language, "rtl.invalid.use_buttons"))
     await _ask(update, context, admin, draft)
     return True
 

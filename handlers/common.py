@@ -112,6 +112,8 @@ async def text_message(update: Update, context: BotContext) -> None:
         return
     if await action_report.hint_text(update, context):
         return
+    if await actions_admin.hint_text(update, context):
+        return
     await anything_else(update, context)
 
 
@@ -121,6 +123,8 @@ async def document_message(update: Update, context: BotContext) -> None:
     if await action_report.evidence(update, context):
         return
     if await meetings_change.minutes_document(update, context):
+        return
+    if await action_report.file_before_note(update, context):
         return
     await anything_else(update, context)
 

@@ -48,17 +48,24 @@ def _button(lang: str, key: str, *parts: object) -> InlineKeyboardButton:
 
 def _keyboard(lang: str, stage: Stage, draft: MeetingDraft) -> InlineKeyboardMarkup | None:
     if stage == Stage.DEADLINE:
-        return InlineKeyboardMarkup([[_button(lang, "rapat.deadline_at_start", "dl")]])
+        return InlineKeyboardMarkup(
+            [[_button(lang, "rapat.deadline_at_start", "dl", draft.id, draft.version)]]
+        )
     if stage == Stage.AUDIENCE:
         return InlineKeyboardMarkup(
-            [[_button(lang, f"rapat.aud_{role}", "a", role) for role in ROLES]]
+            [
+                [
+                    _button(lang, f"rapat.aud_{role}", "a", role, draft.id, draft.version)
+                    for role in ROLES
+                ]
+            ]
         )
     if stage == Stage.PREVIEW:
         return InlineKeyboardMarkup(
             [
                 [
                     _button(lang, "rapat.confirm", "ok", draft.id, draft.version + 1),
-                    _button(lang, "rapat.cancel", "x"),
+                    _button(lang, "rapat.cancel", "x", draft.id, draft.version),
                 ]
             ]
         )
@@ -144,6 +151,14 @@ def _apply(
     session: Session, draft: MeetingDraft, data: callbacks.Callback, now: datetime
 ) -> Applied:
     action = data.part(0)
+    # Every button names its draft and step: one from an older draft or step acts on nothing.
+    ids = (
+        (data.int_part(2), data.int_part(3))
+        if action == "a"
+        else (data.int_part(1), data.int_part(2))
+    )
+    if action in ("dl", "a") and ids != (draft.id, draft.version):
+        return Applied("stale")
     try:
         if action == "dl" and draft.stage == Stage.DEADLINE.value:
             meeting_drafts.set_deadline(session, draft, None, now=now)
@@ -186,7 +201,12 @@ async def button(update: Update, context: BotContext) -> None:
         return
     with context.uow() as session:
         draft = meeting_drafts.draft_of(session, admin.id, now=now)
-        cancelled = draft is not None and data is not None and data.part(0) == "x"
+        cancelled = (
+            draft is not None
+            and data is not None
+            and data.part(0) == "x"
+            and (data.int_part(1), data.int_part(2)) == (draft.id, draft.version)
+        )
         if cancelled:
             meeting_drafts.discard(session, admin.id)
         applied = (
@@ -194,7 +214,9 @@ async def button(update: Update, context: BotContext) -> None:
             if draft is not None and data is not None and not cancelled
             else None
         )
-    if draft is None or data is None:
+    stale = applied is not None and applied.problem == "stale"
+    if draft is None or data is None or (stale and data.part(0) != "ok"):
+        # An old message's button (another draft, an earlier step): it changes nothing.
         await query.answer(t_plain(lang, "button.expired"))
         return
     await query.answer()

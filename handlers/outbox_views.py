@@ -35,6 +35,7 @@ from models.people import Person
 
 MESSAGE_LIMIT = 4096
 BUNDLE_MAX = 8  # items in one nudge message (each a line and a button)
+BUNDLE_BUDGET = 3500  # characters of items: header and "and N more" fit under 4096
 
 
 class OutboxRenderer:
@@ -73,7 +74,13 @@ class OutboxRenderer:
             return Rendered(text=items[0][0], buttons=((button,),) if button else ())
         # A bundle lists at most BUNDLE_MAX items (cut at an item, never inside one): a
         # Posyandu with 25 overdue actions gets a readable message, not a 400 from Telegram.
-        shown = items[:BUNDLE_MAX]
+        shown: list[tuple[str, Button | None]] = []
+        used = 0
+        for item in items[:BUNDLE_MAX]:  # and within a character budget, items whole
+            if shown and used + len(item[0]) > BUNDLE_BUDGET:
+                break
+            shown.append(item)
+            used += len(item[0]) + 3
         header = t(lang, "nudge.bundle_header", count=len(items))
         lines = "\n".join(f"• {text}" for text, _ in shown)
         text = f"{header}\n\n{lines}"

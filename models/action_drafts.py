@@ -6,7 +6,6 @@ messages loses nothing; /batal deletes the draft (and a report draft's downloade
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -17,6 +16,7 @@ from models import action_owners, actions, outbox
 from models.action_owners import Owner
 from models.actions import Action, ActionError, Evidence, ReportStatus
 from models.dates import DateParseError, parse_date
+from models.meeting_drafts import new_version
 from models.meetings import Meeting
 from models.organizations import Organization, zone_of
 from models.outbox import Kind, Planned
@@ -39,10 +39,6 @@ class Stage(StrEnum):
     STATUS = "status"
     NOTE = "note"
     EVIDENCE = "evidence"
-
-
-def new_version() -> int:
-    return secrets.randbelow(10**9) + 1
 
 
 class ActionDraft(SQLModel, table=True):

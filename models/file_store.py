@@ -27,7 +27,8 @@ ALLOWED_TYPES: dict[str, str] = {
 EXTENSION_TYPES = {ext: mime for mime, ext in ALLOWED_TYPES.items()} | {"jpeg": "image/jpeg"}
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _STORED_NAME = re.compile(
-    r"^[A-Za-z0-9._-]{1,40}-[0-9a-f]{8}\.(" + "|".join(EXTENSION_TYPES) + r"|bin)$"
+    # a crash mid-write leaves "<name>.part": swept the same way
+    r"^[A-Za-z0-9._-]{1,40}-[0-9a-f]{8}\.(" + "|".join(EXTENSION_TYPES) + r"|bin)(\.part)?$"
 )
 SWEPT_FOLDER = "actions"  # what the sweep may clean: evidence, filed by action
 

@@ -6,6 +6,7 @@ messages loses nothing and the same rules serve a future WhatsApp channel.
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -31,6 +32,10 @@ class Stage(StrEnum):
     MOVE_TIME = "move_time"
 
 
+def new_version() -> int:
+    return secrets.randbelow(10**9) + 1
+
+
 class MeetingDraft(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     author_id: int = Field(foreign_key="person.id", unique=True)
@@ -44,7 +49,9 @@ class MeetingDraft(SQLModel, table=True):
     specs: str = Field(default="", max_length=300)
     # The meeting being closed or moved (the other stages build a new one).
     target_meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
-    version: int = 0
+    # Starts at a random number, one more each step: a button carries it, so a button of an
+    # older draft (ids are reused on SQLite) or an earlier step never acts on this one.
+    version: int = Field(default_factory=lambda: new_version())
     updated_at: datetime
 
 

@@ -29,6 +29,7 @@ TEXTS: dict[str, str] = {
     "digest.header": "📰 <b>Weekly summary</b>\nDear Sir/Madam, here is the situation as of {today}.",
     "digest.meetings_header": "<b>Upcoming meetings</b>",
     "digest.meeting_line": "🗓 <b>{title}</b> — {when}\n   {invited} invited: ✅ {hadir} attending · 👥 {diwakilkan} represented · ❌ {tidak_hadir} not attending · ⏳ {pending} not answered",
+    "digest.more_meetings": "… and {count} more meetings: /rekap",
     "digest.no_meetings": "No upcoming meetings.",
     "digest.overdue_header": "<b>Overdue actions</b> ({count})",
     "digest.overdue_org": "⚠️ <b>{name}</b> ({count})",

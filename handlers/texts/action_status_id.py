@@ -29,6 +29,7 @@ TEXTS: dict[str, str] = {
     "digest.header": "📰 <b>Ringkasan mingguan</b>\nYth. Bapak/Ibu, berikut keadaan per {today}.",
     "digest.meetings_header": "<b>Rapat yang akan datang</b>",
     "digest.meeting_line": "🗓 <b>{title}</b> — {when}\n   {invited} diundang: ✅ {hadir} hadir · 👥 {diwakilkan} diwakilkan · ❌ {tidak_hadir} tidak hadir · ⏳ {pending} belum menjawab",
+    "digest.more_meetings": "… dan {count} rapat lainnya: /rekap",
     "digest.no_meetings": "Tidak ada rapat yang akan datang.",
     "digest.overdue_header": "<b>RTL terlambat</b> ({count})",
     "digest.overdue_org": "⚠️ <b>{name}</b> ({count})",

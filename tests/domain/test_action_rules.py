@@ -533,3 +533,68 @@ def test_today_for_a_typed_due_date_is_the_owners(
     assert error.value.code == "due_in_past"
     action_drafts.give_due(session, draft, "besok", now=late_evening, zone="Asia/Jakarta")
     assert draft.due == date(2023, 11, 29)  # tomorrow in Jayapura
+
+
+def test_a_bundle_of_long_titles_and_a_long_owner_stays_under_the_limit(
+    session: Session, posyandu: Person, clock: FrozenClock
+) -> None:
+    from handlers.outbox_views import OutboxRenderer
+    from models import outbox
+    from models.action_owners import Owner
+
+    org = organizations.get_or_create(
+        session,
+        name="Dinas " + "Pemberdayaan " * 14,
+        kind=OrgKind.AGENCY,
+        parent_id=None,
+        now=clock.now(),
+    )
+    posyandu.organization_id = org.id
+    session.add(posyandu)
+    planned = []
+    for number in range(8):
+        created = actions.create(
+            session,
+            title=f"{number} " + "judul panjang " * 21,
+            owner=Owner((org,)),
+            due=DUE,
+            now=clock.now(),
+            notify=False,
+        )
+        planned.append(
+            actions.action_message(
+                created.created[0],
+                person_id=posyandu.id or 0,
+                kind=Kind.NUDGE,
+                slot="due",
+                now=clock.now(),
+            )
+        )
+    outbox.plan(session, planned, now=clock.now())
+    rows = list(session.exec(select(OutboxMessage).where(OutboxMessage.kind == "nudge")))
+    rendered = OutboxRenderer("Pokjanal Posyandu", clock=clock.now).render(session, posyandu, rows)
+    assert rendered is not None and len(rendered.text) < 4096
+
+
+def test_the_digest_lists_a_few_meetings_and_still_shows_the_overdue(
+    session: Session, posyandu: Person, clock: FrozenClock
+) -> None:
+    from handlers.action_status import DIGEST_MEETINGS, render_digest
+    from models import meetings
+
+    one_action(session, clock)
+    for number in range(16):
+        meetings.create(
+            session,
+            title=f"Rapat koordinasi nomor {number} " + "dengan judul yang panjang " * 4,
+            starts_at=datetime(2023, 12, 6 + number % 20, 1, 0, tzinfo=UTC),
+            timezone="Asia/Makassar",
+            venue="Aula",
+            specs=[],
+            now=clock.now(),
+        )
+    later = datetime(2023, 12, 4, 2, 0, tzinfo=UTC)
+    rendered = render_digest(session, "id", now=later, zone="Asia/Jakarta")
+    assert rendered is not None and len(rendered.text) < 4096
+    assert f"dan {16 - DIGEST_MEETINGS} rapat lainnya" in rendered.text
+    assert "RTL terlambat" in rendered.text and "Laporan SKDN" in rendered.text

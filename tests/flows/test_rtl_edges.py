@@ -3,7 +3,7 @@ decided by another admin while one writes a comment."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
@@ -11,11 +11,14 @@ from models import action_owners, actions
 from models.action_drafts import ActionDraft, ReportDraft
 from models.actions import ActionReport
 from models.db import unit_of_work
+from models.meeting_drafts import MeetingDraft
+from models.meetings import Meeting
 from models.people import Person, Role
 from tests.factories import person
 from tests.flows.conftest import World
-from tests.flows.test_registration import SITTI, register
-from tests.flows.test_rsvp import invited, rakor
+from tests.flows.test_notulen import held_meeting
+from tests.flows.test_registration import HASRUL, SITTI, register
+from tests.flows.test_rsvp import START, invited, rakor
 from tests.flows.test_rtl import an_action, returning, told
 
 
@@ -107,3 +110,57 @@ async def test_a_return_comment_after_another_admin_decided(world: World) -> Non
         assert session.exec(select(ActionReport)).one().verdict_by_id == chair_row.id
     await hasrul.send_text("/tindaklanjut")  # his next words are his own again
     await hasrul.wait_for(lambda m: "Tidak ada tindak lanjut terbuka" in m[-1].text)
+
+
+async def test_minutes_and_a_report_note_for_the_same_admin(world: World) -> None:
+    """Hasrul closes a meeting and reports on his agency's action at the same time: the
+    minutes document goes to the meeting, a typed note to the report, /rtlbaru waits."""
+    hasrul = world.user(*HASRUL)
+    await register(hasrul)
+    meeting_id = held_meeting(world, world.person(HASRUL[1]).id)
+    an_action(world, owner="Dinas Pemberdayaan Masyarakat dan Desa")
+    await told(hasrul)
+    world.clock.set(START + timedelta(hours=6))
+    await hasrul.send_text("/notulen")
+    choose = await hasrul.wait_for(lambda m: "menunggu notulen" in m[-1].text)
+    await hasrul.press(choose[-1].buttons[0][0])
+    await hasrul.wait_for(lambda m: "Kirim notulen" in m[-1].text)
+    await hasrul.send_text("/rtlbaru")  # a third conversation, waiting for a button
+    await hasrul.wait_for(lambda m: "dari rapat mana" in m[-1].text)
+    await hasrul.send_text("/tindaklanjut")
+    listed = await hasrul.wait_for(lambda m: "tindak lanjut terbuka" in m[-1].text)
+    await hasrul.press(listed[-1].buttons[0][0])
+    await hasrul.wait_for(lambda m: "Bagaimana statusnya" in m[-1].text)
+    await hasrul.press("Sedang berjalan")
+    await hasrul.wait_for(lambda m: "Tulis catatan singkat" in m[-1].text)
+    await hasrul.send_document(
+        b"%PDF-1.4 notulen", file_name="notulen.pdf", mime_type="application/pdf"
+    )
+    await hasrul.wait_for(lambda m: "rapat ditutup" in m[-1].text)
+    await hasrul.send_text("Draf SK sudah di bagian hukum.")
+    await hasrul.wait_for(lambda m: "Kirim foto atau dokumen" in m[-1].text)
+    with Session(world.engine) as session:
+        meeting = session.get(Meeting, meeting_id)
+        assert meeting is not None and meeting.status == "done"
+        assert session.exec(select(ReportDraft)).one().note == "Draf SK sudah di bagian hukum."
+        assert session.exec(select(ActionDraft)).one().stage == "meeting"
+
+
+async def test_buttons_without_their_draft_change_nothing(world: World) -> None:
+    hasrul, sitti = world.user(*HASRUL), world.user(*SITTI)
+    await register(hasrul)
+    await register(sitti)
+    an_action(world)
+    await told(sitti)
+    await sitti.send_text("/tindaklanjut")
+    listed = await sitti.wait_for(lambda m: "tindak lanjut terbuka" in m[-1].text)
+    await sitti.press(listed[-1].buttons[0][0])
+    await sitti.wait_for(lambda m: "Bagaimana statusnya" in m[-1].text)
+    assert await sitti.press_callback("tl:1:x") == "Tombol ini sudah tidak berlaku."
+    await hasrul.send_text("/rapatbaru")
+    await hasrul.wait_for(lambda m: "judul" in m[-1].text.lower())
+    assert await hasrul.press_callback("mt:1:x") == "Tombol ini sudah tidak berlaku."
+    assert await hasrul.press_callback("mt:1:dl") == "Tombol ini sudah tidak berlaku."
+    with Session(world.engine) as session:
+        assert session.exec(select(ReportDraft)).one() is not None
+        assert session.exec(select(MeetingDraft)).one() is not None
