@@ -17,7 +17,7 @@ from telegram import InputFile, Message, Update
 from telegram.error import BadRequest, TelegramError
 
 from handlers import action_views, callbacks
-from handlers.chat import fallback_language, keyboard, person_of, say
+from handlers.chat import admin_of, fallback_language, keyboard, say
 from handlers.context import BotContext
 from handlers.i18n import t, t_plain
 from handlers.people_view import format_day, format_when
@@ -42,11 +42,6 @@ QUESTIONS = {
 
 def _button(label: str, *parts: object) -> Button:
     return Button(label, callbacks.encode(callbacks.ACTION, *parts))
-
-
-def _admin(context: BotContext, update: Update) -> Person | None:
-    person = person_of(context, update)
-    return person if person is not None and person.is_admin else None
 
 
 def _meeting_buttons(session: Session, lang: str, version: int) -> list[list[Button]]:
@@ -111,7 +106,7 @@ async def _ask(update: Update, context: BotContext, admin: Person, draft: Action
 
 async def rtlbaru(update: Update, context: BotContext) -> None:
     """/rtlbaru: record a follow-up action (admins only)."""
-    admin = _admin(context, update)
+    admin = admin_of(context, update)
     if admin is None or admin.id is None:
         await say(update, t(fallback_language(update), "admin.only"))
         return
@@ -124,15 +119,12 @@ async def rtlbaru(update: Update, context: BotContext) -> None:
 
 def _owner_choices(session: Session, lang: str, text: str, version: int) -> list[list[Button]]:
     """Groups whose name holds the typed words, then organizations whose name does."""
-    typed = " ".join(text.lower().split())
     rows = []
-    for group in action_owners.GROUPS:
-        label = action_owners.GROUP_LABELS[group.key]
-        if group.pattern.match(typed) or (len(typed) >= 4 and typed in label.lower()):
-            count = len(action_owners.group_owner(session, group.key).organizations)
-            if count:
-                text_label = t_plain(lang, "rtl.owner_group", group=label, count=count)
-                rows.append([_button(text_label, "g", group.key, version)])
+    for group in action_owners.search_groups(session, text):
+        label = t_plain(
+            lang, "rtl.owner_group", group=group.group_label, count=len(group.organizations)
+        )
+        rows.append([_button(label, "g", group.group_key, version)])
     for org in organizations.search(session, text):
         rows.append([_button(action_owners.owner_name(org)[:60], "o", org.id, version)])
     return rows
@@ -141,7 +133,7 @@ def _owner_choices(session: Session, lang: str, text: str, version: int) -> list
 async def draft_text(update: Update, context: BotContext) -> bool:
     """Typed text while an admin writes an action or a return comment. True when taken."""
     message = update.effective_message
-    admin = _admin(context, update)
+    admin = admin_of(context, update)
     if message is None or not message.text or admin is None or admin.id is None:
         return False
     lang, now = admin.language, context.deps.clock.now()
@@ -197,7 +189,7 @@ async def draft_text(update: Update, context: BotContext) -> bool:
 
 async def hint_text(update: Update, context: BotContext) -> bool:
     """Typed text nobody else took while /rtlbaru waits for a button: ask again."""
-    admin = _admin(context, update)
+    admin = admin_of(context, update)
     if admin is None or admin.id is None:
         return False
     with context.uow() as session:
@@ -214,7 +206,7 @@ async def button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is None:
         return
-    admin = _admin(context, update)
+    admin = admin_of(context, update)
     data = callbacks.decode(query.data)
     if admin is None or admin.id is None or data is None:
         await query.answer(t_plain(fallback_language(update), "button.expired"))
@@ -323,7 +315,7 @@ async def _send_file(context: BotContext, chat_id: int, item: Evidence) -> None:
 
 async def cancel_draft(update: Update, context: BotContext) -> bool:
     """/batal while writing an action or a return comment. True when there was a draft."""
-    admin = _admin(context, update)
+    admin = admin_of(context, update)
     if admin is None or admin.id is None:
         return False
     with context.uow() as session:

@@ -10,10 +10,11 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from handlers import callbacks
+from handlers.chat import admin_of
 from handlers.context import BotContext
 from handlers.i18n import Markup, escape, language_of, t, t_plain
 from handlers.people_view import organization_name
-from models import broadcasts, people
+from models import broadcasts
 from models.audience import UnknownAudience
 from models.broadcasts import DraftStage
 from models.organizations import Organization, kecamatan_list, organization_of, search
@@ -74,21 +75,12 @@ def audience_label(session: Session, lang: str, specs: str) -> Markup:
     return Markup(", ".join(escape(label) if label.startswith("+") else label for label in labels))
 
 
-def _admin(context: BotContext, update: Update) -> Person | None:
-    user = update.effective_user
-    if user is None:
-        return None
-    with context.uow() as session:
-        person = people.by_telegram_user(session, user.id)
-    return person if person is not None and person.is_admin else None
-
-
 async def siaran(update: Update, context: BotContext) -> None:
     """/siaran: start a broadcast (admins only)."""
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None:
         return
-    admin = _admin(context, update)
+    admin = admin_of(context, update)
     if admin is None:
         await chat.send_message(t(language_of(user.language_code), "admin.only"))
         return
@@ -105,7 +97,7 @@ async def button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is None or update.effective_user is None:
         return
-    admin = _admin(context, update)
+    admin = admin_of(context, update)
     data = callbacks.decode(query.data)
     lang = admin.language if admin else language_of(update.effective_user.language_code)
     if admin is None:
@@ -188,7 +180,7 @@ async def _chosen(update: Update, context: BotContext, admin: Person, specs: lis
 async def draft_text(update: Update, context: BotContext) -> bool:
     """Typed text from an admin with a draft waiting for text; True when it was used."""
     message = update.effective_message
-    admin = _admin(context, update)
+    admin = admin_of(context, update)
     if message is None or not message.text or admin is None or admin.id is None:
         return False
     lang, now = admin.language, context.deps.clock.now()
@@ -308,7 +300,7 @@ async def _refresh(
 
 async def cancel_draft(update: Update, context: BotContext) -> bool:
     """/batal while writing a broadcast. True when there was a draft."""
-    admin = _admin(context, update)
+    admin = admin_of(context, update)
     if admin is None or admin.id is None:
         return False
     with context.uow() as session:

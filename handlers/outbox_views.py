@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from handlers import action_views
 from handlers.action_status import render_digest
-from handlers.i18n import Markup, t
+from handlers.i18n import Markup, t, t_plain
 from handlers.meeting_views import (
     closing_item,
     nudge_item,
@@ -132,27 +132,27 @@ class OutboxRenderer:
     def _invitation(
         self, session: Session, lang: str, person: Person, row: OutboxMessage
     ) -> Rendered | None:
-        invitation = session.get(Invitation, int(row.payload.get("invitation_id", 0)))
-        meeting = session.get(Meeting, invitation.meeting_id) if invitation else None
-        if invitation is None or meeting is None:
+        found = _invited(session, row.payload or {})
+        if found is None:
             return None
+        invitation, meeting = found
         moved = row.payload.get("moved_from")
         moved_from = datetime.fromisoformat(moved) if isinstance(moved, str) else None
         rendered = render_invitation(lang, meeting, invitation, self.body_name, moved_from)
         today = self.clock().astimezone(ZoneInfo(meeting.timezone)).date()
         carried = action_views.carry_over_line(session, lang, meeting, person, today=today)
-        if not carried:
-            return rendered
         text = Markup(rendered.text + "\n\n" + carried)
-        return Rendered(text=text[:MESSAGE_LIMIT], buttons=rendered.buttons)
+        if not carried or len(text) > MESSAGE_LIMIT:  # the invitation whole, never cut
+            return rendered
+        return Rendered(text=text, buttons=rendered.buttons)
 
     def _reminder(
         self, session: Session, lang: str, person: Person, row: OutboxMessage
     ) -> Rendered | None:
-        invitation = session.get(Invitation, int(row.payload.get("invitation_id", 0)))
-        meeting = session.get(Meeting, invitation.meeting_id) if invitation else None
-        if invitation is None or meeting is None:
+        found = _invited(session, row.payload or {})
+        if found is None:
             return None
+        invitation, meeting = found
         return render_reminder(
             lang,
             meeting,
@@ -172,13 +172,20 @@ class OutboxRenderer:
             if action is not None:
                 today = action_views.today_for(session, action, self.clock(), self.zone)
                 return action_views.nudge_item(session, lang, action, row.slot, today)
-        if "invitation_id" in payload:
-            invitation = session.get(Invitation, int(payload["invitation_id"]))
-            meeting = session.get(Meeting, invitation.meeting_id) if invitation else None
-            if invitation is not None and meeting is not None:
-                return nudge_item(lang, meeting, invitation)
+        found = _invited(session, payload)
+        if found is not None:
+            return nudge_item(lang, found[1], found[0])
         text = t(lang, str(payload["key"]), **dict(payload.get("params") or {}))
         button = payload.get("button")
         if not button:
             return text, None
-        return text, Button(label=t(lang, str(button["key"])), callback_data=str(button["data"]))
+        label = t_plain(lang, str(button["key"]))  # a label is shown raw, never as HTML
+        return text, Button(label=label, callback_data=str(button["data"]))
+
+
+def _invited(session: Session, payload: dict[str, Any]) -> tuple[Invitation, Meeting] | None:
+    """The invitation a row is about, and its meeting; None when either is gone."""
+    invitation_id = payload.get("invitation_id")
+    invitation = session.get(Invitation, int(invitation_id)) if invitation_id else None
+    meeting = session.get(Meeting, invitation.meeting_id) if invitation else None
+    return (invitation, meeting) if invitation is not None and meeting is not None else None

@@ -25,15 +25,14 @@ from telegram.ext import BaseHandler as TelegramHandler
 
 from handlers import callbacks
 from handlers.action_views import carry_over_lines
+from handlers.chat import person_of
 from handlers.context import BotContext
 from handlers.i18n import Markup, language_of, t, t_plain
 from handlers.meeting_views import minutes_summary
 from handlers.people_view import format_when, organization_name
 from handlers.recap_chart import Bar, answers_chart
-from models import people
 from models.errors import NotFound
 from models.meetings import Answer, Meeting, MeetingStatus
-from models.people import Person
 from models.recap import (
     PersonLine,
     Recap,
@@ -305,20 +304,12 @@ def nudge_keyboard(lang: str, meeting_id: int) -> InlineKeyboardMarkup:
 
 
 # --------------------------------------------------------------------------- handlers
-def _person(context: BotContext, update: Update) -> Person | None:
-    user = update.effective_user
-    if user is None:
-        return None
-    with context.uow() as session:
-        return people.by_telegram_user(session, user.id)
-
-
 async def rekap(update: Update, context: BotContext) -> None:
     """/rekap [meeting id] (admins only)."""
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None:
         return
-    person = _person(context, update)
+    person = person_of(context, update)
     if person is None:
         await chat.send_message(t(language_of(user.language_code), "register.prompt"))
         return
@@ -379,7 +370,7 @@ async def button(update: Update, context: BotContext) -> None:
     query, user, chat = update.callback_query, update.effective_user, update.effective_chat
     if query is None or user is None or chat is None:
         return
-    person = _person(context, update)
+    person = person_of(context, update)
     lang = person.language if person else language_of(user.language_code)
     if person is None or not person.is_admin:
         await query.answer(t_plain(lang, "admin.only"), show_alert=True)

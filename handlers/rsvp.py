@@ -3,9 +3,10 @@ typed replies (HADIR, WAKIL <nama>, TIDAK <alasan>) and /undangan."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
 
 from handlers import callbacks
+from handlers.chat import person_of, say
 from handlers.context import BotContext
 from handlers.i18n import language_of, t, t_plain
 from handlers.meeting_views import (
@@ -16,7 +17,7 @@ from handlers.meeting_views import (
     skip_keyboard,
 )
 from handlers.people_view import format_when
-from models import meetings, people, rsvp
+from models import meetings, rsvp
 from models.meetings import Meeting
 from models.people import Person
 from models.rsvp import Outcome, Result, Step
@@ -29,26 +30,13 @@ STEP_ASKS = {
 }
 
 
-def _person(context: BotContext, update: Update) -> Person | None:
-    user = update.effective_user
-    if user is None:
-        return None
-    with context.uow() as session:
-        return people.by_telegram_user(session, user.id)
-
-
-async def _say(update: Update, text: str, reply_markup: InlineKeyboardMarkup | None = None) -> None:
-    if update.effective_chat is not None:
-        await update.effective_chat.send_message(text, reply_markup=reply_markup)
-
-
 async def _tell(update: Update, context: BotContext, person: Person, result: Result) -> None:
     """Render what the domain decided: the saved answer, the next question, or why not."""
     lang, meeting, invitation = person.language, result.meeting, result.invitation
     if result.outcome == Outcome.SAVED and meeting and invitation:
         deadline = format_when(lang, meeting.rsvp_deadline, meeting.timezone)
         answer = answer_label(lang, invitation)
-        await _say(
+        await say(
             update, t(lang, "rsvp.saved", title=meeting.title, answer=answer, deadline=deadline)
         )
         if result.late_decline:
@@ -62,19 +50,19 @@ async def _tell(update: Update, context: BotContext, person: Person, result: Res
         name = invitation.pending_name or invitation.representative_name
         text = t(lang, key, title=meeting.title, name=name)
         skippable = result.step in (Step.REP_PHONE, Step.REASON)
-        await _say(update, text, skip_keyboard(lang, invitation) if skippable else None)
+        await say(update, text, skip_keyboard(lang, invitation) if skippable else None)
     elif result.outcome == Outcome.WHICH:
-        await _say(update, t(lang, "rsvp.which", count=len(result.choices)))
+        await say(update, t(lang, "rsvp.which", count=len(result.choices)))
         for choice, choice_meeting in result.choices:
-            await _say(
+            await say(
                 update,
                 invitation_text(lang, choice_meeting, choice, context.deps.body_name),
                 invitation_keyboard(lang, choice),
             )
     elif result.outcome == Outcome.NO_OPEN:
-        await _say(update, t(lang, "rsvp.no_open"))
+        await say(update, t(lang, "rsvp.no_open"))
     elif result.outcome in (Outcome.DEADLINE_PASSED, Outcome.CANCELLED):
-        await _say(update, t(lang, f"rsvp.{result.outcome.value}"))
+        await say(update, t(lang, f"rsvp.{result.outcome.value}"))
 
 
 def _alert_organiser(context: BotContext, person: Person, meeting: Meeting, reason: str) -> None:
@@ -89,7 +77,7 @@ async def button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is None or update.effective_user is None:
         return
-    person = _person(context, update)
+    person = person_of(context, update)
     data = callbacks.decode(query.data)
     invitation_id = data.int_part(0) if data else None
     code = data.part(1) if data else None
@@ -135,7 +123,7 @@ async def _open(update: Update, context: BotContext, person: Person, invitation_
         return
     await query.answer()
     invitation, meeting = found[0]
-    await _say(
+    await say(
         update,
         invitation_text(lang, meeting, invitation, context.deps.body_name),
         invitation_keyboard(lang, invitation),
@@ -148,7 +136,7 @@ async def typed(update: Update, context: BotContext) -> bool:
     message = update.effective_message
     if message is None or not message.text:
         return False
-    person = _person(context, update)
+    person = person_of(context, update)
     if person is None:
         return False
     now = context.deps.clock.now()
@@ -169,10 +157,10 @@ async def typed(update: Update, context: BotContext) -> bool:
 
 async def my_invitations(update: Update, context: BotContext) -> None:
     """/undangan: every invitation still open, each with its buttons."""
-    person = _person(context, update)
+    person = person_of(context, update)
     if person is None:
         user = update.effective_user
-        await _say(update, t(language_of(user.language_code if user else None), "register.prompt"))
+        await say(update, t(language_of(user.language_code if user else None), "register.prompt"))
         return
     await show_open_invitations(update, context, person)
 
@@ -186,11 +174,11 @@ async def show_open_invitations(
         choices = rsvp.open_invitations(session, person, now=context.deps.clock.now())
     if not choices:
         if not quiet_when_none:
-            await _say(update, t(lang, "rsvp.no_open"))
+            await say(update, t(lang, "rsvp.no_open"))
         return
-    await _say(update, t(lang, "undangan.header", count=len(choices)))
+    await say(update, t(lang, "undangan.header", count=len(choices)))
     for invitation, meeting in choices:
-        await _say(
+        await say(
             update,
             invitation_text(lang, meeting, invitation, context.deps.body_name),
             invitation_keyboard(lang, invitation),
@@ -199,11 +187,11 @@ async def show_open_invitations(
 
 async def stop_typing(update: Update, context: BotContext) -> bool:
     """/batal in the middle of an answer. True when there was one."""
-    person = _person(context, update)
+    person = person_of(context, update)
     if person is None:
         return False
     with context.uow() as session:
         stopped = rsvp.stop_typing(session, person)
     if stopped:
-        await _say(update, t(person.language, "rsvp.stopped"))
+        await say(update, t(person.language, "rsvp.stopped"))
     return stopped

@@ -59,6 +59,20 @@ def group_owner(session: Session, key: str, label: str = "") -> Owner:
     return Owner(members, group_key=key, group_label=label or GROUP_LABELS[key])
 
 
+def search_groups(session: Session, text: str) -> list[Owner]:
+    """The groups an admin may mean by what they typed ("camat se-kabupaten", or just
+    "puskesmas"), each with its organizations; groups of nobody are left out."""
+    typed = " ".join(text.lower().split())
+    found = []
+    for group in GROUPS:
+        label = GROUP_LABELS[group.key]
+        if group.pattern.match(typed) or (len(typed) >= 4 and typed in label.lower()):
+            owner = group_owner(session, group.key)
+            if owner.organizations:
+                found.append(owner)
+    return found
+
+
 def match_group(text: str) -> str | None:
     cleaned = " ".join(text.lower().split())
     return next((g.key for g in GROUPS if g.pattern.match(cleaned)), None)

@@ -211,39 +211,36 @@ def create(
     return result
 
 
-def members(session: Session, action: Action) -> list[Person]:
-    """Everyone who answers for the action: the owner organization's people and the owner."""
-    query = select(Person).where(Person.organization_id == action.owner_org_id)
-    people = list(session.exec(query.order_by(col(Person.id))))
-    if action.owner_person_id is not None and all(p.id != action.owner_person_id for p in people):
-        owner = session.get(Person, action.owner_person_id)
-        if owner is not None:
-            people.append(owner)
-    return people
-
-
-def reachable_by_organization(session: Session, org_ids: set[int]) -> dict[int, list[int]]:
-    """Registered, reachable people of many organizations in one query (for the planners)."""
-    found: dict[int, list[int]] = {org_id: [] for org_id in org_ids}
-    if not org_ids:
-        return found
-    query = select(Person.id, Person.organization_id).where(
-        col(Person.organization_id).in_(org_ids),
-        col(Person.telegram_chat_id).is_not(None),
-        col(Person.unreachable_at).is_(None),
-    )
-    for person_id, org_id in session.exec(query.order_by(col(Person.id))):
-        if person_id is not None and org_id is not None:
-            found[org_id].append(person_id)
+def reachable_of(session: Session, many: list[Action]) -> dict[int, list[int]]:
+    """For each action (by id), who can be told: the owner organization's registered and
+    reachable people, and the named owner. Three queries for any number of actions: the
+    planners ask this for a whole district every tick."""
+    org_ids = {action.owner_org_id for action in many}
+    by_org: dict[int, list[int]] = {org_id: [] for org_id in org_ids}
+    reachable = (col(Person.telegram_chat_id).is_not(None), col(Person.unreachable_at).is_(None))
+    if org_ids:
+        query = select(Person.id, Person.organization_id).where(
+            col(Person.organization_id).in_(org_ids), *reachable
+        )
+        for person_id, org_id in session.exec(query.order_by(col(Person.id))):
+            if person_id is not None and org_id is not None:
+                by_org[org_id].append(person_id)
+    owners = {a.owner_person_id for a in many if a.owner_person_id is not None}
+    named: set[int] = set()
+    if owners:
+        query_named = select(col(Person.id)).where(col(Person.id).in_(owners), *reachable)
+        named = {pid for pid in session.exec(query_named) if pid is not None}
+    found = {}
+    for action in many:
+        people = list(by_org[action.owner_org_id])
+        if action.owner_person_id in named and action.owner_person_id not in people:
+            people.append(action.owner_person_id)
+        found[action.id or 0] = people
     return found
 
 
 def reachable_members(session: Session, action: Action) -> list[int]:
-    return [
-        p.id
-        for p in members(session, action)
-        if p.id is not None and p.telegram_chat_id is not None and p.unreachable_at is None
-    ]
+    return reachable_of(session, [action])[action.id or 0]
 
 
 def action_message(
@@ -268,6 +265,7 @@ def action_message(
 
 
 def assignment_notices(session: Session, actions: list[Action], *, now: datetime) -> list[Planned]:
+    told = reachable_of(session, actions)
     return [
         action_message(
             action,
@@ -278,7 +276,7 @@ def assignment_notices(session: Session, actions: list[Action], *, now: datetime
             payload={"notice": "assigned"},
         )
         for action in actions
-        for pid in reachable_members(session, action)
+        for pid in told[action.id or 0]
     ]
 
 

@@ -69,13 +69,17 @@ def _closed(meeting: Meeting, now: datetime) -> Outcome | None:
 
 
 def _load(
-    session: Session, invitation_id: int, person: Person
+    session: Session, invitation_id: int, person: Person, now: datetime
 ) -> tuple[Invitation, Meeting] | Result:
+    """This person's invitation and its meeting, or why a button on it changes nothing."""
     invitation = session.get(Invitation, invitation_id)
     if invitation is None or invitation.person_id != person.id:
         return Result(Outcome.NOT_YOURS)
     meeting = session.get(Meeting, invitation.meeting_id)
     assert meeting is not None
+    closed = _closed(meeting, now)
+    if closed is not None:
+        return Result(closed, invitation, meeting)
     return invitation, meeting
 
 
@@ -119,13 +123,10 @@ def choose(
     session: Session, *, invitation_id: int, person: Person, answer: Answer, now: datetime
 ) -> Result:
     """A tap on Hadir / Diwakilkan / Tidak hadir."""
-    loaded = _load(session, invitation_id, person)
+    loaded = _load(session, invitation_id, person, now)
     if isinstance(loaded, Result):
         return loaded
     invitation, meeting = loaded
-    closed = _closed(meeting, now)
-    if closed is not None:
-        return Result(closed, invitation, meeting)
     if answer == Answer.HADIR:
         return record(session, invitation, meeting, Answer.HADIR, now=now)
     step = Step.REP_NAME if answer == Answer.DIWAKILKAN else Step.REASON
@@ -213,13 +214,10 @@ def _represented(
 
 def skip_step(session: Session, *, invitation_id: int, person: Person, now: datetime) -> Result:
     """The Lewati button: no phone for the representative, or no reason for declining."""
-    loaded = _load(session, invitation_id, person)
+    loaded = _load(session, invitation_id, person, now)
     if isinstance(loaded, Result):
         return loaded
     invitation, meeting = loaded
-    closed = _closed(meeting, now)
-    if closed is not None:
-        return Result(closed, invitation, meeting)
     if invitation.step == Step.REP_PHONE.value:
         return _represented(session, invitation, meeting, None, now)
     if invitation.step == Step.REASON.value:

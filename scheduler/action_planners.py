@@ -58,15 +58,6 @@ class _Zones:
         return now.astimezone(ZoneInfo(zone)).date(), zone
 
 
-def _recipients(session: Session, action: Action, by_org: dict[int, list[int]]) -> list[int]:
-    people = list(by_org.get(action.owner_org_id, []))
-    if action.owner_person_id is not None and action.owner_person_id not in people:
-        people += [
-            p for p in actions.reachable_members(session, action) if p == action.owner_person_id
-        ]
-    return people
-
-
 def plan_action_nudges(session: Session, *, now: datetime, zone: str) -> list[Planned]:
     """One nudge row per member for the latest moment that has come (not for moments before
     the action existed: an imported year-old action waits for its next overdue moment).
@@ -84,11 +75,11 @@ def plan_action_nudges(session: Session, *, now: datetime, zone: str) -> list[Pl
         moment = _at_workday_start(day, local_zone)
         if moment <= now and moment >= action.created_at:
             due_now.append((action, slot))
-    by_org = actions.reachable_by_organization(session, {a.owner_org_id for a, _ in due_now})
+    told = actions.reachable_of(session, [action for action, _ in due_now])
     return [
         actions.action_message(action, person_id=person_id, kind=Kind.NUDGE, slot=slot, now=now)
         for action, slot in due_now
-        for person_id in _recipients(session, action, by_org)
+        for person_id in told[action.id or 0]
     ]
 
 
@@ -133,10 +124,10 @@ def plan_escalations(session: Session, *, now: datetime, zone: str) -> list[Plan
         today, _ = zones.today(action.owner_org_id, now)
         if today >= action.due + timedelta(days=ESCALATE_AFTER * OVERDUE_EVERY):
             late.append(action)
-    by_org = actions.reachable_by_organization(session, {a.owner_org_id for a in late})
+    told = actions.reachable_of(session, late)
     reminded = overdue_nudge_days(session, late)
     for action in late:
-        nobody = not _recipients(session, action, by_org)
+        nobody = not told[action.id or 0]
         if not nobody and reminded[action.subject] < ESCALATE_AFTER:
             continue
         action.escalated_at = now
