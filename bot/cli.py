@@ -13,7 +13,7 @@ from rich.progress import Progress
 from sqlmodel import Session, col, select
 
 from bot.cli_actions import action_app
-from bot.cli_common import database_or_exit, fail, load_or_exit, safe_url
+from bot.cli_common import database_or_exit, fail, load_or_exit, print_row_errors, safe_url
 from bot.cli_meetings import export_app, meeting_app
 from bot.logs import setup_logging
 from bot.settings import SettingsError
@@ -49,9 +49,7 @@ def db_upgrade() -> None:
 
 
 def print_report(lang: str, report: ImportReport, *, dry_run: bool) -> None:
-    for error in report.errors:
-        reason = plain(lang, f"cli.reason.{error.problem.value}", value=error.value)
-        typer.echo(plain(lang, "cli.row_error", row=error.row, reason=reason))
+    print_row_errors(lang, report.errors, "cli.reason")
     typer.echo(
         plain(
             lang,

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import typer
 from sqlmodel import Session, col, select
 
-from bot.cli_common import database_or_exit, fail, load_or_exit
+from bot.cli_common import database_or_exit, fail, load_or_exit, print_row_errors
 from bot.cli_meetings import export_app
 from bot.settings import Settings
 from bot.tables import UnreadableTable, read_table
@@ -110,9 +110,7 @@ def action_add(
 def print_action_report(
     lang: str, report: ActionImportReport, *, today: date, dry_run: bool
 ) -> None:
-    for error in report.errors:
-        reason = plain(lang, f"cli.action_reason.{error.problem.value}", value=error.value)
-        typer.echo(plain(lang, "cli.row_error", row=error.row, reason=reason))
+    print_row_errors(lang, report.errors, "cli.action_reason")
     typer.echo(
         plain(
             lang,

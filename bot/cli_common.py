@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Protocol
+
 import typer
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -43,3 +47,24 @@ def safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+class RowErrorLike(Protocol):
+    """A rejected row of an imported sheet (the roster's or the RTL sheet's)."""
+
+    @property
+    def row(self) -> int: ...
+
+    @property
+    def value(self) -> str: ...
+
+    @property
+    def problem(self) -> StrEnum: ...
+
+
+def print_row_errors(lang: str, errors: Sequence[RowErrorLike], reasons: str) -> None:
+    """One line per rejected row of an imported sheet: "Baris 3: <reason>". ``reasons`` is
+    the catalogue prefix of the reason texts (roster and RTL sheets have their own)."""
+    for error in errors:
+        reason = plain(lang, f"{reasons}.{error.problem.value}", value=error.value)
+        typer.echo(plain(lang, "cli.row_error", row=error.row, reason=reason))
