@@ -15,6 +15,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 import handlers
 from bot.delivery import DELIVERY_KEY, Delivery
 from bot.flood import RetryRepliesOnFlood
+from bot.inbox import INBOX_KEY, DurableUpdateQueue, Inbox, inbox_of
 from bot.settings import Settings
 from handlers.context import DEPS_KEY, BotContext, Deps
 from models import action_drafts, actions
@@ -39,25 +40,28 @@ def build_application(
 ) -> AnyApplication:
     """Build the bot for ``settings.telegram_api_url``: Telegram, a local server or the sandbox."""
     context_types = ContextTypes(context=BotContext)
+    clock = clock or SystemClock()
+    inbox = Inbox(engine, clock)
     app = (
         ApplicationBuilder()
         .token(token or settings.token())
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.file_api_url)
         .context_types(context_types)
+        .update_queue(DurableUpdateQueue(inbox.receive_update))
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .rate_limiter(RetryRepliesOnFlood())
         .post_init(start_services)
         .post_stop(stop_services)
         .build()
     )
-    clock = clock or SystemClock()
     delivery = Delivery(settings, engine, clock, send_timeout=send_timeout)
     delivery.planners.append(
         meeting_planner(settings.reminder_offsets, clock.now, settings.timezone)
     )
     delivery.planners.append(action_planner(clock.now, settings.timezone))
     app.bot_data[DELIVERY_KEY] = delivery
+    app.bot_data[INBOX_KEY] = inbox
     app.bot_data[DEPS_KEY] = Deps(
         engine=engine,
         clock=clock,
@@ -86,6 +90,8 @@ async def start_services(app: AnyApplication) -> None:
     except TelegramError as exc:  # the menu is a convenience; the bot works without it
         log.warning("could not publish the command menu: %s", exc)
     await delivery_of(app).start(app)
+    # After the delivery lock: only the one process that may deliver takes over the backlog.
+    await inbox_of(app).start(app)
     if app.job_queue is not None:
         app.job_queue.run_repeating(
             _sweep_job,
@@ -120,9 +126,13 @@ async def _sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if removed:
         log.info("file store: %d unreferenced file(s) removed", removed)
+    pruned = await asyncio.to_thread(inbox_of(context.application).prune)
+    if pruned:
+        log.info("inbox: %d handled update(s) older than a week removed", pruned)
 
 
 async def stop_services(app: AnyApplication) -> None:
+    await inbox_of(app).stop()
     await delivery_of(app).stop()
 
 

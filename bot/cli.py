@@ -193,6 +193,53 @@ def broadcast(
     )
 
 
+@app.command("health")
+def health() -> None:
+    """What waits and what failed: incoming updates (the inbox) and outgoing messages.
+
+    Exits 1 when an update failed in the last 24 hours, so a cron job or a monitor can alert.
+    """
+    from models import inbox, outbox
+
+    settings = load_or_exit()
+    lang = settings.language
+    engine = database_or_exit(settings)
+    now = SystemClock().now()
+    with unit_of_work(engine) as session:
+        found = inbox.health(session, now=now)
+        sending = outbox.totals(session)
+    typer.echo(
+        plain(
+            lang,
+            "cli.health_inbox",
+            pending=found.pending,
+            failed=found.failed,
+            recent=found.failed_last_day,
+        )
+    )
+    for when, key, error in found.last_errors:
+        typer.echo(
+            plain(
+                lang,
+                "cli.health_failed_update",
+                when=when.isoformat(timespec="seconds"),
+                update=key,
+                error=error,
+            )
+        )
+    typer.echo(
+        plain(
+            lang,
+            "cli.health_outbox",
+            pending=sending.get("pending", 0) + sending.get("sending", 0),
+            failed=sending.get("failed", 0),
+            unreachable=sending.get("unreachable", 0),
+        )
+    )
+    if found.failed_last_day:
+        raise typer.Exit(1)
+
+
 @app.command("run")
 def run(
     webhook: Annotated[bool, typer.Option("--webhook", help="Receive updates by webhook.")] = False,

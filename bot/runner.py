@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
-from bot.app import ALLOWED_UPDATES, build_application
+import asyncio
+import logging
+import signal
+
+from aiohttp import web
+
+from bot.app import (
+    ALLOWED_UPDATES,
+    AnyApplication,
+    build_application,
+    start_services,
+    stop_services,
+)
 from bot.database import open_database
+from bot.inbox import inbox_of
 from bot.settings import Settings
+from bot.webhook import TelegramWebhook, webhook_app
+
+log = logging.getLogger(__name__)
 
 
 def run_bot(settings: Settings, *, webhook: bool, listen: str, port: int) -> None:
@@ -12,17 +28,44 @@ def run_bot(settings: Settings, *, webhook: bool, listen: str, port: int) -> Non
     engine = open_database(settings.database_url)
     app = build_application(settings, engine=engine)
     if webhook:
-        assert settings.webhook_url is not None and settings.webhook_secret is not None
-        secret = settings.webhook_secret.get_secret_value()
-        # Telegram sends the secret in X-Telegram-Bot-Api-Secret-Token; PTB refuses
-        # requests without it, so nobody else can post fake updates to the webhook.
-        app.run_webhook(
-            listen=listen,
-            port=port,
-            url_path=settings.webhook_path(),
-            webhook_url=settings.webhook_url,
-            secret_token=secret,
-            allowed_updates=ALLOWED_UPDATES,
-        )
+        asyncio.run(serve_webhook(app, settings, listen=listen, port=port))
     else:
+        # The Updater's offset moves on only after the inbox stored each update (see bot.inbox).
         app.run_polling(allowed_updates=ALLOWED_UPDATES)
+
+
+async def serve_webhook(app: AnyApplication, settings: Settings, *, listen: str, port: int) -> None:
+    """Listen, then tell Telegram where to post; stop on SIGINT/SIGTERM.
+
+    The webhook stays registered when the bot stops: Telegram keeps the updates meanwhile and
+    posts them once the bot is back.
+    """
+    assert settings.webhook_url is not None and settings.webhook_secret is not None
+    secret = settings.webhook_secret.get_secret_value()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await app.initialize()
+    try:
+        await start_services(app)  # the inbox's backlog is handed out before anything new
+        await app.start()
+        handler = TelegramWebhook(inbox_of(app), secret=secret)
+        runner = web.AppRunner(webhook_app(handler, path=settings.webhook_path()), access_log=None)
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, listen, port).start()
+            await app.bot.set_webhook(
+                url=settings.webhook_url,
+                secret_token=secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+            log.info("webhook: listening on %s:%d for %s", listen, port, settings.webhook_url)
+            await stop.wait()
+        finally:
+            await runner.cleanup()
+            if app.running:
+                await app.stop()
+            await stop_services(app)
+    finally:
+        await app.shutdown()

@@ -131,6 +131,12 @@ class Settings(BaseSettings):
         return base + "/file"
 
     @property
+    def local_api(self) -> bool:
+        """True for a self-hosted Bot API server or the sandbox rather than api.telegram.org."""
+        host = self.telegram_api_url.split("://", 1)[1].split("/", 1)[0]
+        return host.split(":")[0].lower() != "api.telegram.org"
+
+    @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
@@ -147,7 +153,9 @@ class Settings(BaseSettings):
 
         Without the secret anyone who guesses the URL could post fake updates.
         """
-        if not self.webhook_url or not re.match(r"^https://[^/]+", self.webhook_url):
+        # Telegram posts only to https; a local Bot API server (or the sandbox) also to http.
+        scheme = r"^https?://[^/]+" if self.local_api else r"^https://[^/]+"
+        if not self.webhook_url or not re.match(scheme, self.webhook_url):
             raise SettingsError(
                 f"{ENV_PREFIX}WEBHOOK_URL: --webhook needs the public https:// URL "
                 "that Telegram posts to"

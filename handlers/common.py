@@ -158,6 +158,13 @@ async def expired_button(update: Update, context: BotContext) -> None:
     await query.answer(t_plain(lang, "button.expired"))
 
 
+def expected_error(error: BaseException) -> bool:
+    """A person blocking the bot or a double tap: part of chatting, not a fault of ours."""
+    if isinstance(error, Forbidden):
+        return True
+    return isinstance(error, BadRequest) and "not modified" in str(error).lower()
+
+
 async def on_error(update: object, context: BotContext) -> None:
     """Log first (with context), then tell the person something went wrong.
 
@@ -165,10 +172,9 @@ async def on_error(update: object, context: BotContext) -> None:
     are expected in a chat bot and are not errors worth a stack trace.
     """
     error = context.error
-    if isinstance(error, Forbidden):
-        log.info("user blocked the bot: %s", error)
-        return
-    if isinstance(error, BadRequest) and "not modified" in str(error).lower():
+    if error is not None and expected_error(error):
+        if isinstance(error, Forbidden):
+            log.info("user blocked the bot: %s", error)
         return
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("error while handling update %s", update_id, exc_info=error)

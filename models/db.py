@@ -20,6 +20,7 @@ from models import (  # noqa: F401
     actions,
     broadcasts,
     erasures,
+    inbox,
     meeting_drafts,
     meetings,
     organizations,

@@ -287,6 +287,12 @@ def counts_by_status(session: Session, subject: str) -> dict[str, int]:
     return {status: count for status, count in session.exec(query)}
 
 
+def totals(session: Session) -> dict[str, int]:
+    """Rows per status over the whole outbox (for `pokjanal health`)."""
+    query = select(OutboxMessage.status, func.count()).group_by(col(OutboxMessage.status))
+    return {status: count for status, count in session.exec(query)}
+
+
 def next_due(session: Session) -> datetime | None:
     """When the earliest pending row comes due (to sleep exactly that long)."""
     query = select(func.min(OutboxMessage.not_before)).where(

@@ -147,7 +147,7 @@ async def world(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[World]:
 
 
 async def pokjanal_run(
-    env: dict[str, str], cwd: Path, *, capture: bool = True
+    env: dict[str, str], cwd: Path, *, capture: bool = True, args: tuple[str, ...] = ()
 ) -> asyncio.subprocess.Process:
     """`pokjanal run` as its own process, as deployed (output captured, or dropped)."""
     output = asyncio.subprocess.PIPE if capture else asyncio.subprocess.DEVNULL
@@ -156,6 +156,7 @@ async def pokjanal_run(
         "-m",
         "bot",
         "run",
+        *args,
         env=env,
         cwd=cwd,
         stdout=output,

@@ -66,3 +66,23 @@ def test_offsets_and_quiet_hours_parse() -> None:
     ]
     assert parse_quiet_hours("off") is None
     assert parse_quiet_hours("22.00-05.30") == (time(22, 0), time(5, 30))
+
+
+def test_a_plain_http_webhook_only_with_a_local_bot_api_server() -> None:
+    """Telegram posts only to https; a self-hosted Bot API server (or the sandbox) also to http."""
+    secret = "s3cret"
+    official = load_settings(webhook_url="http://bot.example.org/hook", webhook_secret=secret)
+    with pytest.raises(SettingsError, match="POKJANAL_WEBHOOK_URL"):
+        official.webhook_path()
+    assert (
+        load_settings(
+            webhook_url="https://bot.example.org/tg/hook", webhook_secret=secret
+        ).webhook_path()
+        == "tg/hook"
+    )
+    local = load_settings(
+        telegram_api_url="http://127.0.0.1:8081/bot",
+        webhook_url="http://127.0.0.1:8443/telegram",
+        webhook_secret=secret,
+    )
+    assert local.local_api and local.webhook_path() == "telegram"

@@ -1,0 +1,253 @@
+"""The durable inbox wired into python-telegram-bot: store first, acknowledge after, handle once.
+
+python-telegram-bot acknowledges a batch of updates (the next ``getUpdates`` offset) as soon
+as each update has been ``put`` into ``Application.update_queue``, and its own update fetcher
+then handles them from memory: a crash loses whatever sat in that queue. Here the queue's
+``put`` writes the update to the inbox table (one short transaction) and hands it to per-chat
+lanes instead, so the offset moves on only after the row is committed. The webhook server
+(``bot.webhook``) calls the same ``receive`` before it answers 200.
+
+Lanes: updates of one chat are handled in order, one at a time; different chats run
+concurrently (up to ``max_chats``), so a slow export does not stall everyone. Each update is
+marked done (or failed, with the error) right after its handler returns; what a crash left
+pending is handled first at the next start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from telegram import Update
+from telegram.ext import Application
+
+from handlers.common import expected_error
+from models import inbox
+from models.clock import Clock
+from models.db import unit_of_work
+
+log = logging.getLogger(__name__)
+
+TELEGRAM = "telegram"
+INBOX_KEY = "pokjanal.inbox"
+DEFAULT_MAX_CHATS = 32
+STOP_GRACE_SECONDS = 10.0
+
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+def chat_key_of(update: Update) -> str:
+    """The conversation an update belongs to: its chat, else its sender, else nothing."""
+    if update.effective_chat is not None:
+        return str(update.effective_chat.id)
+    if update.effective_user is not None:
+        return f"user:{update.effective_user.id}"
+    return ""
+
+
+@dataclass
+class _Item:
+    inbox_id: int
+    update: Update | None
+    payload: str
+
+
+@dataclass
+class _Lane:
+    items: deque[_Item] = field(default_factory=deque)
+    task: asyncio.Task[None] | None = None
+
+
+class Inbox:
+    """Receives updates durably and handles them through ``app.process_update``."""
+
+    def __init__(self, engine: Engine, clock: Clock, *, max_chats: int = DEFAULT_MAX_CHATS):
+        self.engine = engine
+        self.clock = clock
+        self._app: AnyApplication | None = None
+        self._lanes: dict[str, _Lane] = {}
+        self._slots = asyncio.Semaphore(max_chats)
+        self._errors: dict[int, BaseException] = {}
+        self._accepting = False
+        self.handled = 0
+        self.failed = 0
+        self.idle = asyncio.Event()
+        self.idle.set()
+
+    # -- receiving -------------------------------------------------------------------------
+
+    def store(
+        self, channel: str, external_id: str, chat_key: str, seq: int, payload: str
+    ) -> int | None:
+        """One short transaction; None when this update was stored before (a re-send)."""
+        with unit_of_work(self.engine) as session:
+            return inbox.receive(
+                session,
+                channel=channel,
+                external_id=external_id,
+                chat_key=chat_key,
+                seq=seq,
+                payload=payload,
+                now=self.clock.now(),
+            )
+
+    async def receive_update(self, update: Update) -> None:
+        """Polling: store a parsed update, then queue it (``put`` of the update queue)."""
+        payload = json.dumps(update.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        key = chat_key_of(update)
+        row = await asyncio.to_thread(
+            self.store, TELEGRAM, str(update.update_id), key, update.update_id, payload
+        )
+        if row is not None:
+            self._submit(key, _Item(row, update, payload))
+
+    async def receive_payload(self, data: dict[str, Any], raw: str) -> None:
+        """Webhook: store the posted JSON as it came, parsed or not, then queue it.
+
+        A body the library cannot read as an Update is still stored (and then marked failed
+        with the reason), so the secretariat can see it in ``pokjanal health``.
+        """
+        update_id = data.get("update_id")
+        external_id = (
+            str(update_id)
+            if isinstance(update_id, int)
+            else "unparsed:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+        )
+        update: Update | None = None
+        key = ""
+        if self._app is not None:
+            try:
+                update = Update.de_json(data, self._app.bot)
+                key = chat_key_of(update)
+            except Exception:  # parsed again, and reported, by the lane
+                update = None
+        seq = update_id if isinstance(update_id, int) else 0
+        row = await asyncio.to_thread(self.store, TELEGRAM, external_id, key, seq, raw)
+        if row is not None:
+            self._submit(key, _Item(row, update, raw))
+
+    # -- running ---------------------------------------------------------------------------
+
+    async def start(self, app: AnyApplication) -> int:
+        """Hand out what the last run left unhandled, before any new update is taken."""
+        self._app = app
+        app.add_error_handler(self._note_error)
+        pending = await asyncio.to_thread(self._recover)
+        self._accepting = True
+        for item in pending:
+            self._submit(item.chat_key, _Item(item.id, None, item.payload))
+        if pending:
+            log.info("inbox: handling %d update(s) left from the last run", len(pending))
+        return len(pending)
+
+    def _recover(self) -> list[inbox.Pending]:
+        with unit_of_work(self.engine) as session:
+            return inbox.recover(session, now=self.clock.now())
+
+    async def stop(self) -> None:
+        """Let the updates being handled finish; the rest stays pending for the next start."""
+        self._accepting = False
+        for lane in self._lanes.values():
+            lane.items.clear()
+        tasks = [lane.task for lane in self._lanes.values() if lane.task is not None]
+        if tasks:
+            _, late = await asyncio.wait(tasks, timeout=STOP_GRACE_SECONDS)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
+        self._lanes.clear()
+
+    def _submit(self, chat_key: str, item: _Item) -> None:
+        if not self._accepting:
+            return  # stored and pending: the next start handles it
+        lane = self._lanes.setdefault(chat_key, _Lane())
+        lane.items.append(item)
+        if lane.task is None or lane.task.done():
+            self.idle.clear()
+            lane.task = asyncio.get_running_loop().create_task(
+                self._run_lane(chat_key, lane), name=f"inbox-lane-{chat_key}"
+            )
+
+    async def _run_lane(self, chat_key: str, lane: _Lane) -> None:
+        async with self._slots:
+            while lane.items:
+                item = lane.items.popleft()
+                await self._handle(item)
+        if self._lanes.get(chat_key) is lane and not lane.items:
+            del self._lanes[chat_key]
+        if not self._lanes:
+            self.idle.set()
+
+    async def _handle(self, item: _Item) -> None:
+        assert self._app is not None
+        error: str | None = None
+        try:
+            update = item.update or Update.de_json(json.loads(item.payload), self._app.bot)
+        except Exception as exc:
+            update = None
+            error = f"unreadable update: {exc!r}"
+            log.error("inbox %d: %s", item.inbox_id, error)
+        if update is not None:
+            # process_update hands a handler's exception to the error handlers (one of which is
+            # _note_error) and does not raise it, so the failure is collected from there.
+            try:
+                await self._app.process_update(update)
+            except Exception as exc:  # process_update catches handler errors; this is a bug
+                self._errors[update.update_id] = exc
+            raised = self._errors.pop(update.update_id, None)
+            if raised is not None:
+                error = f"{type(raised).__name__}: {raised}"
+        try:
+            await asyncio.to_thread(self._finish, item.inbox_id, error)
+        except Exception:  # the update stays pending and is handled again at the next start
+            log.exception("inbox %d: could not mark it handled", item.inbox_id)
+            return
+        if error is None:
+            self.handled += 1
+        else:
+            self.failed += 1
+
+    def _finish(self, inbox_id: int, error: str | None) -> None:
+        with unit_of_work(self.engine) as session:
+            inbox.finish(session, inbox_id, now=self.clock.now(), error=error)
+
+    async def _note_error(self, update: object, context: Any) -> None:
+        """An error handler: remember which update failed, unless the failure is expected."""
+        error = context.error
+        if isinstance(update, Update) and error is not None and not expected_error(error):
+            self._errors[update.update_id] = error
+
+    def prune(self) -> int:
+        with unit_of_work(self.engine) as session:
+            return inbox.prune(session, now=self.clock.now())
+
+
+class DurableUpdateQueue(asyncio.Queue[object]):
+    """``Application.update_queue`` whose ``put`` of an Update is the inbox's durable receive.
+
+    Anything else (python-telegram-bot's own stop signal) passes through untouched. The
+    Updater awaits ``put`` before it moves the ``getUpdates`` offset on, which is what makes
+    the write happen before Telegram is told the update arrived.
+    """
+
+    def __init__(self, receive: Callable[[Update], Any]) -> None:
+        super().__init__()
+        self._receive = receive
+
+    async def put(self, item: object) -> None:
+        if isinstance(item, Update):
+            await self._receive(item)
+        else:
+            await super().put(item)
+
+
+def inbox_of(app: AnyApplication) -> Inbox:
+    found: Inbox = app.bot_data[INBOX_KEY]
+    return found

@@ -1,0 +1,206 @@
+"""The durable inbox: every incoming update as a row, written before the channel is told "got it".
+
+Telegram (and WhatsApp) forget an update once it is acknowledged: by the next ``getUpdates``
+offset in polling, by the HTTP 200 of a webhook. Writing the update here first, in one short
+transaction, and handling it from here means a crash or a restart loses nothing: what is still
+``pending`` at start is handled first. The key is the channel's own id (Telegram's
+``update_id``, WhatsApp's message id), so a re-sent update is stored and handled once.
+
+Rows carry the raw payload as the channel sent it; the presentation layer parses it. This
+module knows nothing of either channel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint, delete, func, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Field, Session, SQLModel, col, select
+
+# An update whose handling was cut short this many times (the process died while handling it)
+# is set aside as failed, so one poisonous update cannot crash the bot on every start.
+MAX_ATTEMPTS = 3
+# Done rows are kept a week (enough to answer "did the bot get my message on Monday?"), failed
+# ones a month, for whoever reads `pokjanal health`.
+KEEP_DONE = timedelta(days=7)
+KEEP_FAILED = timedelta(days=30)
+ERROR_MAX = 1000
+
+
+class InboxStatus(StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class InboxUpdate(SQLModel, table=True):
+    __tablename__ = "inbox_update"
+    __table_args__ = (
+        UniqueConstraint("channel", "external_id", name="uq_inbox_channel_external_id"),
+        Index("ix_inbox_status_seq", "status", "seq"),
+        # Ids only grow, even after pruning, so "newer than" is always meaningful.
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=20)
+    external_id: str = Field(max_length=100)
+    # Updates of one conversation are handled in this order, one at a time.
+    chat_key: str = Field(default="", max_length=100)
+    seq: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default=InboxStatus.PENDING.value, max_length=10)
+    attempts: int = 0  # interrupted handlings (counted at start-up), not successful ones
+    error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    received_at: datetime
+    finished_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An update waiting to be handled: what a worker needs, no more."""
+
+    id: int
+    chat_key: str
+    payload: str
+
+
+def receive(
+    session: Session,
+    *,
+    channel: str,
+    external_id: str,
+    chat_key: str,
+    seq: int,
+    payload: str,
+    now: datetime,
+) -> int | None:
+    """Store an incoming update; the new row's id, or None when this id was stored before.
+
+    ``INSERT … ON CONFLICT DO NOTHING`` decides a race between two deliveries of one update.
+    """
+    dialect = session.get_bind().dialect.name
+    inserter = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        inserter(InboxUpdate)
+        .values(
+            channel=channel,
+            external_id=external_id,
+            chat_key=chat_key,
+            seq=seq,
+            payload=payload,
+            status=InboxStatus.PENDING.value,
+            attempts=0,
+            received_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["channel", "external_id"])
+        .returning(col(InboxUpdate.id))
+    )
+    row = session.execute(statement).first()
+    return None if row is None else int(row[0])
+
+
+def recover(session: Session, *, now: datetime) -> list[Pending]:
+    """At start-up: what the last run left unhandled, in order, with poison set aside.
+
+    Every pending row counts one interrupted attempt; a row that reaches ``MAX_ATTEMPTS`` is
+    marked failed instead of being handed out again.
+    """
+    session.execute(
+        update(InboxUpdate)
+        .where(col(InboxUpdate.status) == InboxStatus.PENDING.value)
+        .values(attempts=col(InboxUpdate.attempts) + 1)
+    )
+    session.execute(
+        update(InboxUpdate)
+        .where(
+            col(InboxUpdate.status) == InboxStatus.PENDING.value,
+            col(InboxUpdate.attempts) > MAX_ATTEMPTS,
+        )
+        .values(
+            status=InboxStatus.FAILED.value,
+            error=f"the process stopped while handling it {MAX_ATTEMPTS} times",
+            finished_at=now,
+        )
+    )
+    rows = session.exec(
+        select(InboxUpdate.id, InboxUpdate.chat_key, InboxUpdate.payload)
+        .where(col(InboxUpdate.status) == InboxStatus.PENDING.value)
+        .order_by(col(InboxUpdate.seq), col(InboxUpdate.id))
+    ).all()
+    return [Pending(int(row_id or 0), key, payload) for row_id, key, payload in rows]
+
+
+def finish(session: Session, inbox_id: int, *, now: datetime, error: str | None = None) -> None:
+    """Mark an update handled: done, or failed with the error (never retried, never blocking)."""
+    session.execute(
+        update(InboxUpdate)
+        .where(col(InboxUpdate.id) == inbox_id)
+        .values(
+            status=InboxStatus.DONE.value if error is None else InboxStatus.FAILED.value,
+            error=None if error is None else error[:ERROR_MAX],
+            finished_at=now,
+        )
+    )
+
+
+def prune(session: Session, *, now: datetime) -> int:
+    """Delete done rows older than a week and failed ones older than a month."""
+    removed = 0
+    for status, keep in ((InboxStatus.DONE, KEEP_DONE), (InboxStatus.FAILED, KEEP_FAILED)):
+        result = session.execute(
+            delete(InboxUpdate).where(
+                col(InboxUpdate.status) == status.value,
+                col(InboxUpdate.finished_at) < now - keep,
+            )
+        )
+        removed += max(result.rowcount or 0, 0)  # type: ignore[attr-defined]
+    return removed
+
+
+@dataclass(frozen=True)
+class InboxHealth:
+    pending: int
+    failed: int
+    failed_last_day: int
+    last_errors: list[tuple[datetime, str, str]]  # (when, channel:id, error)
+
+
+def health(session: Session, *, now: datetime, show: int = 5) -> InboxHealth:
+    """Counts for `pokjanal health`: what waits, what failed, and the latest failures."""
+    counts = dict(
+        session.exec(
+            select(InboxUpdate.status, func.count())
+            .where(col(InboxUpdate.status) != InboxStatus.DONE.value)
+            .group_by(col(InboxUpdate.status))
+        ).all()
+    )
+    recent = session.exec(
+        select(func.count()).where(
+            col(InboxUpdate.status) == InboxStatus.FAILED.value,
+            col(InboxUpdate.finished_at) >= now - timedelta(days=1),
+        )
+    ).one()
+    last = session.exec(
+        select(InboxUpdate)
+        .where(col(InboxUpdate.status) == InboxStatus.FAILED.value)
+        .order_by(col(InboxUpdate.id).desc())
+        .limit(show)
+    ).all()
+    return InboxHealth(
+        pending=int(counts.get(InboxStatus.PENDING.value, 0)),
+        failed=int(counts.get(InboxStatus.FAILED.value, 0)),
+        failed_last_day=int(recent),
+        last_errors=[
+            (
+                row.finished_at or row.received_at,
+                f"{row.channel}:{row.external_id}",
+                row.error or "",
+            )
+            for row in last
+        ],
+    )
