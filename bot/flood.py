@@ -17,6 +17,8 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from handlers.context import commit_current_unit
+
 OUTBOX = "outbox"
 JSON = bool | dict[str, Any] | list[dict[str, Any]]
 
@@ -45,6 +47,8 @@ class RetryRepliesOnFlood(BaseRateLimiter[str]):
         data: dict[str, Any],
         rate_limit_args: str | None,
     ) -> JSON:
+        # Every Bot API call of a handler passes here: what the update changed is stored first.
+        commit_current_unit()
         attempts = 1 if rate_limit_args == OUTBOX else self.attempts
         for attempt in range(1, attempts + 1):
             try:

@@ -29,9 +29,10 @@ from telegram import Update
 from telegram.ext import Application
 
 from handlers.common import expected_error
+from handlers.context import CURRENT_UNIT
 from models import inbox
 from models.clock import Clock
-from models.db import unit_of_work
+from models.db import SharedUnit, unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -194,29 +195,34 @@ class Inbox:
             update = None
             error = f"unreadable update: {exc!r}"
             log.error("inbox %d: %s", item.inbox_id, error)
-        if update is not None:
-            # process_update hands a handler's exception to the error handlers (one of which is
-            # _note_error) and does not raise it, so the failure is collected from there.
-            try:
-                await self._app.process_update(update)
-            except Exception as exc:  # process_update catches handler errors; this is a bug
-                self._errors[update.update_id] = exc
-            raised = self._errors.pop(update.update_id, None)
-            if raised is not None:
-                error = f"{type(raised).__name__}: {raised}"
+        unit = SharedUnit(self.engine)
+        token = CURRENT_UNIT.set(unit)
         try:
-            await asyncio.to_thread(self._finish, item.inbox_id, error)
-        except Exception:  # the update stays pending and is handled again at the next start
-            log.exception("inbox %d: could not mark it handled", item.inbox_id)
-            return
+            if update is not None:
+                # process_update hands a handler's exception to the error handlers (one of
+                # which is _note_error) and does not raise it: the failure is collected there.
+                try:
+                    await self._app.process_update(update)
+                except Exception as exc:  # process_update catches handler errors: a bug
+                    self._errors[update.update_id] = exc
+                raised = self._errors.pop(update.update_id, None)
+                if raised is not None:
+                    error = f"{type(raised).__name__}: {raised}"
+                    unit.rollback()  # half a step of a failed handler is not kept
+            try:
+                # Done in the same transaction as whatever the handler did after its last send.
+                with unit.block() as session:
+                    inbox.finish(session, item.inbox_id, now=self.clock.now(), error=error)
+            except Exception:  # the update stays pending and is handled again at the next start
+                log.exception("inbox %d: could not mark it handled", item.inbox_id)
+                return
+        finally:
+            CURRENT_UNIT.reset(token)
+            unit.close()
         if error is None:
             self.handled += 1
         else:
             self.failed += 1
-
-    def _finish(self, inbox_id: int, error: str | None) -> None:
-        with unit_of_work(self.engine) as session:
-            inbox.finish(session, inbox_id, now=self.clock.now(), error=error)
 
     async def _note_error(self, update: object, context: Any) -> None:
         """An error handler: remember which update failed, unless the failure is expected."""

@@ -32,6 +32,7 @@ from handlers import (
     profile,
     recap,
     registration,
+    router,
     rsvp,
 )
 from handlers.i18n import LANGUAGES, t
@@ -56,7 +57,7 @@ def register_all(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(ChatMemberHandler(common.membership, ChatMemberHandler.MY_CHAT_MEMBER))
     # 1. Commands first, so "/batal" is never taken for typed registration details.
     app.add_handler(CommandHandler("start", registration.start, filters=private))
-    app.add_handler(CommandHandler("batal", common.cancel, filters=private))
+    app.add_handler(CommandHandler("batal", router.cancel, filters=private))
     app.add_handler(CommandHandler("bantuan", common.help_command, filters=private))
     app.add_handler(CommandHandler("help", common.help_command, filters=private))
     app.add_handler(CommandHandler("profil", profile.profile, filters=private))
@@ -108,11 +109,11 @@ def register_all(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     recap.register(app)  # /rekap and its buttons (put at the front of group 0 by register)
     # 3. Messages: the shared contact, then typed text, then anything else.
     app.add_handler(MessageHandler(private & filters.CONTACT, registration.contact))
-    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, common.text_message))
+    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, router.text_message))
     app.add_handler(
-        MessageHandler(private & (filters.Document.ALL | filters.PHOTO), common.document_message)
+        MessageHandler(private & (filters.Document.ALL | filters.PHOTO), router.document_message)
     )
-    app.add_handler(MessageHandler(private & ~filters.UpdateType.EDITED, common.anything_else))
+    app.add_handler(MessageHandler(private & ~filters.UpdateType.EDITED, router.other_message))
     # 4. Last: any button nobody claimed answers "expired" and changes nothing.
     app.add_handler(CallbackQueryHandler(common.expired_button))
     app.add_error_handler(common.on_error)

@@ -17,13 +17,22 @@ from telegram.error import BadRequest, TelegramError
 
 from handlers import action_views, callbacks
 from handlers.action_views import STATUS_CODES
-from handlers.chat import fallback_language, keyboard, person_of, say, say_not_registered
+from handlers.chat import (
+    end_other_conversations,
+    fallback_language,
+    keyboard,
+    person_of,
+    say,
+    say_ended,
+    say_not_registered,
+)
 from handlers.context import BotContext
 from handlers.i18n import Markup, t, t_plain
 from handlers.recap import split_message
 from models import action_drafts, actions
 from models.action_drafts import ReportDraft, Stage
 from models.actions import Action, ActionError, Evidence
+from models.conversations import Conversation
 from models.file_store import FileRefused, FileStore, evidence_type
 from models.messages import Button
 from models.people import Person
@@ -115,6 +124,7 @@ async def _open(update: Update, context: BotContext, person: Person, action_id: 
     with context.uow() as session:
         try:
             draft = action_drafts.start_report(session, person, action_id, now=now)
+            ended = end_other_conversations(session, context, person, Conversation.REPORT)
         except ActionError as error:
             problem: str | None = error.code
         else:
@@ -127,6 +137,7 @@ async def _open(update: Update, context: BotContext, person: Person, action_id: 
         await query.answer(t_plain(lang, f"rtl.invalid.{problem}"), show_alert=True)
         return
     await query.answer()
+    await say_ended(update, context, person, ended)
     await _ask(update, person, draft, card)
 
 

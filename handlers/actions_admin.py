@@ -17,13 +17,21 @@ from telegram import InputFile, Message, Update
 from telegram.error import BadRequest, TelegramError
 
 from handlers import action_views, callbacks
-from handlers.chat import admin_of, fallback_language, keyboard, say
+from handlers.chat import (
+    admin_of,
+    end_other_conversations,
+    fallback_language,
+    keyboard,
+    say,
+    say_ended,
+)
 from handlers.context import BotContext
 from handlers.i18n import t, t_plain
 from handlers.people_view import format_day, format_when
 from models import action_drafts, action_owners, actions, organizations
 from models.action_drafts import ActionDraft, Stage
 from models.actions import ActionError, Evidence
+from models.conversations import Conversation, Ended
 from models.meetings import Meeting, MeetingStatus
 from models.messages import Button
 from models.people import Person
@@ -111,9 +119,11 @@ async def rtlbaru(update: Update, context: BotContext) -> None:
         await say(update, t(fallback_language(update), "admin.only"))
         return
     with context.uow() as session:
+        ended = end_other_conversations(session, context, admin, Conversation.ACTION)
         draft = action_drafts.start_action(
             session, author_id=admin.id, now=context.deps.clock.now()
         )
+    await say_ended(update, context, admin, ended)
     await _ask(update, context, admin, draft)
 
 
@@ -218,6 +228,7 @@ async def button(update: Update, context: BotContext) -> None:
     problem: str | None = None
     created: actions.Created | None = None
     replaced = False
+    ended = Ended()
     text = ""
     with context.uow() as session:
         draft = action_drafts.action_draft_of(session, admin.id, now=now)
@@ -230,6 +241,7 @@ async def button(update: Update, context: BotContext) -> None:
                 draft, replaced = action_drafts.start_return(
                     session, author_id=admin.id, report_id=data.int_part(1) or 0, now=now
                 )
+                ended = end_other_conversations(session, context, admin, Conversation.ACTION)
             elif draft is None or draft.version != data.int_part(2):
                 raise ActionError(code="stale")  # an old message's button, or another draft's
             elif step == "x":
@@ -265,6 +277,7 @@ async def button(update: Update, context: BotContext) -> None:
         context.deps.wake_delivery()
     if replaced:
         await say(update, t(lang, "rtl.draft_replaced"))
+    await say_ended(update, context, admin, ended)
     if text:
         await say(update, text)
     elif draft is not None:

@@ -10,13 +10,14 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from handlers import callbacks
-from handlers.chat import admin_of
+from handlers.chat import admin_of, end_other_conversations, say_ended
 from handlers.context import BotContext
 from handlers.i18n import Markup, escape, language_of, t, t_plain
 from handlers.people_view import organization_name
 from models import broadcasts
 from models.audience import UnknownAudience
 from models.broadcasts import DraftStage
+from models.conversations import Conversation
 from models.organizations import Organization, kecamatan_list, organization_of, search
 from models.people import Person
 
@@ -86,7 +87,9 @@ async def siaran(update: Update, context: BotContext) -> None:
         return
     assert admin.id is not None
     with context.uow() as session:
+        ended = end_other_conversations(session, context, admin, Conversation.BROADCAST)
         broadcasts.start_draft(session, author_id=admin.id, now=context.deps.clock.now())
+    await say_ended(update, context, admin, ended)
     await chat.send_message(
         t(admin.language, "siaran.choose_audience"), reply_markup=_audience_keyboard(admin.language)
     )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from handlers.context import BotContext
-from handlers.i18n import language_of, t
-from models import people
+from handlers.i18n import language_of, t, t_plain
+from models import conversations
+from models.conversations import Conversation, Ended
 from models.messages import Button
 from models.people import Person
 
@@ -16,8 +18,7 @@ def person_of(context: BotContext, update: Update) -> Person | None:
     user = update.effective_user
     if user is None:
         return None
-    with context.uow() as session:
-        return people.by_telegram_user(session, user.id)
+    return context.person_for(user.id)
 
 
 def admin_of(context: BotContext, update: Update) -> Person | None:
@@ -52,3 +53,21 @@ def keyboard(
             for row in rows
         ]
     )
+
+
+def end_other_conversations(
+    session: Session, context: BotContext, person: Person, keep: Conversation
+) -> Ended:
+    """Starting a conversation ends the one before (one conversation at a time, so typed text
+    always has one place to go); call ``say_ended`` once the unit of work is over."""
+    return conversations.end_others(session, person, keep=keep, now=context.deps.clock.now())
+
+
+async def say_ended(update: Update, context: BotContext, person: Person, ended: Ended) -> None:
+    """Remove a dropped report's files and tell the person what was stopped."""
+    for path in ended.files:
+        context.deps.files.remove(path)
+    if ended.kinds:
+        lang = person.language
+        what = ", ".join(t_plain(lang, f"conversation.{kind.value}") for kind in ended.kinds)
+        await say(update, t(lang, "conversation.ended", what=what))

@@ -1,22 +1,16 @@
-"""What every chat needs: /bantuan, /batal, the text router, catch-alls and the error handler."""
+"""What every chat needs: presence, /bantuan, the expired-button catch-all and the error handler.
+
+Where typed text, files and /batal go is decided in ``handlers.router``.
+"""
 
 from __future__ import annotations
 
 import html
 import logging
 
-from telegram import ReplyKeyboardRemove, Update
+from telegram import Update
 from telegram.error import BadRequest, Forbidden
 
-from handlers import (
-    action_report,
-    actions_admin,
-    broadcast,
-    meetings_admin,
-    meetings_change,
-    registration,
-    rsvp,
-)
 from handlers.context import BotContext
 from handlers.i18n import language_of, t, t_plain
 from models import people
@@ -29,6 +23,10 @@ async def note_presence(update: Update, context: BotContext) -> None:
     even if a 403 earlier marked them unreachable (they had blocked, now they unblocked)."""
     user = update.effective_user
     if user is None or (update.message is None and update.callback_query is None):
+        return
+    # The one lookup of the person for this update: every handler after this reuses it.
+    person = context.person_for(user.id)
+    if person is None or person.unreachable_at is None:
         return
     with context.uow() as session:
         if people.mark_reachable(session, user.id):
@@ -53,8 +51,7 @@ async def help_command(update: Update, context: BotContext) -> None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
         return
-    with context.uow() as session:
-        person = people.by_telegram_user(session, user.id)
+    person = context.person_for(user.id)
     lang = person.language if person else language_of(user.language_code)
     if person is None:
         await chat.send_message(t(lang, "register.prompt"))
@@ -68,82 +65,6 @@ async def help_command(update: Update, context: BotContext) -> None:
     await chat.send_message(text)
 
 
-async def cancel(update: Update, context: BotContext) -> None:
-    """/batal outside any ConversationHandler: drop a registration draft, clear keyboards."""
-    user, chat = update.effective_user, update.effective_chat
-    if user is None or chat is None:
-        return
-    if await registration.cancel_registration(update, context):
-        return
-    if await broadcast.cancel_draft(update, context):
-        return
-    if await meetings_admin.cancel_draft(update, context):
-        return
-    if await actions_admin.cancel_draft(update, context):
-        return
-    if await action_report.cancel_draft(update, context):
-        return
-    if await rsvp.stop_typing(update, context):
-        return
-    with context.uow() as session:
-        person = people.by_telegram_user(session, user.id)
-    lang = person.language if person else language_of(user.language_code)
-    await chat.send_message(t(lang, "cancel.nothing"), reply_markup=ReplyKeyboardRemove())
-
-
-async def text_message(update: Update, context: BotContext) -> None:
-    """Typed text that no feature claimed: registration details, or a polite 'not understood'."""
-    user, chat = update.effective_user, update.effective_chat
-    if user is None or chat is None:
-        return
-    if await registration.details_text(update, context):
-        return
-    if await broadcast.draft_text(update, context):
-        return
-    if await meetings_admin.draft_text(update, context):
-        return
-    if await meetings_change.draft_text(update, context):
-        return
-    if await actions_admin.draft_text(update, context):
-        return
-    if await action_report.draft_text(update, context):
-        return
-    if await rsvp.typed(update, context):
-        return
-    if await action_report.hint_text(update, context):
-        return
-    if await actions_admin.hint_text(update, context):
-        return
-    await anything_else(update, context)
-
-
-async def document_message(update: Update, context: BotContext) -> None:
-    """A photo or document: a report's evidence, the minutes of a meeting being closed, or
-    not understood."""
-    if await action_report.evidence(update, context):
-        return
-    if await meetings_change.minutes_document(update, context):
-        return
-    if await action_report.file_before_note(update, context):
-        return
-    await anything_else(update, context)
-
-
-async def anything_else(update: Update, context: BotContext) -> None:
-    """Stickers, voice notes, unknown commands: point to /start or /bantuan, change nothing."""
-    user, chat = update.effective_user, update.effective_chat
-    if user is None or chat is None:
-        return
-    if update.message is not None and await action_report.other_message(update, context):
-        return  # a sticker or voice note where evidence was asked for: say what is accepted
-    with context.uow() as session:
-        person = people.by_telegram_user(session, user.id)
-    if person is None:
-        await chat.send_message(t(language_of(user.language_code), "register.prompt"))
-    else:
-        await chat.send_message(t(person.language, "fallback.unknown"))
-
-
 async def expired_button(update: Update, context: BotContext) -> None:
     """Any callback no handler claimed (old message, old version, forged data)."""
     query, user = update.callback_query, update.effective_user
@@ -151,8 +72,7 @@ async def expired_button(update: Update, context: BotContext) -> None:
         return
     lang = language_of(user.language_code if user else None)
     if user is not None:
-        with context.uow() as session:
-            person = people.by_telegram_user(session, user.id)
+        person = context.person_for(user.id)
         if person is not None:
             lang = person.language
     await query.answer(t_plain(lang, "button.expired"))

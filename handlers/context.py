@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,11 +17,23 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from telegram.ext import CallbackContext, ExtBot
 
+from models import people
 from models.clock import Clock
-from models.db import unit_of_work
+from models.db import SharedUnit, unit_of_work
 from models.file_store import FileStore
+from models.people import Person
 
 DEPS_KEY = "pokjanal.deps"
+
+# The unit of work of the update being handled in this task (set by the inbox's lanes).
+CURRENT_UNIT: ContextVar[SharedUnit | None] = ContextVar("pokjanal_update_unit", default=None)
+
+
+def commit_current_unit() -> None:
+    """Before anything goes out to a chat: store what the update has done so far."""
+    unit = CURRENT_UNIT.get()
+    if unit is not None:
+        unit.commit()
 
 
 @dataclass
@@ -35,11 +48,38 @@ class Deps:
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    _person_cache: tuple[tuple[int, int], Person | None] | None = None
+
     @property
     def deps(self) -> Deps:
         deps: Deps = self.application.bot_data[DEPS_KEY]
         return deps
 
     def uow(self) -> AbstractContextManager[Session]:
-        """One transaction per update step, committed before anything is sent."""
+        """A step of this update's unit of work: committed before anything is sent.
+
+        Inside the inbox, all steps of one update share one session (see ``SharedUnit``);
+        elsewhere (a job, a test calling ``process_update`` itself) each step is its own
+        transaction.
+        """
+        unit = CURRENT_UNIT.get()
+        if unit is not None:
+            return unit.block()
         return unit_of_work(self.deps.engine)
+
+    def person_for(self, telegram_user_id: int) -> Person | None:
+        """The registered person of this update's sender, looked up once per update.
+
+        A step that wrote may have changed the person (registered, erased, a new language),
+        so the answer is read again after any write.
+        """
+        unit = CURRENT_UNIT.get()
+        stamp = unit.writes if unit is not None else None
+        cached = self._person_cache
+        if cached is not None and stamp is not None and cached[0] == (telegram_user_id, stamp):
+            return cached[1]
+        with self.uow() as session:
+            person = people.by_telegram_user(session, telegram_user_id)
+        if stamp is not None:
+            self._person_cache = ((telegram_user_id, stamp), person)
+        return person

@@ -17,11 +17,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from handlers import callbacks, meetings_change
 from handlers.broadcast import audience_label
-from handlers.chat import admin_of, say
+from handlers.chat import admin_of, end_other_conversations, say, say_ended
 from handlers.context import BotContext
 from handlers.i18n import language_of, t, t_plain
 from handlers.people_view import format_when
 from models import meeting_drafts
+from models.conversations import Conversation
 from models.meeting_drafts import DraftError, MeetingDraft, Stage
 from models.meetings import (
     MeetingError,
@@ -102,7 +103,9 @@ async def rapatbaru(update: Update, context: BotContext) -> None:
         await say(update, t(language_of(user.language_code if user else None), "admin.only"))
         return
     with context.uow() as session:
+        ended = end_other_conversations(session, context, admin, Conversation.MEETING)
         draft = meeting_drafts.start(session, author_id=admin.id, now=context.deps.clock.now())
+    await say_ended(update, context, admin, ended)
     await _ask(update, context, admin, draft)
 
 

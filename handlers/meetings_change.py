@@ -14,11 +14,12 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from handlers import callbacks
-from handlers.chat import admin_of, fallback_language, say
+from handlers.chat import admin_of, end_other_conversations, fallback_language, say, say_ended
 from handlers.context import BotContext
 from handlers.i18n import t, t_plain
 from handlers.people_view import format_when
 from models import meeting_drafts, meetings
+from models.conversations import Conversation, Ended
 from models.meeting_drafts import DraftError, MeetingDraft, Stage
 from models.meetings import Meeting, MeetingError, awaiting_minutes, upcoming_meetings
 from models.people import Person
@@ -191,6 +192,7 @@ async def meeting_action(
     assert query is not None and admin.id is not None
     lang, now, action = admin.language, context.deps.clock.now(), data.part(0)
     meeting_id = data.int_part(1)
+    ended = Ended()
     with context.uow() as session:
         meeting = session.get(Meeting, meeting_id) if meeting_id else None
         problem: str | None = None
@@ -202,6 +204,7 @@ async def meeting_action(
                 meetings.cancel(session, meeting, now=now)
             elif action == "mv":
                 meeting_drafts.start_moving(session, author_id=admin.id, meeting=meeting, now=now)
+                ended = end_other_conversations(session, context, admin, Conversation.MEETING)
         except MeetingError as error:
             problem = error.code
     if problem is not None:
@@ -219,6 +222,7 @@ async def meeting_action(
         context.deps.wake_delivery()
         await say(update, t(lang, "rapat.cancel_done", title=title))
     else:
+        await say_ended(update, context, admin, ended)
         await say(update, t(lang, "rapat.ask.move_date", title=title))
 
 
@@ -238,12 +242,14 @@ async def start_closing(
             if meeting is None:
                 raise MeetingError("not_scheduled")
             meeting_drafts.start_closing(session, author_id=admin.id, meeting=meeting, now=now)
+            ended = end_other_conversations(session, context, admin, Conversation.MEETING)
             problem: str | None = None
             title = meeting.title
         except MeetingError as error:
-            problem, title = error.code, ""
+            problem, title, ended = error.code, "", Ended()
     if problem is not None:
         await query.answer(t_plain(lang, f"notulen.invalid.{problem}"), show_alert=True)
         return
     await query.answer()
+    await say_ended(update, context, admin, ended)
     await say(update, t(lang, "notulen.ask", title=title))

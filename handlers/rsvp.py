@@ -3,10 +3,11 @@ typed replies (HADIR, WAKIL <nama>, TIDAK <alasan>) and /undangan."""
 
 from __future__ import annotations
 
+from sqlmodel import Session
 from telegram import Message, Update
 
 from handlers import callbacks
-from handlers.chat import person_of, say
+from handlers.chat import end_other_conversations, person_of, say, say_ended
 from handlers.context import BotContext
 from handlers.i18n import language_of, t, t_plain
 from handlers.meeting_views import (
@@ -18,6 +19,7 @@ from handlers.meeting_views import (
 )
 from handlers.people_view import format_when
 from models import meetings, rsvp
+from models.conversations import Conversation, Ended
 from models.meetings import Meeting
 from models.people import Person
 from models.rsvp import Outcome, Result, Step
@@ -97,6 +99,7 @@ async def button(update: Update, context: BotContext) -> None:
             result = rsvp.choose(
                 session, invitation_id=invitation_id, person=person, answer=ANSWERS[code], now=now
             )
+        ended = _asking(session, context, person, result)
     lang = person.language
     if result.outcome == Outcome.NOT_YOURS:
         await query.answer(t_plain(lang, "button.expired"))
@@ -107,7 +110,15 @@ async def button(update: Update, context: BotContext) -> None:
     await query.answer()
     if code == "s" and isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
+    await say_ended(update, context, person, ended)
     await _tell(update, context, person, result)
+
+
+def _asking(session: Session, context: BotContext, person: Person, result: Result) -> Ended:
+    """An answer that asks for a name or a reason is a conversation: it ends the one before."""
+    if result.outcome != Outcome.ASK:
+        return Ended()
+    return end_other_conversations(session, context, person, Conversation.ANSWER)
 
 
 async def _open(update: Update, context: BotContext, person: Person, invitation_id: int) -> None:
@@ -149,8 +160,10 @@ async def typed(update: Update, context: BotContext) -> bool:
                 result = rsvp.answer_typed(
                     session, person=person, answer=answer, detail=detail, now=now
                 )
+        ended = _asking(session, context, person, result) if result else Ended()
     if result is None:
         return False
+    await say_ended(update, context, person, ended)
     await _tell(update, context, person, result)
     return True
 

@@ -68,3 +68,74 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+class SharedUnit:
+    """One session for all the steps of one incoming update, with as few transactions as is safe.
+
+    A step (``block()``) that wrote is committed when it ends, so no write lock is ever held
+    across an ``await``; a step that only read leaves its transaction open for the next step
+    (one transaction for "who is this, and what are they in the middle of?" plus the answer).
+    ``commit()`` ends whatever is open: the bot calls it before anything is sent, so nothing is
+    announced that is not stored, and the inbox calls it with the update marked done.
+    Objects are detached when a step ends, as they were when each step had its own session.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._session: Session | None = None
+        self._depth = 0
+        self._wrote = False
+        self.writes = 0  # grows with every write: cached reads compare it to know they are stale
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            self._session = Session(self.engine, expire_on_commit=False)
+            event.listen(self._session, "after_flush", self._note_write)
+            event.listen(self._session, "do_orm_execute", self._note_statement)
+        return self._session
+
+    def _note_write(self, *_args: Any) -> None:
+        self._wrote = True
+        self.writes += 1
+
+    def _note_statement(self, state: Any) -> None:
+        if state.is_insert or state.is_update or state.is_delete:
+            self._note_write()
+
+    @contextmanager
+    def block(self) -> Iterator[Session]:
+        session = self.session
+        self._depth += 1
+        try:
+            yield session
+            if self._depth == 1:
+                session.flush()
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                self.rollback()
+            raise
+        self._depth -= 1
+        if self._depth == 0:
+            if self._wrote:
+                self.commit()
+            session.expunge_all()
+
+    def commit(self) -> None:
+        """End the open transaction, if any (not inside a step: a step ends on its own)."""
+        if self._session is not None and self._depth == 0 and self._session.in_transaction():
+            self._session.commit()
+        self._wrote = False
+
+    def rollback(self) -> None:
+        if self._session is not None:
+            self._session.rollback()
+            self._session.expunge_all()
+        self._wrote = False
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+            self._session = None

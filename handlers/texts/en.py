@@ -154,6 +154,12 @@ TEXTS: dict[str, str] = {
         "Approve/Reject buttons."
     ),
     "cancel.done": "Cancelled.",
+    "conversation.ended": "Note: the unfinished {what} was stopped, since only one step can be in progress at a time.",
+    "conversation.broadcast": "broadcast (/siaran)",
+    "conversation.meeting": "meeting form (/rapatbaru, /notulen or /pindahrapat)",
+    "conversation.action": "follow-up action (/rtlbaru or a return comment)",
+    "conversation.report": "follow-up report (/tindaklanjut)",
+    "conversation.answer": "invitation answer (representative or reason)",
     "cancel.nothing": "Nothing is in progress.",
     "fallback.unknown": "Sorry, I did not understand that. Send /bantuan to see the commands.",
     "button.expired": "This button is no longer valid.",

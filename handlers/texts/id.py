@@ -160,6 +160,12 @@ TEXTS: dict[str, str] = {
         "Permintaan pendaftaran nomor baru dikirim ke sini dengan tombol Setujui/Tolak."
     ),
     "cancel.done": "Dibatalkan.",
+    "conversation.ended": "Catatan: {what} yang belum selesai dihentikan, karena hanya satu langkah yang dapat berjalan sekaligus.",
+    "conversation.broadcast": "penulisan siaran (/siaran)",
+    "conversation.meeting": "pengisian rapat (/rapatbaru, /notulen atau /pindahrapat)",
+    "conversation.action": "penulisan tindak lanjut (/rtlbaru atau komentar pengembalian)",
+    "conversation.report": "laporan tindak lanjut (/tindaklanjut)",
+    "conversation.answer": "jawaban undangan (nama wakil atau alasan)",
     "cancel.nothing": "Tidak ada langkah yang sedang berjalan.",
     "fallback.unknown": "Maaf, saya belum mengerti pesan itu. Ketik /bantuan untuk melihat perintah.",
     "button.expired": "Tombol ini sudah tidak berlaku.",

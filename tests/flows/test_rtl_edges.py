@@ -112,9 +112,9 @@ async def test_a_return_comment_after_another_admin_decided(world: World) -> Non
     await hasrul.wait_for(lambda m: "Tidak ada tindak lanjut terbuka" in m[-1].text)
 
 
-async def test_minutes_and_a_report_note_for_the_same_admin(world: World) -> None:
-    """Hasrul closes a meeting and reports on his agency's action at the same time: the
-    minutes document goes to the meeting, a typed note to the report, /rtlbaru waits."""
+async def test_one_conversation_at_a_time_each_new_one_ends_the_one_before(world: World) -> None:
+    """Hasrul starts the minutes, then /rtlbaru, then a report: each start ends the one before
+    and says so, and what he types or sends goes to the one conversation in progress."""
     hasrul = world.user(*HASRUL)
     await register(hasrul)
     meeting_id = held_meeting(world, world.person(HASRUL[1]).id)
@@ -125,25 +125,52 @@ async def test_minutes_and_a_report_note_for_the_same_admin(world: World) -> Non
     choose = await hasrul.wait_for(lambda m: "menunggu notulen" in m[-1].text)
     await hasrul.press(choose[-1].buttons[0][0])
     await hasrul.wait_for(lambda m: "Kirim notulen" in m[-1].text)
-    await hasrul.send_text("/rtlbaru")  # a third conversation, waiting for a button
-    await hasrul.wait_for(lambda m: "dari rapat mana" in m[-1].text)
+    await hasrul.send_text("/rtlbaru")
+    stopped = await hasrul.wait_for(lambda m: "dari rapat mana" in m[-1].text)
+    assert "pengisian rapat" in stopped[-2].text and "dihentikan" in stopped[-2].text
     await hasrul.send_text("/tindaklanjut")
     listed = await hasrul.wait_for(lambda m: "tindak lanjut terbuka" in m[-1].text)
     await hasrul.press(listed[-1].buttons[0][0])
     await hasrul.wait_for(lambda m: "Bagaimana statusnya" in m[-1].text)
+    assert any("penulisan tindak lanjut" in m.text for m in hasrul.messages[-3:])
     await hasrul.press("Sedang berjalan")
     await hasrul.wait_for(lambda m: "Tulis catatan singkat" in m[-1].text)
+    # The minutes were stopped: a document now is the report's, which wants its note first.
     await hasrul.send_document(
         b"%PDF-1.4 notulen", file_name="notulen.pdf", mime_type="application/pdf"
     )
-    await hasrul.wait_for(lambda m: "rapat ditutup" in m[-1].text)
+    await hasrul.wait_for(lambda m: "Tulis catatannya dulu" in m[-2].text)
     await hasrul.send_text("Draf SK sudah di bagian hukum.")
     await hasrul.wait_for(lambda m: "Kirim foto atau dokumen" in m[-1].text)
     with Session(world.engine) as session:
         meeting = session.get(Meeting, meeting_id)
-        assert meeting is not None and meeting.status == "done"
+        assert meeting is not None and meeting.status == "scheduled"  # not closed by accident
         assert session.exec(select(ReportDraft)).one().note == "Draf SK sudah di bagian hukum."
-        assert session.exec(select(ActionDraft)).one().stage == "meeting"
+        assert session.exec(select(ActionDraft)).all() == []
+        assert session.exec(select(MeetingDraft)).all() == []
+
+
+async def test_a_follow_up_title_is_not_taken_for_a_meeting_date(world: World) -> None:
+    """The issue's story: /rapatbaru and a title, then /rtlbaru → Tanpa rapat; the follow-up's
+    title goes to /rtlbaru, not to the meeting's date question."""
+    hasrul = world.user(*HASRUL)
+    await register(hasrul)
+    await hasrul.send_text("/rapatbaru")
+    await hasrul.wait_for(lambda m: "Apa judul rapatnya" in m[-1].text)
+    await hasrul.send_text("Rakor Pokjanal Posyandu")
+    await hasrul.wait_for(lambda m: "Tanggal rapat" in m[-1].text)
+    await hasrul.send_text("/rtlbaru")
+    stopped = await hasrul.wait_for(lambda m: "dari rapat mana" in m[-1].text)
+    assert "pengisian rapat" in stopped[-2].text
+    await hasrul.press("Tanpa rapat")
+    await hasrul.wait_for(lambda m: "Apa tindak lanjutnya" in m[-1].text)
+    await hasrul.send_text("Pendataan ulang Posyandu aktif")
+    answer = await hasrul.wait_for(lambda m: "Siapa penanggung jawabnya" in m[-1].text)
+    assert not any("tidak dapat dibaca" in m.text for m in answer[-3:])
+    await hasrul.send_text("/batal")
+    await hasrul.wait_for(lambda m: m[-1].text != answer[-1].text)
+    await hasrul.send_text("/batal")  # the meeting draft is gone too: nothing left to stop
+    await hasrul.wait_for(lambda m: "Tidak ada langkah yang sedang berjalan" in m[-1].text)
 
 
 async def test_buttons_without_their_draft_change_nothing(world: World) -> None:

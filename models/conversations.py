@@ -1,0 +1,97 @@
+"""A person's one conversation in progress: which feature is waiting for their next message.
+
+Each feature keeps its draft in its own table (a broadcast, a meeting, an action or a return
+comment, a report, a typed RSVP detail). A person has at most one of them going: starting one
+ends the others (the handler says so), so typed text always has exactly one place to go. The
+router asks ``active`` once per update and hands the text to the feature that owns it, instead
+of asking every feature in turn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Session
+
+from models import action_drafts, broadcasts, meeting_drafts, rsvp
+from models.people import Person
+
+
+class Conversation(StrEnum):
+    BROADCAST = "broadcast"  # /siaran
+    MEETING = "meeting"  # /rapatbaru, and closing (/notulen) or moving (/pindahrapat) one
+    ACTION = "action"  # /rtlbaru, and an admin's comment on a returned report
+    REPORT = "report"  # /tindaklanjut
+    ANSWER = "answer"  # an invitation's representative or reason, typed
+
+
+@dataclass(frozen=True)
+class Active:
+    kind: Conversation
+    stage: str
+
+
+@dataclass
+class Ended:
+    """What starting a conversation ended: to be said, and the files of a dropped report."""
+
+    kinds: list[Conversation] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+def _open_ones(
+    session: Session, person: Person, now: datetime
+) -> list[tuple[datetime, Conversation, str]]:
+    assert person.id is not None
+    found: list[tuple[datetime, Conversation, str]] = []
+    if person.is_admin:
+        broadcast = broadcasts.draft_of(session, person.id, now=now)
+        if broadcast is not None:
+            found.append((broadcast.updated_at, Conversation.BROADCAST, broadcast.stage))
+        meeting = meeting_drafts.draft_of(session, person.id, now=now)
+        if meeting is not None:
+            found.append((meeting.updated_at, Conversation.MEETING, meeting.stage))
+        action = action_drafts.action_draft_of(session, person.id, now=now)
+        if action is not None:
+            found.append((action.updated_at, Conversation.ACTION, action.stage))
+    report = action_drafts.report_draft_of(session, person.id, now=now)
+    if report is not None:
+        found.append((report.updated_at, Conversation.REPORT, report.stage))
+    answering = rsvp.in_progress(session, person)
+    if answering is not None:
+        found.append((answering.updated_at, Conversation.ANSWER, answering.step))
+    return found
+
+
+def active(session: Session, person: Person, *, now: datetime) -> Active | None:
+    """The person's conversation in progress (the newest, should an older one linger)."""
+    found = _open_ones(session, person, now)
+    if not found:
+        return None
+    _, kind, stage = max(found, key=lambda item: item[0])
+    return Active(kind, stage)
+
+
+def end_others(session: Session, person: Person, *, keep: Conversation, now: datetime) -> Ended:
+    """Starting ``keep``: end every other conversation of this person."""
+    assert person.id is not None
+    ended = Ended()
+    for _, kind, _stage in _open_ones(session, person, now):
+        if kind == keep:
+            continue
+        ended.kinds.append(kind)
+        if kind == Conversation.BROADCAST:
+            broadcasts.discard_draft(session, person.id)
+        elif kind == Conversation.MEETING:
+            meeting_drafts.discard(session, person.id)
+        elif kind == Conversation.ACTION:
+            action_drafts.drop_action(session, person.id)
+        elif kind == Conversation.REPORT:
+            draft = action_drafts.report_draft_of(session, person.id, now=now)
+            if draft is not None:
+                ended.files.extend(action_drafts.drop_report(session, draft))
+        else:
+            rsvp.stop_typing(session, person)
+    return ended
