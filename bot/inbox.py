@@ -26,7 +26,9 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 from telegram import Update
+from telegram.error import NetworkError
 from telegram.ext import Application
+from telegram.request import HTTPXRequest
 
 from handlers.common import expected_error
 from handlers.context import CURRENT_UNIT
@@ -38,7 +40,7 @@ log = logging.getLogger(__name__)
 
 TELEGRAM = "telegram"
 INBOX_KEY = "pokjanal.inbox"
-DEFAULT_MAX_CHATS = 32
+DEFAULT_MAX_CHATS = 16  # below the bot's 24 connections, leaving some to the outbox
 STOP_GRACE_SECONDS = 10.0
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
@@ -77,6 +79,7 @@ class Inbox:
         self._slots = asyncio.Semaphore(max_chats)
         self._errors: dict[int, BaseException] = {}
         self._accepting = False
+        self._batch: list[tuple[inbox.Incoming, Update | None]] = []
         self.handled = 0
         self.failed = 0
         self.idle = asyncio.Event()
@@ -84,30 +87,45 @@ class Inbox:
 
     # -- receiving -------------------------------------------------------------------------
 
-    def store(
-        self, channel: str, external_id: str, chat_key: str, seq: int, payload: str
-    ) -> int | None:
-        """One short transaction; None when this update was stored before (a re-send)."""
+    def _store(self, batch: list[tuple[inbox.Incoming, Update | None]]) -> None:
+        """One transaction for the batch, then each new update to its chat's lane.
+
+        Runs on the event loop's thread: the inbox's writes and the lanes' "done" marks then
+        never wait for each other's SQLite lock.
+        """
         with unit_of_work(self.engine) as session:
-            return inbox.receive(
-                session,
-                channel=channel,
-                external_id=external_id,
-                chat_key=chat_key,
-                seq=seq,
-                payload=payload,
-                now=self.clock.now(),
-            )
+            new = inbox.receive_many(session, [item for item, _ in batch], now=self.clock.now())
+        for item, update in batch:
+            row = new.get(f"{item.channel}:{item.external_id}")
+            if row is not None:  # None: stored before (a re-send), handled once already
+                self._submit(item.chat_key, _Item(row, update, item.payload))
 
     async def receive_update(self, update: Update) -> None:
-        """Polling: store a parsed update, then queue it (``put`` of the update queue)."""
+        """Polling (``put`` of the update queue): keep the update for the batch's write.
+
+        Nothing is acknowledged yet: the Updater confirms a batch with the offset of its next
+        ``getUpdates``, and ``flush`` (called just before that request) stores the batch in one
+        transaction first. A crash before then loses nothing: Telegram sends it again.
+        """
         payload = json.dumps(update.to_dict(), ensure_ascii=False, separators=(",", ":"))
-        key = chat_key_of(update)
-        row = await asyncio.to_thread(
-            self.store, TELEGRAM, str(update.update_id), key, update.update_id, payload
+        item = inbox.Incoming(
+            TELEGRAM, str(update.update_id), chat_key_of(update), update.update_id, payload
         )
-        if row is not None:
-            self._submit(key, _Item(row, update, payload))
+        self._batch.append((item, update))
+
+    def flush(self) -> None:
+        """Store what the Updater fetched; raises (and keeps the batch) when it cannot."""
+        if not self._batch:
+            return
+        batch = self._batch
+        try:
+            self._store(batch)
+        except Exception as exc:
+            log.error("inbox: cannot store %d update(s), not confirming them: %s", len(batch), exc)
+            # A NetworkError makes python-telegram-bot's polling loop back off and try again,
+            # without sending the offset that would confirm the batch to Telegram.
+            raise NetworkError(f"the inbox cannot store updates: {exc}") from exc
+        self._batch = []
 
     async def receive_payload(self, data: dict[str, Any], raw: str) -> None:
         """Webhook: store the posted JSON as it came, parsed or not, then queue it.
@@ -130,9 +148,7 @@ class Inbox:
             except Exception:  # parsed again, and reported, by the lane
                 update = None
         seq = update_id if isinstance(update_id, int) else 0
-        row = await asyncio.to_thread(self.store, TELEGRAM, external_id, key, seq, raw)
-        if row is not None:
-            self._submit(key, _Item(row, update, raw))
+        self._store([(inbox.Incoming(TELEGRAM, external_id, key, seq, raw), update)])
 
     # -- running ---------------------------------------------------------------------------
 
@@ -252,6 +268,23 @@ class DurableUpdateQueue(asyncio.Queue[object]):
             await self._receive(item)
         else:
             await super().put(item)
+
+
+class StoreBeforePolling(HTTPXRequest):
+    """The request object of ``getUpdates`` only: its ``offset`` confirms the last batch to
+    Telegram, so the inbox stores that batch before each call goes out.
+
+    (python-telegram-bot sends ``getUpdates`` past the rate limiter, so this is the one place
+    every poll passes.)
+    """
+
+    def __init__(self, before_poll: Callable[[], None]) -> None:
+        super().__init__(connection_pool_size=1)
+        self._before_poll = before_poll
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        self._before_poll()
+        return await super().do_request(*args, **kwargs)
 
 
 def inbox_of(app: AnyApplication) -> Inbox:

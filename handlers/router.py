@@ -103,7 +103,8 @@ async def text_message(update: Update, context: BotContext) -> None:
     active = conversation_of(update, context)
     if active is not None and await _first(TEXT[active.kind], update, context):
         return
-    if (active is None or active.kind != Conversation.ANSWER) and await rsvp.typed(update, context):
+    answering = active is not None and active.kind == Conversation.ANSWER
+    if not answering and await rsvp.typed_keyword(update, context):
         return  # HADIR / WAKIL / TIDAK typed, even while a draft waits for a button
     hint = HINT.get(active.kind) if active is not None else None
     if hint is not None and await hint(update, context):

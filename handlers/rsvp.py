@@ -144,6 +144,18 @@ async def _open(update: Update, context: BotContext, person: Person, invitation_
 async def typed(update: Update, context: BotContext) -> bool:
     """Typed text from a registered person: an answer step, or HADIR / WAKIL / TIDAK.
     True when it was an answer."""
+    return await _typed(update, context, step=True)
+
+
+async def typed_keyword(update: Update, context: BotContext) -> bool:
+    """HADIR / WAKIL / TIDAK typed while no answer is in progress (the router knows)."""
+    message = update.effective_message
+    if message is None or not message.text or rsvp.parse_typed(message.text) is None:
+        return False  # most typed text is not an answer: no database work for it
+    return await _typed(update, context, step=False)
+
+
+async def _typed(update: Update, context: BotContext, *, step: bool) -> bool:
     message = update.effective_message
     if message is None or not message.text:
         return False
@@ -152,7 +164,9 @@ async def typed(update: Update, context: BotContext) -> bool:
         return False
     now = context.deps.clock.now()
     with context.uow() as session:
-        result = rsvp.answer_step(session, person=person, text=message.text, now=now)
+        result = (
+            rsvp.answer_step(session, person=person, text=message.text, now=now) if step else None
+        )
         if result is None:
             parsed = rsvp.parse_typed(message.text)
             if parsed is not None:

@@ -13,9 +13,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from sqlmodel import Session
+from sqlalchemy import literal, union_all
+from sqlmodel import Session, col, select
 
 from models import action_drafts, broadcasts, meeting_drafts, rsvp
+from models.action_drafts import ActionDraft, ReportDraft
+from models.broadcasts import BroadcastDraft
+from models.meeting_drafts import MeetingDraft
+from models.meetings import Invitation
 from models.people import Person
 
 
@@ -41,27 +46,57 @@ class Ended:
     files: list[str] = field(default_factory=list)
 
 
+def _kinds_open(session: Session, person: Person) -> set[str]:
+    """Which drafts exist, in one statement: most messages come from people with none."""
+    assert person.id is not None
+    parts = [
+        select(literal(Conversation.REPORT.value)).where(col(ReportDraft.person_id) == person.id),
+        select(literal(Conversation.ANSWER.value)).where(
+            col(Invitation.person_id) == person.id, col(Invitation.step) != rsvp.Step.NONE.value
+        ),
+    ]
+    if person.is_admin:
+        parts += [
+            select(literal(Conversation.BROADCAST.value)).where(
+                col(BroadcastDraft.author_id) == person.id
+            ),
+            select(literal(Conversation.MEETING.value)).where(
+                col(MeetingDraft.author_id) == person.id
+            ),
+            select(literal(Conversation.ACTION.value)).where(
+                col(ActionDraft.author_id) == person.id
+            ),
+        ]
+    return {str(kind) for kind in session.execute(union_all(*parts)).scalars()}
+
+
 def _open_ones(
     session: Session, person: Person, now: datetime
 ) -> list[tuple[datetime, Conversation, str]]:
+    """Each open draft with when it last moved; loading one also expires it when idle."""
     assert person.id is not None
+    kinds = _kinds_open(session, person)
     found: list[tuple[datetime, Conversation, str]] = []
-    if person.is_admin:
+    if Conversation.BROADCAST in kinds:
         broadcast = broadcasts.draft_of(session, person.id, now=now)
         if broadcast is not None:
             found.append((broadcast.updated_at, Conversation.BROADCAST, broadcast.stage))
+    if Conversation.MEETING in kinds:
         meeting = meeting_drafts.draft_of(session, person.id, now=now)
         if meeting is not None:
             found.append((meeting.updated_at, Conversation.MEETING, meeting.stage))
+    if Conversation.ACTION in kinds:
         action = action_drafts.action_draft_of(session, person.id, now=now)
         if action is not None:
             found.append((action.updated_at, Conversation.ACTION, action.stage))
-    report = action_drafts.report_draft_of(session, person.id, now=now)
-    if report is not None:
-        found.append((report.updated_at, Conversation.REPORT, report.stage))
-    answering = rsvp.in_progress(session, person)
-    if answering is not None:
-        found.append((answering.updated_at, Conversation.ANSWER, answering.step))
+    if Conversation.REPORT in kinds:
+        report = action_drafts.report_draft_of(session, person.id, now=now)
+        if report is not None:
+            found.append((report.updated_at, Conversation.REPORT, report.stage))
+    if Conversation.ANSWER in kinds:
+        answering = rsvp.in_progress(session, person)
+        if answering is not None:
+            found.append((answering.updated_at, Conversation.ANSWER, answering.step))
     return found
 
 

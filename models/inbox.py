@@ -69,6 +69,15 @@ class Pending:
     payload: str
 
 
+@dataclass(frozen=True)
+class Incoming:
+    channel: str
+    external_id: str
+    chat_key: str
+    seq: int
+    payload: str
+
+
 def receive(
     session: Session,
     *,
@@ -79,29 +88,43 @@ def receive(
     payload: str,
     now: datetime,
 ) -> int | None:
-    """Store an incoming update; the new row's id, or None when this id was stored before.
+    """Store one update; the new row's id, or None when this id was stored before.
 
     ``INSERT … ON CONFLICT DO NOTHING`` decides a race between two deliveries of one update.
     """
+    item = Incoming(channel, external_id, chat_key, seq, payload)
+    return receive_many(session, [item], now=now).get(f"{channel}:{external_id}")
+
+
+def receive_many(session: Session, batch: list[Incoming], *, now: datetime) -> dict[str, int]:
+    """Store a batch in one statement; the new rows' ids by external id (re-sends left out)."""
+    if not batch:
+        return {}
     dialect = session.get_bind().dialect.name
     inserter = pg_insert if dialect == "postgresql" else sqlite_insert
+    rows = [
+        {
+            "channel": item.channel,
+            "external_id": item.external_id,
+            "chat_key": item.chat_key,
+            "seq": item.seq,
+            "payload": item.payload,
+            "status": InboxStatus.PENDING.value,
+            "attempts": 0,
+            "received_at": now,
+        }
+        for item in batch
+    ]
     statement = (
         inserter(InboxUpdate)
-        .values(
-            channel=channel,
-            external_id=external_id,
-            chat_key=chat_key,
-            seq=seq,
-            payload=payload,
-            status=InboxStatus.PENDING.value,
-            attempts=0,
-            received_at=now,
-        )
+        .values(rows)
         .on_conflict_do_nothing(index_elements=["channel", "external_id"])
-        .returning(col(InboxUpdate.id))
+        .returning(col(InboxUpdate.id), col(InboxUpdate.channel), col(InboxUpdate.external_id))
     )
-    row = session.execute(statement).first()
-    return None if row is None else int(row[0])
+    return {
+        f"{channel}:{external_id}": int(row_id)
+        for row_id, channel, external_id in session.execute(statement)
+    }
 
 
 def recover(session: Session, *, now: datetime) -> list[Pending]:
