@@ -28,7 +28,7 @@ from scheduler.planners import meeting_planner
 log = logging.getLogger(__name__)
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
-CONNECTIONS = 24
+CONNECTIONS = 8
 POOL_WAIT_SECONDS = 10.0
 
 
@@ -54,8 +54,9 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .rate_limiter(RetryRepliesOnFlood())
         # httpcore scans every pooled connection on each request: PTB's default pool of 256
-        # cost a third of the bot's CPU under load (bench/updates.py). 24 connections carry
-        # Telegram's 30 messages a second at 100 ms a call with room to spare.
+        # cost a third of the bot's CPU under load (bench/updates.py). 8 connections carry
+        # Telegram's 30 messages a second at 100 ms a call with room to spare; a request
+        # that finds them all busy waits for one instead of failing.
         .connection_pool_size(CONNECTIONS)
         .pool_timeout(POOL_WAIT_SECONDS)
         .get_updates_request(StoreBeforePolling(inbox.flush))

@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 TELEGRAM = "telegram"
 INBOX_KEY = "pokjanal.inbox"
-DEFAULT_MAX_CHATS = 16  # below the bot's 24 connections, leaving some to the outbox
+DEFAULT_MAX_CHATS = 16  # chats handled at once; more only queue for the 8 connections
 STOP_GRACE_SECONDS = 10.0
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]

@@ -17,8 +17,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from telegram.ext import CallbackContext, ExtBot
 
-from models import people
+from models import conversations
 from models.clock import Clock
+from models.conversations import Who
 from models.db import SharedUnit, unit_of_work
 from models.file_store import FileStore
 from models.people import Person
@@ -48,7 +49,7 @@ class Deps:
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
-    _person_cache: tuple[tuple[int, int], Person | None] | None = None
+    _who_cache: tuple[tuple[int, int], Who] | None = None
 
     @property
     def deps(self) -> Deps:
@@ -67,19 +68,23 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
             return unit.block()
         return unit_of_work(self.deps.engine)
 
-    def person_for(self, telegram_user_id: int) -> Person | None:
-        """The registered person of this update's sender, looked up once per update.
+    def who(self, telegram_user_id: int) -> Who:
+        """The sender and which drafts they have, looked up once per update (one statement).
 
-        A step that wrote may have changed the person (registered, erased, a new language),
-        so the answer is read again after any write.
+        A step that wrote may have changed either (registered, erased, a draft started), so
+        they are read again after any write.
         """
         unit = CURRENT_UNIT.get()
         stamp = unit.writes if unit is not None else None
-        cached = self._person_cache
+        cached = self._who_cache
         if cached is not None and stamp is not None and cached[0] == (telegram_user_id, stamp):
             return cached[1]
         with self.uow() as session:
-            person = people.by_telegram_user(session, telegram_user_id)
+            found = conversations.who(session, telegram_user_id)
         if stamp is not None:
-            self._person_cache = ((telegram_user_id, stamp), person)
-        return person
+            self._who_cache = ((telegram_user_id, stamp), found)
+        return found
+
+    def person_for(self, telegram_user_id: int) -> Person | None:
+        """The registered person of this update's sender (see ``who``)."""
+        return self.who(telegram_user_id).person

@@ -59,11 +59,16 @@ CANCEL: dict[Conversation, Step] = {
 
 def conversation_of(update: Update, context: BotContext) -> Active | None:
     """The sender's conversation in progress (None for people not registered)."""
-    person = person_of(context, update)
-    if person is None:
+    user = update.effective_user
+    if user is None:
         return None
+    who = context.who(user.id)
+    if who.person is None or not who.open:
+        return None  # most messages: no draft anywhere, and no further query
     with context.uow() as session:
-        return conversations.active(session, person, now=context.deps.clock.now())
+        return conversations.active(
+            session, who.person, now=context.deps.clock.now(), kinds=who.open
+        )
 
 
 async def _first(steps: tuple[Step, ...], update: Update, context: BotContext) -> bool:

@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import literal, union_all
+from sqlalchemy import bindparam, exists
 from sqlmodel import Session, col, select
 
 from models import action_drafts, broadcasts, meeting_drafts, rsvp
@@ -46,36 +47,56 @@ class Ended:
     files: list[str] = field(default_factory=list)
 
 
-def _kinds_open(session: Session, person: Person) -> set[str]:
-    """Which drafts exist, in one statement: most messages come from people with none."""
-    assert person.id is not None
-    parts = [
-        select(literal(Conversation.REPORT.value)).where(col(ReportDraft.person_id) == person.id),
-        select(literal(Conversation.ANSWER.value)).where(
-            col(Invitation.person_id) == person.id, col(Invitation.step) != rsvp.Step.NONE.value
-        ),
-    ]
-    if person.is_admin:
-        parts += [
-            select(literal(Conversation.BROADCAST.value)).where(
-                col(BroadcastDraft.author_id) == person.id
-            ),
-            select(literal(Conversation.MEETING.value)).where(
-                col(MeetingDraft.author_id) == person.id
-            ),
-            select(literal(Conversation.ACTION.value)).where(
-                col(ActionDraft.author_id) == person.id
-            ),
-        ]
-    return {str(kind) for kind in session.execute(union_all(*parts)).scalars()}
+@dataclass(frozen=True)
+class Who:
+    """Who wrote, and which of their drafts exist: what every update needs first."""
+
+    person: Person | None
+    open: frozenset[Conversation]
+
+
+def _exists(kind: Conversation) -> Any:
+    if kind == Conversation.REPORT:
+        return exists().where(col(ReportDraft.person_id) == col(Person.id))
+    if kind == Conversation.ANSWER:
+        return exists().where(
+            col(Invitation.person_id) == col(Person.id),
+            col(Invitation.step) != rsvp.Step.NONE.value,
+        )
+    author = {
+        Conversation.BROADCAST: BroadcastDraft.author_id,
+        Conversation.MEETING: MeetingDraft.author_id,
+        Conversation.ACTION: ActionDraft.author_id,
+    }[kind]
+    return exists().where(col(author) == col(Person.id))
+
+
+def _kinds(flags: Any) -> frozenset[Conversation]:
+    return frozenset(kind for kind, flag in zip(Conversation, flags, strict=True) if flag)
+
+
+# One statement: the person and, for each kind of draft, whether they have one (each an
+# indexed lookup). Most messages come from people with none, who then cost nothing more.
+_WHO = select(Person, *(_exists(kind).label(kind.value) for kind in Conversation)).where(
+    col(Person.telegram_user_id) == bindparam("telegram_user_id")
+)
+
+
+def who(session: Session, telegram_user_id: int) -> Who:
+    row = session.execute(_WHO, {"telegram_user_id": telegram_user_id}).first()
+    if row is None:
+        return Who(None, frozenset())
+    person, *flags = row
+    return Who(person, _kinds(flags))
 
 
 def _open_ones(
-    session: Session, person: Person, now: datetime
+    session: Session, person: Person, now: datetime, kinds: frozenset[Conversation] | None = None
 ) -> list[tuple[datetime, Conversation, str]]:
     """Each open draft with when it last moved; loading one also expires it when idle."""
     assert person.id is not None
-    kinds = _kinds_open(session, person)
+    if kinds is None:
+        kinds = _open_kinds(session, person.id)
     found: list[tuple[datetime, Conversation, str]] = []
     if Conversation.BROADCAST in kinds:
         broadcast = broadcasts.draft_of(session, person.id, now=now)
@@ -100,9 +121,28 @@ def _open_ones(
     return found
 
 
-def active(session: Session, person: Person, *, now: datetime) -> Active | None:
-    """The person's conversation in progress (the newest, should an older one linger)."""
-    found = _open_ones(session, person, now)
+def _open_kinds(session: Session, person_id: int) -> frozenset[Conversation]:
+    query = select(*(_exists(kind).label(kind.value) for kind in Conversation)).where(
+        col(Person.id) == person_id
+    )
+    flags = session.execute(query).first()
+    return _kinds(flags) if flags is not None else frozenset()
+
+
+def active(
+    session: Session,
+    person: Person,
+    *,
+    now: datetime,
+    kinds: frozenset[Conversation] | None = None,
+) -> Active | None:
+    """The person's conversation in progress (the newest, should an older one linger).
+
+    ``kinds``: which drafts ``who`` saw, when it was asked this update already.
+    """
+    if kinds is not None and not kinds:
+        return None
+    found = _open_ones(session, person, now, kinds)
     if not found:
         return None
     _, kind, stage = max(found, key=lambda item: item[0])

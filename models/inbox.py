@@ -15,8 +15,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import cache
+from typing import Any
 
-from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint, delete, func, update
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Index,
+    Table,
+    Text,
+    UniqueConstraint,
+    bindparam,
+    delete,
+    func,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Field, Session, SQLModel, col, select
@@ -60,6 +73,11 @@ class InboxUpdate(SQLModel, table=True):
     finished_at: datetime | None = None
 
 
+# The hot path (every update: stored, then marked done) uses Core statements on the table:
+# the ORM's bookkeeping for bulk statements cost more than the writes themselves.
+_TABLE: Table = InboxUpdate.__table__  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class Pending:
     """An update waiting to be handled: what a worker needs, no more."""
@@ -100,8 +118,6 @@ def receive_many(session: Session, batch: list[Incoming], *, now: datetime) -> d
     """Store a batch in one statement; the new rows' ids by external id (re-sends left out)."""
     if not batch:
         return {}
-    dialect = session.get_bind().dialect.name
-    inserter = pg_insert if dialect == "postgresql" else sqlite_insert
     rows = [
         {
             "channel": item.channel,
@@ -115,16 +131,24 @@ def receive_many(session: Session, batch: list[Incoming], *, now: datetime) -> d
         }
         for item in batch
     ]
-    statement = (
-        inserter(InboxUpdate)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=["channel", "external_id"])
-        .returning(col(InboxUpdate.id), col(InboxUpdate.channel), col(InboxUpdate.external_id))
-    )
+    statement = _insert_statement(session.get_bind().dialect.name)
     return {
         f"{channel}:{external_id}": int(row_id)
-        for row_id, channel, external_id in session.execute(statement)
+        for row_id, channel, external_id in session.execute(statement, rows)
     }
+
+
+@cache
+def _insert_statement(dialect: str) -> Any:
+    """Built once per dialect and run as an executemany, so SQLAlchemy compiles it once; an
+    ``INSERT … VALUES (…), (…)`` of a different length each batch would be compiled every
+    time, which cost more than the write itself."""
+    inserter = pg_insert if dialect == "postgresql" else sqlite_insert
+    return (
+        inserter(_TABLE)
+        .on_conflict_do_nothing(index_elements=["channel", "external_id"])
+        .returning(_TABLE.c.id, _TABLE.c.channel, _TABLE.c.external_id)
+    )
 
 
 def recover(session: Session, *, now: datetime) -> list[Pending]:
@@ -158,16 +182,25 @@ def recover(session: Session, *, now: datetime) -> list[Pending]:
     return [Pending(int(row_id or 0), key, payload) for row_id, key, payload in rows]
 
 
+_FINISH = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("inbox_id"))
+    .values(
+        status=bindparam("status"), error=bindparam("error"), finished_at=bindparam("finished_at")
+    )
+)
+
+
 def finish(session: Session, inbox_id: int, *, now: datetime, error: str | None = None) -> None:
     """Mark an update handled: done, or failed with the error (never retried, never blocking)."""
     session.execute(
-        update(InboxUpdate)
-        .where(col(InboxUpdate.id) == inbox_id)
-        .values(
-            status=InboxStatus.DONE.value if error is None else InboxStatus.FAILED.value,
-            error=None if error is None else error[:ERROR_MAX],
-            finished_at=now,
-        )
+        _FINISH,
+        {
+            "inbox_id": inbox_id,
+            "status": InboxStatus.DONE.value if error is None else InboxStatus.FAILED.value,
+            "error": None if error is None else error[:ERROR_MAX],
+            "finished_at": now,
+        },
     )
 
 
