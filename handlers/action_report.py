@@ -41,9 +41,9 @@ log = logging.getLogger(__name__)
 PAGE = 8  # actions per page of /tindaklanjut: one screen, well under 4096 characters
 
 
-def _button(lang: str, key: str, *parts: object, **values: object) -> Button:
+def _button(lang: str, key: str, data: callbacks.CallbackData, **values: object) -> Button:
     """Button labels are not parsed by Telegram: plain text, never HTML-escaped."""
-    return Button(t_plain(lang, key, **values), callbacks.encode(callbacks.ACTION_REPORT, *parts))
+    return Button(t_plain(lang, key, **values), data.encode())
 
 
 def _today(context: BotContext, session: Session, action: Action) -> date:
@@ -74,7 +74,17 @@ async def _page(update: Update, context: BotContext, person: Person, page: int) 
         await say(update, t(lang, "rtl.none_mine"))
         return
     if page + 1 < pages:
-        rows.append([_button(lang, "rtl.next_page", "p", page + 2, page=page + 2, pages=pages)])
+        rows.append(
+            [
+                _button(
+                    lang,
+                    "rtl.next_page",
+                    callbacks.ReportPage(page + 2),
+                    page=page + 2,
+                    pages=pages,
+                )
+            ]
+        )
     header = t(lang, "rtl.pick", count=len(mine))
     if pages > 1:
         header = Markup(header + t(lang, "rtl.page", page=page + 1, pages=pages))
@@ -90,30 +100,41 @@ async def button(update: Update, context: BotContext) -> None:
     if query is None:
         return
     person = person_of(context, update)
-    data = callbacks.decode(query.data)
+    data = callbacks.parse(query.data, *BUTTONS)
     if person is None or person.id is None or data is None:
         await query.answer(t_plain(fallback_language(update), "button.expired"))
         return
-    step = data.part(0)
-    if step == "a":
-        await _open(update, context, person, data.int_part(1))
-        return
-    if step == "p":
-        await query.answer()
-        await _page(update, context, person, (data.int_part(1) or 1) - 1)
-        return
-    if step == "x":
-        draft_id, version = data.int_part(1), data.int_part(2)
-        dropped = draft_id is not None and await _drop(context, person, draft_id, version)
-        if not dropped:  # an old message's Batal: the report being written now stays
-            await query.answer(t_plain(person.language, "button.expired"))
-            return
-        await query.answer()
-        await say(update, t(person.language, "rtl.cancelled"))
-        return
-    await _step(
-        update, context, person, step or "", data.int_part(1), data.int_part(2), data.part(3)
-    )
+    match data:
+        case callbacks.ReportOpen(action_id=action_id):
+            await _open(update, context, person, action_id or None)
+        case callbacks.ReportPage(page=page):
+            await query.answer()
+            await _page(update, context, person, max(page, 1) - 1)
+        case callbacks.ReportDrop(draft_id=draft_id, version=version):
+            if not await _drop(context, person, draft_id, version):
+                # An old message's Batal: the report being written now stays.
+                await query.answer(t_plain(person.language, "button.expired"))
+                return
+            await query.answer()
+            await say(update, t(person.language, "rtl.cancelled"))
+        case (
+            callbacks.ReportStatus()
+            | callbacks.ReportSkipNote()
+            | callbacks.ReportEvidenceDone()
+            | callbacks.ReportSend()
+        ):
+            await _step(update, context, person, data)
+
+
+BUTTONS: tuple[type[callbacks.CallbackData], ...] = (
+    callbacks.ReportOpen,
+    callbacks.ReportPage,
+    callbacks.ReportStatus,
+    callbacks.ReportSkipNote,
+    callbacks.ReportEvidenceDone,
+    callbacks.ReportSend,
+    callbacks.ReportDrop,
+)
 
 
 async def _open(update: Update, context: BotContext, person: Person, action_id: int | None) -> None:
@@ -143,12 +164,13 @@ async def _open(update: Update, context: BotContext, person: Person, action_id: 
 
 def _status_keyboard(lang: str, draft: ReportDraft) -> list[list[Button]]:
     def status(code: str) -> Button:
-        return _button(lang, f"rtl.status.{STATUS_CODES[code]}", "s", draft.id, draft.version, code)
+        data = callbacks.ReportStatus(draft.id or 0, draft.version, code)
+        return _button(lang, f"rtl.status.{STATUS_CODES[code]}", data)
 
     return [
         [status("b"), status("j")],
         [status("s"), status("k")],
-        [_button(lang, "rtl.cancel", "x", draft.id, draft.version)],
+        [_button(lang, "rtl.cancel", callbacks.ReportDrop(draft.id or 0, draft.version))],
     ]
 
 
@@ -165,10 +187,14 @@ async def _ask(update: Update, person: Person, draft: ReportDraft, card: str = "
         required = draft.status in actions.NOTE_REQUIRED
         text = t(lang, "rtl.ask.note_required" if required else "rtl.ask.note")
         if not required:
-            rows = [[_button(lang, "rtl.skip", "n", draft.id, draft.version)]]
+            rows = [
+                [_button(lang, "rtl.skip", callbacks.ReportSkipNote(draft.id or 0, draft.version))]
+            ]
     elif stage == Stage.EVIDENCE:
         text = t(lang, "rtl.ask.evidence")
-        rows = [[_button(lang, "rtl.skip", "e", draft.id, draft.version)]]
+        rows = [
+            [_button(lang, "rtl.skip", callbacks.ReportEvidenceDone(draft.id or 0, draft.version))]
+        ]
     else:
         return
     await say(update, text, keyboard(rows))
@@ -178,12 +204,12 @@ async def _step(
     update: Update,
     context: BotContext,
     person: Person,
-    step: str,
-    draft_id: int | None,
-    version: int | None,
-    code: str | None,
+    data: callbacks.ReportStatus
+    | callbacks.ReportSkipNote
+    | callbacks.ReportEvidenceDone
+    | callbacks.ReportSend,
 ) -> None:
-    """s: a status; n: skip the note; e: evidence done; ok: send the report."""
+    """A status chosen, the note skipped, the evidence done, or the report sent."""
     query = update.callback_query
     assert query is not None and person.id is not None
     lang, now = person.language, context.deps.clock.now()
@@ -192,18 +218,19 @@ async def _step(
     with context.uow() as session:
         draft = action_drafts.report_draft_of(session, person.id, now=now)
         try:
-            if draft is None or draft.id != draft_id or version is None:
+            if draft is None or draft.id != data.draft_id:
                 raise ActionError(code="stale")
-            if step == "s" and code in STATUS_CODES:
+            version = data.version
+            if isinstance(data, callbacks.ReportStatus) and data.code in STATUS_CODES:
                 action_drafts.choose_status(
-                    session, draft, STATUS_CODES[code], version=version, now=now
+                    session, draft, STATUS_CODES[data.code], version=version, now=now
                 )
-            elif step == "n":
+            elif isinstance(data, callbacks.ReportSkipNote):
                 action_drafts.skip_note(session, draft, version=version, now=now)
-            elif step == "e":
+            elif isinstance(data, callbacks.ReportEvidenceDone):
                 action_drafts.finish_evidence(session, draft, version=version, now=now)
                 preview = _preview(session, lang, draft)
-            elif step == "ok":
+            elif isinstance(data, callbacks.ReportSend):
                 report = action_drafts.send_report(session, draft, person, version=version, now=now)
                 selesai = report.status == actions.ReportStatus.SELESAI.value
             else:
@@ -219,11 +246,11 @@ async def _step(
         with contextlib.suppress(BadRequest):  # already without buttons (a double tap)
             await query.message.edit_reply_markup(reply_markup=None)
     assert draft is not None
-    if step == "ok":
+    if isinstance(data, callbacks.ReportSend):
         context.deps.wake_delivery()
         await say(update, t(lang, "rtl.sent_selesai" if selesai else "rtl.sent"))
         return
-    if step == "e":
+    if isinstance(data, callbacks.ReportEvidenceDone):
         await _send_preview(update, person, draft, preview)
         return
     await _ask(update, person, draft)
@@ -233,8 +260,8 @@ async def _send_preview(update: Update, person: Person, draft: ReportDraft, prev
     lang = person.language
     rows = [
         [
-            _button(lang, "rtl.send", "ok", draft.id, draft.version),
-            _button(lang, "rtl.cancel", "x", draft.id, draft.version),
+            _button(lang, "rtl.send", callbacks.ReportSend(draft.id or 0, draft.version)),
+            _button(lang, "rtl.cancel", callbacks.ReportDrop(draft.id or 0, draft.version)),
         ]
     ]
     await say(update, preview, keyboard(rows))
@@ -308,7 +335,7 @@ async def _reask_evidence(
     store: FileStore | None = None,
 ) -> None:
     lang = person.language
-    rows = [[_button(lang, "rtl.skip", "e", draft.id, draft.version)]]
+    rows = [[_button(lang, "rtl.skip", callbacks.ReportEvidenceDone(draft.id or 0, draft.version))]]
     limit = _size_text(store.max_bytes) if store is not None else ""
     await say(update, t(lang, key, limit=limit), keyboard(rows))
 
@@ -386,7 +413,16 @@ async def evidence(update: Update, context: BotContext) -> bool:
             await _reask_evidence(update, person, draft, "rtl.invalid.file_type")
             return True
     if unique in held:  # the same file again: already kept
-        rows = [[_button(lang, "rtl.evidence_done", "e", draft.id, draft.version, count=len(held))]]
+        rows = [
+            [
+                _button(
+                    lang,
+                    "rtl.evidence_done",
+                    callbacks.ReportEvidenceDone(draft.id or 0, draft.version),
+                    count=len(held),
+                )
+            ]
+        ]
         await say(update, t(lang, "rtl.evidence_added", count=len(held)), keyboard(rows))
         return True
     try:
@@ -432,7 +468,16 @@ async def evidence(update: Update, context: BotContext) -> bool:
         store.remove(path)
         await say(update, t(lang, f"rtl.invalid.{problem}"))
         return True
-    rows = [[_button(lang, "rtl.evidence_done", "e", draft.id, draft.version, count=count)]]
+    rows = [
+        [
+            _button(
+                lang,
+                "rtl.evidence_done",
+                callbacks.ReportEvidenceDone(draft.id or 0, draft.version),
+                count=count,
+            )
+        ]
+    ]
     await say(update, t(lang, "rtl.evidence_added", count=count), keyboard(rows))
     return True
 

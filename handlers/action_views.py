@@ -74,7 +74,7 @@ def report_button(lang: str, action: Action, *, number: int | None = None) -> Bu
     label = t_plain(lang, "rtl.report_button", title=action.title[:30])
     if number is not None:
         label = t_plain(lang, "rtl.report_button_numbered", number=number, title=action.title[:30])
-    return Button(label, callbacks.encode(callbacks.ACTION_REPORT, "a", action.id))
+    return Button(label, callbacks.ReportOpen(action.id or 0).encode())
 
 
 def list_line(session: Session, lang: str, action: Action, *, number: int, today: date) -> Markup:
@@ -152,16 +152,16 @@ def render_row(
         buttons: list[tuple[Button, ...]] = [
             (
                 Button(
-                    t_plain(lang, "rtl.accept"), callbacks.encode(callbacks.ACTION, "y", report.id)
+                    t_plain(lang, "rtl.accept"), callbacks.ReportAccept(report.id or 0).encode()
                 ),
                 Button(
-                    t_plain(lang, "rtl.return"), callbacks.encode(callbacks.ACTION, "r", report.id)
+                    t_plain(lang, "rtl.return"), callbacks.ReportReturn(report.id or 0).encode()
                 ),
             )
         ]
         if actions.evidence_of(session, report.id):
             label = t_plain(lang, "rtl.show_evidence")
-            buttons.append((Button(label, callbacks.encode(callbacks.ACTION, "f", report.id)),))
+            buttons.append((Button(label, callbacks.ReportEvidence(report.id or 0).encode()),))
         text = Markup(t(lang, "rtl.review") + "\n\n" + card + "\n\n" + summary)
         return Rendered(text=text, buttons=tuple(buttons))
     if notice == "verdict":

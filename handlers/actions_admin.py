@@ -48,8 +48,8 @@ QUESTIONS = {
 }
 
 
-def _button(label: str, *parts: object) -> Button:
-    return Button(label, callbacks.encode(callbacks.ACTION, *parts))
+def _button(label: str, data: callbacks.CallbackData) -> Button:
+    return Button(label, data.encode())
 
 
 def _meeting_buttons(session: Session, lang: str, version: int) -> list[list[Button]]:
@@ -60,14 +60,12 @@ def _meeting_buttons(session: Session, lang: str, version: int) -> list[list[But
         [
             _button(
                 f"{m.title[:30]} ({format_when(lang, m.starts_at, m.timezone)})",
-                "m",
-                m.id,
-                version,
+                callbacks.ActionMeeting(m.id or 0, version),
             )
         ]
         for m in recent
     ]
-    rows.append([_button(t_plain(lang, "rtl.no_meeting"), "m", 0, version)])
+    rows.append([_button(t_plain(lang, "rtl.no_meeting"), callbacks.ActionMeeting(0, version))])
     return rows
 
 
@@ -93,15 +91,15 @@ def _preview(session: Session, lang: str, draft: ActionDraft) -> str:
 
 
 async def _ask(update: Update, context: BotContext, admin: Person, draft: ActionDraft) -> None:
-    lang, stage = admin.language, Stage(draft.stage)
+    lang, stage, draft_id = admin.language, Stage(draft.stage), draft.id or 0
     rows: list[list[Button]] = []
     if stage == Stage.PREVIEW:
         with context.uow() as session:
             text = _preview(session, lang, draft)
         rows = [
             [
-                _button(t_plain(lang, "rtl.save"), "ok", draft.id, draft.version),
-                _button(t_plain(lang, "rtl.cancel"), "x", draft.id, draft.version),
+                _button(t_plain(lang, "rtl.save"), callbacks.ActionSave(draft_id, draft.version)),
+                _button(t_plain(lang, "rtl.cancel"), callbacks.ActionDrop(draft_id, draft.version)),
             ]
         ]
     else:
@@ -134,9 +132,10 @@ def _owner_choices(session: Session, lang: str, text: str, version: int) -> list
         label = t_plain(
             lang, "rtl.owner_group", group=group.group_label, count=len(group.organizations)
         )
-        rows.append([_button(label, "g", group.group_key, version)])
+        rows.append([_button(label, callbacks.ActionOwnerGroup(group.group_key, version))])
     for org in organizations.search(session, text):
-        rows.append([_button(action_owners.owner_name(org)[:60], "o", org.id, version)])
+        name = action_owners.owner_name(org)[:60]
+        rows.append([_button(name, callbacks.ActionOwnerOrg(org.id or 0, version))])
     return rows
 
 
@@ -211,19 +210,31 @@ async def hint_text(update: Update, context: BotContext) -> bool:
     return True
 
 
+BUTTONS: tuple[type[callbacks.CallbackData], ...] = (
+    callbacks.ActionMeeting,
+    callbacks.ActionOwnerOrg,
+    callbacks.ActionOwnerGroup,
+    callbacks.ActionSave,
+    callbacks.ActionDrop,
+    callbacks.ReportAccept,
+    callbacks.ReportReturn,
+    callbacks.ReportEvidence,
+)
+
+
 async def button(update: Update, context: BotContext) -> None:
     """Every admin button of follow-up actions (ac:…); stale or forged ones change nothing."""
     query = update.callback_query
     if query is None:
         return
     admin = admin_of(context, update)
-    data = callbacks.decode(query.data)
+    data = callbacks.parse(query.data, *BUTTONS)
     if admin is None or admin.id is None or data is None:
         await query.answer(t_plain(fallback_language(update), "button.expired"))
         return
-    step, lang, now = data.part(0), admin.language, context.deps.clock.now()
-    if step == "f":
-        await _show_evidence(update, context, admin, data.int_part(1))
+    lang, now = admin.language, context.deps.clock.now()
+    if isinstance(data, callbacks.ReportEvidence):
+        await _show_evidence(update, context, admin, data.report_id or None)
         return
     problem: str | None = None
     created: actions.Created | None = None
@@ -233,36 +244,40 @@ async def button(update: Update, context: BotContext) -> None:
     with context.uow() as session:
         draft = action_drafts.action_draft_of(session, admin.id, now=now)
         try:
-            if step == "y":
-                actions.review(session, data.int_part(1), admin, accept=True, now=now)
+            if isinstance(data, callbacks.ReportAccept):
+                actions.review(session, data.report_id or None, admin, accept=True, now=now)
                 text = t(lang, "rtl.accepted_ok")
-            elif step == "r":
-                _check_pending(session, data.int_part(1))
+            elif isinstance(data, callbacks.ReportReturn):
+                _check_pending(session, data.report_id or None)
                 draft, replaced = action_drafts.start_return(
-                    session, author_id=admin.id, report_id=data.int_part(1) or 0, now=now
+                    session, author_id=admin.id, report_id=data.report_id, now=now
                 )
                 ended = end_other_conversations(session, context, admin, Conversation.ACTION)
-            elif draft is None or draft.version != data.int_part(2):
+            elif draft is None or getattr(data, "version", None) != draft.version:
                 raise ActionError(code="stale")  # an old message's button, or another draft's
-            elif step == "x":
-                action_drafts.drop_action(session, admin.id)
-                text = t(lang, "rtl.cancelled")
-            elif step == "m":
-                meeting_id = data.int_part(1)
-                action_drafts.choose_meeting(session, draft, meeting_id, now=now)
-            elif step in ("o", "g"):
-                org_id = data.int_part(1) if step == "o" else None
-                group = data.part(1) or "" if step == "g" else ""
-                if step == "g" and group not in action_owners.GROUP_LABELS:
-                    raise ActionError(code="unknown_owner")
-                action_drafts.choose_owner(session, draft, org_id=org_id, group_key=group, now=now)
-            elif step == "ok":
-                created = action_drafts.save_action(
-                    session, draft, admin, version=draft.version, now=now
-                )
-                text = action_views.created_text(session, lang, created)
             else:
-                raise ActionError(code="stale")
+                match data:
+                    case callbacks.ActionDrop():
+                        action_drafts.drop_action(session, admin.id)
+                        text = t(lang, "rtl.cancelled")
+                    case callbacks.ActionMeeting(meeting_id=meeting_id):
+                        chosen = meeting_id or None  # 0: not from a meeting
+                        action_drafts.choose_meeting(session, draft, chosen, now=now)
+                    case callbacks.ActionOwnerOrg(org_id=org_id):
+                        action_drafts.choose_owner(
+                            session, draft, org_id=org_id or None, group_key="", now=now
+                        )
+                    case callbacks.ActionOwnerGroup(group=group):
+                        if group not in action_owners.GROUP_LABELS:
+                            raise ActionError(code="unknown_owner")
+                        action_drafts.choose_owner(
+                            session, draft, org_id=None, group_key=group, now=now
+                        )
+                    case callbacks.ActionSave():
+                        created = action_drafts.save_action(
+                            session, draft, admin, version=draft.version, now=now
+                        )
+                        text = action_views.created_text(session, lang, created)
         except ActionError as error:
             problem = error.code
     if problem is not None:
@@ -273,7 +288,7 @@ async def button(update: Update, context: BotContext) -> None:
     if isinstance(query.message, Message):
         with contextlib.suppress(BadRequest):  # a double tap: the buttons are already gone
             await query.message.edit_reply_markup(reply_markup=None)
-    if (created is not None and created.created) or step == "y":
+    if (created is not None and created.created) or isinstance(data, callbacks.ReportAccept):
         context.deps.wake_delivery()
     if replaced:
         await say(update, t(lang, "rtl.draft_replaced"))

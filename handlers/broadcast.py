@@ -24,36 +24,38 @@ from models.people import Person
 ROLE_CODES = ("all", "kader", "opd", "admin")
 
 
-def _button(lang: str, key: str, *parts: object) -> InlineKeyboardButton:
-    return InlineKeyboardButton(
-        t(lang, key), callback_data=callbacks.encode(callbacks.BROADCAST, *parts)
-    )
+def _button(lang: str, key: str, data: callbacks.CallbackData) -> InlineKeyboardButton:
+    return InlineKeyboardButton(t(lang, key), callback_data=data.encode())
 
 
 def _audience_keyboard(lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                _button(lang, "siaran.aud_all", "a", "all"),
-                _button(lang, "siaran.aud_kader", "a", "kader"),
+                _button(lang, "siaran.aud_all", callbacks.SiaranRole("all")),
+                _button(lang, "siaran.aud_kader", callbacks.SiaranRole("kader")),
             ],
             [
-                _button(lang, "siaran.aud_opd", "a", "opd"),
-                _button(lang, "siaran.aud_admin", "a", "admin"),
+                _button(lang, "siaran.aud_opd", callbacks.SiaranRole("opd")),
+                _button(lang, "siaran.aud_admin", callbacks.SiaranRole("admin")),
             ],
-            [_button(lang, "siaran.aud_kecamatan", "k")],
-            [_button(lang, "siaran.aud_org", "o")],
+            [_button(lang, "siaran.aud_kecamatan", callbacks.SiaranKecamatanList())],
+            [_button(lang, "siaran.aud_org", callbacks.SiaranOrgSearch())],
         ]
     )
 
 
-def _org_keyboard(lang: str, orgs: list[Organization], code: str) -> InlineKeyboardMarkup:
+def _org_keyboard(
+    lang: str,
+    orgs: list[Organization],
+    kind: type[callbacks.SiaranKecamatan] | type[callbacks.SiaranOrg],
+) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
                     organization_name(lang, org),
-                    callback_data=callbacks.encode(callbacks.BROADCAST, code, org.id),
+                    callback_data=kind(org.id or 0).encode(),
                 )
             ]
             for org in orgs
@@ -101,14 +103,13 @@ async def button(update: Update, context: BotContext) -> None:
     if query is None or update.effective_user is None:
         return
     admin = admin_of(context, update)
-    data = callbacks.decode(query.data)
+    data = callbacks.parse(query.data, *BUTTONS)
     lang = admin.language if admin else language_of(update.effective_user.language_code)
     if admin is None:
         await query.answer(t_plain(lang, "admin.only"), show_alert=True)
         return
-    action = data.part(0) if data else None
-    if action == "r" and data is not None:
-        await _refresh(update, context, admin, data.int_part(1))
+    if isinstance(data, callbacks.SiaranRefresh):
+        await _refresh(update, context, admin, data.broadcast_id)
         return
     assert admin.id is not None
     now = context.deps.clock.now()
@@ -118,41 +119,62 @@ async def button(update: Update, context: BotContext) -> None:
         await query.answer(t_plain(lang, "button.expired"))
         return
     await query.answer()
-    if action == "a" and data.part(1) in ROLE_CODES:
-        await _chosen(update, context, admin, [str(data.part(1))])
-    elif action in ("kc", "oc") and data.int_part(1) is not None:
-        spec = ("kecamatan:" if action == "kc" else "org:") + str(data.int_part(1))
-        await _chosen(update, context, admin, [spec])
-    elif action == "k":
-        with context.uow() as session:
-            places = kecamatan_list(session)
-        await _say(
-            update,
-            t(lang, "siaran.choose_kecamatan"),
-            reply_markup=_org_keyboard(lang, places, "kc"),
-        )
-    elif action == "o":
-        with context.uow() as session:
-            current = broadcasts.draft_of(session, admin.id, now=now)
-            if current is not None:
-                broadcasts.await_org_search(session, current, now=now)
-        await _say(update, t(lang, "siaran.ask_org"))
-    elif action == "send":
-        shown = (
-            draft.stage == DraftStage.PREVIEW.value
-            and data.int_part(1) == draft.id
-            and data.int_part(2) == draft.version + 1  # encoded 1-based: ids stay positive
-        )
-        if not shown:
-            await _say(update, t(lang, "siaran.stale_preview"))
-            return
-        await _send(update, context, admin)
-    elif action == "cancel":
-        with context.uow() as session:
-            broadcasts.discard_draft(session, admin.id)
-        await _say(update, t(lang, "siaran.cancelled"))
-    if isinstance(query.message, Message) and action in ("a", "kc", "oc", "send", "cancel"):
+    match data:
+        case callbacks.SiaranRole(role=role) if role in ROLE_CODES:
+            await _chosen(update, context, admin, [role])
+        case callbacks.SiaranKecamatan(org_id=org_id) | callbacks.SiaranOrg(org_id=org_id) if (
+            org_id
+        ):
+            scope = "kecamatan" if isinstance(data, callbacks.SiaranKecamatan) else "org"
+            await _chosen(update, context, admin, [f"{scope}:{org_id}"])
+        case callbacks.SiaranKecamatanList():
+            with context.uow() as session:
+                places = kecamatan_list(session)
+            await _say(
+                update,
+                t(lang, "siaran.choose_kecamatan"),
+                reply_markup=_org_keyboard(lang, places, callbacks.SiaranKecamatan),
+            )
+        case callbacks.SiaranOrgSearch():
+            with context.uow() as session:
+                current = broadcasts.draft_of(session, admin.id, now=now)
+                if current is not None:
+                    broadcasts.await_org_search(session, current, now=now)
+            await _say(update, t(lang, "siaran.ask_org"))
+        case callbacks.SiaranSend(draft_id=draft_id, shown=shown):
+            # The preview's version (1-based) must be the draft's: an older preview cannot send
+            # a broadcast whose text or audience has changed since.
+            current_preview = draft.stage == DraftStage.PREVIEW.value
+            if not current_preview or (draft_id, shown) != (draft.id, draft.version + 1):
+                await _say(update, t(lang, "siaran.stale_preview"))
+                return
+            await _send(update, context, admin)
+        case callbacks.SiaranCancel():
+            with context.uow() as session:
+                broadcasts.discard_draft(session, admin.id)
+            await _say(update, t(lang, "siaran.cancelled"))
+    if isinstance(query.message, Message) and isinstance(data, CLOSING):
         await query.message.edit_reply_markup(reply_markup=None)
+
+
+# Every /siaran button, and those after which the keyboard they sat on is removed.
+BUTTONS: tuple[type[callbacks.CallbackData], ...] = (
+    callbacks.SiaranRole,
+    callbacks.SiaranKecamatanList,
+    callbacks.SiaranOrgSearch,
+    callbacks.SiaranKecamatan,
+    callbacks.SiaranOrg,
+    callbacks.SiaranSend,
+    callbacks.SiaranCancel,
+    callbacks.SiaranRefresh,
+)
+CLOSING = (
+    callbacks.SiaranRole,
+    callbacks.SiaranKecamatan,
+    callbacks.SiaranOrg,
+    callbacks.SiaranSend,
+    callbacks.SiaranCancel,
+)
 
 
 async def _say(update: Update, text: str, **kwargs: object) -> None:
@@ -209,7 +231,9 @@ async def draft_text(update: Update, context: BotContext) -> bool:
             await _say(update, t(lang, "siaran.org_none", query=message.text[:60]))
         else:
             await _say(
-                update, t(lang, "siaran.org_pick"), reply_markup=_org_keyboard(lang, found, "oc")
+                update,
+                t(lang, "siaran.org_pick"),
+                reply_markup=_org_keyboard(lang, found, callbacks.SiaranOrg),
             )
         return True
     if stage == "invalid":
@@ -226,8 +250,8 @@ async def draft_text(update: Update, context: BotContext) -> bool:
     keyboard = InlineKeyboardMarkup(
         [
             [
-                _button(lang, "siaran.send", "send", draft_id, version + 1),
-                _button(lang, "siaran.cancel", "cancel"),
+                _button(lang, "siaran.send", callbacks.SiaranSend(draft_id or 0, version + 1)),
+                _button(lang, "siaran.cancel", callbacks.SiaranCancel()),
             ]
         ]
     )
@@ -254,7 +278,9 @@ def _report_text(session: Session, lang: str, broadcast_id: int) -> Markup | Non
 
 
 def _refresh_keyboard(lang: str, broadcast_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[_button(lang, "siaran.refresh", "r", broadcast_id)]])
+    return InlineKeyboardMarkup(
+        [[_button(lang, "siaran.refresh", callbacks.SiaranRefresh(broadcast_id))]]
+    )
 
 
 async def _send(update: Update, context: BotContext, admin: Person) -> None:

@@ -9,7 +9,10 @@ Names (multi-byte in UTF-8) never go in here: only ids and short codes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
+from functools import cache
+from itertools import zip_longest
+from typing import Any, ClassVar, Self, cast, get_args, get_type_hints
 
 VERSION = "1"
 MAX_BYTES = 64
@@ -37,24 +40,17 @@ class CallbackTooLong(ValueError):
     pass
 
 
-@dataclass(frozen=True)
-class Callback:
-    kind: str
-    parts: tuple[str, ...]
-
-    def int_part(self, index: int) -> int | None:
-        """A database id, or None: forged data may hold any digits, even past 64 bits."""
-        try:
-            value = int(self.parts[index])
-        except (IndexError, ValueError):
-            return None
-        return value if 0 < value < 2**63 else None
-
-    def part(self, index: int) -> str | None:
-        return self.parts[index] if index < len(self.parts) else None
+_MAX_ID = 2**63  # a database id or a version; forged data may hold any digits
 
 
-def encode(kind: str, *parts: object) -> str:
+def _number(text: str) -> int | None:
+    if not text.isdigit() or len(text) > 19:
+        return None
+    value = int(text)
+    return value if value < _MAX_ID else None
+
+
+def _encode(kind: str, *parts: object) -> str:
     texts = [str(p) for p in parts]
     for text in [kind, *texts]:
         if not _PART.match(text):
@@ -65,16 +61,343 @@ def encode(kind: str, *parts: object) -> str:
     return data
 
 
-def decode(data: str | None) -> Callback | None:
-    """Parse our callback data; anything else (old version, garbage) gives None."""
+def _split(data: str | None) -> tuple[str, tuple[str, ...]] | None:
+    """Our callback data as (kind, parts); anything else (old version, garbage) gives None."""
     if not data or len(data.encode("utf-8")) > MAX_BYTES:
         return None
-    fields = data.split(":")
-    if len(fields) < 2 or fields[1] != VERSION or not all(_PART.match(f) for f in fields):
+    fields_ = data.split(":")
+    if len(fields_) < 2 or fields_[1] != VERSION or not all(_PART.match(f) for f in fields_):
         return None
-    return Callback(kind=fields[0], parts=tuple(fields[2:]))
+    return fields_[0], tuple(fields_[2:])
+
+
+class CallbackData:
+    """One kind of button: a frozen dataclass whose fields travel in order, after the prefix
+    and (for a feature with several kinds of button) the step that names the kind.
+
+    ``encode`` asserts Telegram's 64 bytes; ``decode`` never raises and gives None for data
+    of another kind, a missing or extra part, or a number that is not one, so a button from
+    an old message or forged data falls through to the "expired" answer. Fields are ints (ids,
+    versions) or short codes; names never go in here (multi-byte in UTF-8).
+    """
+
+    PREFIX: ClassVar[str] = ""
+    STEP: ClassVar[str] = ""
+
+    def encode(self) -> str:
+        values: list[object] = [getattr(self, f.name) for f in fields(self)]  # type: ignore[arg-type]
+        while values and values[-1] in ("", None):  # optional trailing parts are left out
+            values.pop()
+        return _encode(self.PREFIX, *([self.STEP] if self.STEP else []), *values)
+
+    @classmethod
+    def decode(cls, data: str | None) -> Self | None:
+        split = _split(data)
+        if split is None or split[0] != cls.PREFIX:
+            return None
+        parts = list(split[1])
+        if cls.STEP:
+            if not parts or parts[0] != cls.STEP:
+                return None
+            parts = parts[1:]
+        kinds = _field_kinds(cast(Any, cls))
+        if len(parts) > len(kinds):
+            return None
+        values: dict[str, object] = {}
+        for (name, is_number, required), part in zip_longest(kinds, parts):
+            if part is None:
+                if required:
+                    return None
+                continue
+            value = _number(part) if is_number else part
+            if value is None:
+                return None
+            values[name] = value
+        return cls(**values)
+
+
+@cache
+def _field_kinds(cls: Any) -> tuple[tuple[str, bool, bool], ...]:
+    """(name, is a number, required) per field, read once from the dataclass."""
+    hints = get_type_hints(cls)
+    return tuple(
+        (f.name, int in (get_args(hints[f.name]) or (hints[f.name],)), f.default is MISSING)
+        for f in fields(cls)
+    )
+
+
+def parse(data: str | None, *kinds: type[CallbackData]) -> CallbackData | None:
+    """The first of ``kinds`` that reads ``data``, or None."""
+    for kind in kinds:
+        found = kind.decode(data)
+        if found is not None:
+            return found
+    return None
 
 
 def pattern(kind: str) -> str:
-    """Regex for a CallbackQueryHandler of one kind and this version."""
+    """Regex for a CallbackQueryHandler of one prefix and this version."""
     return rf"^{re.escape(kind)}:{VERSION}(:|$)"
+
+
+# --- registration and privacy --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Consent(CallbackData):
+    PREFIX = CONSENT
+    answer: str  # y | n
+    token: str = ""  # the one-tap registration link's token, when there was one
+
+
+@dataclass(frozen=True)
+class RegistrationDecision(CallbackData):
+    PREFIX = REGISTRATION
+    request_id: int
+    decision: str  # k (approve as kader) | o (as OPD) | x (reject)
+
+
+@dataclass(frozen=True)
+class LanguageChoice(CallbackData):
+    PREFIX = LANGUAGE
+    code: str
+
+
+@dataclass(frozen=True)
+class EraseAnswer(CallbackData):
+    PREFIX = ERASE
+    answer: str  # y | n
+
+
+# --- invitations and the recap -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RsvpButton(CallbackData):
+    PREFIX = RSVP
+    invitation_id: int
+    code: str  # h | w | t (the answers) | s (skip a step) | o (show the invitation again)
+
+
+@dataclass(frozen=True)
+class RecapShow(CallbackData):
+    PREFIX, STEP = RECAP, "m"
+    meeting_id: int
+
+
+@dataclass(frozen=True)
+class RecapNudge(CallbackData):
+    PREFIX, STEP = RECAP, "n"
+    meeting_id: int
+
+
+# --- /siaran -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SiaranRole(CallbackData):
+    PREFIX, STEP = BROADCAST, "a"
+    role: str
+
+
+@dataclass(frozen=True)
+class SiaranKecamatanList(CallbackData):
+    PREFIX, STEP = BROADCAST, "k"
+
+
+@dataclass(frozen=True)
+class SiaranOrgSearch(CallbackData):
+    PREFIX, STEP = BROADCAST, "o"
+
+
+@dataclass(frozen=True)
+class SiaranKecamatan(CallbackData):
+    PREFIX, STEP = BROADCAST, "kc"
+    org_id: int
+
+
+@dataclass(frozen=True)
+class SiaranOrg(CallbackData):
+    PREFIX, STEP = BROADCAST, "oc"
+    org_id: int
+
+
+@dataclass(frozen=True)
+class SiaranSend(CallbackData):
+    PREFIX, STEP = BROADCAST, "send"
+    draft_id: int
+    shown: int  # the draft's version + 1 when the preview was shown (1-based: never 0)
+
+
+@dataclass(frozen=True)
+class SiaranCancel(CallbackData):
+    PREFIX, STEP = BROADCAST, "cancel"
+
+
+@dataclass(frozen=True)
+class SiaranRefresh(CallbackData):
+    PREFIX, STEP = BROADCAST, "r"
+    broadcast_id: int
+
+
+# --- meetings: /rapatbaru, closing, cancelling and moving ----------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingDeadlineAtStart(CallbackData):
+    PREFIX, STEP = MEETING, "dl"
+    draft_id: int
+    version: int
+
+
+@dataclass(frozen=True)
+class MeetingAudience(CallbackData):
+    PREFIX, STEP = MEETING, "a"
+    role: str
+    draft_id: int
+    version: int
+
+
+@dataclass(frozen=True)
+class MeetingConfirm(CallbackData):
+    PREFIX, STEP = MEETING, "ok"
+    draft_id: int
+    shown: int  # the draft's version + 1 when the preview was shown
+
+
+@dataclass(frozen=True)
+class MeetingDrop(CallbackData):
+    PREFIX, STEP = MEETING, "x"
+    draft_id: int
+    version: int
+
+
+@dataclass(frozen=True)
+class MeetingClose(CallbackData):
+    PREFIX, STEP = MEETING, "c"
+    meeting_id: int
+
+
+@dataclass(frozen=True)
+class MeetingAskCancel(CallbackData):
+    PREFIX, STEP = MEETING, "cx"
+    meeting_id: int
+
+
+@dataclass(frozen=True)
+class MeetingCancel(CallbackData):
+    PREFIX, STEP = MEETING, "cy"
+    meeting_id: int
+
+
+@dataclass(frozen=True)
+class MeetingMove(CallbackData):
+    PREFIX, STEP = MEETING, "mv"
+    meeting_id: int
+
+
+# --- follow-up actions: /rtlbaru and the admins' check -------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionMeeting(CallbackData):
+    PREFIX, STEP = ACTION, "m"
+    meeting_id: int  # 0: not from a meeting
+    version: int
+
+
+@dataclass(frozen=True)
+class ActionOwnerOrg(CallbackData):
+    PREFIX, STEP = ACTION, "o"
+    org_id: int
+    version: int
+
+
+@dataclass(frozen=True)
+class ActionOwnerGroup(CallbackData):
+    PREFIX, STEP = ACTION, "g"
+    group: str
+    version: int
+
+
+@dataclass(frozen=True)
+class ActionSave(CallbackData):
+    PREFIX, STEP = ACTION, "ok"
+    draft_id: int
+    version: int
+
+
+@dataclass(frozen=True)
+class ActionDrop(CallbackData):
+    PREFIX, STEP = ACTION, "x"
+    draft_id: int
+    version: int
+
+
+@dataclass(frozen=True)
+class ReportAccept(CallbackData):
+    PREFIX, STEP = ACTION, "y"
+    report_id: int
+
+
+@dataclass(frozen=True)
+class ReportReturn(CallbackData):
+    PREFIX, STEP = ACTION, "r"
+    report_id: int
+
+
+@dataclass(frozen=True)
+class ReportEvidence(CallbackData):
+    PREFIX, STEP = ACTION, "f"
+    report_id: int
+
+
+# --- /tindaklanjut: writing a report -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportOpen(CallbackData):
+    PREFIX, STEP = ACTION_REPORT, "a"
+    action_id: int
+
+
+@dataclass(frozen=True)
+class ReportPage(CallbackData):
+    PREFIX, STEP = ACTION_REPORT, "p"
+    page: int  # 1-based
+
+
+@dataclass(frozen=True)
+class ReportStatus(CallbackData):
+    PREFIX, STEP = ACTION_REPORT, "s"
+    draft_id: int
+    version: int
+    code: str  # b | j | s | k
+
+
+@dataclass(frozen=True)
+class ReportSkipNote(CallbackData):
+    PREFIX, STEP = ACTION_REPORT, "n"
+    draft_id: int
+    version: int
+
+
+@dataclass(frozen=True)
+class ReportEvidenceDone(CallbackData):
+    PREFIX, STEP = ACTION_REPORT, "e"
+    draft_id: int
+    version: int
+
+
+@dataclass(frozen=True)
+class ReportSend(CallbackData):
+    PREFIX, STEP = ACTION_REPORT, "ok"
+    draft_id: int
+    version: int
+
+
+@dataclass(frozen=True)
+class ReportDrop(CallbackData):
+    PREFIX, STEP = ACTION_REPORT, "x"
+    draft_id: int
+    version: int

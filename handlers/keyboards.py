@@ -14,14 +14,14 @@ from handlers.i18n import LANGUAGES, t
 
 
 def consent(lang: str, token: str | None = None) -> InlineKeyboardMarkup:
-    agree = callbacks.encode(callbacks.CONSENT, "y", *([token] if token else []))
+    agree = callbacks.Consent("y", token or "").encode()
     return InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(t(lang, "privacy.agree"), callback_data=agree)],
             [
                 InlineKeyboardButton(
                     t(lang, "privacy.decline"),
-                    callback_data=callbacks.encode(callbacks.CONSENT, "n"),
+                    callback_data=callbacks.Consent("n").encode(),
                 )
             ],
         ]
@@ -36,7 +36,7 @@ def share_contact(lang: str) -> ReplyKeyboardMarkup:
 
 def registration_decision(lang: str, request_id: int) -> InlineKeyboardMarkup:
     def button(key: str, code: str) -> InlineKeyboardButton:
-        data = callbacks.encode(callbacks.REGISTRATION, request_id, code)
+        data = callbacks.RegistrationDecision(request_id, code).encode()
         return InlineKeyboardButton(t(lang, key), callback_data=data)
 
     return InlineKeyboardMarkup(
@@ -53,7 +53,7 @@ def languages(lang: str) -> InlineKeyboardMarkup:
             [
                 InlineKeyboardButton(
                     ("✓ " if code == lang else "") + t(code, f"language.{code}"),
-                    callback_data=callbacks.encode(callbacks.LANGUAGE, code),
+                    callback_data=callbacks.LanguageChoice(code).encode(),
                 )
                 for code in LANGUAGES
             ]
@@ -66,10 +66,10 @@ def erase_confirm(lang: str) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    t(lang, "erase.yes"), callback_data=callbacks.encode(callbacks.ERASE, "y")
+                    t(lang, "erase.yes"), callback_data=callbacks.EraseAnswer("y").encode()
                 ),
                 InlineKeyboardButton(
-                    t(lang, "erase.no"), callback_data=callbacks.encode(callbacks.ERASE, "n")
+                    t(lang, "erase.no"), callback_data=callbacks.EraseAnswer("n").encode()
                 ),
             ]
         ]

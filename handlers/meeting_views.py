@@ -54,9 +54,7 @@ def invitation_text(lang: str, meeting: Meeting, invitation: Invitation, body: s
 def answer_buttons(lang: str, invitation: Invitation) -> list[Button]:
     assert invitation.id is not None
     return [
-        Button(
-            t(lang, f"rsvp.{answer.value}"), callbacks.encode(callbacks.RSVP, invitation.id, code)
-        )
+        Button(t(lang, f"rsvp.{answer.value}"), callbacks.RsvpButton(invitation.id, code).encode())
         for answer, code in CODES.items()
     ]
 
@@ -117,7 +115,7 @@ def invitation_keyboard(lang: str, invitation: Invitation) -> InlineKeyboardMark
 
 def skip_keyboard(lang: str, invitation: Invitation) -> InlineKeyboardMarkup:
     assert invitation.id is not None
-    data = callbacks.encode(callbacks.RSVP, invitation.id, "s")
+    data = callbacks.RsvpButton(invitation.id, "s").encode()
     return InlineKeyboardMarkup([[InlineKeyboardButton(t(lang, "rsvp.skip"), callback_data=data)]])
 
 
@@ -152,7 +150,8 @@ def nudge_item(lang: str, meeting: Meeting, invitation: Invitation) -> tuple[str
         title=meeting.title,
         when=format_when(lang, meeting.starts_at, meeting.timezone),
     )
-    data = callbacks.encode(callbacks.RSVP, invitation.id, "o")
+    assert invitation.id is not None
+    data = callbacks.RsvpButton(invitation.id, "o").encode()
     return text, Button(t_plain(lang, "rsvp.open", title=meeting.title[:30]), data)
 
 
@@ -161,7 +160,7 @@ def closing_item(lang: str, meeting: Meeting) -> tuple[str, Button]:
     assert meeting.id is not None
     when = format_when(lang, meeting.starts_at, meeting.timezone)
     text = t(lang, "notulen.nudge_item", title=meeting.title, when=when)
-    data = callbacks.encode(callbacks.MEETING, "c", meeting.id)
+    data = callbacks.MeetingClose(meeting.id).encode()
     return text, Button(t_plain(lang, "notulen.button", title=meeting.title[:30]), data)
 
 

@@ -41,22 +41,24 @@ QUESTIONS = {
 }
 
 
-def _button(lang: str, key: str, *parts: object) -> InlineKeyboardButton:
-    return InlineKeyboardButton(
-        t(lang, key), callback_data=callbacks.encode(callbacks.MEETING, *parts)
-    )
+def _button(lang: str, key: str, data: callbacks.CallbackData) -> InlineKeyboardButton:
+    return InlineKeyboardButton(t(lang, key), callback_data=data.encode())
 
 
 def _keyboard(lang: str, stage: Stage, draft: MeetingDraft) -> InlineKeyboardMarkup | None:
+    draft_id, version = draft.id or 0, draft.version
     if stage == Stage.DEADLINE:
-        return InlineKeyboardMarkup(
-            [[_button(lang, "rapat.deadline_at_start", "dl", draft.id, draft.version)]]
-        )
+        deadline = callbacks.MeetingDeadlineAtStart(draft_id, version)
+        return InlineKeyboardMarkup([[_button(lang, "rapat.deadline_at_start", deadline)]])
     if stage == Stage.AUDIENCE:
         return InlineKeyboardMarkup(
             [
                 [
-                    _button(lang, f"rapat.aud_{role}", "a", role, draft.id, draft.version)
+                    _button(
+                        lang,
+                        f"rapat.aud_{role}",
+                        callbacks.MeetingAudience(role, draft_id, version),
+                    )
                     for role in ROLES
                 ]
             ]
@@ -65,8 +67,8 @@ def _keyboard(lang: str, stage: Stage, draft: MeetingDraft) -> InlineKeyboardMar
         return InlineKeyboardMarkup(
             [
                 [
-                    _button(lang, "rapat.confirm", "ok", draft.id, draft.version + 1),
-                    _button(lang, "rapat.cancel", "x", draft.id, draft.version),
+                    _button(lang, "rapat.confirm", callbacks.MeetingConfirm(draft_id, version + 1)),
+                    _button(lang, "rapat.cancel", callbacks.MeetingDrop(draft_id, version)),
                 ]
             ]
         )
@@ -151,37 +153,51 @@ class Applied:
 
 
 def _apply(
-    session: Session, draft: MeetingDraft, data: callbacks.Callback, now: datetime
+    session: Session, draft: MeetingDraft, data: callbacks.CallbackData, now: datetime
 ) -> Applied:
-    action = data.part(0)
     # Every button names its draft and step: one from an older draft or step acts on nothing.
-    ids = (
-        (data.int_part(2), data.int_part(3))
-        if action == "a"
-        else (data.int_part(1), data.int_part(2))
-    )
-    if action in ("dl", "a") and ids != (draft.id, draft.version):
-        return Applied("stale")
     try:
-        if action == "dl" and draft.stage == Stage.DEADLINE.value:
-            meeting_drafts.set_deadline(session, draft, None, now=now)
-        elif action == "a" and draft.stage == Stage.AUDIENCE.value and data.part(1) in ROLES:
-            meeting_drafts.choose_audience(session, draft, [str(data.part(1))], now=now)
-        elif action == "ok" and draft.stage == Stage.PREVIEW.value:
-            # The preview's button carries the draft's version: an older preview cannot
-            # create a meeting that has changed since it was shown.
-            if data.int_part(1) != draft.id or data.int_part(2) != draft.version + 1:
+        match data:
+            case callbacks.MeetingDeadlineAtStart(draft_id=draft_id, version=version) if (
+                draft_id,
+                version,
+            ) == (draft.id, draft.version) and draft.stage == Stage.DEADLINE.value:
+                meeting_drafts.set_deadline(session, draft, None, now=now)
+            case callbacks.MeetingAudience(role=role, draft_id=draft_id, version=version) if (
+                (draft_id, version) == (draft.id, draft.version)
+                and draft.stage == Stage.AUDIENCE.value
+                and role in ROLES
+            ):
+                meeting_drafts.choose_audience(session, draft, [role], now=now)
+            case callbacks.MeetingConfirm(draft_id=draft_id, shown=shown) if (
+                draft.stage == Stage.PREVIEW.value
+            ):
+                # The preview's button carries the draft's version: an older preview cannot
+                # create a meeting that has changed since it was shown.
+                if (draft_id, shown) != (draft.id, draft.version + 1):
+                    return Applied("stale")
+                meeting = meeting_drafts.confirm(session, draft, now=now)
+                invited = len(invitations_of(session, meeting))
+                return Applied(None, meeting.id, meeting.attendance_code, invited)
+            case _:
                 return Applied("stale")
-            meeting = meeting_drafts.confirm(session, draft, now=now)
-            invited = len(invitations_of(session, meeting))
-            return Applied(None, meeting.id, meeting.attendance_code, invited)
-        else:
-            return Applied("stale")
     except DraftError as error:
         return Applied(error.code)
     except MeetingError as error:  # the meeting's own rules, checked again at creation
         return Applied(f"meeting_{error.code}")
     return Applied()
+
+
+BUTTONS: tuple[type[callbacks.CallbackData], ...] = (
+    callbacks.MeetingDeadlineAtStart,
+    callbacks.MeetingAudience,
+    callbacks.MeetingConfirm,
+    callbacks.MeetingDrop,
+    callbacks.MeetingClose,
+    callbacks.MeetingAskCancel,
+    callbacks.MeetingCancel,
+    callbacks.MeetingMove,
+)
 
 
 async def button(update: Update, context: BotContext) -> None:
@@ -191,24 +207,23 @@ async def button(update: Update, context: BotContext) -> None:
         return
     admin = admin_of(context, update)
     lang = admin.language if admin else language_of(update.effective_user.language_code)
-    data = callbacks.decode(query.data)
+    data = callbacks.parse(query.data, *BUTTONS)
     if admin is None or admin.id is None:
         await query.answer(t_plain(lang, "admin.only"), show_alert=True)
         return
     now = context.deps.clock.now()
-    if data is not None and data.part(0) == "c":
-        await meetings_change.start_closing(update, context, admin, data.int_part(1))
+    if isinstance(data, callbacks.MeetingClose):
+        await meetings_change.start_closing(update, context, admin, data.meeting_id)
         return
-    if data is not None and data.part(0) in ("cx", "cy", "mv"):
+    if isinstance(data, meetings_change.MEETING_ACTIONS):
         await meetings_change.meeting_action(update, context, admin, data)
         return
     with context.uow() as session:
         draft = meeting_drafts.draft_of(session, admin.id, now=now)
         cancelled = (
             draft is not None
-            and data is not None
-            and data.part(0) == "x"
-            and (data.int_part(1), data.int_part(2)) == (draft.id, draft.version)
+            and isinstance(data, callbacks.MeetingDrop)
+            and (data.draft_id, data.version) == (draft.id, draft.version)
         )
         if cancelled:
             meeting_drafts.discard(session, admin.id)
@@ -218,7 +233,7 @@ async def button(update: Update, context: BotContext) -> None:
             else None
         )
     stale = applied is not None and applied.problem == "stale"
-    if draft is None or data is None or (stale and data.part(0) != "ok"):
+    if draft is None or data is None or (stale and not isinstance(data, callbacks.MeetingConfirm)):
         # An old message's button (another draft, an earlier step): it changes nothing.
         await query.answer(t_plain(lang, "button.expired"))
         return

@@ -108,14 +108,16 @@ async def minutes_document(update: Update, context: BotContext) -> bool:
 
 async def notulen(update: Update, context: BotContext) -> None:
     """/notulen: the held meetings still waiting for their minutes, as buttons."""
-    await _meeting_menu(update, context, awaiting_minutes, "c", "notulen.choose", "notulen.none")
+    await _meeting_menu(
+        update, context, awaiting_minutes, callbacks.MeetingClose, "notulen.choose", "notulen.none"
+    )
 
 
 async def _meeting_menu(
     update: Update,
     context: BotContext,
     which: Callable[[Session, datetime], list[Meeting]],
-    action: str,
+    kind: type[MeetingButton],
     choose_key: str,
     none_key: str,
 ) -> None:
@@ -133,7 +135,7 @@ async def _meeting_menu(
     rows = [
         [
             _plain_button(
-                f"{m.title[:40]} ({format_when(lang, m.starts_at, m.timezone)})", action, m.id
+                f"{m.title[:40]} ({format_when(lang, m.starts_at, m.timezone)})", kind(m.id or 0)
             )
         ]
         for m in found
@@ -173,25 +175,37 @@ def _move(session: Session, draft: MeetingDraft, now: datetime, text: str) -> Mo
 async def batalrapat(update: Update, context: BotContext) -> None:
     """/batalrapat: cancel an upcoming meeting (every invitee is told)."""
     await _meeting_menu(
-        update, context, upcoming_meetings, "cx", "rapat.choose_cancel", "rapat.none_upcoming"
+        update,
+        context,
+        upcoming_meetings,
+        callbacks.MeetingAskCancel,
+        "rapat.choose_cancel",
+        "rapat.none_upcoming",
     )
 
 
 async def pindahrapat(update: Update, context: BotContext) -> None:
     """/pindahrapat: move an upcoming meeting to a new date and time."""
     await _meeting_menu(
-        update, context, upcoming_meetings, "mv", "rapat.choose_move", "rapat.none_upcoming"
+        update,
+        context,
+        upcoming_meetings,
+        callbacks.MeetingMove,
+        "rapat.choose_move",
+        "rapat.none_upcoming",
     )
 
 
 async def meeting_action(
-    update: Update, context: BotContext, admin: Person, data: callbacks.Callback
+    update: Update,
+    context: BotContext,
+    admin: Person,
+    data: callbacks.MeetingAskCancel | callbacks.MeetingCancel | callbacks.MeetingMove,
 ) -> None:
-    """cx: ask to confirm a cancellation; cy: cancel; mv: start moving."""
+    """Ask to confirm a cancellation; cancel; start moving."""
     query = update.callback_query
     assert query is not None and admin.id is not None
-    lang, now, action = admin.language, context.deps.clock.now(), data.part(0)
-    meeting_id = data.int_part(1)
+    lang, now, meeting_id = admin.language, context.deps.clock.now(), data.meeting_id
     ended = Ended()
     with context.uow() as session:
         meeting = session.get(Meeting, meeting_id) if meeting_id else None
@@ -200,9 +214,9 @@ async def meeting_action(
         try:
             if meeting is None or meeting.status != "scheduled":
                 raise MeetingError("not_scheduled")
-            if action == "cy":
+            if isinstance(data, callbacks.MeetingCancel):
                 meetings.cancel(session, meeting, now=now)
-            elif action == "mv":
+            elif isinstance(data, callbacks.MeetingMove):
                 meeting_drafts.start_moving(session, author_id=admin.id, meeting=meeting, now=now)
                 ended = end_other_conversations(session, context, admin, Conversation.MEETING)
         except MeetingError as error:
@@ -213,12 +227,12 @@ async def meeting_action(
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
-    if action == "cx":
-        yes = _plain_button(t(lang, "rapat.cancel_yes"), "cy", meeting_id)
+    if isinstance(data, callbacks.MeetingAskCancel):
+        yes = _plain_button(t(lang, "rapat.cancel_yes"), callbacks.MeetingCancel(meeting_id))
         await say(
             update, t(lang, "rapat.cancel_confirm", title=title), InlineKeyboardMarkup([[yes]])
         )
-    elif action == "cy":
+    elif isinstance(data, callbacks.MeetingCancel):
         context.deps.wake_delivery()
         await say(update, t(lang, "rapat.cancel_done", title=title))
     else:
@@ -226,8 +240,18 @@ async def meeting_action(
         await say(update, t(lang, "rapat.ask.move_date", title=title))
 
 
-def _plain_button(label: str, *parts: object) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=callbacks.encode(callbacks.MEETING, *parts))
+def _plain_button(label: str, data: callbacks.CallbackData) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=data.encode())
+
+
+MeetingButton = (
+    callbacks.MeetingClose
+    | callbacks.MeetingAskCancel
+    | callbacks.MeetingCancel
+    | callbacks.MeetingMove
+)
+# The buttons under a chosen meeting (not of a draft), handled by ``meeting_action``.
+MEETING_ACTIONS = (callbacks.MeetingAskCancel, callbacks.MeetingCancel, callbacks.MeetingMove)
 
 
 async def start_closing(

@@ -55,8 +55,8 @@ async def language_button(update: Update, context: BotContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    data = callbacks.decode(query.data)
-    chosen = data.part(0) if data else None
+    data = callbacks.LanguageChoice.decode(query.data)
+    chosen = data.code if data else None
     with context.uow() as session:
         person = people.by_telegram_user(session, user.id)
         if person is not None and chosen in LANGUAGES:
@@ -136,8 +136,8 @@ async def erase_button(update: Update, context: BotContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    data = callbacks.decode(query.data)
-    answer = data.part(0) if data else None
+    data = callbacks.EraseAnswer.decode(query.data)
+    answer = data.answer if data else None
     files: list[str] = []
     with context.uow() as session:
         person = people.by_telegram_user(session, user.id)

@@ -292,13 +292,14 @@ def meetings_keyboard(lang: str, meetings: list[Meeting]) -> InlineKeyboardMarku
         title = meeting.title if len(meeting.title) <= BUTTON_TITLE else meeting.title[:39] + "…"
         date = format_date(local.date(), "d MMM yyyy", locale=lang)
         label = t_plain(lang, "rekap.meeting_button", title=title, date=date)
-        data = callbacks.encode(callbacks.RECAP, SHOW, meeting.id)
+        assert meeting.id is not None
+        data = callbacks.RecapShow(meeting.id).encode()
         rows.append([InlineKeyboardButton(label, callback_data=data)])
     return InlineKeyboardMarkup(rows)
 
 
 def nudge_keyboard(lang: str, meeting_id: int) -> InlineKeyboardMarkup:
-    data = callbacks.encode(callbacks.RECAP, NUDGE, meeting_id)
+    data = callbacks.RecapNudge(meeting_id).encode()
     label = t_plain(lang, "rekap.nudge_button")
     return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)]])
 
@@ -375,13 +376,12 @@ async def button(update: Update, context: BotContext) -> None:
     if person is None or not person.is_admin:
         await query.answer(t_plain(lang, "admin.only"), show_alert=True)
         return
-    data = callbacks.decode(query.data)
-    action = data.part(0) if data else None
-    meeting_id = data.int_part(1) if data else None
-    if meeting_id is None or action not in (SHOW, NUDGE):
+    data = callbacks.parse(query.data, callbacks.RecapShow, callbacks.RecapNudge)
+    if not isinstance(data, callbacks.RecapShow | callbacks.RecapNudge) or not data.meeting_id:
         await query.answer(t_plain(lang, "button.expired"))
         return
-    if action == SHOW:
+    meeting_id = data.meeting_id
+    if isinstance(data, callbacks.RecapShow):
         await query.answer()
         await _send_recap(chat, context, lang, meeting_id)
         return

@@ -130,9 +130,9 @@ async def consent_button(update: Update, context: BotContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    data = callbacks.decode(query.data)
-    answer = data.part(0) if data else None
-    token = data.part(1) if data else None
+    data = callbacks.Consent.decode(query.data)
+    answer = data.answer if data else None
+    token = (data.token or None) if data else None
     lang = _lang_of_user(update)
     if answer not in ("y", "n"):
         await query.answer(t_plain(lang, "button.expired"))
@@ -260,10 +260,10 @@ async def decision_button(update: Update, context: BotContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    data = callbacks.decode(query.data)
-    request_id = data.int_part(0) if data else None
-    code = data.part(1) if data else None
-    if request_id is None or code not in ("k", "o", "x"):
+    data = callbacks.RegistrationDecision.decode(query.data)
+    request_id = data.request_id if data else None
+    code = data.decision if data else None
+    if not request_id or code not in ("k", "o", "x"):  # ids start at 1
         await query.answer(t_plain(_lang_of_user(update), "button.expired"))
         return
     now = context.deps.clock.now()

@@ -80,10 +80,10 @@ async def button(update: Update, context: BotContext) -> None:
     if query is None or update.effective_user is None:
         return
     person = person_of(context, update)
-    data = callbacks.decode(query.data)
-    invitation_id = data.int_part(0) if data else None
-    code = data.part(1) if data else None
-    if person is None or invitation_id is None or code not in (*ANSWERS, "s", "o"):
+    data = callbacks.RsvpButton.decode(query.data)
+    invitation_id = data.invitation_id if data else None
+    code = data.code if data else None
+    if person is None or not invitation_id or code not in (*ANSWERS, "s", "o"):
         await query.answer(
             t_plain(language_of(update.effective_user.language_code), "button.expired")
         )
