@@ -49,8 +49,6 @@ class RetryRepliesOnFlood(BaseRateLimiter[str]):
     ) -> JSON:
         # Every Bot API call of a handler passes here: what the update changed is stored first.
         commit_current_unit()
-        # Every Bot API call of a handler passes here: what the update changed is stored first.
-        commit_current_unit()
         attempts = 1 if rate_limit_args == OUTBOX else self.attempts
         for attempt in range(1, attempts + 1):
             try:

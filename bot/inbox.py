@@ -42,6 +42,7 @@ TELEGRAM = "telegram"
 INBOX_KEY = "pokjanal.inbox"
 DEFAULT_MAX_CHATS = 16  # chats handled at once; more only queue for the 8 connections
 STOP_GRACE_SECONDS = 10.0
+FINISH_RETRY_SECONDS = 0.5
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
@@ -60,6 +61,7 @@ class _Item:
     inbox_id: int
     update: Update | None
     payload: str
+    seq: int = 0  # Telegram's update_id: the order within a chat, whatever the arrival order
 
 
 @dataclass
@@ -80,6 +82,7 @@ class Inbox:
         self._errors: dict[int, BaseException] = {}
         self._accepting = False
         self._batch: list[tuple[inbox.Incoming, Update | None]] = []
+        self._queued: set[int] = set()  # in a lane, not yet marked handled
         self.handled = 0
         self.failed = 0
         self.idle = asyncio.Event()
@@ -95,10 +98,23 @@ class Inbox:
         """
         with unit_of_work(self.engine) as session:
             new = inbox.receive_many(session, [item for item, _ in batch], now=self.clock.now())
+            again = [
+                (item.channel, item.external_id)
+                for item, _ in batch
+                if f"{item.channel}:{item.external_id}" not in new
+            ]
+            # Stored before: usually handled already. But when the first delivery's commit
+            # went through and its answer was lost, the row is pending and in no lane yet.
+            lost = inbox.still_pending(session, again) if again else []
         for item, update in batch:
             row = new.get(f"{item.channel}:{item.external_id}")
-            if row is not None:  # None: stored before (a re-send), handled once already
-                self._submit(item.chat_key, _Item(row, update, item.payload))
+            if row is not None:
+                self._submit(item.chat_key, _Item(row, update, item.payload, item.seq))
+        for pending in lost:
+            if pending.id not in self._queued:
+                self._submit(
+                    pending.chat_key, _Item(pending.id, None, pending.payload, pending.seq)
+                )
 
     async def receive_update(self, update: Update) -> None:
         """Polling (``put`` of the update queue): keep the update for the batch's write.
@@ -159,7 +175,7 @@ class Inbox:
         pending = await asyncio.to_thread(self._recover)
         self._accepting = True
         for item in pending:
-            self._submit(item.chat_key, _Item(item.id, None, item.payload))
+            self._submit(item.chat_key, _Item(item.id, None, item.payload, item.seq))
         if pending:
             log.info("inbox: handling %d update(s) left from the last run", len(pending))
         return len(pending)
@@ -180,12 +196,19 @@ class Inbox:
                 task.cancel()
             await asyncio.gather(*late, return_exceptions=True)
         self._lanes.clear()
+        self._queued.clear()
+        self.idle.set()
 
     def _submit(self, chat_key: str, item: _Item) -> None:
         if not self._accepting:
             return  # stored and pending: the next start handles it
+        self._queued.add(item.inbox_id)
         lane = self._lanes.setdefault(chat_key, _Lane())
-        lane.items.append(item)
+        # In update order: a webhook re-sent after a failed answer may arrive after a newer one.
+        position = len(lane.items)
+        while position and lane.items[position - 1].seq > item.seq:
+            position -= 1
+        lane.items.insert(position, item)
         if lane.task is None or lane.task.done():
             self.idle.clear()
             lane.task = asyncio.get_running_loop().create_task(
@@ -193,14 +216,21 @@ class Inbox:
             )
 
     async def _run_lane(self, chat_key: str, lane: _Lane) -> None:
-        async with self._slots:
-            while lane.items:
-                item = lane.items.popleft()
-                await self._handle(item)
-        if self._lanes.get(chat_key) is lane and not lane.items:
-            del self._lanes[chat_key]
-        if not self._lanes:
-            self.idle.set()
+        try:
+            async with self._slots:
+                while lane.items:
+                    item = lane.items.popleft()
+                    try:
+                        await self._handle(item)
+                    except Exception:  # a bug of ours: the row stays pending, the chat goes on
+                        log.exception("inbox %d: not handled", item.inbox_id)
+                    finally:
+                        self._queued.discard(item.inbox_id)
+        finally:
+            if self._lanes.get(chat_key) is lane and not lane.items:
+                del self._lanes[chat_key]
+            if not self._lanes:
+                self.idle.set()
 
     async def _handle(self, item: _Item) -> None:
         assert self._app is not None
@@ -229,9 +259,15 @@ class Inbox:
                 # Done in the same transaction as whatever the handler did after its last send.
                 with unit.block() as session:
                     inbox.finish(session, item.inbox_id, now=self.clock.now(), error=error)
-            except Exception:  # the update stays pending and is handled again at the next start
-                log.exception("inbox %d: could not mark it handled", item.inbox_id)
-                return
+            except Exception:
+                log.warning("inbox %d: could not mark it handled; trying once more", item.inbox_id)
+                await asyncio.sleep(FINISH_RETRY_SECONDS)
+                try:
+                    with unit_of_work(self.engine) as session:
+                        inbox.finish(session, item.inbox_id, now=self.clock.now(), error=error)
+                except Exception:  # pending: handled again at the next start (a repeat)
+                    log.exception("inbox %d: could not mark it handled", item.inbox_id)
+                    return
         finally:
             CURRENT_UNIT.reset(token)
             unit.close()

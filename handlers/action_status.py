@@ -25,7 +25,6 @@ from handlers.context import BotContext
 from handlers.i18n import Markup, language_of, t
 from handlers.people_view import format_day, format_when, organization_name
 from handlers.recap import split_message
-from models import people
 from models.action_status import (
     STATUS_ORDER,
     Digest,
@@ -197,11 +196,11 @@ async def statusrtl(update: Update, context: BotContext) -> None:
     if chat is None or user is None:
         return
     now = context.deps.clock.now()
+    person = context.person_for(user.id)
+    if person is None:
+        await chat.send_message(t(language_of(user.language_code), "register.prompt"))
+        return
     with context.uow() as session:
-        person = people.by_telegram_user(session, user.id)
-        if person is None:
-            await chat.send_message(t(language_of(user.language_code), "register.prompt"))
-            return
         lang, zone = person.language, context.deps.timezone
         if not person.is_admin:
             zone = zone_of(session, person.organization_id, zone)

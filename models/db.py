@@ -5,6 +5,7 @@ Nothing here is SQLite-only in the model: the pragmas are applied only when the 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -29,6 +30,8 @@ from models import (  # noqa: F401
     privacy,
     registration,
 )
+
+log = logging.getLogger(__name__)
 
 
 def make_engine(url: str) -> Engine:
@@ -101,7 +104,7 @@ class SharedUnit:
         self.writes += 1
 
     def _note_statement(self, state: Any) -> None:
-        if state.is_insert or state.is_update or state.is_delete:
+        if not state.is_select:  # a DML statement, or text() that may be one: assume a write
             self._note_write()
 
     @contextmanager
@@ -124,9 +127,22 @@ class SharedUnit:
             session.expunge_all()
 
     def commit(self) -> None:
-        """End the open transaction, if any (not inside a step: a step ends on its own)."""
-        if self._session is not None and self._depth == 0 and self._session.in_transaction():
-            self._session.commit()
+        """End the open transaction, if any.
+
+        Inside a step nothing is committed (the step commits when it ends, if it wrote): a
+        message sent from inside a step is a bug, logged, not a reason to split the step.
+        """
+        if self._session is None:
+            return
+        if self._depth:
+            log.warning("a message was sent inside a unit-of-work step; it commits at its end")
+            return
+        if self._session.in_transaction():
+            try:
+                self._session.commit()
+            except BaseException:
+                self.rollback()  # the session stays usable for the rest of the update
+                raise
         self._wrote = False
 
     def rollback(self) -> None:

@@ -41,6 +41,7 @@ MAX_ATTEMPTS = 3
 # ones a month, for whoever reads `pokjanal health`.
 KEEP_DONE = timedelta(days=7)
 KEEP_FAILED = timedelta(days=30)
+MAX_AGE = timedelta(days=1)  # pending longer than this at start-up: failed, not handled
 ERROR_MAX = 1000
 
 
@@ -85,6 +86,7 @@ class Pending:
     id: int
     chat_key: str
     payload: str
+    seq: int = 0
 
 
 @dataclass(frozen=True)
@@ -154,54 +156,118 @@ def _insert_statement(dialect: str) -> Any:
 def recover(session: Session, *, now: datetime) -> list[Pending]:
     """At start-up: what the last run left unhandled, in order, with poison set aside.
 
-    Every pending row counts one interrupted attempt; a row that reaches ``MAX_ATTEMPTS`` is
-    marked failed instead of being handed out again.
+    Only the first pending update of each chat can have been in hand when the process stopped
+    (a chat's updates are handled one at a time, in order), so only it counts an interrupted
+    attempt; at ``MAX_ATTEMPTS`` it is failed instead of being handed out again, and the
+    chat's later updates go on. Updates older than a day are failed too: Telegram itself keeps
+    an update only 24 hours, and an answer days late would surprise more than help.
     """
-    session.execute(
-        update(InboxUpdate)
-        .where(col(InboxUpdate.status) == InboxStatus.PENDING.value)
-        .values(attempts=col(InboxUpdate.attempts) + 1)
-    )
-    session.execute(
-        update(InboxUpdate)
-        .where(
-            col(InboxUpdate.status) == InboxStatus.PENDING.value,
-            col(InboxUpdate.attempts) > MAX_ATTEMPTS,
-        )
-        .values(
-            status=InboxStatus.FAILED.value,
-            error=f"the process stopped while handling it {MAX_ATTEMPTS} times",
-            finished_at=now,
-        )
-    )
     rows = session.exec(
-        select(InboxUpdate.id, InboxUpdate.chat_key, InboxUpdate.payload)
+        select(InboxUpdate)
         .where(col(InboxUpdate.status) == InboxStatus.PENDING.value)
+        .where(col(InboxUpdate.received_at) >= now - MAX_AGE)
         .order_by(col(InboxUpdate.seq), col(InboxUpdate.id))
     ).all()
-    return [Pending(int(row_id or 0), key, payload) for row_id, key, payload in rows]
+    _fail_where(
+        session,
+        col(InboxUpdate.received_at) < now - MAX_AGE,
+        error="not handled within a day of arriving",
+        now=now,
+    )
+    first_of_chat: dict[str, int] = {}
+    for row in rows:
+        first_of_chat.setdefault(row.chat_key, int(row.id or 0))
+    poison = {
+        int(row.id or 0)
+        for row in rows
+        if first_of_chat[row.chat_key] == row.id and row.attempts + 1 >= MAX_ATTEMPTS
+    }
+    if first_of_chat:
+        session.execute(
+            update(InboxUpdate)
+            .where(col(InboxUpdate.id).in_(list(first_of_chat.values())))
+            .values(attempts=col(InboxUpdate.attempts) + 1)
+        )
+    if poison:
+        _fail_where(
+            session,
+            col(InboxUpdate.id).in_(poison),
+            error=f"the process stopped while handling it {MAX_ATTEMPTS} times",
+            now=now,
+        )
+    return [
+        Pending(int(row.id or 0), row.chat_key, row.payload, row.seq)
+        for row in rows
+        if row.id not in poison
+    ]
 
 
-_FINISH = (
+def _fail_where(session: Session, condition: Any, *, error: str, now: datetime) -> None:
+    session.execute(
+        update(InboxUpdate)
+        .where(col(InboxUpdate.status) == InboxStatus.PENDING.value, condition)
+        .values(status=InboxStatus.FAILED.value, error=error, finished_at=now)
+    )
+
+
+def still_pending(session: Session, keys: list[tuple[str, str]]) -> list[Pending]:
+    """Rows of these (channel, external id) that are stored but still pending: a delivery
+    repeated because the first one's answer was lost after its commit."""
+    if not keys:
+        return []
+    rows = session.exec(
+        select(InboxUpdate)
+        .where(col(InboxUpdate.status) == InboxStatus.PENDING.value)
+        .where(col(InboxUpdate.external_id).in_([external for _, external in keys]))
+        .order_by(col(InboxUpdate.seq), col(InboxUpdate.id))
+    ).all()
+    wanted = set(keys)
+    return [
+        Pending(int(row.id or 0), row.chat_key, row.payload, row.seq)
+        for row in rows
+        if (row.channel, row.external_id) in wanted
+    ]
+
+
+# Once handled, what the person wrote is not kept: a done row keeps only its id, chat and
+# times (to recognise a re-send). A failed row keeps its payload for whoever looks into it,
+# for 30 days or until the person's data is erased.
+_DONE = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("inbox_id"))
+    .values(status=InboxStatus.DONE.value, finished_at=bindparam("finished_at"), payload="")
+)
+_FAILED = (
     update(_TABLE)
     .where(_TABLE.c.id == bindparam("inbox_id"))
     .values(
-        status=bindparam("status"), error=bindparam("error"), finished_at=bindparam("finished_at")
+        status=InboxStatus.FAILED.value,
+        error=bindparam("error"),
+        finished_at=bindparam("finished_at"),
     )
 )
 
 
 def finish(session: Session, inbox_id: int, *, now: datetime, error: str | None = None) -> None:
     """Mark an update handled: done, or failed with the error (never retried, never blocking)."""
-    session.execute(
-        _FINISH,
-        {
-            "inbox_id": inbox_id,
-            "status": InboxStatus.DONE.value if error is None else InboxStatus.FAILED.value,
-            "error": None if error is None else error[:ERROR_MAX],
-            "finished_at": now,
-        },
+    if error is None:
+        session.execute(_DONE, {"inbox_id": inbox_id, "finished_at": now})
+    else:
+        session.execute(
+            _FAILED, {"inbox_id": inbox_id, "error": error[:ERROR_MAX], "finished_at": now}
+        )
+
+
+def forget_chat(session: Session, chat_keys: list[str]) -> int:
+    """Erasure: delete what is kept of a person's chat (handled and failed updates). Pending
+    ones stay, to be handled: they came after the erasure began."""
+    result = session.execute(
+        delete(InboxUpdate).where(
+            col(InboxUpdate.chat_key).in_(chat_keys),
+            col(InboxUpdate.status) != InboxStatus.PENDING.value,
+        )
     )
+    return max(result.rowcount or 0, 0)  # type: ignore[attr-defined]
 
 
 def prune(session: Session, *, now: datetime) -> int:

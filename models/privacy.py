@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, delete, select
 
+from models import inbox
 from models.action_drafts import ReportDraft, drop_action, drop_report
 from models.erasures import mark_erased
 from models.people import Person, PersonStatus
@@ -18,7 +19,7 @@ def erase_person(session: Session, person: Person, *, now: datetime) -> list[str
     Attendance rows (later issues) point at the row by id, so counts for the SPJ survive while
     name, phone, position and Telegram ids are gone.
     """
-    telegram_user_id = person.telegram_user_id
+    telegram_user_id, person_chat = person.telegram_user_id, person.telegram_chat_id
     if person.phone:
         mark_erased(session, person.phone, now=now)
     person.name = ""
@@ -40,6 +41,9 @@ def erase_person(session: Session, person: Person, *, now: datetime) -> list[str
         if report_draft is not None:
             paths = drop_report(session, report_draft)
         drop_action(session, person.id)
+    # What they wrote to the bot: handled and failed updates of their chat.
+    chats = {str(c) for c in (telegram_user_id, person_chat) if c is not None}
+    inbox.forget_chat(session, sorted(chats | {f"user:{telegram_user_id}"}))
     if telegram_user_id is not None:
         session.execute(
             delete(ConsentRecord).where(col(ConsentRecord.telegram_user_id) == telegram_user_id)

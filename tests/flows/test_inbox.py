@@ -69,4 +69,5 @@ async def test_a_flood_from_one_chat_keeps_its_order_and_does_not_starve_another
         assert [text for chat, text in seen if chat == flooder.id] == [
             f"pesan {i}" for i in range(50)
         ]
+        await eventually(lambda: inbox_of(app).idle.is_set())  # the last one marked done too
         assert all(row.status == "done" for row in inbox_rows(world))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from models.inbox import InboxUpdate
 from models.people import Person, ensure_invite_token
 from models.registration import ConsentRecord, RegistrationRequest
 from sandbox.users import SandboxUser
@@ -229,6 +230,9 @@ async def test_my_data_and_erasure(world: World) -> None:
     await sitti.wait_for(lambda msgs: "sudah dihapus" in msgs[-1].text)
     with Session(world.engine) as session:
         assert session.exec(select(Person).where(Person.phone == SITTI[1])).first() is None
+        # What she wrote to the bot goes too (all but the erasure's own, still being handled).
+        kept = session.exec(select(InboxUpdate).where(InboxUpdate.chat_key == str(sitti.id)))
+        assert [row.payload for row in kept if row.status != "pending"] == []
     await sitti.send_text("/profil")
     assert "belum terdaftar" in (await sitti.next_message()).text
 

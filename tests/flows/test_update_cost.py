@@ -91,3 +91,6 @@ async def test_a_typed_text_costs_at_most_three_transactions(
         }
         for name, cost in costs.items():
             assert cost.transactions <= 3, (name, cost)
+        # One lookup: store, who is writing (with their drafts), done. Nothing else.
+        assert costs["not understood"].statements == 3, costs["not understood"].log
+        assert costs["unregistered"].statements <= 4, costs["unregistered"].log
