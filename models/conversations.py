@@ -9,6 +9,7 @@ of asking every feature in turn.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -97,27 +98,20 @@ def _open_ones(
     assert person.id is not None
     if kinds is None:
         kinds = _open_kinds(session, person.id)
+    person_id = person.id
+    loaders: dict[Conversation, Callable[[], Any]] = {
+        Conversation.BROADCAST: lambda: broadcasts.draft_of(session, person_id, now=now),
+        Conversation.MEETING: lambda: meeting_drafts.draft_of(session, person_id, now=now),
+        Conversation.ACTION: lambda: action_drafts.action_draft_of(session, person_id, now=now),
+        Conversation.REPORT: lambda: action_drafts.report_draft_of(session, person_id, now=now),
+        Conversation.ANSWER: lambda: rsvp.in_progress(session, person),
+    }
     found: list[tuple[datetime, Conversation, str]] = []
-    if Conversation.BROADCAST in kinds:
-        broadcast = broadcasts.draft_of(session, person.id, now=now)
-        if broadcast is not None:
-            found.append((broadcast.updated_at, Conversation.BROADCAST, broadcast.stage))
-    if Conversation.MEETING in kinds:
-        meeting = meeting_drafts.draft_of(session, person.id, now=now)
-        if meeting is not None:
-            found.append((meeting.updated_at, Conversation.MEETING, meeting.stage))
-    if Conversation.ACTION in kinds:
-        action = action_drafts.action_draft_of(session, person.id, now=now)
-        if action is not None:
-            found.append((action.updated_at, Conversation.ACTION, action.stage))
-    if Conversation.REPORT in kinds:
-        report = action_drafts.report_draft_of(session, person.id, now=now)
-        if report is not None:
-            found.append((report.updated_at, Conversation.REPORT, report.stage))
-    if Conversation.ANSWER in kinds:
-        answering = rsvp.in_progress(session, person)
-        if answering is not None:
-            found.append((answering.updated_at, Conversation.ANSWER, answering.step))
+    for kind in Conversation:
+        draft = loaders[kind]() if kind in kinds else None
+        if draft is not None:  # an invitation's step is its stage
+            stage = draft.step if kind == Conversation.ANSWER else draft.stage
+            found.append((draft.updated_at, kind, stage))
     return found
 
 
