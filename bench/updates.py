@@ -176,7 +176,7 @@ async def _cost_per_update(people: int, messages: int) -> tuple[float, float]:
 
 
 async def run(args: argparse.Namespace) -> None:
-    rounds: list[tuple[Phase, Phase, Phase, Phase]] = []
+    rounds: list[tuple[Phase, ...]] = []
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         engine = open_database(url)
@@ -197,15 +197,17 @@ async def run(args: argparse.Namespace) -> None:
             # Echo and bot take turns, round after round, so a slow moment of a shared machine
             # does not land on one of them only; the medians are compared.
             for _ in range(args.rounds):
-                echo_phases = (Phase(latencies=[1.0], seconds=1.0),) * 2
+                echo_phases: tuple[Phase, ...] = (Phase(latencies=[1.0], seconds=1.0),) * 4
                 if not args.bot_only:
-                    echo = await _process(
-                        "bench.echo_bot", sandbox.api_url, TOKEN, env=env, cwd=root
-                    )
-                    try:
-                        echo_phases = await _measure(users, args)
-                    finally:
-                        await _stop(echo)
+                    echo_phases = ()
+                    for client in ("httpx", "aiohttp"):
+                        echo = await _process(
+                            "bench.echo_bot", sandbox.api_url, TOKEN, client, env=env, cwd=root
+                        )
+                        try:
+                            echo_phases += await _measure(users, args)
+                        finally:
+                            await _stop(echo)
                 bot = await _process("bot", "run", env=bot_env, cwd=tmp)
                 try:
                     bot_phases = await _measure(users, args)
@@ -226,7 +228,8 @@ async def run(args: argparse.Namespace) -> None:
         )
 
     echoes = [figures(r[0], r[1]) for r in rounds]
-    ours = [figures(r[2], r[3]) for r in rounds]
+    echoes_aiohttp = [figures(r[2], r[3]) for r in rounds]
+    ours = [figures(r[4], r[5]) for r in rounds]
 
     def median(rows: list[tuple[float, ...]]) -> tuple[float, ...]:
         return tuple(statistics.median(column) for column in zip(*rows, strict=True))
@@ -245,7 +248,8 @@ async def run(args: argparse.Namespace) -> None:
     print("| bot, own process | with think time | p50 ms | p95 ms | p99 ms | saturated | p99 ms |")
     print("|---|---|---|---|---|---|---|")
     echo_median, ours_median = median(echoes), median(ours)
-    print(row("bare echo (python-telegram-bot)", echo_median))
+    print(row("bare echo (python-telegram-bot, its default httpx)", echo_median))
+    print(row("bare echo on aiohttp (bot/http.py), for reference", median(echoes_aiohttp)))
     print(row("`pokjanal run` (inbox, per-chat lanes)", ours_median))
     print(
         f"saturated throughput: {ours_median[4] / echo_median[4]:.2f} x the echo (goal >= 0.8); "

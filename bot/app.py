@@ -15,6 +15,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 import handlers
 from bot.delivery import DELIVERY_KEY, Delivery
 from bot.flood import RetryRepliesOnFlood
+from bot.http import AiohttpRequest
 from bot.inbox import INBOX_KEY, DurableUpdateQueue, Inbox, StoreBeforePolling, inbox_of
 from bot.settings import Settings
 from handlers.context import DEPS_KEY, BotContext, Deps
@@ -44,6 +45,10 @@ def build_application(
     context_types = ContextTypes(context=BotContext)
     clock = clock or SystemClock()
     inbox = Inbox(engine, clock)
+    requests = (
+        AiohttpRequest(connection_pool_size=CONNECTIONS, pool_timeout=POOL_WAIT_SECONDS),
+        StoreBeforePolling(inbox.flush),
+    )
     app = (
         ApplicationBuilder()
         .token(token or settings.token())
@@ -53,13 +58,11 @@ def build_application(
         .update_queue(DurableUpdateQueue(inbox.receive_update))
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .rate_limiter(RetryRepliesOnFlood())
-        # httpcore scans every pooled connection on each request: PTB's default pool of 256
-        # cost a third of the bot's CPU under load (bench/updates.py). 8 connections carry
-        # Telegram's 30 messages a second at 100 ms a call with room to spare; a request
-        # that finds them all busy waits for one instead of failing.
-        .connection_pool_size(CONNECTIONS)
-        .pool_timeout(POOL_WAIT_SECONDS)
-        .get_updates_request(StoreBeforePolling(inbox.flush))
+        # aiohttp instead of httpx (bot/http.py): a ninth of the CPU per request. 8
+        # connections carry Telegram's 30 messages a second at 250 ms a call; a request that
+        # finds them all busy waits for one (up to 10 s) instead of failing.
+        .request(requests[0])
+        .get_updates_request(requests[1])
         .post_init(start_services)
         .post_stop(stop_services)
         .build()
@@ -71,6 +74,7 @@ def build_application(
     delivery.planners.append(action_planner(clock.now, settings.timezone))
     app.bot_data[DELIVERY_KEY] = delivery
     app.bot_data[INBOX_KEY] = inbox
+    app.bot_data[REQUESTS_KEY] = requests
     app.bot_data[DEPS_KEY] = Deps(
         engine=engine,
         clock=clock,
@@ -138,6 +142,17 @@ async def _sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     pruned = await asyncio.to_thread(inbox_of(context.application).prune)
     if pruned:
         log.info("inbox: %d handled update(s) older than a week removed", pruned)
+
+
+REQUESTS_KEY = "pokjanal.requests"
+
+
+async def close_requests(app: AnyApplication) -> None:
+    """Close the HTTP sessions even when start-up failed half-way (a wrong token, Telegram
+    unreachable): python-telegram-bot then skips its shutdown, and an aiohttp session left open
+    warns when it is collected."""
+    for request in app.bot_data[REQUESTS_KEY]:
+        await request.shutdown()
 
 
 async def stop_services(app: AnyApplication) -> None:

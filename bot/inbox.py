@@ -28,8 +28,8 @@ from sqlalchemy.engine import Engine
 from telegram import Update
 from telegram.error import NetworkError
 from telegram.ext import Application
-from telegram.request import HTTPXRequest
 
+from bot.http import AiohttpRequest
 from handlers.common import expected_error
 from handlers.context import CURRENT_UNIT
 from models import inbox
@@ -306,7 +306,7 @@ class DurableUpdateQueue(asyncio.Queue[object]):
             await super().put(item)
 
 
-class StoreBeforePolling(HTTPXRequest):
+class StoreBeforePolling(AiohttpRequest):
     """The request object of ``getUpdates`` only: its ``offset`` confirms the last batch to
     Telegram, so the inbox stores that batch before each call goes out.
 
@@ -315,6 +315,7 @@ class StoreBeforePolling(HTTPXRequest):
     """
 
     def __init__(self, before_poll: Callable[[], None]) -> None:
+        # Long polling's own timeout is added by python-telegram-bot to the read timeout.
         super().__init__(connection_pool_size=1)
         self._before_poll = before_poll
 

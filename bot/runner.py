@@ -12,6 +12,7 @@ from bot.app import (
     ALLOWED_UPDATES,
     AnyApplication,
     build_application,
+    close_requests,
     start_services,
     stop_services,
 )
@@ -31,7 +32,12 @@ def run_bot(settings: Settings, *, webhook: bool, listen: str, port: int) -> Non
         asyncio.run(serve_webhook(app, settings, listen=listen, port=port))
     else:
         # The Updater's offset moves on only after the inbox stored each update (see bot.inbox).
-        app.run_polling(allowed_updates=ALLOWED_UPDATES)
+        try:
+            app.run_polling(allowed_updates=ALLOWED_UPDATES, close_loop=False)
+        finally:
+            loop = asyncio.get_event_loop()
+            loop.run_until_complete(close_requests(app))
+            loop.close()
 
 
 async def serve_webhook(app: AnyApplication, settings: Settings, *, listen: str, port: int) -> None:
@@ -69,3 +75,4 @@ async def serve_webhook(app: AnyApplication, settings: Settings, *, listen: str,
             await stop_services(app)
     finally:
         await app.shutdown()
+        await close_requests(app)
