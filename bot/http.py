@@ -49,6 +49,9 @@ class AiohttpRequest(BaseRequest):
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._size),
                 headers={"User-Agent": self.USER_AGENT},
+                # HTTPS_PROXY / NO_PROXY from the environment, as httpx honours them: an office
+                # network that reaches Telegram only through a proxy keeps working.
+                trust_env=True,
             )
 
     async def shutdown(self) -> None:
