@@ -7,6 +7,8 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from models import action_drafts
+from models.actions import Evidence
 from models.clock import SystemClock
 from models.db import unit_of_work
 from models.people import Person, Role
@@ -66,3 +68,18 @@ def registered_sandbox_people(
             )
             users.append(user)
     return users
+
+
+def report_with_a_photo(
+    session: Session, person: Person, action_id: int | None, now: datetime
+) -> str:
+    """A report draft at its evidence step holding one stored photo; the photo's path."""
+    draft = action_drafts.start_report(session, person, action_id, now=now)
+    draft.stage = "evidence"  # status and note given
+    session.add(draft)
+    path = "actions/1/photo-1.jpg"
+    evidence = Evidence(
+        kind="photo", telegram_file_id="f", file_unique_id="u", path=path, created_at=now
+    )
+    action_drafts.add_evidence(session, draft, evidence, now=now)
+    return path

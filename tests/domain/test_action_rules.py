@@ -23,7 +23,7 @@ from models.people import Person, Role
 from models.privacy import erase_person
 from models.subjects import skip_reason
 from scheduler.action_planners import nudge_slot, plan_escalations
-from tests.factories import person
+from tests.factories import person, report_with_a_photo
 
 DUE = date(2023, 12, 1)
 
@@ -221,18 +221,8 @@ def test_erasing_a_person_drops_their_draft_and_hands_back_its_files(
     session: Session, posyandu: Person, clock: FrozenClock
 ) -> None:
     action = one_action(session, clock)
-    draft = action_drafts.start_report(session, posyandu, action.id, now=clock.now())
-    draft.stage = "evidence"
-    session.add(draft)
-    evidence = Evidence(
-        kind="photo",
-        telegram_file_id="f",
-        file_unique_id="u",
-        path="actions/1/photo-1.jpg",
-        created_at=clock.now(),
-    )
-    action_drafts.add_evidence(session, draft, evidence, now=clock.now())
-    assert erase_person(session, posyandu, now=clock.now()) == ["actions/1/photo-1.jpg"]
+    path = report_with_a_photo(session, posyandu, action.id, clock.now())
+    assert erase_person(session, posyandu, now=clock.now()) == [path]
     assert session.exec(select(ReportDraft)).all() == []
     assert session.exec(select(Evidence)).all() == []
 

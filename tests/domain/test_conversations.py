@@ -9,12 +9,11 @@ from sqlmodel import Session
 
 from models import action_drafts, actions, broadcasts, conversations, meeting_drafts, organizations
 from models.action_owners import find_owner
-from models.actions import Evidence
 from models.clock import FrozenClock
 from models.conversations import Conversation
 from models.organizations import OrgKind
 from models.people import Role
-from tests.factories import person
+from tests.factories import person, report_with_a_photo
 
 
 def test_the_newest_conversation_is_active_and_starting_one_ends_the_others(
@@ -53,18 +52,8 @@ def test_ending_a_report_hands_back_its_files(session: Session, clock: FrozenClo
     action = actions.create(
         session, title="Laporan SKDN", owner=owner, due=clock.now().date(), now=clock.now()
     ).created[0]
-    draft = action_drafts.start_report(session, sitti, action.id, now=clock.now())
-    draft.stage = "evidence"  # status and note given
-    session.add(draft)
-    evidence = Evidence(
-        kind="photo",
-        telegram_file_id="f",
-        file_unique_id="u",
-        path="actions/1/photo-1.jpg",
-        created_at=clock.now(),
-    )
-    action_drafts.add_evidence(session, draft, evidence, now=clock.now())
+    path = report_with_a_photo(session, sitti, action.id, clock.now())
     ended = conversations.end_others(session, sitti, keep=Conversation.ANSWER, now=clock.now())
     assert ended.kinds == [Conversation.REPORT]
-    assert ended.files == ["actions/1/photo-1.jpg"]
+    assert ended.files == [path]
     assert conversations.active(session, sitti, now=clock.now()) is None

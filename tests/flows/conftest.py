@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -162,3 +163,13 @@ async def pokjanal_run(
         stdout=output,
         stderr=asyncio.subprocess.STDOUT if capture else asyncio.subprocess.DEVNULL,
     )
+
+
+async def stop_and_read_log(process: asyncio.subprocess.Process) -> str:
+    """SIGINT, as an operator's Ctrl-C; the process must stop cleanly, without a traceback."""
+    process.send_signal(signal.SIGINT)
+    output, _ = await asyncio.wait_for(process.communicate(), timeout=30)
+    log = output.decode()
+    assert process.returncode == 0, log
+    assert "Traceback" not in log, log
+    return log
