@@ -52,8 +52,8 @@ async def serve_webhook(app: AnyApplication, settings: Settings, *, listen: str,
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await app.initialize()
     try:
+        await app.initialize()
         await start_services(app)  # the inbox's backlog is handed out before anything new
         await app.start()
         handler = TelegramWebhook(inbox_of(app), secret=secret)
