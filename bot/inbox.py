@@ -1,11 +1,12 @@
 """The durable inbox wired into python-telegram-bot: store first, acknowledge after, handle once.
 
-python-telegram-bot acknowledges a batch of updates (the next ``getUpdates`` offset) as soon
-as each update has been ``put`` into ``Application.update_queue``, and its own update fetcher
-then handles them from memory: a crash loses whatever sat in that queue. Here the queue's
-``put`` writes the update to the inbox table (one short transaction) and hands it to per-chat
-lanes instead, so the offset moves on only after the row is committed. The webhook server
-(``bot.webhook``) calls the same ``receive`` before it answers 200.
+python-telegram-bot acknowledges a batch of updates (the offset of the next ``getUpdates``)
+without waiting for any handler, and its own update fetcher then handles them from memory: a
+crash loses whatever sat in that queue. Here the queue's ``put`` only keeps the update, and
+the getUpdates-only request object (``StoreBeforePolling``) writes the batch to the inbox table
+in one transaction just before the call whose offset confirms it; only then do the updates go
+to per-chat lanes. The webhook server (``bot.webhook``) stores each update (``receive_payload``)
+before it answers 200.
 
 Lanes: updates of one chat are handled in order, one at a time; different chats run
 concurrently (up to ``max_chats``), so a slow export does not stall everyone. Each update is
@@ -172,17 +173,14 @@ class Inbox:
         """Hand out what the last run left unhandled, before any new update is taken."""
         self._app = app
         app.add_error_handler(self._note_error)
-        pending = await asyncio.to_thread(self._recover)
+        with unit_of_work(self.engine) as session:  # on the loop's thread, as every inbox write
+            pending = inbox.recover(session, now=self.clock.now())
         self._accepting = True
         for item in pending:
             self._submit(item.chat_key, _Item(item.id, None, item.payload, item.seq))
         if pending:
             log.info("inbox: handling %d update(s) left from the last run", len(pending))
         return len(pending)
-
-    def _recover(self) -> list[inbox.Pending]:
-        with unit_of_work(self.engine) as session:
-            return inbox.recover(session, now=self.clock.now())
 
     async def stop(self) -> None:
         """Let the updates being handled finish; the rest stays pending for the next start."""
@@ -288,11 +286,10 @@ class Inbox:
 
 
 class DurableUpdateQueue(asyncio.Queue[object]):
-    """``Application.update_queue`` whose ``put`` of an Update is the inbox's durable receive.
+    """``Application.update_queue`` whose ``put`` of an Update hands it to the inbox's batch
+    (stored by ``Inbox.flush`` before the next ``getUpdates`` confirms it).
 
-    Anything else (python-telegram-bot's own stop signal) passes through untouched. The
-    Updater awaits ``put`` before it moves the ``getUpdates`` offset on, which is what makes
-    the write happen before Telegram is told the update arrived.
+    Anything else (python-telegram-bot's own stop signal) passes through untouched.
     """
 
     def __init__(self, receive: Callable[[Update], Any]) -> None:

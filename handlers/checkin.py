@@ -7,7 +7,7 @@ from telegram import Update
 from handlers.context import BotContext
 from handlers.i18n import language_of, t
 from handlers.people_view import format_when
-from models import checkin, people
+from models import checkin
 from models.checkin import Outcome
 
 DEEP_LINK_PREFIX = "hadir_"
@@ -23,8 +23,8 @@ async def record(update: Update, context: BotContext, code: str) -> None:
     if chat is None or user is None:
         return
     now = context.deps.clock.now()
+    person = context.person_for(user.id)
     with context.uow() as session:
-        person = people.by_telegram_user(session, user.id)
         result = (
             checkin.check_in(session, code=code, person=person, now=now, method="code")
             if person is not None and code.strip()

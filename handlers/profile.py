@@ -8,7 +8,7 @@ from handlers import callbacks, keyboards
 from handlers.context import BotContext
 from handlers.i18n import LANGUAGES, Markup, language_of, t, t_plain
 from handlers.people_view import format_when, organization_label, role_label
-from models import people, privacy, registration
+from models import privacy, registration
 from models.people import Person
 
 
@@ -33,8 +33,7 @@ async def _registered(update: Update, context: BotContext) -> Person | None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
         return None
-    with context.uow() as session:
-        person = people.by_telegram_user(session, user.id)
+    person = context.person_for(user.id)
     if person is None:
         await chat.send_message(t(language_of(user.language_code), "register.prompt"))
     return person
@@ -57,8 +56,8 @@ async def language_button(update: Update, context: BotContext) -> None:
         return
     data = callbacks.LanguageChoice.decode(query.data)
     chosen = data.code if data else None
+    person = context.person_for(user.id)
     with context.uow() as session:
-        person = people.by_telegram_user(session, user.id)
         if person is not None and chosen in LANGUAGES:
             registration.set_language(session, person, chosen, now=context.deps.clock.now())
     if person is None or chosen not in LANGUAGES:
@@ -139,8 +138,8 @@ async def erase_button(update: Update, context: BotContext) -> None:
     data = callbacks.EraseAnswer.decode(query.data)
     answer = data.answer if data else None
     files: list[str] = []
+    person = context.person_for(user.id)
     with context.uow() as session:
-        person = people.by_telegram_user(session, user.id)
         if person is not None and answer == "y":
             files = privacy.erase_person(session, person, now=context.deps.clock.now())
     for path in files:  # a half-written report's photos go with the rest

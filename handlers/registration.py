@@ -267,8 +267,8 @@ async def decision_button(update: Update, context: BotContext) -> None:
         await query.answer(t_plain(_lang_of_user(update), "button.expired"))
         return
     now = context.deps.clock.now()
+    admin = context.person_for(user.id)
     with context.uow() as session:
-        admin = people.by_telegram_user(session, user.id)
         result = registration.decide(
             session,
             request_id=request_id,

@@ -167,6 +167,7 @@ async def _typed(update: Update, context: BotContext, *, step: bool) -> bool:
         result = (
             rsvp.answer_step(session, person=person, text=message.text, now=now) if step else None
         )
+        ended = Ended()  # the next step of an answer in progress starts nothing new
         if result is None:
             parsed = rsvp.parse_typed(message.text)
             if parsed is not None:
@@ -174,7 +175,7 @@ async def _typed(update: Update, context: BotContext, *, step: bool) -> bool:
                 result = rsvp.answer_typed(
                     session, person=person, answer=answer, detail=detail, now=now
                 )
-        ended = _asking(session, context, person, result) if result else Ended()
+                ended = _asking(session, context, person, result)
     if result is None:
         return False
     await say_ended(update, context, person, ended)
