@@ -19,7 +19,9 @@ from bot.http import AiohttpRequest
 from bot.inbox import INBOX_KEY, DurableUpdateQueue, Inbox, StoreBeforePolling, inbox_of
 from bot.settings import Settings
 from handlers.context import DEPS_KEY, BotContext, Deps
+from handlers.telegram_chat import TelegramMessenger
 from models import action_drafts, actions
+from models.accounts import Channel
 from models.clock import Clock, SystemClock
 from models.db import unit_of_work
 from models.file_store import FileStore
@@ -82,6 +84,7 @@ def build_application(
         timezone=settings.timezone,
         files=FileStore(settings.files_dir, max_bytes=int(settings.evidence_max_mb * 1024 * 1024)),
         wake_delivery=delivery.wake,
+        messengers={Channel.TELEGRAM.value: TelegramMessenger(app.bot)},
     )
     handlers.register_all(app)
     return app

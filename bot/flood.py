@@ -17,7 +17,7 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
-from handlers.context import commit_current_unit
+from handlers.deps import commit_current_unit
 
 OUTBOX = "outbox"
 JSON = bool | dict[str, Any] | list[dict[str, Any]]

@@ -12,7 +12,7 @@ from telegram.ext import ExtBot
 
 from bot.flood import OUTBOX, retry_seconds
 from models.messages import Rendered
-from scheduler.ports import Rejected, RetryLater, Transient, Unreachable
+from scheduler.ports import Recipient, Rejected, RetryLater, Transient, Unreachable
 
 # A "chat not found" means the person never started the bot (or deleted the chat): no retry
 # will reach them, exactly like a block.
@@ -24,7 +24,8 @@ class TelegramSender:
         self.bot = bot
         self.timeout = timeout  # None: python-telegram-bot's defaults
 
-    async def send(self, chat_id: int, message: Rendered) -> int:
+    async def send(self, recipient: Recipient, message: Rendered) -> str:
+        chat_id = int(recipient.address)
         markup = (
             InlineKeyboardMarkup(
                 [
@@ -57,4 +58,4 @@ class TelegramSender:
             raise Rejected(str(error)) from error
         except (NetworkError, TelegramError) as error:  # timeouts, 5xx, connection resets
             raise Transient(str(error)) from error
-        return sent.message_id
+        return str(sent.message_id)

@@ -7,9 +7,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from handlers.context import BotContext
 from handlers.i18n import language_of, t, t_plain
+from handlers.port import Chat, Env, Keyboard
 from models import conversations
 from models.conversations import Conversation, Ended
-from models.messages import Button
 from models.people import Person
 
 
@@ -41,9 +41,7 @@ async def say_not_registered(update: Update) -> None:
     await say(update, t(fallback_language(update), "register.prompt"))
 
 
-def keyboard(
-    rows: list[list[Button]] | tuple[tuple[Button, ...], ...],
-) -> InlineKeyboardMarkup | None:
+def keyboard(rows: Keyboard) -> InlineKeyboardMarkup | None:
     """Our channel-neutral buttons as Telegram's inline keyboard (None when there are none)."""
     if not rows:
         return None
@@ -56,11 +54,11 @@ def keyboard(
 
 
 def end_other_conversations(
-    session: Session, context: BotContext, person: Person, keep: Conversation
+    session: Session, env: Env, person: Person, keep: Conversation
 ) -> Ended:
     """Starting a conversation ends the one before (one conversation at a time, so typed text
     always has one place to go); call ``say_ended`` once the unit of work is over."""
-    return conversations.end_others(session, person, keep=keep, now=context.deps.clock.now())
+    return conversations.end_others(session, person, keep=keep, now=env.deps.clock.now())
 
 
 async def say_ended(update: Update, context: BotContext, person: Person, ended: Ended) -> None:
@@ -68,6 +66,18 @@ async def say_ended(update: Update, context: BotContext, person: Person, ended: 
     for path in ended.files:
         context.deps.files.remove(path)
     if ended.kinds:
-        lang = person.language
-        what = ", ".join(t_plain(lang, f"conversation.{kind.value}") for kind in ended.kinds)
-        await say(update, t(lang, "conversation.ended", what=what))
+        await say(update, ended_text(person, ended))
+
+
+async def say_ended_in(chat: Chat, env: Env, person: Person, ended: Ended) -> None:
+    """``say_ended`` for a step written against the ``Chat`` port."""
+    for path in ended.files:
+        env.deps.files.remove(path)
+    if ended.kinds:
+        await chat.say(ended_text(person, ended))
+
+
+def ended_text(person: Person, ended: Ended) -> str:
+    lang = person.language
+    what = ", ".join(t_plain(lang, f"conversation.{kind.value}") for kind in ended.kinds)
+    return t(lang, "conversation.ended", what=what)

@@ -14,6 +14,7 @@ from telegram.error import BadRequest, Forbidden
 from handlers.context import BotContext
 from handlers.i18n import language_of, t, t_plain
 from models import people
+from models.accounts import Channel
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,13 @@ async def note_presence(update: Update, context: BotContext) -> None:
         return
     # The one lookup of the person for this update: every handler after this reuses it.
     person = context.person_for(user.id)
-    if person is None or person.unreachable_at is None:
+    if person is None:
+        return
+    if person.preferred_channel not in (None, Channel.TELEGRAM.value):
+        # Someone on both channels wrote here last: proactive messages come here first.
+        with context.uow() as session:
+            people.prefer(session, person, Channel.TELEGRAM)
+    if person.unreachable_at is None:
         return
     with context.uow() as session:
         if people.mark_reachable(session, user.id):

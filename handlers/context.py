@@ -6,46 +6,18 @@ database and the clock only through here, so tests can inject a moved clock.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from contextlib import AbstractContextManager
-from contextvars import ContextVar
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from telegram.ext import CallbackContext, ExtBot
 
+from handlers.deps import CURRENT_UNIT, DEPS_KEY, Deps
 from models import conversations
-from models.clock import Clock
+from models.accounts import Account
 from models.conversations import Who
-from models.db import SharedUnit, unit_of_work
-from models.file_store import FileStore
+from models.db import unit_of_work
 from models.people import Person
-
-DEPS_KEY = "pokjanal.deps"
-
-# The unit of work of the update being handled in this task (set by the inbox's lanes).
-CURRENT_UNIT: ContextVar[SharedUnit | None] = ContextVar("pokjanal_update_unit", default=None)
-
-
-def commit_current_unit() -> None:
-    """Before anything goes out to a chat: store what the update has done so far."""
-    unit = CURRENT_UNIT.get()
-    if unit is not None:
-        unit.commit()
-
-
-@dataclass
-class Deps:
-    engine: Engine
-    clock: Clock
-    body_name: str = "Pokjanal Posyandu"
-    timezone: str = "Asia/Jakarta"
-    files: FileStore = field(default_factory=lambda: FileStore(Path("files")))
-    # Called after queuing outbox rows so they go out now, not at the next tick.
-    wake_delivery: Callable[[], None] = field(default=lambda: None)
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -80,7 +52,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         if cached is not None and stamp is not None and cached[0] == (telegram_user_id, stamp):
             return cached[1]
         with self.uow() as session:
-            found = conversations.who(session, telegram_user_id)
+            found = conversations.who(session, Account.telegram(telegram_user_id))
         if stamp is not None:
             self._who_cache = ((telegram_user_id, stamp), found)
         return found
@@ -88,3 +60,8 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
     def person_for(self, telegram_user_id: int) -> Person | None:
         """The registered person of this update's sender (see ``who``)."""
         return self.who(telegram_user_id).person
+
+    def person_of(self, account: Account) -> Person | None:
+        """``Env.person_of``: the Telegram account's person (see ``who``)."""
+        user_id = account.telegram_user_id
+        return self.person_for(user_id) if user_id is not None else None

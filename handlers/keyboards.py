@@ -11,20 +11,15 @@ from telegram import (
 
 from handlers import callbacks
 from handlers.i18n import LANGUAGES, t
+from handlers.port import Keyboard
+from models.messages import Button
 
 
-def consent(lang: str, token: str | None = None) -> InlineKeyboardMarkup:
+def consent(lang: str, token: str | None = None) -> Keyboard:
     agree = callbacks.Consent("y", token or "").encode()
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(t(lang, "privacy.agree"), callback_data=agree)],
-            [
-                InlineKeyboardButton(
-                    t(lang, "privacy.decline"),
-                    callback_data=callbacks.Consent("n").encode(),
-                )
-            ],
-        ]
+    return (
+        (Button(t(lang, "privacy.agree"), agree),),
+        (Button(t(lang, "privacy.decline"), callbacks.Consent("n").encode()),),
     )
 
 
@@ -34,16 +29,13 @@ def share_contact(lang: str) -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
 
 
-def registration_decision(lang: str, request_id: int) -> InlineKeyboardMarkup:
-    def button(key: str, code: str) -> InlineKeyboardButton:
-        data = callbacks.RegistrationDecision(request_id, code).encode()
-        return InlineKeyboardButton(t(lang, key), callback_data=data)
+def registration_decision(lang: str, request_id: int) -> Keyboard:
+    def button(key: str, code: str) -> Button:
+        return Button(t(lang, key), callbacks.RegistrationDecision(request_id, code).encode())
 
-    return InlineKeyboardMarkup(
-        [
-            [button("admin.approve_kader", "k"), button("admin.approve_opd", "o")],
-            [button("admin.reject", "x")],
-        ]
+    return (
+        (button("admin.approve_kader", "k"), button("admin.approve_opd", "o")),
+        (button("admin.reject", "x"),),
     )
 
 

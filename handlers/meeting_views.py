@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from handlers import callbacks
 from handlers.i18n import Markup, t, t_plain
 from handlers.people_view import format_when
+from handlers.port import Keyboard
 from models.meetings import Answer, Invitation, Meeting
 from models.messages import Button, Rendered
 from models.people import Person
@@ -100,23 +99,15 @@ def render_notice(
     return Rendered(text=text)
 
 
-def invitation_keyboard(lang: str, invitation: Invitation) -> InlineKeyboardMarkup:
+def invitation_keyboard(lang: str, invitation: Invitation) -> Keyboard:
     hadir, wakil, tidak = answer_buttons(lang, invitation)
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(hadir.label, callback_data=hadir.callback_data)],
-            [
-                InlineKeyboardButton(wakil.label, callback_data=wakil.callback_data),
-                InlineKeyboardButton(tidak.label, callback_data=tidak.callback_data),
-            ],
-        ]
-    )
+    return ((hadir,), (wakil, tidak))
 
 
-def skip_keyboard(lang: str, invitation: Invitation) -> InlineKeyboardMarkup:
+def skip_keyboard(lang: str, invitation: Invitation) -> Keyboard:
     assert invitation.id is not None
     data = callbacks.RsvpButton(invitation.id, "s").encode()
-    return InlineKeyboardMarkup([[InlineKeyboardButton(t(lang, "rsvp.skip"), callback_data=data)]])
+    return ((Button(t(lang, "rsvp.skip"), data),),)
 
 
 def render_reminder(

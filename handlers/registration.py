@@ -3,43 +3,38 @@
 Every step's state lives in our tables (consent records, registration requests), not in a
 ConversationHandler, so a restart between two taps loses nothing and the buttons stay valid.
 Which step comes next is the domain's decision (``registration.stage_of``); this module only
-renders it.
+renders it. The steps are written against the ``Chat`` port and serve both channels: on
+WhatsApp the number is known from the first message, so consent leads straight to the roster
+match; on Telegram, consent leads to the share-contact button.
 """
 
 from __future__ import annotations
 
 import logging
 
-from telegram import Message, ReplyKeyboardRemove, Update
+from telegram import Message, Update
 from telegram.error import TelegramError
 
 from handlers import callbacks, checkin, keyboards, rsvp
 from handlers.context import BotContext
 from handlers.i18n import Markup, language_of, t, t_plain
 from handlers.people_view import organization_label, role_label
+from handlers.port import Chat, Env
+from handlers.telegram_chat import TelegramChat
 from models import people, registration
+from models.accounts import Account, Channel
 from models.people import Person, Role
-from models.registration import Decision, Outcome, Stage
+from models.registration import Decision, LinkResult, Outcome, Stage
 
 log = logging.getLogger(__name__)
 
 
-def _lang_of_user(update: Update, person: Person | None = None) -> str:
-    if person is not None:
-        return person.language
-    user = update.effective_user
-    return language_of(user.language_code if user else None)
+def _lang(chat: Chat, person: Person | None = None) -> str:
+    return person.language if person is not None else language_of(chat.language_hint)
 
 
-async def _reply(update: Update, text: str, **kwargs: object) -> Message | None:
-    chat = update.effective_chat
-    if chat is None:
-        return None
-    return await chat.send_message(text, **kwargs)  # type: ignore[arg-type]
-
-
-def _linked_text(context: BotContext, person: Person) -> Markup:
-    with context.uow() as session:
+def _linked_text(env: Env, person: Person) -> Markup:
+    with env.uow() as session:
         organization = organization_label(session, person.language, person)
     return t(
         person.language,
@@ -50,183 +45,182 @@ def _linked_text(context: BotContext, person: Person) -> Markup:
     )
 
 
-async def _welcome(update: Update, context: BotContext, person: Person) -> None:
+async def _welcome(chat: Chat, env: Env, person: Person) -> None:
     """Tell a newly linked person who they are and show the invitations already waiting for
     them (sent while they were not registered); an admin also gets the requests waiting."""
-    await _reply(update, _linked_text(context, person), reply_markup=ReplyKeyboardRemove())
-    await rsvp.show_open_invitations(update, context, person, quiet_when_none=True)
+    await chat.say(_linked_text(env, person))
+    await rsvp.show_open_invitations(chat, env, person, quiet_when_none=True)
     if not person.is_admin:
         return
-    with context.uow() as session:
+    with env.uow() as session:
         waiting = registration.pending_requests(session)
     for request in waiting:
-        await _tell_admins(context, request, [person])
+        await _tell_admins(env, request, [person])
 
 
-async def _notice(update: Update, context: BotContext, lang: str, token: str | None = None) -> None:
-    body = context.deps.body_name
-    await _reply(
-        update, t(lang, "privacy.notice", body=body), reply_markup=keyboards.consent(lang, token)
-    )
+async def _notice(chat: Chat, env: Env, lang: str, token: str | None = None) -> None:
+    body = env.deps.body_name
+    await chat.say(t(lang, "privacy.notice", body=body), keyboards.consent(lang, token))
 
 
-async def start(update: Update, context: BotContext) -> None:
-    """/start, optionally with a deep-link payload (an invite token)."""
-    user, chat = update.effective_user, update.effective_chat
-    if user is None or chat is None:
-        return
-    token = context.args[0] if context.args else None
-    if token and token.startswith(checkin.DEEP_LINK_PREFIX):
-        # The QR code on the hall's wall: check in (or, unregistered, learn to register first).
-        await checkin.record(update, context, token.removeprefix(checkin.DEEP_LINK_PREFIX))
-        return
-    now = context.deps.clock.now()
-    body = context.deps.body_name
-    with context.uow() as session:
+async def on_start(chat: Chat, env: Env, token: str | None = None) -> None:
+    """/start (DAFTAR on WhatsApp), optionally with an invite token: where does this account
+    stand, and what comes next."""
+    account = chat.account
+    now = env.deps.clock.now()
+    body = env.deps.body_name
+    with env.uow() as session:
         result = (
-            registration.link_by_token(
-                session, token=token, telegram_user_id=user.id, chat_id=chat.id, now=now
-            )
+            registration.link_by_token(session, token=token, account=account, now=now)
             if token
             else None
         )
-        stage = registration.stage_of(session, user.id, now=now)
-        person = people.by_telegram_user(session, user.id)
-    lang = _lang_of_user(update, person)
+        stage = registration.stage_of(session, account, now=now)
+        person = people.by_account(session, account)
+    lang = _lang(chat, person)
     if result is not None:
         if result.outcome in (Outcome.LINKED, Outcome.ALREADY) and result.person:
-            await _welcome(update, context, result.person)
+            await _welcome(chat, env, result.person)
             return
         if result.outcome == Outcome.NEEDS_CONSENT:
-            await _notice(update, context, lang, token)
+            await _notice(chat, env, lang, token)
             return
         if result.outcome == Outcome.TOKEN_TAKEN:
-            await _reply(update, t(lang, "register.token_taken", body=body))
+            await chat.say(t(lang, "register.token_taken", body=body))
             return
         if result.outcome == Outcome.ACCOUNT_TAKEN and result.person:
-            await _reply(
-                update, t(lang, "register.account_taken", name=result.person.name, body=body)
-            )
+            await chat.say(t(lang, "register.account_taken", name=result.person.name, body=body))
             return
-        await _reply(update, t(lang, "register.invalid_token"))
+        await chat.say(t(lang, "register.invalid_token"))
     if stage == Stage.REGISTERED and person is not None:
-        await _reply(
-            update,
-            t(lang, "register.already", name=person.name, role=role_label(lang, person.role)),
-            reply_markup=ReplyKeyboardRemove(),
+        await chat.say(
+            t(lang, "register.already", name=person.name, role=role_label(lang, person.role))
         )
     elif stage == Stage.WAITING_FOR_ADMIN:
-        await _reply(update, t(lang, "register.still_pending"))
+        await chat.say(t(lang, "register.still_pending"))
+    elif stage == Stage.NEEDS_CONTACT and account.channel == Channel.WHATSAPP:
+        await _link_number(chat, env, lang)
     elif stage == Stage.NEEDS_CONTACT:
-        await _reply(
-            update, t(lang, "register.ask_contact"), reply_markup=keyboards.share_contact(lang)
-        )
+        await _ask_contact(chat, lang)
     else:
-        await _notice(update, context, lang)
+        await _notice(chat, env, lang)
 
 
-async def consent_button(update: Update, context: BotContext) -> None:
+async def _ask_contact(chat: Chat, lang: str, key: str = "register.ask_contact") -> None:
+    """Telegram's request-contact button: the only way to prove the number is the sender's."""
+    if isinstance(chat, TelegramChat) and chat.update.effective_chat is not None:
+        await chat.update.effective_chat.send_message(
+            t(lang, key), reply_markup=keyboards.share_contact(lang)
+        )
+
+
+async def _link_number(chat: Chat, env: Env, lang: str, contact_name: str = "") -> None:
+    """WhatsApp: the number the messages come from is the proof; match it on the roster."""
+    account = chat.account
+    with env.uow() as session:
+        result = registration.link_by_number(
+            session,
+            account=account,
+            phone_raw="+" + account.key,
+            contact_name=contact_name,
+            language=lang,
+            now=env.deps.clock.now(),
+        )
+    await _tell_link(chat, env, lang, result)
+
+
+async def on_consent(chat: Chat, env: Env, data: callbacks.Consent | None) -> None:
     """The privacy notice's Setuju / Tidak setuju buttons."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
-        return
-    data = callbacks.Consent.decode(query.data)
     answer = data.answer if data else None
     token = (data.token or None) if data else None
-    lang = _lang_of_user(update)
+    lang = _lang(chat, env.person_of(chat.account))
     if answer not in ("y", "n"):
-        await query.answer(t_plain(lang, "button.expired"))
+        await chat.ack(t_plain(lang, "button.expired"))
         return
     if answer == "y":
-        with context.uow() as session:
-            registration.record_consent(
-                session, telegram_user_id=user.id, now=context.deps.clock.now()
-            )
-    await query.answer(t_plain(lang, "privacy.recorded") if answer == "y" else None)
-    if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=None)
+        with env.uow() as session:
+            registration.record_consent(session, account=chat.account, now=env.deps.clock.now())
+    await chat.ack(t_plain(lang, "privacy.recorded") if answer == "y" else None)
+    await chat.buttons_used()
     if answer == "n":
-        await _reply(update, t(lang, "privacy.declined"))
+        await chat.say(t(lang, "privacy.declined"))
         return
-    if token:
-        # The deep link's token was waiting for consent: finish the one-tap registration.
-        context.args = [token]
-    await start(update, context)
+    # Consent given: what /start would do now (a waiting deep-link token finishes the
+    # one-tap registration; WhatsApp matches the number; Telegram asks for the contact).
+    await on_start(chat, env, token)
 
 
-async def contact(update: Update, context: BotContext) -> None:
-    """A shared contact: link it when it is the sender's own number on the roster."""
-    message, user, chat = update.effective_message, update.effective_user, update.effective_chat
-    if message is None or message.contact is None or user is None or chat is None:
-        return
-    shared = message.contact
-    now = context.deps.clock.now()
-    lang = _lang_of_user(update)
-    body = context.deps.body_name
-    with context.uow() as session:
-        result = registration.link_by_contact(
-            session,
-            telegram_user_id=user.id,
-            chat_id=chat.id,
-            contact_user_id=shared.user_id,
-            phone_raw=shared.phone_number,
-            contact_name=" ".join(filter(None, [shared.first_name, shared.last_name])),
-            language=lang,
-            now=now,
-        )
-    remove = ReplyKeyboardRemove()
+async def _tell_link(chat: Chat, env: Env, lang: str, result: LinkResult) -> None:
+    """What linking an account to a number decided, in words."""
+    body = env.deps.body_name
     if result.outcome == Outcome.NOT_OWN_CONTACT:
-        log.info("refused a contact that is not the sender's own (user %s)", user.id)
-        await _reply(
-            update, t(lang, "register.not_own_contact"), reply_markup=keyboards.share_contact(lang)
-        )
+        log.info("refused a contact that is not the sender's own (%s)", chat.account.key)
+        await _ask_contact(chat, lang, "register.not_own_contact")
     elif result.outcome == Outcome.NEEDS_CONSENT:
-        await _notice(update, context, lang)
+        await _notice(chat, env, lang)
     elif result.outcome == Outcome.BAD_PHONE:
-        await _reply(update, t(lang, "register.bad_phone", body=body), reply_markup=remove)
+        await chat.say(t(lang, "register.bad_phone", body=body))
     elif result.outcome in (Outcome.LINKED, Outcome.ALREADY) and result.person:
-        await _welcome(update, context, result.person)
+        await _welcome(chat, env, result.person)
     elif result.outcome == Outcome.PENDING:
-        await _reply(update, t(lang, "register.still_pending"), reply_markup=remove)
+        await chat.say(t(lang, "register.still_pending"))
     elif result.outcome == Outcome.REJECTED_RECENTLY:
-        await _reply(update, t(lang, "register.rejected_recently", body=body), reply_markup=remove)
+        await chat.say(t(lang, "register.rejected_recently", body=body))
     elif result.outcome == Outcome.ASK_DETAILS and result.request:
-        await _reply(
-            update,
-            t(lang, "register.ask_details", phone=result.request.phone, body=body),
-            reply_markup=remove,
-        )
+        await chat.say(t(lang, "register.ask_details", phone=result.request.phone, body=body))
 
 
-async def details_text(update: Update, context: BotContext) -> bool:
+async def on_details(chat: Chat, env: Env, text: str) -> bool:
     """Typed text from an unregistered person; True when it answered the details question."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None or not message.text:
+    if not text:
         return False
-    lang = _lang_of_user(update)
-    with context.uow() as session:
-        request = registration.open_request(session, user.id, now=context.deps.clock.now())
+    lang = _lang(chat)
+    with env.uow() as session:
+        request = registration.open_request(session, chat.account, now=env.deps.clock.now())
         if request is None or request.status != registration.RequestStatus.AWAITING_DETAILS.value:
             return False
         try:
-            registration.submit_details(session, request=request, text=message.text)
+            registration.submit_details(session, request=request, text=text)
         except ValueError:
             invalid = True
         else:
             invalid = False
-            admins = [a for a in people.admins(session) if a.telegram_chat_id is not None]
+            admins = [a for a in people.admins(session) if a.reachable]
     if invalid:
-        await _reply(update, t(lang, "register.details_invalid"))
+        await chat.say(t(lang, "register.details_invalid"))
         return True
-    await _reply(update, t(lang, "register.wait_admin"))
-    delivered = await _tell_admins(context, request, admins)
+    await chat.say(t(lang, "register.wait_admin"))
+    delivered = await _tell_admins(env, request, admins)
     if not delivered:
-        await _reply(update, t(lang, "register.no_admin_yet", body=context.deps.body_name))
+        await chat.say(t(lang, "register.no_admin_yet", body=env.deps.body_name))
+    return True
+
+
+def _account_of_person(person: Person) -> Account | None:
+    """The channel to reach a person on directly (the preferred one first)."""
+    for channel in person.channels():
+        if channel == Channel.TELEGRAM and person.telegram_user_id is not None:
+            return Account.telegram(person.telegram_user_id, person.telegram_chat_id)
+        if channel == Channel.WHATSAPP and person.whatsapp_id is not None:
+            return Account.whatsapp(person.whatsapp_id, person.whatsapp_user_id)
+    return None
+
+
+async def _send(env: Env, account: Account, text: str, buttons: keyboards.Keyboard = ()) -> bool:
+    messenger = env.deps.messengers.get(account.channel.value)
+    if messenger is None:
+        log.warning("no %s sender configured; cannot reach %s", account.channel, account.key)
+        return False
+    try:
+        await messenger.send(account, text, buttons)
+    except Exception as exc:  # a channel's error: logged, the rest goes on
+        log.warning("could not send to %s on %s: %s", account.key, account.channel, exc)
+        return False
     return True
 
 
 async def _tell_admins(
-    context: BotContext, request: registration.RegistrationRequest, admins: list[Person]
+    env: Env, request: registration.RegistrationRequest, admins: list[Person]
 ) -> int:
     """Send the request to every registered admin; the first to decide wins.
 
@@ -235,7 +229,9 @@ async def _tell_admins(
     """
     delivered = 0
     for admin in admins:
-        assert admin.telegram_chat_id is not None and request.id is not None
+        account = _account_of_person(admin)
+        if account is None or request.id is None:
+            continue
         text = t(
             admin.language,
             "admin.request",
@@ -243,32 +239,25 @@ async def _tell_admins(
             phone=request.phone,
             details=request.details,
         )
-        try:
-            await context.bot.send_message(
-                admin.telegram_chat_id,
-                text,
-                reply_markup=keyboards.registration_decision(admin.language, request.id),
-            )
+        buttons = keyboards.registration_decision(admin.language, request.id)
+        if await _send(env, account, text, buttons):
             delivered += 1
-        except TelegramError as exc:
-            log.warning("could not tell admin %s about request %s: %s", admin.id, request.id, exc)
     return delivered
 
 
-async def decision_button(update: Update, context: BotContext) -> None:
-    """An admin's Approve (kader/OPD) or Reject on a registration request."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
-        return
-    data = callbacks.RegistrationDecision.decode(query.data)
+async def on_decision(
+    chat: Chat, env: Env, data: callbacks.RegistrationDecision | None
+) -> str | None:
+    """An admin's Approve (kader/OPD) or Reject on a registration request. Returns the status
+    line to show under the request (Telegram edits it into the admin's message)."""
     request_id = data.request_id if data else None
     code = data.decision if data else None
     if not request_id or code not in ("k", "o", "x"):  # ids start at 1
-        await query.answer(t_plain(_lang_of_user(update), "button.expired"))
-        return
-    now = context.deps.clock.now()
-    admin = context.person_for(user.id)
-    with context.uow() as session:
+        await chat.ack(t_plain(_lang(chat), "button.expired"))
+        return None
+    now = env.deps.clock.now()
+    admin = env.person_of(chat.account)
+    with env.uow() as session:
         result = registration.decide(
             session,
             request_id=request_id,
@@ -277,23 +266,20 @@ async def decision_button(update: Update, context: BotContext) -> None:
             role=Role.OPD if code == "o" else Role.KADER,
             now=now,
         )
-    lang = _lang_of_user(update, admin)
+    lang = _lang(chat, admin)
     if result.decision == Decision.NOT_ADMIN:
-        await query.answer(t_plain(lang, "admin.only"), show_alert=True)
-        return
+        await chat.ack(t_plain(lang, "admin.only"), alert=True)
+        return None
     if result.decision == Decision.NOT_FOUND:
-        await query.answer(t_plain(lang, "admin.request_gone"))
-        return
+        await chat.ack(t_plain(lang, "admin.request_gone"))
+        return None
     empty = t_plain(lang, "value.empty")
     decided_by = result.decided_by.name if result.decided_by else empty
     if result.decision == Decision.ALREADY_DECIDED:
-        await query.answer(
-            t_plain(lang, "admin.request_already", admin=decided_by), show_alert=True
-        )
-        if isinstance(query.message, Message):
-            await query.message.edit_reply_markup(reply_markup=None)
-        return
-    await query.answer()
+        await chat.ack(t_plain(lang, "admin.request_already", admin=decided_by), alert=True)
+        await chat.buttons_used()
+        return None
+    await chat.ack()
     request = result.request
     assert request is not None
     if result.decision == Decision.APPROVED and result.person is not None:
@@ -302,34 +288,96 @@ async def decision_button(update: Update, context: BotContext) -> None:
         note = t(request.language, "register.approved", name=result.person.name)
     else:
         status = t(lang, "admin.request_rejected", admin=decided_by)
-        note = t(request.language, "register.rejected", body=context.deps.body_name)
+        note = t(request.language, "register.rejected", body=env.deps.body_name)
     # The requester first: the decision is already saved, and their news matters most.
-    try:
-        await context.bot.send_message(request.chat_id, note)
-    except TelegramError as exc:
-        log.warning("could not tell the requester of request %s: %s", request.id, exc)
+    await _send(env, registration.account_of(request), note)
+    return status
+
+
+async def on_cancel(chat: Chat, env: Env) -> bool:
+    """/batal while writing a registration request. True when there was one."""
+    with env.uow() as session:
+        cancelled = registration.cancel_open_request(
+            session, chat.account, now=env.deps.clock.now()
+        )
+    if cancelled:
+        await chat.say(t(_lang(chat), "register.cancelled"))
+    return cancelled
+
+
+# -- Telegram ------------------------------------------------------------------------------
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """/start, optionally with a deep-link payload (an invite token or a check-in code)."""
+    if update.effective_user is None or update.effective_chat is None:
+        return
+    token = context.args[0] if context.args else None
+    if token and token.startswith(checkin.DEEP_LINK_PREFIX):
+        # The QR code on the hall's wall: check in (or, unregistered, learn to register first).
+        await checkin.record(update, context, token.removeprefix(checkin.DEEP_LINK_PREFIX))
+        return
+    chat = TelegramChat(update, context)
+    chat.remove_reply_keyboard = True  # a contact button left from before goes away
+    await on_start(chat, context, token)
+
+
+async def consent_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    if query is None or update.effective_user is None:
+        return
+    await on_consent(TelegramChat(update, context), context, callbacks.Consent.decode(query.data))
+
+
+async def contact(update: Update, context: BotContext) -> None:
+    """A shared contact: link it when it is the sender's own number on the roster."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or message.contact is None or user is None:
+        return
+    shared = message.contact
+    chat = TelegramChat(update, context)
+    lang = _lang(chat)
+    with context.uow() as session:
+        result = registration.link_by_contact(
+            session,
+            account=chat.account,
+            contact_user_id=shared.user_id,
+            phone_raw=shared.phone_number,
+            contact_name=" ".join(filter(None, [shared.first_name, shared.last_name])),
+            language=lang,
+            now=context.deps.clock.now(),
+        )
+    chat.remove_reply_keyboard = result.outcome != Outcome.NOT_OWN_CONTACT
+    await _tell_link(chat, context, lang, result)
+
+
+async def details_text(update: Update, context: BotContext) -> bool:
+    message = update.effective_message
+    if message is None or not message.text or update.effective_user is None:
+        return False
+    return await on_details(TelegramChat(update, context), context, message.text)
+
+
+async def decision_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    if query is None or update.effective_user is None:
+        return
+    data = callbacks.RegistrationDecision.decode(query.data)
+    status = await on_decision(TelegramChat(update, context), context, data)
+    if status is None:
+        return
     if isinstance(query.message, Message) and query.message.text is not None:
         try:
             await query.message.edit_text(
                 query.message.text_html + "\n\n" + status, reply_markup=None
             )
         except TelegramError as exc:
-            log.warning(
-                "could not mark request %s decided in the admin's chat: %s", request.id, exc
-            )
+            log.warning("could not mark the request decided in the admin's chat: %s", exc)
 
 
 async def cancel_registration(update: Update, context: BotContext) -> bool:
-    """/batal while writing a registration request. True when there was one."""
-    user = update.effective_user
-    if user is None:
+    if update.effective_user is None:
         return False
-    with context.uow() as session:
-        cancelled = registration.cancel_open_request(session, user.id, now=context.deps.clock.now())
-    if cancelled:
-        await _reply(
-            update,
-            t(_lang_of_user(update), "register.cancelled"),
-            reply_markup=ReplyKeyboardRemove(),
-        )
-    return cancelled
+    chat = TelegramChat(update, context)
+    chat.remove_reply_keyboard = True
+    return await on_cancel(chat, context)

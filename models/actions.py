@@ -26,7 +26,7 @@ from models.action_owners import Owner
 from models.errors import DomainError
 from models.meetings import Meeting
 from models.outbox import Kind, Planned
-from models.people import Person, admins
+from models.people import Person, admins, reachable_clause
 
 TITLE_MAX, DETAIL_MAX, NOTE_MAX, COMMENT_MAX = 300, 2000, 1000, 500
 NOTE_MIN = 5  # "ok" is not a note anyone can act on
@@ -217,10 +217,9 @@ def reachable_of(session: Session, many: list[Action]) -> dict[int, list[int]]:
     planners ask this for a whole district every tick."""
     org_ids = {action.owner_org_id for action in many}
     by_org: dict[int, list[int]] = {org_id: [] for org_id in org_ids}
-    reachable = (col(Person.telegram_chat_id).is_not(None), col(Person.unreachable_at).is_(None))
     if org_ids:
         query = select(Person.id, Person.organization_id).where(
-            col(Person.organization_id).in_(org_ids), *reachable
+            col(Person.organization_id).in_(org_ids), reachable_clause()
         )
         for person_id, org_id in session.exec(query.order_by(col(Person.id))):
             if person_id is not None and org_id is not None:
@@ -228,7 +227,7 @@ def reachable_of(session: Session, many: list[Action]) -> dict[int, list[int]]:
     owners = {a.owner_person_id for a in many if a.owner_person_id is not None}
     named: set[int] = set()
     if owners:
-        query_named = select(col(Person.id)).where(col(Person.id).in_(owners), *reachable)
+        query_named = select(col(Person.id)).where(col(Person.id).in_(owners), reachable_clause())
         named = {pid for pid in session.exec(query_named) if pid is not None}
     found = {}
     for action in many:
@@ -388,7 +387,7 @@ def submit_report(
                 payload={"notice": "review", "report_id": report.id},
             )
             for admin in admins(session)
-            if admin.id is not None and admin.telegram_chat_id is not None
+            if admin.id is not None and admin.is_registered
         ]
         outbox.plan(session, rows, now=now)
     return report
@@ -441,7 +440,7 @@ def review(
     told = [pid for pid in reachable_members(session, action)]
     if report.reporter_id is not None and report.reporter_id not in told:
         reporter = session.get(Person, report.reporter_id)
-        if reporter is not None and reporter.telegram_chat_id is not None:
+        if reporter is not None and reporter.is_registered:
             told.append(report.reporter_id)
     rows = [
         action_message(

@@ -67,7 +67,7 @@ def create(
     planned = []
     for person in people:
         assert person.id is not None
-        registered = person.telegram_chat_id is not None
+        registered = person.is_registered
         planned.append(
             Planned(
                 person_id=person.id,
@@ -209,5 +209,5 @@ class Reach:
 
 def reach(session: Session, specs: list[str]) -> Reach:
     people = audience.resolve(session, specs)
-    registered = sum(1 for p in people if p.telegram_chat_id is not None)
+    registered = sum(1 for p in people if p.is_registered)
     return Reach(registered=registered, unregistered=len(people) - registered)

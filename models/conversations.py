@@ -19,6 +19,7 @@ from sqlalchemy import bindparam, exists
 from sqlmodel import Session, col, select
 
 from models import action_drafts, broadcasts, meeting_drafts, rsvp
+from models.accounts import Account, Channel
 from models.action_drafts import ActionDraft, ReportDraft
 from models.broadcasts import BroadcastDraft
 from models.meeting_drafts import MeetingDraft
@@ -78,13 +79,19 @@ def _kinds(flags: Any) -> frozenset[Conversation]:
 
 # One statement: the person and, for each kind of draft, whether they have one (each an
 # indexed lookup). Most messages come from people with none, who then cost nothing more.
-_WHO = select(Person, *(_exists(kind).label(kind.value) for kind in Conversation)).where(
-    col(Person.telegram_user_id) == bindparam("telegram_user_id")
-)
+_WHO = select(Person, *(_exists(kind).label(kind.value) for kind in Conversation))
+_WHO_TELEGRAM = _WHO.where(col(Person.telegram_user_id) == bindparam("telegram_user_id"))
 
 
-def who(session: Session, telegram_user_id: int) -> Who:
-    row = session.execute(_WHO, {"telegram_user_id": telegram_user_id}).first()
+def who(session: Session, account: Account) -> Who:
+    if account.channel == Channel.TELEGRAM:  # the hot path: one prepared statement
+        row = session.execute(_WHO_TELEGRAM, {"telegram_user_id": account.telegram_user_id})
+    else:
+        row = session.execute(_WHO.where(account.matches(Person)))
+    return _who(row.first())
+
+
+def _who(row: Any) -> Who:
     if row is None:
         return Who(None, frozenset())
     person, *flags = row

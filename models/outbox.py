@@ -61,6 +61,12 @@ class OutboxMessage(SQLModel, table=True):
     attempts: int = 0
     last_error: str = Field(default="", max_length=300)
     telegram_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    # The channel it went out on ("" until sent) and, on WhatsApp, the message id its
+    # status webhooks (delivered, read, failed) name.
+    channel: str = Field(default="", max_length=10, sa_column_kwargs={"server_default": ""})
+    external_id: str | None = Field(default=None, max_length=100, index=True)
+    delivered_at: datetime | None = None
+    read_at: datetime | None = None
     claimed_by: str | None = Field(default=None, max_length=60)
     claimed_at: datetime | None = None
     sent_at: datetime | None = None
@@ -299,3 +305,73 @@ def next_due(session: Session) -> datetime | None:
         OutboxMessage.status == Status.PENDING.value
     )
     return session.exec(query).one()
+
+
+# WhatsApp's delivery statuses arrive later, by webhook, naming the message id.
+WINDOW_CLOSED = 131047  # sent outside the 24-hour window: re-sent as the template
+UNDELIVERABLE = 131026  # no WhatsApp on that number, or it blocked the business
+TEMPLATE_ERRORS = frozenset({132000, 132001, 132018, 131008})
+
+
+@dataclass(frozen=True)
+class DeliveryStatus:
+    external_id: str
+    status: str  # sent | delivered | read | failed
+    at: datetime
+    error_code: int | None = None
+    error: str = ""
+
+
+def record_statuses(session: Session, statuses: list[DeliveryStatus], *, now: datetime) -> int:
+    """Apply WhatsApp's status webhooks to the rows they name; return how many changed.
+
+    Meta repeats statuses and may send them out of order: each only ever moves a row forward
+    (delivered, then read). A failure after acceptance puts the row back in the queue when
+    another way may work (the template outside the window; the person's other channel), and
+    otherwise fails it with the code, visible in ``pokjanal outbox`` and the recap.
+    """
+    ids = sorted({s.external_id for s in statuses if s.external_id})
+    if not ids:
+        return 0
+    rows = {
+        row.external_id: row
+        for row in session.exec(
+            select(OutboxMessage).where(col(OutboxMessage.external_id).in_(ids))
+        )
+    }
+    changed = 0
+    for status in statuses:
+        row = rows.get(status.external_id)
+        if row is None:
+            continue  # a direct reply, not an outbox row
+        if status.status == "delivered" and row.delivered_at is None:
+            row.delivered_at = status.at
+        elif status.status == "read" and row.read_at is None:
+            row.read_at = status.at
+            row.delivered_at = row.delivered_at or status.at
+        elif status.status == "failed" and row.status == Status.SENT.value:
+            _failed_after_sending(row, status, now)
+        else:
+            continue
+        row.updated_at = now
+        session.add(row)
+        changed += 1
+    return changed
+
+
+def _failed_after_sending(row: OutboxMessage, status: DeliveryStatus, now: datetime) -> None:
+    detail = f"whatsapp {status.error_code}: {status.error}"[:300]
+    payload = dict(row.payload or {})
+    if status.error_code == WINDOW_CLOSED and not payload.get("template"):
+        payload["template"] = True  # the window had closed: the same message as its template
+    elif status.error_code == UNDELIVERABLE and not payload.get("not_on"):
+        payload["not_on"] = row.channel  # tried once on the person's other channel
+    else:
+        row.status = Status.FAILED.value
+        row.last_error = detail
+        return
+    row.payload = payload
+    row.status = Status.PENDING.value
+    row.not_before = now
+    row.claimed_by = None
+    row.last_error = detail

@@ -1,13 +1,16 @@
-"""People on the roster and their link to a Telegram account."""
+"""People on the roster and their links to a Telegram account and a WhatsApp number."""
 
 from __future__ import annotations
 
 import secrets
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import BigInteger
+from sqlalchemy import BigInteger, and_, or_
 from sqlmodel import Field, Session, SQLModel, col, select
+
+from models.accounts import Account, Channel
 
 
 class Role(StrEnum):
@@ -44,6 +47,18 @@ class Person(SQLModel, table=True):
     # Set when Telegram answers 403 (blocked the bot, account deleted): not retried, shown to
     # admins; cleared when the person writes to the bot again.
     unreachable_at: datetime | None = None
+    # WhatsApp: the number the person writes from (digits, country code first) and the
+    # business-scoped user id Meta sends beside it (a person may later appear without a number).
+    whatsapp_id: str | None = Field(default=None, max_length=20, unique=True, index=True)
+    whatsapp_user_id: str | None = Field(default=None, max_length=100, unique=True, index=True)
+    # WhatsApp's business policy: nobody is messaged there before opting in (by writing to
+    # the bot and consenting, or on paper, recorded by the secretariat).
+    whatsapp_opt_in_at: datetime | None = None
+    # The person's last message on WhatsApp opens the 24-hour customer-service window.
+    whatsapp_last_inbound_at: datetime | None = None
+    whatsapp_unreachable_at: datetime | None = None
+    # The channel the person last wrote on: proactive messages go there first.
+    preferred_channel: str | None = Field(default=None, max_length=10)
     # The secret of a one-tap deep link ``t.me/<bot>?start=<token>`` (letters, digits, _ and -).
     invite_token: str | None = Field(default=None, max_length=40, unique=True, index=True)
     created_at: datetime
@@ -55,7 +70,43 @@ class Person(SQLModel, table=True):
 
     @property
     def is_registered(self) -> bool:
-        return self.telegram_user_id is not None
+        return self.telegram_user_id is not None or self.whatsapp_id is not None
+
+    def channels(self) -> list[Channel]:
+        """The channels the bot may write to the person on, the preferred one first."""
+        found = []
+        if self.telegram_chat_id is not None and self.unreachable_at is None:
+            found.append(Channel.TELEGRAM)
+        if (
+            self.whatsapp_id is not None
+            and self.whatsapp_opt_in_at is not None
+            and self.whatsapp_unreachable_at is None
+        ):
+            found.append(Channel.WHATSAPP)
+        if self.preferred_channel == Channel.WHATSAPP.value:
+            found.reverse()
+        return found
+
+    @property
+    def reachable(self) -> bool:
+        return bool(self.channels())
+
+
+def reachable_clause() -> Any:
+    """SQL for ``Person.reachable``: planners ask the database whom they can write to."""
+    return or_(
+        and_(col(Person.telegram_chat_id).is_not(None), col(Person.unreachable_at).is_(None)),
+        and_(
+            col(Person.whatsapp_id).is_not(None),
+            col(Person.whatsapp_opt_in_at).is_not(None),
+            col(Person.whatsapp_unreachable_at).is_(None),
+        ),
+    )
+
+
+def linked_clause() -> Any:
+    """SQL for ``Person.is_registered``."""
+    return or_(col(Person.telegram_user_id).is_not(None), col(Person.whatsapp_id).is_not(None))
 
 
 def by_phone(session: Session, phone: str) -> Person | None:
@@ -64,6 +115,10 @@ def by_phone(session: Session, phone: str) -> Person | None:
 
 def by_telegram_user(session: Session, telegram_user_id: int) -> Person | None:
     return session.exec(select(Person).where(Person.telegram_user_id == telegram_user_id)).first()
+
+
+def by_account(session: Session, account: Account) -> Person | None:
+    return session.exec(select(Person).where(account.matches(Person))).first()
 
 
 def admins(session: Session) -> list[Person]:
@@ -95,6 +150,20 @@ def mark_reachable(session: Session, telegram_user_id: int) -> bool:
     person.unreachable_at = None
     session.add(person)
     return True
+
+
+def prefer(session: Session, person: Person, channel: Channel) -> None:
+    person.preferred_channel = channel.value
+    session.add(person)
+
+
+def wrote_on_whatsapp(session: Session, person: Person, *, now: datetime) -> None:
+    """A message on WhatsApp: the 24-hour window opens, the channel becomes the preferred one,
+    and a number that failed before is worth trying again."""
+    person.whatsapp_last_inbound_at = now
+    person.preferred_channel = Channel.WHATSAPP.value
+    person.whatsapp_unreachable_at = None
+    session.add(person)
 
 
 def mark_unreachable(session: Session, telegram_user_id: int, *, now: datetime) -> bool:

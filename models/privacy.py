@@ -20,6 +20,7 @@ def erase_person(session: Session, person: Person, *, now: datetime) -> list[str
     name, phone, position and Telegram ids are gone.
     """
     telegram_user_id, person_chat = person.telegram_user_id, person.telegram_chat_id
+    whatsapp_id = person.whatsapp_id
     if person.phone:
         mark_erased(session, person.phone, now=now)
     person.name = ""
@@ -27,6 +28,11 @@ def erase_person(session: Session, person: Person, *, now: datetime) -> list[str
     person.position = ""
     person.telegram_user_id = None
     person.telegram_chat_id = None
+    person.whatsapp_id = None
+    person.whatsapp_user_id = None
+    person.whatsapp_opt_in_at = None
+    person.whatsapp_last_inbound_at = None
+    person.preferred_channel = None
     person.invite_token = None
     person.status = PersonStatus.ERASED.value
     person.updated_at = now
@@ -43,6 +49,12 @@ def erase_person(session: Session, person: Person, *, now: datetime) -> list[str
         drop_action(session, person.id)
     # What they wrote to the bot: handled and failed updates of their chat.
     chats = {str(c) for c in (telegram_user_id, person_chat) if c is not None}
+    if whatsapp_id is not None:
+        chats.add(f"wa:{whatsapp_id}")
+        session.execute(delete(ConsentRecord).where(col(ConsentRecord.whatsapp_id) == whatsapp_id))
+        session.execute(
+            delete(RegistrationRequest).where(col(RegistrationRequest.whatsapp_id) == whatsapp_id)
+        )
     inbox.forget_chat(session, sorted(chats | {f"user:{telegram_user_id}"}))
     if telegram_user_id is not None:
         session.execute(

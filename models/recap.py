@@ -128,9 +128,9 @@ def service_field_of(org: Organization | None) -> str | None:
 def _unreachable(person: Person, invitation_rows: list[OutboxMessage]) -> Unreachable | None:
     if person.status == PersonStatus.ERASED.value:
         return Unreachable.ERASED
-    if person.telegram_chat_id is None:
+    if not person.is_registered:
         return Unreachable.NOT_REGISTERED
-    if person.unreachable_at is not None:
+    if not person.reachable:
         return Unreachable.BLOCKED
     # A 403 on the invitation itself. (A "not_registered" row of someone who has registered
     # since is no block: the person can be reached now.)

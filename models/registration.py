@@ -1,9 +1,10 @@
-"""Registration: consent first, then linking a Telegram account to a roster entry.
+"""Registration: consent first, then linking an account (Telegram or WhatsApp) to a roster entry.
 
-Three ways in, all ending in the same link: a shared contact whose number is on the roster, a
-one-tap deep link carrying a person's invite token, or an admin approving an unknown number.
-Consent (UU 27/2022) is recorded per Telegram account before anything else about the person is
-stored, so the controller can prove when, and to which notice version, each person agreed.
+Four ways in, all ending in the same link: a shared Telegram contact whose number is on the
+roster, a WhatsApp number (known from the first message) on the roster, a one-tap deep link
+carrying a person's invite token, or an admin approving an unknown number. Consent
+(UU 27/2022) is recorded per account before anything else about the person is stored, so the
+controller can prove when, and to which notice version, each person agreed.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from enum import StrEnum
 from sqlalchemy import BigInteger
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from models.accounts import Account, Channel
 from models.erasures import forget_erasure
 from models.errors import InvalidPhone
-from models.people import Person, PersonStatus, Role, by_phone, by_telegram_user
+from models.people import Person, PersonStatus, Role, by_account, by_phone
 from models.phones import normalize_phone
 
 # Bump whenever the privacy notice's text changes in meaning: consent is to a version.
@@ -31,7 +33,9 @@ REJECTION_COOLDOWN = timedelta(days=7)
 
 class ConsentRecord(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    telegram_user_id: int = Field(sa_type=BigInteger, index=True)
+    # One of the two: the account that consented.
+    telegram_user_id: int | None = Field(default=None, sa_type=BigInteger, index=True)
+    whatsapp_id: str | None = Field(default=None, max_length=20, index=True)
     notice_version: str = Field(max_length=20)
     given_at: datetime
 
@@ -46,8 +50,11 @@ class RequestStatus(StrEnum):
 
 class RegistrationRequest(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    telegram_user_id: int = Field(sa_type=BigInteger, index=True)
-    chat_id: int = Field(sa_type=BigInteger)
+    # The account asking: a Telegram user (and chat) or a WhatsApp number.
+    telegram_user_id: int | None = Field(default=None, sa_type=BigInteger, index=True)
+    chat_id: int | None = Field(default=None, sa_type=BigInteger)
+    whatsapp_id: str | None = Field(default=None, max_length=20, index=True)
+    whatsapp_user_id: str | None = Field(default=None, max_length=100)
     phone: str = Field(max_length=20, index=True)
     contact_name: str = Field(default="", max_length=200)
     details: str = Field(default="", max_length=DETAILS_MAX)
@@ -57,6 +64,14 @@ class RegistrationRequest(SQLModel, table=True):
     decided_at: datetime | None = None
     decided_by_id: int | None = Field(default=None, foreign_key="person.id")
     person_id: int | None = Field(default=None, foreign_key="person.id")
+
+
+def account_of(request: RegistrationRequest) -> Account:
+    """The account that asked (the requester is told the decision there)."""
+    if request.whatsapp_id is not None:
+        return Account.whatsapp(request.whatsapp_id, request.whatsapp_user_id)
+    assert request.telegram_user_id is not None
+    return Account.telegram(request.telegram_user_id, request.chat_id)
 
 
 class Outcome(StrEnum):
@@ -89,71 +104,88 @@ class Stage(StrEnum):
     NEEDS_CONSENT = "needs_consent"
 
 
-def stage_of(session: Session, telegram_user_id: int, *, now: datetime) -> Stage:
-    if by_telegram_user(session, telegram_user_id) is not None:
+def stage_of(session: Session, account: Account, *, now: datetime) -> Stage:
+    if by_account(session, account) is not None:
         return Stage.REGISTERED
-    request = open_request(session, telegram_user_id, now=now)
+    request = open_request(session, account, now=now)
     if request is not None and request.status == RequestStatus.PENDING.value:
         return Stage.WAITING_FOR_ADMIN
-    if has_consent(session, telegram_user_id):
+    if has_consent(session, account):
         return Stage.NEEDS_CONTACT
     return Stage.NEEDS_CONSENT
 
 
-def has_consent(session: Session, telegram_user_id: int) -> bool:
+def _consent(session: Session, account: Account) -> ConsentRecord | None:
     query = select(ConsentRecord).where(
-        ConsentRecord.telegram_user_id == telegram_user_id,
-        ConsentRecord.notice_version == NOTICE_VERSION,
+        account.matches(ConsentRecord), ConsentRecord.notice_version == NOTICE_VERSION
     )
-    return session.exec(query).first() is not None
+    return session.exec(query).first()
 
 
-def record_consent(session: Session, *, telegram_user_id: int, now: datetime) -> ConsentRecord:
+def has_consent(session: Session, account: Account) -> bool:
+    return _consent(session, account) is not None
+
+
+def record_consent(session: Session, *, account: Account, now: datetime) -> ConsentRecord:
     """Store the tap on "Setuju" with its time and the notice version (idempotent per version)."""
-    query = select(ConsentRecord).where(
-        ConsentRecord.telegram_user_id == telegram_user_id,
-        ConsentRecord.notice_version == NOTICE_VERSION,
-    )
-    existing = session.exec(query).first()
+    existing = _consent(session, account)
     if existing is not None:
         return existing
     record = ConsentRecord(
-        telegram_user_id=telegram_user_id, notice_version=NOTICE_VERSION, given_at=now
+        telegram_user_id=account.telegram_user_id,
+        whatsapp_id=account.whatsapp_id,
+        notice_version=NOTICE_VERSION,
+        given_at=now,
     )
     session.add(record)
     session.flush()
     return record
 
 
-def _consent_time(session: Session, telegram_user_id: int) -> datetime | None:
-    query = select(ConsentRecord).where(
-        ConsentRecord.telegram_user_id == telegram_user_id,
-        ConsentRecord.notice_version == NOTICE_VERSION,
-    )
-    record = session.exec(query).first()
+def _consent_time(session: Session, account: Account) -> datetime | None:
+    record = _consent(session, account)
     return record.given_at if record else None
 
 
-def _link(
-    session: Session, person: Person, *, telegram_user_id: int, chat_id: int, now: datetime
-) -> LinkResult:
-    if person.telegram_user_id == telegram_user_id:
-        person.telegram_chat_id = chat_id
+def _unlink(person: Person, channel: Channel) -> None:
+    if channel == Channel.TELEGRAM:
+        person.telegram_user_id = None
+        person.telegram_chat_id = None
+    else:
+        person.whatsapp_id = None
+        person.whatsapp_user_id = None
+        person.whatsapp_opt_in_at = None
+
+
+def _link(session: Session, person: Person, *, account: Account, now: datetime) -> LinkResult:
+    if account.channel == Channel.TELEGRAM and person.telegram_user_id == account.telegram_user_id:
+        person.telegram_chat_id = account.chat_id
         session.add(person)
         return LinkResult(Outcome.ALREADY, person=person)
-    previous = by_telegram_user(session, telegram_user_id)
+    if account.channel == Channel.WHATSAPP and person.whatsapp_id == account.whatsapp_id:
+        person.whatsapp_user_id = account.user_id or person.whatsapp_user_id
+        session.add(person)
+        return LinkResult(Outcome.ALREADY, person=person)
+    previous = by_account(session, account)
     if previous is not None and previous.id != person.id:
-        # One Telegram account, one person: an account that re-registers under another number
+        # One account, one person: an account that re-registers under another number
         # (a cadre who got a new SIM) moves to the new roster entry.
-        previous.telegram_user_id = None
-        previous.telegram_chat_id = None
+        _unlink(previous, account.channel)
         session.add(previous)
         session.flush()
-    person.telegram_user_id = telegram_user_id
-    person.telegram_chat_id = chat_id
-    person.registered_at = now
-    person.unreachable_at = None
-    person.consent_at = _consent_time(session, telegram_user_id) or now
+    consented = _consent_time(session, account) or now
+    if account.channel == Channel.TELEGRAM:
+        person.telegram_user_id = account.telegram_user_id
+        person.telegram_chat_id = account.chat_id
+        person.unreachable_at = None
+    else:
+        person.whatsapp_id = account.whatsapp_id
+        person.whatsapp_user_id = account.user_id
+        person.whatsapp_opt_in_at = consented  # wrote to us and agreed: WhatsApp's opt-in
+        person.whatsapp_unreachable_at = None
+    person.preferred_channel = account.channel.value
+    person.registered_at = person.registered_at or now
+    person.consent_at = consented
     person.consent_version = NOTICE_VERSION
     person.updated_at = now
     session.add(person)
@@ -161,7 +193,7 @@ def _link(
     # later must not be shown it.
     for stale in session.exec(
         select(RegistrationRequest).where(
-            RegistrationRequest.telegram_user_id == telegram_user_id,
+            account.matches(RegistrationRequest),
             col(RegistrationRequest.status).in_(
                 [RequestStatus.AWAITING_DETAILS.value, RequestStatus.PENDING.value]
             ),
@@ -174,7 +206,7 @@ def _link(
 
 
 def open_request(
-    session: Session, telegram_user_id: int, *, now: datetime | None = None
+    session: Session, account: Account, *, now: datetime | None = None
 ) -> RegistrationRequest | None:
     """The account's request that is still being written or waiting for an admin.
 
@@ -184,7 +216,7 @@ def open_request(
     query = (
         select(RegistrationRequest)
         .where(
-            RegistrationRequest.telegram_user_id == telegram_user_id,
+            account.matches(RegistrationRequest),
             col(RegistrationRequest.status).in_(
                 [RequestStatus.AWAITING_DETAILS.value, RequestStatus.PENDING.value]
             ),
@@ -205,9 +237,9 @@ def open_request(
     return request
 
 
-def recently_rejected(session: Session, telegram_user_id: int, *, now: datetime) -> bool:
+def recently_rejected(session: Session, account: Account, *, now: datetime) -> bool:
     query = select(RegistrationRequest).where(
-        RegistrationRequest.telegram_user_id == telegram_user_id,
+        account.matches(RegistrationRequest),
         RegistrationRequest.status == RequestStatus.REJECTED.value,
         col(RegistrationRequest.decided_at) > now - REJECTION_COOLDOWN,
     )
@@ -225,23 +257,44 @@ def pending_requests(session: Session) -> list[RegistrationRequest]:
 def link_by_contact(
     session: Session,
     *,
-    telegram_user_id: int,
-    chat_id: int,
+    account: Account,
     contact_user_id: int | None,
     phone_raw: str,
     contact_name: str,
     language: str,
     now: datetime,
 ) -> LinkResult:
-    """Link the sender to the roster entry of the number they shared.
+    """Telegram: link the sender to the roster entry of the number they shared.
 
     Only the sender's own contact counts: Telegram fills ``contact.user_id`` with the sender's
     id when they press the request-contact button, and with someone else's (or nothing) when
     they forward a contact card, which proves nothing about who is typing.
     """
-    if contact_user_id != telegram_user_id:
+    if contact_user_id is None or contact_user_id != account.telegram_user_id:
         return LinkResult(Outcome.NOT_OWN_CONTACT)
-    if not has_consent(session, telegram_user_id):
+    return link_by_number(
+        session,
+        account=account,
+        phone_raw=phone_raw,
+        contact_name=contact_name,
+        language=language,
+        now=now,
+    )
+
+
+def link_by_number(
+    session: Session,
+    *,
+    account: Account,
+    phone_raw: str,
+    contact_name: str,
+    language: str,
+    now: datetime,
+) -> LinkResult:
+    """Link the account to the roster entry of a number proven to be its own (a Telegram
+    contact shared with the button, or the WhatsApp number the message came from); an
+    unknown number opens a request for an admin."""
+    if not has_consent(session, account):
         return LinkResult(Outcome.NEEDS_CONSENT)
     try:
         phone = normalize_phone(phone_raw)
@@ -249,16 +302,18 @@ def link_by_contact(
         return LinkResult(Outcome.BAD_PHONE)
     person = by_phone(session, phone)
     if person is not None and person.status == PersonStatus.ACTIVE.value:
-        return _link(session, person, telegram_user_id=telegram_user_id, chat_id=chat_id, now=now)
-    request = open_request(session, telegram_user_id, now=now)
+        return _link(session, person, account=account, now=now)
+    request = open_request(session, account, now=now)
     if request is not None and request.status == RequestStatus.PENDING.value:
         return LinkResult(Outcome.PENDING, request=request)
-    if request is None and recently_rejected(session, telegram_user_id, now=now):
+    if request is None and recently_rejected(session, account, now=now):
         return LinkResult(Outcome.REJECTED_RECENTLY)
     if request is None:
         request = RegistrationRequest(
-            telegram_user_id=telegram_user_id,
-            chat_id=chat_id,
+            telegram_user_id=account.telegram_user_id,
+            chat_id=account.chat_id,
+            whatsapp_id=account.whatsapp_id,
+            whatsapp_user_id=account.user_id,
             phone=phone,
             contact_name=contact_name[:200],
             language=language,
@@ -290,9 +345,9 @@ def submit_details(
     return request
 
 
-def cancel_open_request(session: Session, telegram_user_id: int, *, now: datetime) -> bool:
+def cancel_open_request(session: Session, account: Account, *, now: datetime) -> bool:
     """``/batal`` during registration: drop the request being written. True when one was."""
-    request = open_request(session, telegram_user_id, now=now)
+    request = open_request(session, account, now=now)
     if request is None or request.status != RequestStatus.AWAITING_DETAILS.value:
         return False
     request.status = RequestStatus.CANCELLED.value
@@ -300,22 +355,21 @@ def cancel_open_request(session: Session, telegram_user_id: int, *, now: datetim
     return True
 
 
-def link_by_token(
-    session: Session, *, token: str, telegram_user_id: int, chat_id: int, now: datetime
-) -> LinkResult:
+def link_by_token(session: Session, *, token: str, account: Account, now: datetime) -> LinkResult:
     """One-tap registration through ``?start=<token>``: the token is the proof of identity."""
     person = session.exec(select(Person).where(Person.invite_token == token)).first()
     if person is None or person.status != PersonStatus.ACTIVE.value:
         return LinkResult(Outcome.INVALID_TOKEN)
-    if person.telegram_user_id not in (None, telegram_user_id):
+    linked = person.telegram_user_id if account.channel == Channel.TELEGRAM else person.whatsapp_id
+    if linked not in (None, account.telegram_user_id or account.whatsapp_id):
         return LinkResult(Outcome.TOKEN_TAKEN, person=person)
-    owner = by_telegram_user(session, telegram_user_id)
+    owner = by_account(session, account)
     if owner is not None and owner.id != person.id:
         # Someone else's link must not quietly turn a registered account into that person.
         return LinkResult(Outcome.ACCOUNT_TAKEN, person=owner)
-    if not has_consent(session, telegram_user_id):
+    if not has_consent(session, account):
         return LinkResult(Outcome.NEEDS_CONSENT, person=person)
-    return _link(session, person, telegram_user_id=telegram_user_id, chat_id=chat_id, now=now)
+    return _link(session, person, account=account, now=now)
 
 
 class Decision(StrEnum):
@@ -375,13 +429,7 @@ def decide(
         )
         session.add(person)
         session.flush()
-    _link(
-        session,
-        person,
-        telegram_user_id=request.telegram_user_id,
-        chat_id=request.chat_id,
-        now=now,
-    )
+    _link(session, person, account=account_of(request), now=now)
     request.status = RequestStatus.APPROVED.value
     request.person_id = person.id
     forget_erasure(session, request.phone)  # they came back of their own will

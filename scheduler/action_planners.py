@@ -109,11 +109,7 @@ def plan_escalations(session: Session, *, now: datetime, zone: str) -> list[Plan
     must know, so then the escalation comes when the second overdue moment has passed. With
     no admin to tell, nothing is marked: the escalation waits for one.
     """
-    recipients = [
-        a.id
-        for a in admins(session)
-        if a.id is not None and a.telegram_chat_id is not None and a.unreachable_at is None
-    ]
+    recipients = [a.id for a in admins(session) if a.id is not None and a.reachable]
     if not recipients:
         return []
     zones = _Zones(session, zone)
@@ -152,7 +148,7 @@ def plan_weekly_digest(session: Session, *, now: datetime, zone: str) -> list[Pl
     """Monday 07.30 local: each admin's digest (stale at the end of that Monday)."""
     planned: list[Planned] = []
     for admin in admins(session):
-        if admin.id is None or admin.telegram_chat_id is None:
+        if admin.id is None or not admin.is_registered:
             continue
         local_zone = zone_of(session, admin.organization_id, zone)
         tz = ZoneInfo(local_zone)

@@ -42,6 +42,7 @@ from models.subjects import SKIP_NOTHING, SKIP_STALE, skip_reason
 from scheduler.calendar import WORKDAY_START, Calendar
 from scheduler.pacing import Pacer
 from scheduler.ports import (
+    Recipient,
     Rejected,
     Rendered,
     Renderer,
@@ -55,6 +56,9 @@ from scheduler.ports import (
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_ATTEMPTS = 5
+TELEGRAM, WHATSAPP = "telegram", "whatsapp"
+# Meta's window: 24 hours after the person's last message, anything may be sent.
+WINDOW = timedelta(hours=24)
 
 
 @dataclass
@@ -66,6 +70,7 @@ class DispatchConfig:
     backoff: timedelta = timedelta(seconds=2)
     lease: timedelta = timedelta(minutes=5)
     idle_wait: float = 5.0
+    whatsapp_rate: float = 70.0  # the Cloud API allows about 80/s per number by default
 
 
 def worker_name() -> str:
@@ -79,6 +84,7 @@ class Dispatcher:
         engine: Engine,
         sender: Sender,
         renderer: Renderer,
+        senders: dict[str, Sender] | None = None,
         calendar: Calendar,
         clock: Clock,
         config: DispatchConfig | None = None,
@@ -86,11 +92,18 @@ class Dispatcher:
     ) -> None:
         self.engine = engine
         self.sender = sender
+        # One sender per channel (``sender`` is Telegram's), each with its own pace.
+        self.senders: dict[str, Sender] = {TELEGRAM: sender, **(senders or {})}
+        self.pacers: dict[str, Pacer] = {}
         self.renderer = renderer
         self.calendar = calendar
         self.clock = clock
         self.config = config or DispatchConfig()
         self.pacer = pacer or Pacer(self.config.rate)
+        self.pacers = {
+            channel: self.pacer if channel == TELEGRAM else Pacer(self.config.whatsapp_rate)
+            for channel in self.senders
+        }
         self.worker = worker_name()
         self._wake = asyncio.Event()
         self._in_flight = asyncio.Semaphore(max(1, int(self.config.rate * 2)))
@@ -205,27 +218,57 @@ class Dispatcher:
         prepared = self._prepare(ids)
         if prepared is None:
             return
-        chat_id, rendered, send_ids = prepared
-        for attempt in range(1, RETRY_AFTER_ATTEMPTS + 1):
-            await self.pacer.wait_turn(chat_id)
-            if not self._still_ours_and_due(send_ids):
+        recipients, rendered, send_ids = prepared
+        for number, recipient in enumerate(recipients):
+            sent = await self._send_on(recipient, rendered, send_ids)
+            if isinstance(sent, str):
+                self._mark_sent(send_ids, sent, recipient.channel)
                 return
+            if sent is None:
+                return  # no longer ours or no longer due: nothing more to do
+            last = number == len(recipients) - 1
+            if isinstance(sent, Unreachable) and not last:
+                # Unreachable on this channel: the person's other channel, once.
+                log.info(
+                    "rows %s: %s unreachable, trying the other channel", ids, recipient.channel
+                )
+                self._safely(self._mark_channel_unreachable, send_ids, recipient.channel)
+                continue
+            self._failed_send(send_ids, sent, recipient.channel)
+            return
+
+    async def _send_on(
+        self, recipient: Recipient, rendered: Rendered, ids: list[int]
+    ) -> str | SendError | None:
+        """One channel's attempt: the message id, the error that ended it, or None."""
+        pacer = self.pacers[recipient.channel]
+        sender = self.senders[recipient.channel]
+        for attempt in range(1, RETRY_AFTER_ATTEMPTS + 1):
+            await pacer.wait_turn(f"{recipient.channel}:{recipient.address}")
+            if not self._still_ours_and_due(ids):
+                return None
             try:
-                message_id = await self.sender.send(chat_id, rendered)
-                break
+                return await sender.send(recipient, rendered)
             except RetryLater as error:
                 # A 429 throttles everyone, it is not this row's fault: pause all sending and
                 # try again in place; only a throttle that never lifts goes back to the queue.
-                self.pacer.pause(error.seconds)
+                pacer.pause(error.seconds)
                 if attempt == RETRY_AFTER_ATTEMPTS:
-                    self._failed_send(send_ids, error)
-                    return
+                    return error
             except SendError as error:
-                self._failed_send(send_ids, error)
-                return
-        self._mark_sent(send_ids, message_id)
+                return error
+        return None  # pragma: no cover - the loop always returns
 
-    def _mark_sent(self, ids: list[int], message_id: int) -> None:
+    def _mark_channel_unreachable(self, ids: list[int], channel: str) -> None:
+        now = self.clock.now()
+        with unit_of_work(self.engine) as session:
+            rows = self._rows(session, ids)
+            person = session.get(Person, rows[0].person_id) if rows else None
+            if person is not None:
+                _set_unreachable(person, channel, now)
+                session.add(person)
+
+    def _mark_sent(self, ids: list[int], message_id: str, channel: str) -> None:
         """After a successful call the row must say so: retried, and never marked failed."""
         for attempt in range(3):
             try:
@@ -233,7 +276,11 @@ class Dispatcher:
                 with unit_of_work(self.engine) as session:
                     for row in self._rows(session, ids):
                         row.status = Status.SENT.value
-                        row.telegram_message_id = message_id
+                        row.channel = channel
+                        if channel == TELEGRAM:
+                            row.telegram_message_id = int(message_id)
+                        else:
+                            row.external_id = message_id
                         row.sent_at = now
                         row.updated_at = now
                         row.last_error = ""
@@ -264,7 +311,7 @@ class Dispatcher:
                 return False
         return True
 
-    def _prepare(self, ids: list[int]) -> tuple[int, Rendered, list[int]] | None:
+    def _prepare(self, ids: list[int]) -> tuple[list[Recipient], Rendered, list[int]] | None:
         """Check the rows against the rules of the moment; render what may go out now."""
         now = self.clock.now()
         with unit_of_work(self.engine) as session:
@@ -275,10 +322,11 @@ class Dispatcher:
             if person is None or person.status != PersonStatus.ACTIVE.value:
                 self._set(session, rows, Status.UNREACHABLE, "erased", now)
                 return None
-            if person.telegram_chat_id is None:
+            if not person.is_registered:
                 self._set(session, rows, Status.UNREACHABLE, "not_registered", now)
                 return None
-            if person.unreachable_at is not None:
+            recipients = self._recipients(person, rows, now)
+            if not recipients:
                 self._set(session, rows, Status.UNREACHABLE, "blocked", now)
                 return None
             live = []
@@ -301,7 +349,24 @@ class Dispatcher:
             if rendered is None:
                 self._set(session, live, Status.SKIPPED, SKIP_NOTHING, now)
                 return None
-            return person.telegram_chat_id, rendered, [r.id for r in live if r.id is not None]
+            return recipients, rendered, [r.id for r in live if r.id is not None]
+
+    def _recipients(
+        self, person: Person, rows: list[OutboxMessage], now: datetime
+    ) -> list[Recipient]:
+        """The person's channels this process can send on, the preferred one first."""
+        kinds = tuple(sorted({row.kind for row in rows}))
+        found = []
+        for channel in person.channels():
+            if channel.value not in self.senders:
+                continue
+            if channel.value == TELEGRAM and person.telegram_chat_id is not None:
+                found.append(Recipient(TELEGRAM, str(person.telegram_chat_id), kinds=kinds))
+            elif channel.value == WHATSAPP and person.whatsapp_id is not None:
+                last = person.whatsapp_last_inbound_at
+                window = last is not None and now - last < WINDOW
+                found.append(Recipient(WHATSAPP, person.whatsapp_id, window, kinds))
+        return found
 
     def _defer(
         self, session: Session, rows: list[OutboxMessage], when: datetime, now: datetime
@@ -333,8 +398,9 @@ class Dispatcher:
         start = datetime.combine(today + timedelta(days=1), WORKDAY_START, tz)
         return self.calendar.deliverable_at(start, zone, working_days_only=True)
 
-    def _failed_send(self, ids: list[int], error: SendError) -> None:
+    def _failed_send(self, ids: list[int], error: SendError, channel: str = TELEGRAM) -> None:
         now = self.clock.now()
+        pacer = self.pacers.get(channel, self.pacer)
         with unit_of_work(self.engine) as session:
             rows = self._rows(session, ids)
             if isinstance(error, Unreachable):
@@ -342,15 +408,15 @@ class Dispatcher:
                 if rows:
                     person = session.get(Person, rows[0].person_id)
                     if person is not None:
-                        person.unreachable_at = now
+                        _set_unreachable(person, channel, now)
                         session.add(person)
                 return
             if isinstance(error, Rejected):
-                log.warning("Telegram rejected outbox rows %s: %s", ids, error)
+                log.warning("%s rejected outbox rows %s: %s", channel, ids, error)
                 self._set(session, rows, Status.FAILED, str(error), now)
                 return
             if isinstance(error, RetryLater):
-                self.pacer.pause(error.seconds)
+                pacer.pause(error.seconds)
                 for row in rows:
                     # Not the row's fault: a 429 does not use up one of its attempts.
                     row.attempts = max(0, row.attempts - 1)
@@ -398,3 +464,10 @@ class Dispatcher:
             row.last_error = error[:300]
             row.updated_at = now
             session.add(row)
+
+
+def _set_unreachable(person: Person, channel: str, now: datetime) -> None:
+    if channel == WHATSAPP:
+        person.whatsapp_unreachable_at = now
+    else:
+        person.unreachable_at = now

@@ -29,7 +29,7 @@ class Pacer:
         self._sleep = sleep
         self._next_global = 0.0
         self._paused_until = 0.0
-        self._chat_next: dict[int, float] = {}
+        self._chat_next: dict[int | str, float] = {}
 
     def pause(self, seconds: float) -> None:
         """Telegram said 429: nobody sends until the pause is over, and we go slower.
@@ -46,7 +46,7 @@ class Pacer:
     def paused_for(self) -> float:
         return max(0.0, self._paused_until - self._monotonic())
 
-    async def wait_turn(self, chat_id: int) -> None:
+    async def wait_turn(self, chat_id: int | str) -> None:
         """Sleep until this chat may send, then take the slot.
 
         The slot is taken at wake-up, not reserved in advance: when the event loop stalls

@@ -6,6 +6,7 @@ underneath) and a ``Renderer`` (the message catalogue in ``handlers/``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from sqlmodel import Session
@@ -14,7 +15,7 @@ from models.messages import Button, Rendered
 from models.outbox import OutboxMessage
 from models.people import Person
 
-__all__ = ["Button", "Rendered", "Renderer", "Sender"]
+__all__ = ["Button", "Recipient", "Rendered", "Renderer", "Sender"]
 
 
 class SendError(Exception):
@@ -22,7 +23,8 @@ class SendError(Exception):
 
 
 class Unreachable(SendError):
-    """403: the person blocked the bot or deleted the account. Not retried."""
+    """403 on Telegram, 131026 on WhatsApp: the person blocked the bot, deleted the account or
+    has no WhatsApp. Not retried on that channel; tried once on the other when there is one."""
 
 
 class Rejected(SendError):
@@ -41,9 +43,21 @@ class Transient(SendError):
     """Network errors, timeouts, 5xx: retried with backoff."""
 
 
+@dataclass(frozen=True)
+class Recipient:
+    """Where one message goes: a channel and the person's address there."""
+
+    channel: str  # "telegram" | "whatsapp"
+    address: str  # Telegram: the chat id; WhatsApp: the number (wa_id)
+    # WhatsApp: inside the 24-hour window after the person's last message, any message may be
+    # sent; outside it only an approved template.
+    window_open: bool = True
+    kinds: tuple[str, ...] = ()  # the outbox kinds in this message (a template per kind)
+
+
 class Sender(Protocol):
-    async def send(self, chat_id: int, message: Rendered) -> int:
-        """Deliver and return Telegram's message id, or raise a ``SendError``."""
+    async def send(self, recipient: Recipient, message: Rendered) -> str:
+        """Deliver and return the channel's message id, or raise a ``SendError``."""
         ...
 
 

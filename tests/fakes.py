@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from models.messages import Rendered
-from scheduler.ports import SendError
+from scheduler.ports import Recipient, SendError
 
 
 @dataclass
@@ -17,12 +17,12 @@ class RecordingSender:
     failures: list[SendError] = field(default_factory=list)
     calls: int = 0
 
-    async def send(self, chat_id: int, message: Rendered) -> int:
+    async def send(self, recipient: Recipient, message: Rendered) -> str:
         self.calls += 1
         if self.failures:
             raise self.failures.pop(0)
-        self.sent.append((chat_id, message))
-        return len(self.sent)
+        self.sent.append((int(recipient.address), message))
+        return str(len(self.sent))
 
     def texts_to(self, chat_id: int) -> list[str]:
         return [m.text for c, m in self.sent if c == chat_id]

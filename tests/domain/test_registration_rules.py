@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from models import registration
+from models.accounts import Account
 from models.clock import FrozenClock
 from models.people import Person, PersonStatus, Role, ensure_invite_token
 from models.privacy import erase_person
@@ -24,8 +25,7 @@ def _contact(
 ):  # type: ignore[no-untyped-def]
     return registration.link_by_contact(
         session,
-        telegram_user_id=user,
-        chat_id=user,
+        account=Account.telegram(user),
         contact_user_id=contact_user,
         phone_raw=phone,
         contact_name="Sitti",
@@ -37,7 +37,7 @@ def _contact(
 def test_nothing_is_linked_before_consent(session: Session, clock: FrozenClock) -> None:
     person(session, name="Sitti Aminah", phone="0853 1234 5678", now=clock.now())
     assert _contact(session, clock).outcome == Outcome.NEEDS_CONSENT
-    registration.record_consent(session, telegram_user_id=SRI, now=clock.now())
+    registration.record_consent(session, account=Account.telegram(SRI), now=clock.now())
     result = _contact(session, clock)
     assert result.outcome == Outcome.LINKED
     assert result.person is not None
@@ -47,8 +47,8 @@ def test_nothing_is_linked_before_consent(session: Session, clock: FrozenClock) 
 
 
 def test_consent_is_recorded_once_per_notice_version(session: Session, clock: FrozenClock) -> None:
-    registration.record_consent(session, telegram_user_id=SRI, now=clock.now())
-    registration.record_consent(session, telegram_user_id=SRI, now=clock.now())
+    registration.record_consent(session, account=Account.telegram(SRI), now=clock.now())
+    registration.record_consent(session, account=Account.telegram(SRI), now=clock.now())
     assert len(session.exec(select(ConsentRecord)).all()) == 1
 
 
@@ -56,7 +56,7 @@ def test_a_forwarded_contact_of_someone_else_proves_nothing(
     session: Session, clock: FrozenClock
 ) -> None:
     person(session, name="Sitti Aminah", phone="0853 1234 5678", now=clock.now())
-    registration.record_consent(session, telegram_user_id=SRI, now=clock.now())
+    registration.record_consent(session, account=Account.telegram(SRI), now=clock.now())
     assert _contact(session, clock, contact_user=2002).outcome == Outcome.NOT_OWN_CONTACT
     assert _contact(session, clock, contact_user=None).outcome == Outcome.NOT_OWN_CONTACT
     assert session.exec(select(Person)).one().telegram_user_id is None
@@ -65,7 +65,7 @@ def test_a_forwarded_contact_of_someone_else_proves_nothing(
 def test_an_unknown_number_opens_a_request_that_waits_for_details_then_an_admin(
     session: Session, clock: FrozenClock
 ) -> None:
-    registration.record_consent(session, telegram_user_id=SRI, now=clock.now())
+    registration.record_consent(session, account=Account.telegram(SRI), now=clock.now())
     result = _contact(session, clock, phone="6281299998888")
     assert result.outcome == Outcome.ASK_DETAILS and result.request is not None
     request = result.request
@@ -86,7 +86,7 @@ def test_the_first_admin_decides_and_a_second_learns_who(
     admin1 = person(session, name="Hasrul", phone="081141000001", role=Role.ADMIN, now=clock.now())
     admin2 = person(session, name="Andi", phone="081267659951", role=Role.ADMIN, now=clock.now())
     kader = person(session, name="Dewi", phone="085399990003", now=clock.now())
-    registration.record_consent(session, telegram_user_id=SRI, now=clock.now())
+    registration.record_consent(session, account=Account.telegram(SRI), now=clock.now())
     request = _contact(session, clock, phone="6281299998888").request
     assert request is not None and request.id is not None
     registration.submit_details(session, request=request, text="Budi Santoso, Posyandu Mawar")
@@ -122,21 +122,21 @@ def test_a_deep_link_token_links_in_one_tap_after_consent(
     token = ensure_invite_token(session, sitti)
     assert len(token) >= 20
     result = registration.link_by_token(
-        session, token=token, telegram_user_id=SRI, chat_id=SRI, now=clock.now()
+        session, token=token, account=Account.telegram(SRI), now=clock.now()
     )
     assert result.outcome == Outcome.NEEDS_CONSENT
-    registration.record_consent(session, telegram_user_id=SRI, now=clock.now())
+    registration.record_consent(session, account=Account.telegram(SRI), now=clock.now())
     result = registration.link_by_token(
-        session, token=token, telegram_user_id=SRI, chat_id=SRI, now=clock.now()
+        session, token=token, account=Account.telegram(SRI), now=clock.now()
     )
     assert result.outcome == Outcome.LINKED
-    registration.record_consent(session, telegram_user_id=3003, now=clock.now())
+    registration.record_consent(session, account=Account.telegram(3003), now=clock.now())
     taken = registration.link_by_token(
-        session, token=token, telegram_user_id=3003, chat_id=3003, now=clock.now()
+        session, token=token, account=Account.telegram(3003), now=clock.now()
     )
     assert taken.outcome == Outcome.TOKEN_TAKEN
     bad = registration.link_by_token(
-        session, token="nope", telegram_user_id=SRI, chat_id=SRI, now=clock.now()
+        session, token="nope", account=Account.telegram(SRI), now=clock.now()
     )
     assert bad.outcome == Outcome.INVALID_TOKEN
 
@@ -148,7 +148,7 @@ def test_a_new_sim_moves_the_account_to_the_new_roster_entry(
         session, name="Sitti (old)", phone="0853 1234 5678", now=clock.now(), telegram_user_id=SRI
     )
     new = person(session, name="Sitti (new)", phone="0853 1234 9999", now=clock.now())
-    registration.record_consent(session, telegram_user_id=SRI, now=clock.now())
+    registration.record_consent(session, account=Account.telegram(SRI), now=clock.now())
     result = _contact(session, clock, phone="6285312349999")
     assert result.outcome == Outcome.LINKED
     session.refresh(old)
@@ -161,7 +161,7 @@ def test_erasure_keeps_the_row_for_counts_but_nothing_that_identifies(
     sitti = person(
         session, name="Sitti Aminah", phone="0853 1234 5678", now=clock.now(), telegram_user_id=SRI
     )
-    registration.record_consent(session, telegram_user_id=SRI, now=clock.now())
+    registration.record_consent(session, account=Account.telegram(SRI), now=clock.now())
     erase_person(session, sitti, now=clock.now())
     session.commit()
     row = session.exec(select(Person)).one()

@@ -24,6 +24,7 @@ from models.outbox import OutboxMessage, Status
 from scheduler.calendar import Calendar
 from scheduler.dispatcher import DispatchConfig, Dispatcher
 from scheduler.pacing import Pacer
+from scheduler.ports import Recipient
 from tests.fakes import RecordingSender
 
 RATE = 5000.0  # messages a second: pacing stays in the code path but costs almost nothing
@@ -32,9 +33,9 @@ RATE = 5000.0  # messages a second: pacing stays in the code path but costs almo
 class YieldingSender(RecordingSender):
     """Records like RecordingSender, but yields to the event loop on every send, as I/O would."""
 
-    async def send(self, chat_id: int, message: Rendered) -> int:
+    async def send(self, recipient: Recipient, message: Rendered) -> str:
         await asyncio.sleep(0)
-        return await super().send(chat_id, message)
+        return await super().send(recipient, message)
 
     def chats(self) -> list[int]:
         return [chat for chat, _ in self.sent]
