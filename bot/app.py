@@ -13,11 +13,13 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 import handlers
+from bot.channels import build_whatsapp
 from bot.delivery import DELIVERY_KEY, Delivery
 from bot.flood import RetryRepliesOnFlood
 from bot.http import AiohttpRequest
 from bot.inbox import INBOX_KEY, DurableUpdateQueue, Inbox, StoreBeforePolling, inbox_of
 from bot.settings import Settings
+from bot.web import LISTEN_KEY, WEB_KEY, WHATSAPP_KEY, start_web, whatsapp_of
 from handlers.context import DEPS_KEY, BotContext, Deps
 from handlers.telegram_chat import TelegramMessenger
 from models import action_drafts, actions
@@ -77,7 +79,7 @@ def build_application(
     app.bot_data[DELIVERY_KEY] = delivery
     app.bot_data[INBOX_KEY] = inbox
     app.bot_data[REQUESTS_KEY] = requests
-    app.bot_data[DEPS_KEY] = Deps(
+    deps = Deps(
         engine=engine,
         clock=clock,
         body_name=settings.body_name,
@@ -86,6 +88,18 @@ def build_application(
         wake_delivery=delivery.wake,
         messengers={Channel.TELEGRAM.value: TelegramMessenger(app.bot)},
     )
+    app.bot_data[DEPS_KEY] = deps
+    if settings.whatsapp_enabled:
+        channel = build_whatsapp(
+            settings,
+            engine=engine,
+            clock=clock,
+            deps=deps,
+            inbox_=inbox,
+            wake_delivery=delivery.wake,
+        )
+        app.bot_data[WHATSAPP_KEY] = channel
+        delivery.senders[Channel.WHATSAPP.value] = channel.sender
     handlers.register_all(app)
     return app
 
@@ -108,6 +122,10 @@ async def start_services(app: AnyApplication) -> None:
     await delivery_of(app).start(app)
     # After the delivery lock: only the one process that may deliver takes over the backlog.
     await inbox_of(app).start(app)
+    listen = app.bot_data.get(LISTEN_KEY)
+    if listen is not None and WEB_KEY not in app.bot_data:
+        # Polling for Telegram while Meta posts WhatsApp's webhook here.
+        await start_web(app, *listen)
     if app.job_queue is not None:
         app.job_queue.run_repeating(
             _sweep_job,
@@ -159,8 +177,14 @@ async def close_requests(app: AnyApplication) -> None:
 
 
 async def stop_services(app: AnyApplication) -> None:
+    server = app.bot_data.pop(WEB_KEY, None)
+    if server is not None:
+        await server.stop()
     await inbox_of(app).stop()
     await delivery_of(app).stop()
+    channel = whatsapp_of(app)
+    if channel is not None:
+        await channel.close()
 
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from bot.cli_actions import action_app
 from bot.cli_common import database_or_exit, fail, load_or_exit, print_row_errors, safe_url
 from bot.cli_meetings import export_app, meeting_app
+from bot.cli_whatsapp import whatsapp_app
 from bot.logs import setup_logging
 from bot.settings import SettingsError
 from bot.tables import UnreadableTable, read_table
@@ -38,6 +39,7 @@ app.add_typer(admin_app, name="admin")
 app.add_typer(meeting_app, name="meeting")
 app.add_typer(export_app, name="export")
 app.add_typer(action_app, name="action")
+app.add_typer(whatsapp_app, name="whatsapp")
 
 
 @db_app.command("upgrade")

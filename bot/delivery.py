@@ -27,6 +27,7 @@ from models.clock import Clock
 from models.outbox import release_in_flight
 from scheduler.calendar import Calendar
 from scheduler.dispatcher import DispatchConfig, Dispatcher
+from scheduler.ports import Sender
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +82,7 @@ class Delivery:
         self.engine = engine
         self.clock = clock
         self.planners: list[Planner] = []
+        self.senders: dict[str, Sender] = {}  # other channels' senders (WhatsApp)
         self._planning = threading.Lock()
         self.dispatcher: Dispatcher | None = None
         self._task: asyncio.Task[None] | None = None
@@ -112,8 +114,11 @@ class Delivery:
             calendar=Calendar(self.settings.quiet_window),
             clock=self.clock,
             config=DispatchConfig(
-                rate=self.settings.rate_limit, default_zone=self.settings.timezone
+                rate=self.settings.rate_limit,
+                default_zone=self.settings.timezone,
+                whatsapp_rate=self.settings.whatsapp_rate,
             ),
+            senders=self.senders,
         )
         self._stop.clear()
         self._start_task()

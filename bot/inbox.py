@@ -21,7 +21,7 @@ import hashlib
 import json
 import logging
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,6 +63,7 @@ class _Item:
     update: Update | None
     payload: str
     seq: int = 0  # Telegram's update_id: the order within a chat, whatever the arrival order
+    channel: str = TELEGRAM
 
 
 @dataclass
@@ -84,6 +85,8 @@ class Inbox:
         self._accepting = False
         self._batch: list[tuple[inbox.Incoming, Update | None]] = []
         self._queued: set[int] = set()  # in a lane, not yet marked handled
+        # How other channels' stored messages are handled (WhatsApp: its router).
+        self.channel_handlers: dict[str, Callable[[str], Awaitable[None]]] = {}
         self.handled = 0
         self.failed = 0
         self.idle = asyncio.Event()
@@ -110,12 +113,12 @@ class Inbox:
         for item, update in batch:
             row = new.get(f"{item.channel}:{item.external_id}")
             if row is not None:
-                self._submit(item.chat_key, _Item(row, update, item.payload, item.seq))
+                self._submit(
+                    item.chat_key, _Item(row, update, item.payload, item.seq, item.channel)
+                )
         for pending in lost:
             if pending.id not in self._queued:
-                self._submit(
-                    pending.chat_key, _Item(pending.id, None, pending.payload, pending.seq)
-                )
+                self._submit(pending.chat_key, _item_of(pending))
 
     async def receive_update(self, update: Update) -> None:
         """Polling (``put`` of the update queue): keep the update for the batch's write.
@@ -143,6 +146,10 @@ class Inbox:
             # without sending the offset that would confirm the batch to Telegram.
             raise NetworkError(f"the inbox cannot store updates: {exc}") from exc
         self._batch = []
+
+    async def receive_items(self, items: list[inbox.Incoming]) -> None:
+        """Another channel's webhook (WhatsApp): store its messages, then queue them."""
+        self._store([(item, None) for item in items])
 
     async def receive_payload(self, data: dict[str, Any], raw: str) -> None:
         """Webhook: store the posted JSON as it came, parsed or not, then queue it.
@@ -177,7 +184,7 @@ class Inbox:
             pending = inbox.recover(session, now=self.clock.now())
         self._accepting = True
         for item in pending:
-            self._submit(item.chat_key, _Item(item.id, None, item.payload, item.seq))
+            self._submit(item.chat_key, _item_of(item))
         if pending:
             log.info("inbox: handling %d update(s) left from the last run", len(pending))
         return len(pending)
@@ -231,6 +238,9 @@ class Inbox:
                 self.idle.set()
 
     async def _handle(self, item: _Item) -> None:
+        if item.channel != TELEGRAM:
+            await self._handle_other(item)
+            return
         assert self._app is not None
         error: str | None = None
         try:
@@ -269,6 +279,36 @@ class Inbox:
         finally:
             CURRENT_UNIT.reset(token)
             unit.close()
+        self._count(error)
+
+    async def _handle_other(self, item: _Item) -> None:
+        """A message of another channel: its handler, in the same unit of work and with the
+        same "done or failed" bookkeeping as a Telegram update."""
+        handler = self.channel_handlers.get(item.channel)
+        error: str | None = None
+        unit = SharedUnit(self.engine)
+        token = CURRENT_UNIT.set(unit)
+        try:
+            if handler is None:
+                error = f"no handler for channel {item.channel!r}"
+            else:
+                try:
+                    await handler(item.payload)
+                except Exception as exc:
+                    if not expected_error(exc):
+                        log.exception(
+                            "inbox %d: the %s handler failed", item.inbox_id, item.channel
+                        )
+                        error = f"{type(exc).__name__}: {exc}"[:1000]
+                        unit.rollback()
+            with unit.block() as session:
+                inbox.finish(session, item.inbox_id, now=self.clock.now(), error=error)
+        finally:
+            CURRENT_UNIT.reset(token)
+            unit.close()
+        self._count(error)
+
+    def _count(self, error: str | None) -> None:
         if error is None:
             self.handled += 1
         else:
@@ -319,6 +359,10 @@ class StoreBeforePolling(AiohttpRequest):
     async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         self._before_poll()
         return await super().do_request(*args, **kwargs)
+
+
+def _item_of(pending: inbox.Pending) -> _Item:
+    return _Item(pending.id, None, pending.payload, pending.seq, pending.channel)
 
 
 def inbox_of(app: AnyApplication) -> Inbox:

@@ -6,8 +6,6 @@ import asyncio
 import logging
 import signal
 
-from aiohttp import web
-
 from bot.app import (
     ALLOWED_UPDATES,
     AnyApplication,
@@ -19,7 +17,8 @@ from bot.app import (
 from bot.database import open_database
 from bot.inbox import inbox_of
 from bot.settings import Settings
-from bot.webhook import TelegramWebhook, webhook_app
+from bot.web import LISTEN_KEY, WEB_KEY, start_web
+from bot.webhook import TelegramWebhook
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +27,11 @@ def run_bot(settings: Settings, *, webhook: bool, listen: str, port: int) -> Non
     """Run until SIGINT/SIGTERM. Raises DeliveryLocked when another process delivers already."""
     engine = open_database(settings.database_url)
     app = build_application(settings, engine=engine)
+    if settings.whatsapp_webhook_url:
+        settings.whatsapp_webhook()  # a half setup stops here, with one line naming it
+    if settings.whatsapp_webhook_url and not webhook:
+        # Telegram by polling, while Meta posts WhatsApp's webhook to this process.
+        app.bot_data[LISTEN_KEY] = (listen, port)
     if webhook:
         asyncio.run(serve_webhook(app, settings, listen=listen, port=port))
     else:
@@ -57,10 +61,10 @@ async def serve_webhook(app: AnyApplication, settings: Settings, *, listen: str,
         await start_services(app)  # the inbox's backlog is handed out before anything new
         await app.start()
         handler = TelegramWebhook(inbox_of(app), secret=secret)
-        runner = web.AppRunner(webhook_app(handler, path=settings.webhook_path()), access_log=None)
-        await runner.setup()
+        server = await start_web(
+            app, listen, port, telegram=handler, telegram_path=settings.webhook_path()
+        )
         try:
-            await web.TCPSite(runner, listen, port).start()
             await app.bot.set_webhook(
                 url=settings.webhook_url,
                 secret_token=secret,
@@ -69,7 +73,8 @@ async def serve_webhook(app: AnyApplication, settings: Settings, *, listen: str,
             log.info("webhook: listening on %s:%d for %s", listen, port, settings.webhook_url)
             await stop.wait()
         finally:
-            await runner.cleanup()
+            await server.stop()
+            app.bot_data.pop(WEB_KEY, None)
             if app.running:
                 await app.stop()
             await stop_services(app)

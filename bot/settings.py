@@ -77,6 +77,22 @@ class Settings(BaseSettings):
     files_dir: Path = Path("files")  # evidence photos and documents (relative to the cwd)
     # Telegram lets a bot download up to 20 MB; evidence past this is refused with a message.
     evidence_max_mb: float = Field(default=10, gt=0, le=20)
+    # WhatsApp Cloud API (all of the first four are needed to switch WhatsApp on).
+    whatsapp_phone_id: str | None = None
+    whatsapp_token: SecretStr | None = None
+    whatsapp_app_secret: SecretStr | None = None
+    whatsapp_verify_token: SecretStr | None = None
+    whatsapp_api_url: str = "https://graph.facebook.com"
+    whatsapp_webhook_url: str | None = None
+    # The business number people write to, for click-to-chat links (digits, country code).
+    whatsapp_number: str | None = None
+    # Templates (sent outside the 24-hour window), as submitted for approval with
+    # `pokjanal whatsapp templates`: their names and the languages approved for them.
+    whatsapp_template_invitation: str = "pokjanal_undangan"
+    whatsapp_template_message: str = "pokjanal_pesan"
+    whatsapp_template_languages: str = "id,en"
+    # The Cloud API allows about 80 messages a second per number by default.
+    whatsapp_rate: float = Field(default=70, gt=0, le=1000)
 
     @field_validator("language")
     @classmethod
@@ -91,6 +107,38 @@ class Settings(BaseSettings):
         if not re.match(r"^https?://[^/]+", value):
             raise ValueError("expected http(s)://host[:port]/bot")
         return value.rstrip("/")
+
+    @field_validator("whatsapp_api_url")
+    @classmethod
+    def _whatsapp_api_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/]+", value):
+            raise ValueError("expected http(s)://host[:port] (the Graph API's host)")
+        return value.rstrip("/")
+
+    @field_validator("whatsapp_phone_id", "whatsapp_number")
+    @classmethod
+    def _digits(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        cleaned = value.strip().lstrip("+").replace(" ", "").replace("-", "")
+        if not cleaned.isdigit():
+            raise ValueError("expected digits only")
+        return cleaned
+
+    @field_validator("whatsapp_template_invitation", "whatsapp_template_message")
+    @classmethod
+    def _template_name(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z0-9_]{1,512}", value):
+            raise ValueError("template names are lowercase letters, digits and _")
+        return value
+
+    @field_validator("whatsapp_template_languages")
+    @classmethod
+    def _template_languages(cls, value: str) -> str:
+        codes = [code.strip() for code in value.split(",") if code.strip()]
+        if not codes or any(code not in ("id", "en") for code in codes):
+            raise ValueError("expected a list of id and en, e.g. id,en")
+        return ",".join(codes)
 
     @field_validator("database_url")
     @classmethod
@@ -168,6 +216,56 @@ class Settings(BaseSettings):
             )
         path = self.webhook_url.split("://", 1)[1].partition("/")[2].strip("/")
         return path or "telegram"
+
+    @property
+    def whatsapp_enabled(self) -> bool:
+        return bool(self.whatsapp_phone_id and self.whatsapp_token)
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return self.telegram_token is not None and bool(
+            self.telegram_token.get_secret_value().strip()
+        )
+
+    @property
+    def template_languages(self) -> list[str]:
+        return self.whatsapp_template_languages.split(",")
+
+    def whatsapp_webhook(self) -> tuple[str, str, str]:
+        """(path, verify token, app secret) of the Cloud API webhook; refuses a half setup.
+
+        Without the app secret a forged POST could not be told from Meta's.
+        """
+        if not self.whatsapp_webhook_url or not re.match(
+            r"^https?://[^/]+", self.whatsapp_webhook_url
+        ):
+            raise SettingsError(
+                f"{ENV_PREFIX}WHATSAPP_WEBHOOK_URL: the public https:// URL Meta posts to "
+                "is required for WhatsApp"
+            )
+        secret = self.whatsapp_app_secret.get_secret_value() if self.whatsapp_app_secret else ""
+        verify = self.whatsapp_verify_token.get_secret_value() if self.whatsapp_verify_token else ""
+        if not secret.strip():
+            raise SettingsError(
+                f"{ENV_PREFIX}WHATSAPP_APP_SECRET: required to check Meta's signatures "
+                "(App settings > Basic > App secret)"
+            )
+        if not verify.strip():
+            raise SettingsError(
+                f"{ENV_PREFIX}WHATSAPP_VERIFY_TOKEN: required; the same text as in the app's "
+                "webhook settings"
+            )
+        path = self.whatsapp_webhook_url.split("://", 1)[1].partition("/")[2].strip("/")
+        return path or "whatsapp", verify.strip(), secret.strip()
+
+    def whatsapp_credentials(self) -> tuple[str, str]:
+        if not self.whatsapp_enabled:
+            raise SettingsError(
+                f"{ENV_PREFIX}WHATSAPP_PHONE_ID and {ENV_PREFIX}WHATSAPP_TOKEN are both needed "
+                "for WhatsApp"
+            )
+        assert self.whatsapp_phone_id is not None and self.whatsapp_token is not None
+        return self.whatsapp_phone_id, self.whatsapp_token.get_secret_value().strip()
 
     def token(self) -> str:
         if self.telegram_token is None or not self.telegram_token.get_secret_value().strip():

@@ -47,9 +47,3 @@ class TelegramWebhook:
             log.exception("webhook: could not store update %s", data.get("update_id"))
             return web.Response(status=500, text="not stored, send it again")
         return web.Response(status=200, text="ok")
-
-
-def webhook_app(webhook: TelegramWebhook, *, path: str) -> web.Application:
-    app = web.Application(client_max_size=MAX_BODY_BYTES)
-    app.router.add_post("/" + path.strip("/"), webhook.handle)
-    return app

@@ -328,11 +328,12 @@ async def _show_evidence(
 
 async def _send_file(context: BotContext, chat_id: int, item: Evidence) -> None:
     send = context.bot.send_photo if item.kind == "photo" else context.bot.send_document
-    try:
-        await send(chat_id, item.telegram_file_id)
-        return
-    except BadRequest as error:
-        log.info("file id not accepted, sending from the store: %s", error)
+    if item.telegram_file_id:  # none for evidence sent on WhatsApp: from the store
+        try:
+            await send(chat_id, item.telegram_file_id)
+            return
+        except BadRequest as error:
+            log.info("file id not accepted, sending from the store: %s", error)
     path: Path = context.deps.files.path_of(item.path)
     try:
         with open(path, "rb") as handle:

@@ -71,7 +71,16 @@ def render_invitation(
     if moved_from is not None:
         old = format_when(lang, moved_from, meeting.timezone)
         text = Markup(t(lang, "meeting.moved", old=old) + "\n\n" + text)
-    return Rendered(text=text, buttons=((hadir,), (wakil, tidak)))
+    params = (
+        body,
+        meeting.title,
+        format_when(lang, meeting.starts_at, meeting.timezone),
+        meeting.venue,
+        format_when(lang, meeting.rsvp_deadline, meeting.timezone),
+    )
+    return Rendered(
+        text=text, buttons=((hadir,), (wakil, tidak)), template="invitation", params=params
+    )
 
 
 def render_notice(

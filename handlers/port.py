@@ -11,8 +11,9 @@ This module imports neither channel's library.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from sqlmodel import Session
@@ -54,6 +55,28 @@ class Chat(Protocol):
         WhatsApp cannot edit a sent message, and answers a second press with "sudah dijawab /
         kedaluwarsa" instead."""
         ...
+
+
+class FileTooBig(Exception):
+    """The channel will not hand over a file this big (Telegram's 20 MB download limit)."""
+
+
+class FileFailed(Exception):
+    """The file could not be fetched this time (network, the channel's error): send it again."""
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    """A photo or document someone sent, whichever app it came from; ``download`` fetches its
+    bytes from the channel (raising ``FileTooBig`` or ``FileFailed``)."""
+
+    kind: str  # photo | document
+    unique_id: str  # the same file sent twice has the same id
+    size: int | None  # as the channel declares it, before downloading
+    name: str
+    mime: str | None
+    download: Callable[[], Awaitable[bytes]]
+    channel_file_id: str = ""  # Telegram's file_id, to send it on without uploading
 
 
 class Env(Protocol):

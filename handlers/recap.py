@@ -239,6 +239,19 @@ def recap_text(lang: str, data: Recap, *, now_text: str, carried: Sequence[str] 
             checked_in=_percent(lang, funnel.checked_in, invited),
         )
     ]
+    if any(line.channel != "telegram" for line in funnel.channels):
+        for line in funnel.channels:  # with WhatsApp in play: what each channel achieved
+            key = "rekap.channel.read" if line.read is not None else "rekap.channel.sent"
+            flow.append(
+                t(
+                    lang,
+                    key,
+                    channel=t_plain(lang, f"channel.{line.channel}"),
+                    sent=line.sent,
+                    delivered=line.delivered,
+                    read=line.read or 0,
+                )
+            )
     if data.walk_ins:
         flow.append(t(lang, "rekap.walk_ins", count=data.walk_ins))
     answers = [t(lang, "rekap.answers", **data.answers)]

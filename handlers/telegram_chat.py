@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from telegram import Bot, Message, ReplyKeyboardRemove, Update
+from telegram.error import BadRequest
 
 from handlers.chat import keyboard
 from handlers.context import BotContext
@@ -49,7 +52,8 @@ class TelegramChat:
     async def buttons_used(self) -> None:
         query = self.update.callback_query
         if query is not None and isinstance(query.message, Message):
-            await query.message.edit_reply_markup(reply_markup=None)
+            with contextlib.suppress(BadRequest):  # already without buttons (a double tap)
+                await query.message.edit_reply_markup(reply_markup=None)
 
 
 class TelegramMessenger:

@@ -87,6 +87,7 @@ class Pending:
     chat_key: str
     payload: str
     seq: int = 0
+    channel: str = "telegram"
 
 
 @dataclass(frozen=True)
@@ -196,7 +197,7 @@ def recover(session: Session, *, now: datetime) -> list[Pending]:
             now=now,
         )
     return [
-        Pending(int(row.id or 0), row.chat_key, row.payload, row.seq)
+        Pending(int(row.id or 0), row.chat_key, row.payload, row.seq, row.channel)
         for row in rows
         if row.id not in poison
     ]
@@ -223,7 +224,7 @@ def still_pending(session: Session, keys: list[tuple[str, str]]) -> list[Pending
     ).all()
     wanted = set(keys)
     return [
-        Pending(int(row.id or 0), row.chat_key, row.payload, row.seq)
+        Pending(int(row.id or 0), row.chat_key, row.payload, row.seq, row.channel)
         for row in rows
         if (row.channel, row.external_id) in wanted
     ]

@@ -21,3 +21,7 @@ class Rendered:
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
+    # For WhatsApp outside its 24-hour window: which approved template says this message
+    # ("" for the general one, which carries the text), and its parameters as plain text.
+    template: str = ""
+    params: tuple[str, ...] = ()

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint, func, update
+from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint, delete, func, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Field, Session, SQLModel, col, select
@@ -313,6 +313,26 @@ UNDELIVERABLE = 131026  # no WhatsApp on that number, or it blocked the business
 TEMPLATE_ERRORS = frozenset({132000, 132001, 132018, 131008})
 
 
+class EarlyStatus(SQLModel, table=True):
+    """A WhatsApp status that arrived before its row knew its message id.
+
+    Meta may post "failed" (or "delivered") before the call that sent the message has
+    returned and the row was marked sent; kept here, it is applied the moment the row learns
+    its id, instead of being lost with the failure it reports."""
+
+    __tablename__ = "early_status"
+    id: int | None = Field(default=None, primary_key=True)
+    external_id: str = Field(max_length=100, index=True)
+    status: str = Field(max_length=20)
+    at: datetime
+    error_code: int | None = None
+    error: str = Field(default="", max_length=200)
+    received_at: datetime
+
+
+KEEP_EARLY = timedelta(days=1)
+
+
 @dataclass(frozen=True)
 class DeliveryStatus:
     external_id: str
@@ -343,20 +363,60 @@ def record_statuses(session: Session, statuses: list[DeliveryStatus], *, now: da
     for status in statuses:
         row = rows.get(status.external_id)
         if row is None:
-            continue  # a direct reply, not an outbox row
-        if status.status == "delivered" and row.delivered_at is None:
-            row.delivered_at = status.at
-        elif status.status == "read" and row.read_at is None:
-            row.read_at = status.at
-            row.delivered_at = row.delivered_at or status.at
-        elif status.status == "failed" and row.status == Status.SENT.value:
-            _failed_after_sending(row, status, now)
-        else:
+            # A direct reply (no row), or a row whose send has not returned yet.
+            session.add(
+                EarlyStatus(
+                    external_id=status.external_id,
+                    status=status.status,
+                    at=status.at,
+                    error_code=status.error_code,
+                    error=status.error[:200],
+                    received_at=now,
+                )
+            )
             continue
-        row.updated_at = now
-        session.add(row)
-        changed += 1
+        if _apply(row, status, now):
+            session.add(row)
+            changed += 1
+    session.execute(delete(EarlyStatus).where(col(EarlyStatus.received_at) < now - KEEP_EARLY))
     return changed
+
+
+def apply_early_statuses(session: Session, row: OutboxMessage, *, now: datetime) -> bool:
+    """Right after a row learned its message id: the statuses that came first."""
+    if row.external_id is None:
+        return False
+    early = list(
+        session.exec(
+            select(EarlyStatus)
+            .where(EarlyStatus.external_id == row.external_id)
+            .order_by(col(EarlyStatus.id))
+        )
+    )
+    changed = False
+    for found in early:
+        status = DeliveryStatus(
+            found.external_id, found.status, found.at, found.error_code, found.error
+        )
+        changed = _apply(row, status, now) or changed
+        session.delete(found)
+    if changed:
+        session.add(row)
+    return changed
+
+
+def _apply(row: OutboxMessage, status: DeliveryStatus, now: datetime) -> bool:
+    if status.status == "delivered" and row.delivered_at is None:
+        row.delivered_at = status.at
+    elif status.status == "read" and row.read_at is None:
+        row.read_at = status.at
+        row.delivered_at = row.delivered_at or status.at
+    elif status.status == "failed" and row.status == Status.SENT.value:
+        _failed_after_sending(row, status, now)
+    else:
+        return False
+    row.updated_at = now
+    return True
 
 
 def _failed_after_sending(row: OutboxMessage, status: DeliveryStatus, now: datetime) -> None:

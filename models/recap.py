@@ -49,11 +49,23 @@ def empty_counts() -> dict[str, int]:
 
 
 @dataclass(frozen=True)
+class ChannelLine:
+    """What became of the invitations sent on one channel. Telegram tells a bot neither
+    delivery nor reading: there ``delivered`` is "sent" and ``read`` is None."""
+
+    channel: str
+    sent: int
+    delivered: int
+    read: int | None
+
+
+@dataclass(frozen=True)
 class Funnel:
     invited: int
     delivered: int  # the invitation message was sent (any version of the meeting)
     answered: int  # any answer but pending
     checked_in: int
+    channels: tuple[ChannelLine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -210,6 +222,7 @@ def recap(session: Session, meeting_id: int, *, now: datetime) -> Recap:
     answers = empty_counts()
     by_org: dict[int | None, dict[str, int]] = defaultdict(empty_counts)
     delivered = answered = checked_in = walk_ins = 0
+    per_channel: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     non_responders: list[PersonLine] = []
     undeliverable: list[PersonLine] = []
     for invitation, person in rows:
@@ -221,7 +234,14 @@ def recap(session: Session, meeting_id: int, *, now: datetime) -> Recap:
         answers[answer] += 1
         by_org[person.organization_id][answer] += 1
         own_rows = sent_rows.get(person.id, [])
-        delivered += any(row.status == Status.SENT.value for row in own_rows)
+        sent = [row for row in own_rows if row.status == Status.SENT.value]
+        delivered += bool(sent)
+        if sent:
+            last = max(sent, key=lambda row: row.id or 0)
+            counts = per_channel[last.channel or "telegram"]
+            counts[0] += 1
+            counts[1] += last.channel != "whatsapp" or last.delivered_at is not None
+            counts[2] += last.read_at is not None
         answered += answer != Answer.PENDING.value
         checked_in += invitation.checked_in_at is not None
         unreachable = _unreachable(person, own_rows)
@@ -249,7 +269,16 @@ def recap(session: Session, meeting_id: int, *, now: datetime) -> Recap:
     invited = sum(answers.values())
     return Recap(
         meeting=meeting,
-        funnel=Funnel(invited, delivered, answered, checked_in),
+        funnel=Funnel(
+            invited,
+            delivered,
+            answered,
+            checked_in,
+            tuple(
+                ChannelLine(name, sent, got, read if name == "whatsapp" else None)
+                for name, (sent, got, read) in sorted(per_channel.items())
+            ),
+        ),
         answers=answers,
         organizations=tuple(org_lines),
         fields=_fields(org_lines),

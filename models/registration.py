@@ -23,7 +23,7 @@ from models.people import Person, PersonStatus, Role, by_account, by_phone
 from models.phones import normalize_phone
 
 # Bump whenever the privacy notice's text changes in meaning: consent is to a version.
-NOTICE_VERSION = "2026-11"
+NOTICE_VERSION = "2026-12"  # 2026-12: the notice names WhatsApp accounts too
 DETAILS_MIN, DETAILS_MAX = 3, 300
 # A request left waiting for the person's details expires; a text days later is not an answer.
 DETAILS_TTL = timedelta(hours=24)
@@ -183,6 +183,7 @@ def _link(session: Session, person: Person, *, account: Account, now: datetime) 
         person.whatsapp_user_id = account.user_id
         person.whatsapp_opt_in_at = consented  # wrote to us and agreed: WhatsApp's opt-in
         person.whatsapp_unreachable_at = None
+        person.whatsapp_last_inbound_at = now  # linked in answer to their message
     person.preferred_channel = account.channel.value
     person.registered_at = person.registered_at or now
     person.consent_at = consented

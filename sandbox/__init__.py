@@ -1,7 +1,8 @@
-"""A local Telegram-compatible Bot API server with a user-playing API and a web chat page.
+"""A local Telegram-compatible Bot API server with a user-playing API and a web chat page,
+and a local WhatsApp Cloud API (sandbox.whatsapp) with signed webhooks and people to play.
 
-Standalone: it imports nothing of the bot, nor python-telegram-bot; it speaks the wire
-protocol, so the real client library can be tested against it unchanged.
+Standalone: it imports nothing of the bot, nor python-telegram-bot, nor pywa; it speaks the
+wire protocols, so the real client libraries can be tested against it unchanged.
 """
 
 from sandbox.core import Sandbox
@@ -12,6 +13,13 @@ from sandbox.markdown_v2 import parse_markdown_v2
 from sandbox.records import ApiCall, CallbackAnswer, ChatMessage
 from sandbox.schema import Schema, check_object
 from sandbox.users import SandboxUser
+from sandbox.whatsapp import (
+    WhatsAppCall,
+    WhatsAppMessage,
+    WhatsAppNumber,
+    WhatsAppUser,
+    check_envelope,
+)
 from sandbox.world import BotState
 
 SandboxBot = BotState
@@ -29,6 +37,11 @@ __all__ = [
     "SandboxUsageError",
     "SandboxUser",
     "Schema",
+    "WhatsAppCall",
+    "WhatsAppMessage",
+    "WhatsAppNumber",
+    "WhatsAppUser",
+    "check_envelope",
     "check_object",
     "make_png",
     "parse_html",

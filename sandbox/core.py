@@ -1,4 +1,4 @@
-"""`Sandbox`: one object to start the fake Telegram, register bots and play users."""
+"""`Sandbox`: one object to start the fake Telegram and WhatsApp, register bots, play people."""
 
 from __future__ import annotations
 
@@ -20,6 +20,14 @@ from sandbox.server import make_app
 from sandbox.users import SandboxUser
 from sandbox.webhook import WebhookDelivery
 from sandbox.webpage import add_web_routes
+from sandbox.whatsapp import (
+    WhatsAppCall,
+    WhatsAppFaults,
+    WhatsAppNumber,
+    WhatsAppUser,
+    WhatsAppWorld,
+    add_whatsapp_routes,
+)
 from sandbox.world import BotState, World
 
 _TOKEN = re.compile(r"\d{1,15}:[A-Za-z0-9_-]{1,64}")
@@ -35,6 +43,13 @@ class Sandbox:
     after a burst of 10 (rate None: unlimited); flood-limited calls answer 429;
     strict: validate every emitted object against the Bot API schema;
     callback_timeout: seconds after which answerCallbackQuery reports "query is too old".
+
+    WhatsApp (Cloud API under `whatsapp_api_url`): whatsapp_rate messages per second per
+    business number (130429 beyond; None: unlimited); whatsapp_pair_rate messages per second
+    to one person after a burst of whatsapp_pair_burst (131056; None, the default: off);
+    webhook deliveries are tried whatsapp_webhook_tries times, waiting whatsapp_webhook_backoff
+    seconds (doubling) between tries, each POST given whatsapp_webhook_timeout seconds.
+    `clock` also drives WhatsApp's 24-hour window and timestamps.
     """
 
     def __init__(
@@ -47,6 +62,12 @@ class Sandbox:
         callback_timeout: float = 15.0,
         clock: Callable[[], float] = time.time,
         schema: Schema | None = None,
+        whatsapp_rate: int | None = 80,
+        whatsapp_pair_rate: float | None = None,
+        whatsapp_pair_burst: int = 45,
+        whatsapp_webhook_tries: int = 5,
+        whatsapp_webhook_backoff: float = 0.2,
+        whatsapp_webhook_timeout: float = 10.0,
     ) -> None:
         self.world = World(
             rate_limit=rate_limit,
@@ -63,6 +84,17 @@ class Sandbox:
         self._runner: web.AppRunner | None = None
         self._webhooks = WebhookDelivery(self.world)
         self.world.webhook_changed = self._webhooks.changed
+        self.whatsapp = WhatsAppWorld(
+            self.world,
+            rate=whatsapp_rate,
+            pair_rate=whatsapp_pair_rate,
+            pair_burst=whatsapp_pair_burst,
+            webhook_tries=whatsapp_webhook_tries,
+            webhook_backoff=whatsapp_webhook_backoff,
+            webhook_timeout=whatsapp_webhook_timeout,
+        )
+        self._whatsapp_users: dict[str, WhatsAppUser] = {}
+        self._default_number: WhatsAppNumber | None = None
         self.host = "127.0.0.1"
         self.port = 0
 
@@ -73,6 +105,7 @@ class Sandbox:
         self.world.closing.clear()
         app = make_app(self.world)
         add_web_routes(app, self)
+        add_whatsapp_routes(app, self.whatsapp)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await runner.setup()
         site = web.TCPSite(runner, host, port)
@@ -80,6 +113,7 @@ class Sandbox:
         self._runner = runner
         self.host = host
         self.port = runner.addresses[0][1]
+        self.whatsapp.base_url = self.base_url
 
     async def stop(self) -> None:
         """Stop serving; wakes long polls first so clients and the server exit at once."""
@@ -90,6 +124,7 @@ class Sandbox:
                 chat.waiters.notify()
         self.world.user_waiters.notify()
         await self._webhooks.close()
+        await self.whatsapp.close()
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await asyncio.sleep(0)
@@ -118,6 +153,11 @@ class Sandbox:
     @property
     def file_url(self) -> str:
         return f"{self.base_url}/file/bot"
+
+    @property
+    def whatsapp_api_url(self) -> str:
+        """The Graph API root: point pywa's httpx base_url at f"{this}/v{version}"."""
+        return f"{self.base_url}/graph"
 
     # ------------------------------------------------------------------ bots
     def create_bot(
@@ -196,6 +236,66 @@ class Sandbox:
                 return user
         return None
 
+    # ------------------------------------------------------------------ WhatsApp
+    def create_whatsapp_number(
+        self,
+        phone_id: str = "1001",
+        display_phone_number: str = "6281100001001",
+        token: str = "WA-TOKEN",
+        app_secret: str = "APP-SECRET",
+        waba_id: str = "2001",
+    ) -> WhatsAppNumber:
+        """A business phone number on the Cloud API; the first one is the people's default."""
+        number = self.whatsapp.add_number(
+            phone_id=phone_id,
+            display_phone_number=display_phone_number,
+            token=token,
+            app_secret=app_secret,
+            waba_id=waba_id,
+        )
+        if self._default_number is None:
+            self._default_number = number
+        return number
+
+    @property
+    def whatsapp_number(self) -> WhatsAppNumber:
+        """The business people talk to by default: the first number created."""
+        if self._default_number is None:
+            raise SandboxUsageError("create_whatsapp_number() first: people need a business")
+        return self._default_number
+
+    @property
+    def whatsapp_numbers(self) -> list[WhatsAppNumber]:
+        return list(self.whatsapp.numbers.values())
+
+    def create_whatsapp_user(
+        self, name: str, phone: str, user_id: str | None = None
+    ) -> WhatsAppUser:
+        """A person on WhatsApp; wa_id is the phone's digits, user_id her business-scoped id."""
+        profile = self.whatsapp.add_person(name, phone, user_id)
+        user = WhatsAppUser(self.whatsapp, profile, lambda: self.whatsapp_number)
+        self._whatsapp_users[profile.wa_id] = user
+        return user
+
+    def whatsapp_user(self, wa_id: str) -> WhatsAppUser:
+        try:
+            return self._whatsapp_users[wa_id]
+        except KeyError:
+            raise SandboxUsageError(f"no WhatsApp user with wa_id {wa_id}") from None
+
+    @property
+    def whatsapp_users(self) -> list[WhatsAppUser]:
+        return list(self._whatsapp_users.values())
+
+    @property
+    def whatsapp_faults(self) -> WhatsAppFaults:
+        return self.whatsapp.faults
+
+    @property
+    def whatsapp_calls(self) -> list[WhatsAppCall]:
+        """Every Graph API request, whichever number (or none) it was for."""
+        return self.whatsapp.calls
+
     # ------------------------------------------------------------------ records
     @property
     def calls(self) -> list[ApiCall]:
@@ -211,6 +311,7 @@ class Sandbox:
 
     @property
     def warnings(self) -> list[str]:
+        """Telegram and WhatsApp: unknown fields the bot sent, features not modelled."""
         return self.world.warnings
 
     @property

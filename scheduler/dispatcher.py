@@ -31,6 +31,7 @@ from models.outbox import (
     WORKING_DAY_KINDS,
     OutboxMessage,
     Status,
+    apply_early_statuses,
     claim_due,
     claim_more_nudges,
     confirm_claim,
@@ -273,6 +274,7 @@ class Dispatcher:
         for attempt in range(3):
             try:
                 now = self.clock.now()
+                requeued = False
                 with unit_of_work(self.engine) as session:
                     for row in self._rows(session, ids):
                         row.status = Status.SENT.value
@@ -280,11 +282,15 @@ class Dispatcher:
                         if channel == TELEGRAM:
                             row.telegram_message_id = int(message_id)
                         else:
-                            row.external_id = message_id
+                            row.external_id = message_id  # Meta's statuses may come first
                         row.sent_at = now
                         row.updated_at = now
                         row.last_error = ""
+                        if channel != TELEGRAM and apply_early_statuses(session, row, now=now):
+                            requeued = requeued or row.status == Status.PENDING.value
                         session.add(row)
+                if requeued:
+                    self.wake()  # back in the queue (as the template, or for the other channel)
                 return
             except SQLAlchemyError:
                 log.warning("could not mark %s sent (attempt %d)", ids, attempt + 1)
@@ -356,16 +362,29 @@ class Dispatcher:
     ) -> list[Recipient]:
         """The person's channels this process can send on, the preferred one first."""
         kinds = tuple(sorted({row.kind for row in rows}))
+        # Set by a status webhook: the window had closed (send the template), or the number
+        # could not take it (the other channel, once).
+        as_template = any((row.payload or {}).get("template") for row in rows)
+        not_on = {(row.payload or {}).get("not_on") for row in rows}
         found = []
         for channel in person.channels():
-            if channel.value not in self.senders:
+            if channel.value not in self.senders or channel.value in not_on:
                 continue
             if channel.value == TELEGRAM and person.telegram_chat_id is not None:
-                found.append(Recipient(TELEGRAM, str(person.telegram_chat_id), kinds=kinds))
+                found.append(
+                    Recipient(
+                        TELEGRAM,
+                        str(person.telegram_chat_id),
+                        kinds=kinds,
+                        language=person.language,
+                    )
+                )
             elif channel.value == WHATSAPP and person.whatsapp_id is not None:
                 last = person.whatsapp_last_inbound_at
-                window = last is not None and now - last < WINDOW
-                found.append(Recipient(WHATSAPP, person.whatsapp_id, window, kinds))
+                window = last is not None and now - last < WINDOW and not as_template
+                found.append(
+                    Recipient(WHATSAPP, person.whatsapp_id, window, kinds, person.language)
+                )
         return found
 
     def _defer(

@@ -53,6 +53,7 @@ class Recipient:
     # sent; outside it only an approved template.
     window_open: bool = True
     kinds: tuple[str, ...] = ()  # the outbox kinds in this message (a template per kind)
+    language: str = "id"
 
 
 class Sender(Protocol):

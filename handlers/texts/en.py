@@ -7,10 +7,10 @@ TEXTS: dict[str, str] = {
         "Before you register, please read this privacy notice:\n"
         "• <b>Purpose</b>: sending meeting invitations, recording attendance and follow-up "
         "actions.\n"
-        "• <b>Data kept</b>: name, phone number, Telegram account, role, agency/Posyandu, "
+        "• <b>Data kept</b>: name, phone number, Telegram/WhatsApp account, role, agency/Posyandu, "
         "invitation answers and attendance. No child or health data.\n"
         "• <b>How long</b>: while you are active. Attendance lists are kept as financial records "
-        "(SPJ); your phone number and Telegram account are erased when you leave or ask.\n"
+        "(SPJ); your phone number and Telegram/WhatsApp account are erased when you leave or ask.\n"
         "• <b>Your rights</b> (Law 27/2022): see your data (/dataku), change language (/profil) "
         "and erase your data (/hapusdata) at any time.\n\n"
         "Do you agree?"
@@ -163,6 +163,7 @@ TEXTS: dict[str, str] = {
     "cancel.nothing": "Nothing is in progress.",
     "fallback.unknown": "Sorry, I did not understand that. Send /bantuan to see the commands.",
     "button.expired": "This button is no longer valid.",
+    "wa.list_button": "Choose",
     "error.internal": "Sorry, something went wrong. Please try again in a moment.",
     # --- bot command menu (setMyCommands) ----------------------------------------------------
     "cmd.start": "Register / start",
@@ -211,6 +212,8 @@ CLI_TEXTS: dict[str, str] = {
     "cli.qr_needs_username": "Set POKJANAL_BOT_USERNAME (the bot's name without @) so the QR link can be made.",
     "cli.qr_write_error": "The file {path} cannot be written: {reason}",
     "cli.qr_saved": "QR code saved in {path} ({link}).",
+    "cli.wa_needs_number": "Set POKJANAL_WHATSAPP_NUMBER (the bot's WhatsApp number, e.g. 6281100001001) so the link can be made.",
+    "cli.wa_qr_saved": "{name}: QR code saved in {path}.",
     "cli.checkin.checked_in": "{name} is recorded present at meeting #{id}.",
     "cli.checkin.walk_in": "{name} is recorded present at meeting #{id} as an uninvited participant.",
     "cli.checkin.already": "{name} was already recorded present at meeting #{id}.",
@@ -443,6 +446,10 @@ TEXTS.update(
         "rekap.percent": "{count} ({percent}%)",
         "rekap.funnel": "<b>Invitation funnel</b>\n📨 Invited: {invited}\n📬 Invitation delivered: {delivered}\n💬 Answered: {answered}\n📍 Checked in: {checked_in}",
         "rekap.walk_ins": "🚶 Attended without an invitation: {count}",
+        "rekap.channel.read": "   {channel}: {sent} sent, {delivered} delivered, {read} read",
+        "rekap.channel.sent": "   {channel}: {sent} sent",
+        "channel.telegram": "Telegram",
+        "channel.whatsapp": "WhatsApp",
         "rekap.answers": "<b>Answers</b>\n✅ Attending: {hadir}\n👥 Represented: {diwakilkan}\n❌ Not attending: {tidak_hadir}\n⏳ No answer yet: {pending}",
         "rekap.orgs_header": "<b>By organization</b> ({covered} of {total} covered)",
         "rekap.org_line.covered": "✅ {name} ({invited} invited): {parts}",

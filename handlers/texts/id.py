@@ -6,10 +6,10 @@ TEXTS: dict[str, str] = {
         "Selamat datang di <b>Asisten {body}</b>.\n\n"
         "Sebelum mendaftar, mohon baca pemberitahuan privasi ini:\n"
         "• <b>Tujuan</b>: mengirim undangan rapat, mencatat kehadiran, dan tindak lanjut rapat.\n"
-        "• <b>Data yang disimpan</b>: nama, nomor HP, akun Telegram, peran, instansi/Posyandu, "
+        "• <b>Data yang disimpan</b>: nama, nomor HP, akun Telegram/WhatsApp, peran, instansi/Posyandu, "
         "jawaban undangan dan kehadiran. Tidak ada data anak atau data kesehatan.\n"
         "• <b>Lama penyimpanan</b>: selama Bapak/Ibu aktif. Daftar hadir disimpan sebagai arsip "
-        "keuangan (SPJ); nomor HP dan akun Telegram dihapus bila Bapak/Ibu berhenti atau "
+        "keuangan (SPJ); nomor HP dan akun Telegram/WhatsApp dihapus bila Bapak/Ibu berhenti atau "
         "memintanya.\n"
         "• <b>Hak Bapak/Ibu</b> (UU 27/2022): melihat data (/dataku), mengubah bahasa (/profil), "
         "dan menghapus data (/hapusdata) kapan saja.\n\n"
@@ -169,6 +169,7 @@ TEXTS: dict[str, str] = {
     "cancel.nothing": "Tidak ada langkah yang sedang berjalan.",
     "fallback.unknown": "Maaf, saya belum mengerti pesan itu. Ketik /bantuan untuk melihat perintah.",
     "button.expired": "Tombol ini sudah tidak berlaku.",
+    "wa.list_button": "Pilih",
     "error.internal": "Maaf, terjadi gangguan. Mohon coba lagi sebentar lagi.",
     # --- bot command menu (setMyCommands) ----------------------------------------------------
     "cmd.start": "Daftar / mulai",
@@ -217,6 +218,8 @@ CLI_TEXTS: dict[str, str] = {
     "cli.qr_needs_username": "Atur POKJANAL_BOT_USERNAME (nama bot tanpa @) agar tautan QR dapat dibuat.",
     "cli.qr_write_error": "Berkas {path} tidak dapat ditulis: {reason}",
     "cli.qr_saved": "Kode QR tersimpan di {path} ({link}).",
+    "cli.wa_needs_number": "Atur POKJANAL_WHATSAPP_NUMBER (nomor WhatsApp bot, mis. 6281100001001) agar tautannya dapat dibuat.",
+    "cli.wa_qr_saved": "{name}: kode QR tersimpan di {path}.",
     "cli.checkin.checked_in": "{name} tercatat hadir di rapat #{id}.",
     "cli.checkin.walk_in": "{name} tercatat hadir di rapat #{id} sebagai peserta tanpa undangan.",
     "cli.checkin.already": "{name} sudah tercatat hadir di rapat #{id}.",
@@ -449,6 +452,10 @@ TEXTS.update(
         "rekap.percent": "{count} ({percent}%)",
         "rekap.funnel": "<b>Alur undangan</b>\n📨 Diundang: {invited}\n📬 Undangan terkirim: {delivered}\n💬 Sudah menjawab: {answered}\n📍 Sudah check-in: {checked_in}",
         "rekap.walk_ins": "🚶 Hadir tanpa undangan: {count}",
+        "rekap.channel.read": "   {channel}: {sent} terkirim, {delivered} diterima, {read} dibaca",
+        "rekap.channel.sent": "   {channel}: {sent} terkirim",
+        "channel.telegram": "Telegram",
+        "channel.whatsapp": "WhatsApp",
         "rekap.answers": "<b>Jawaban</b>\n✅ Hadir: {hadir}\n👥 Diwakilkan: {diwakilkan}\n❌ Tidak hadir: {tidak_hadir}\n⏳ Belum menjawab: {pending}",
         "rekap.orgs_header": "<b>Per organisasi</b> (terwakili {covered} dari {total})",
         "rekap.org_line.covered": "✅ {name} ({invited} diundang): {parts}",

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -23,20 +24,26 @@ from bot.app import (
     start_services,
     stop_services,
 )
+from bot.channels import template_book
 from bot.database import open_database
 from bot.delivery import Delivery
 from bot.settings import Settings
 from bot.tables import read_table
+from bot.web import start_web
 from models.clock import FrozenClock
 from models.db import unit_of_work
 from models.people import Person
 from models.roster import import_roster
 from sandbox import Sandbox
 from sandbox.users import SandboxUser
+from sandbox.whatsapp.state import WhatsAppNumber
+from sandbox.whatsapp.users import WhatsAppUser
 from tests.conftest import DATA
 from tests.factories import registered_sandbox_people
+from whatsapp.templates import definitions
 
 TOKEN = "123456789:TEST-TOKEN-FOR-THE-SANDBOX"
+WA_PHONE_ID, WA_NUMBER, WA_TOKEN, WA_SECRET = "1001", "6281100001001", "WA-TOKEN", "APP-SECRET"
 
 
 @dataclass
@@ -47,6 +54,10 @@ class World:
     settings: Settings
     app: AnyApplication | None = None
     send_timeout: float | None = None
+    whatsapp: WhatsAppNumber | None = None
+
+    def wa_user(self, name: str, phone: str) -> WhatsAppUser:
+        return self.sandbox.create_whatsapp_user(name=name, phone=phone)
 
     def user(self, name: str, phone: str, language_code: str = "id") -> SandboxUser:
         first, _, last = name.partition(" ")
@@ -82,6 +93,11 @@ class World:
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
         self.app = app
+        if self.whatsapp is not None:
+            # WhatsApp's webhook on a free port; the sandbox (Meta) verifies it, then posts.
+            server = await start_web(app, "127.0.0.1", 0)
+            path, verify, _ = self.settings.whatsapp_webhook()
+            await self.whatsapp.subscribe(f"http://127.0.0.1:{server.port}/{path}", verify)
         return app
 
     async def stop_bot(self) -> None:
@@ -89,6 +105,8 @@ class World:
             return
         app, self.app = self.app, None
         assert app.updater is not None
+        if self.whatsapp is not None:
+            self.whatsapp.unsubscribe()
         if app.updater.running:
             await app.updater.stop()
         if app.running:
@@ -110,12 +128,33 @@ async def open_world(
     *,
     sandbox_options: dict[str, Any] | None = None,
     send_timeout: float | None = None,
+    whatsapp: bool = False,
     **settings_overrides: Any,
 ) -> AsyncIterator[World]:
-    """A sandbox, a migrated SQLite file with the sample roster, and the bot polling."""
+    """A sandbox, a migrated SQLite file with the sample roster, and the bot polling (and,
+    with ``whatsapp``, the Cloud API's webhook served to the sandbox playing Meta)."""
     sandbox = Sandbox(**(sandbox_options or {}))
     await sandbox.start(host="127.0.0.1", port=0)
     sandbox.create_bot(token=TOKEN, username="pokjanal_test_bot", first_name="Pokjanal Bot")
+    number = None
+    if whatsapp:
+        number = sandbox.create_whatsapp_number(
+            phone_id=WA_PHONE_ID,
+            display_phone_number=WA_NUMBER,
+            token=WA_TOKEN,
+            app_secret=WA_SECRET,
+            waba_id="2001",
+        )
+        settings_overrides = {
+            "whatsapp_phone_id": WA_PHONE_ID,
+            "whatsapp_token": SecretStr(WA_TOKEN),
+            "whatsapp_app_secret": SecretStr(WA_SECRET),
+            "whatsapp_verify_token": SecretStr("verify-me"),
+            "whatsapp_api_url": sandbox.whatsapp_api_url,
+            "whatsapp_webhook_url": "http://bot.test/whatsapp",
+            "whatsapp_number": WA_NUMBER,
+            **settings_overrides,
+        }
     database_url = f"sqlite:///{tmp_path / 'flow.db'}"
     engine = open_database(database_url)  # the real migrations, as `pokjanal run` does
     settings = Settings(
@@ -128,8 +167,16 @@ async def open_world(
     ).model_copy(update=settings_overrides)
     load_roster(engine, DATA / "roster-with-errors.csv", clock)
     world = World(
-        sandbox=sandbox, engine=engine, clock=clock, settings=settings, send_timeout=send_timeout
+        sandbox=sandbox,
+        engine=engine,
+        clock=clock,
+        settings=settings,
+        send_timeout=send_timeout,
+        whatsapp=number,
     )
+    if number is not None:  # the operator submitted the bot's templates and Meta approved them
+        for definition in definitions(template_book(settings)):
+            number.approve_template(definition)
     await world.start_bot()
     try:
         yield world
@@ -144,6 +191,13 @@ async def open_world(
 @pytest.fixture
 async def world(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[World]:
     async with open_world(tmp_path, clock) as opened:
+        yield opened
+
+
+@pytest.fixture
+async def wa_world(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[World]:
+    """The world with WhatsApp too: the same bot on both channels."""
+    async with open_world(tmp_path, clock, whatsapp=True) as opened:
         yield opened
 
 

@@ -152,6 +152,7 @@ async def test_document_round_trip(bot: telegram.Bot, alice: SandboxUser) -> Non
     payload = b"nama,hadir\nSitti,ya\n"
     sent = await bot.send_document(alice.id, document=payload, filename="rekap.csv")
     doc = sent.document
+    assert doc is not None
     assert (doc.file_name, doc.mime_type) == ("rekap.csv", "text/csv")
     assert doc.file_size == len(payload)
     assert alice.last_message is not None
@@ -169,6 +170,7 @@ async def test_user_files_reach_the_bot(bot: telegram.Bot, alice: SandboxUser) -
     await alice.send_sticker()
     updates = await bot.get_updates()
     photo_msg, doc_msg, sticker_msg = (u.message for u in updates[-3:])
+    assert photo_msg and doc_msg and doc_msg.document and sticker_msg and sticker_msg.sticker
     assert photo_msg.caption == "foto KMS"
     downloaded = await (await photo_msg.photo[-1].get_file()).download_as_bytearray()
     assert bytes(downloaded) == png

@@ -1,0 +1,65 @@
+"""The bot's one HTTP server: Telegram's webhook (with --webhook), WhatsApp's webhook (when
+WhatsApp is set up), on ``--listen``/``--port``; later the console too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+from telegram.ext import Application
+
+from bot.channels import WhatsAppChannel, add_whatsapp_routes
+from bot.webhook import TelegramWebhook
+
+WEB_KEY = "pokjanal.web"
+WHATSAPP_KEY = "pokjanal.whatsapp"
+LISTEN_KEY = "pokjanal.listen"
+# Telegram updates are under 1 MB; WhatsApp envelopes under 3 MB (media comes by id).
+MAX_BODY_BYTES = 3 * 1024 * 1024
+
+
+@dataclass
+class WebServer:
+    runner: web.AppRunner
+    port: int
+
+    async def stop(self) -> None:
+        await self.runner.cleanup()
+
+
+def whatsapp_of(app: Application[Any, Any, Any, Any, Any, Any]) -> WhatsAppChannel | None:
+    found: WhatsAppChannel | None = app.bot_data.get(WHATSAPP_KEY)
+    return found
+
+
+async def start_web(
+    app: Application[Any, Any, Any, Any, Any, Any],
+    listen: str,
+    port: int,
+    *,
+    telegram: TelegramWebhook | None = None,
+    telegram_path: str = "",
+) -> WebServer:
+    """Listen; the port actually bound (``port=0`` picks a free one) is in the answer."""
+    web_app = web.Application(client_max_size=MAX_BODY_BYTES)
+    if telegram is not None:
+        web_app.router.add_post("/" + telegram_path.strip("/"), telegram.handle)
+    channel = whatsapp_of(app)
+    if channel is not None:
+        add_whatsapp_routes(web_app, channel)
+    runner = web.AppRunner(web_app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, listen, port)
+    try:
+        await site.start()
+    except OSError:
+        await runner.cleanup()
+        raise
+    bound = port
+    server = getattr(site, "_server", None)
+    if server is not None and server.sockets:
+        bound = server.sockets[0].getsockname()[1]
+    web_server = WebServer(runner, bound)
+    app.bot_data[WEB_KEY] = web_server
+    return web_server

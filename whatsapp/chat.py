@@ -1,0 +1,88 @@
+"""The WhatsApp side of the ``Chat`` port, and the direct ``Messenger``.
+
+A neutral message (catalogue HTML, rows of ``Button``s) becomes what WhatsApp can show
+(``whatsapp.layout``): text, up to three reply buttons, or a list; a button's id is our
+callback data, so a press comes back to the same step as on Telegram. WhatsApp cannot edit or
+remove buttons once sent, so ``buttons_used`` does nothing and a second press is answered by
+the step itself ("sudah dijawab / kedaluwarsa").
+"""
+
+from __future__ import annotations
+
+from pywa_async import WhatsApp
+from pywa_async.types import Button, Section, SectionList, SectionRow
+
+from handlers.deps import commit_current_unit
+from handlers.i18n import t
+from handlers.port import Keyboard
+from models.accounts import Account
+from whatsapp.layout import ButtonsOut, ListOut, TextOut, layout
+from whatsapp.markup import to_whatsapp
+
+
+async def send_neutral(
+    client: WhatsApp, to: str, text: str, buttons: Keyboard = (), *, lang: str = "id"
+) -> str:
+    """Send catalogue HTML with buttons as one or more WhatsApp messages; the last one's id."""
+    commit_current_unit()  # what the update did so far is stored before anything goes out
+    sent_id = ""
+    for part in layout(text, buttons, list_button=t(lang, "wa.list_button")):
+        if isinstance(part, TextOut):
+            sent = await client.send_message(to=to, text=part.body)
+        elif isinstance(part, ButtonsOut):
+            sent = await client.send_message(
+                to=to,
+                text=part.body,
+                buttons=[Button(title=title, callback_data=id_) for id_, title in part.buttons],
+            )
+        else:
+            assert isinstance(part, ListOut)
+            rows = [
+                SectionRow(title=row.title, callback_data=row.id, description=row.description)
+                for row in part.rows
+            ]
+            sent = await client.send_message(
+                to=to,
+                text=part.body,
+                buttons=SectionList(
+                    button_title=part.button, sections=[Section(title="", rows=rows)]
+                ),
+            )
+        sent_id = sent.id
+    return sent_id
+
+
+class WhatsAppChat:
+    def __init__(self, client: WhatsApp, account: Account, language: str | None = None) -> None:
+        self.client = client
+        self._account = account
+        self.language = language or "id"
+
+    @property
+    def account(self) -> Account:
+        return self._account
+
+    @property
+    def language_hint(self) -> str | None:
+        return None  # WhatsApp does not tell the app's language: Indonesian first
+
+    async def say(self, text: str, buttons: Keyboard | None = None) -> None:
+        await send_neutral(self.client, self._account.key, text, buttons or (), lang=self.language)
+
+    async def ack(self, text: str | None = None, *, alert: bool = False) -> None:
+        if text:
+            commit_current_unit()
+            await self.client.send_message(to=self._account.key, text=to_whatsapp(text))
+
+    async def buttons_used(self) -> None:
+        return None
+
+
+class WhatsAppMessenger:
+    """``Messenger`` on WhatsApp: one direct message to a number."""
+
+    def __init__(self, client: WhatsApp) -> None:
+        self.client = client
+
+    async def send(self, account: Account, text: str, buttons: Keyboard = ()) -> None:
+        await send_neutral(self.client, account.key, text, buttons)

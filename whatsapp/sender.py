@@ -1,0 +1,91 @@
+"""The outbox's Sender on WhatsApp: inside the window the message itself, outside it the
+template; Meta's error codes mapped to what the delivery engine should do.
+
+Accepted is not delivered on WhatsApp: a message sent into a closed window is accepted and
+then fails by a status webhook (131047); ``models.outbox.record_statuses`` puts that row back
+in the queue marked for its template, so it is re-sent, never lost.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+from pywa_async import WhatsApp
+from pywa_async.errors import WhatsAppError
+from pywa_async.types.templates import TemplateLanguage
+
+from handlers.deps import commit_current_unit
+from models.messages import Rendered
+from scheduler.ports import Recipient, Rejected, RetryLater, SendError, Transient, Unreachable
+from whatsapp.chat import send_neutral
+from whatsapp.templates import TemplateBook, call_for
+
+log = logging.getLogger(__name__)
+
+UNREACHABLE_CODES = frozenset({131026, 131030, 131045})  # undeliverable, not a WhatsApp number
+THROTTLE_CODES = {130429: 5.0, 131056: 60.0, 80007: 30.0}  # per number, per person, per account
+TEMPLATE_CODES = frozenset({132000, 132001, 132005, 132007, 132012, 132015, 132016, 132018, 131008})
+TRANSIENT_CODES = frozenset({1, 2, 131000, 131016, 133004})
+
+
+class WhatsAppSender:
+    def __init__(self, client: WhatsApp, *, templates: TemplateBook, body_name: str) -> None:
+        self.client = client
+        self.templates = templates
+        self.body_name = body_name
+
+    async def send(self, recipient: Recipient, message: Rendered) -> str:
+        try:
+            if recipient.window_open:
+                return await send_neutral(
+                    self.client,
+                    recipient.address,
+                    message.text,
+                    message.buttons,
+                    lang=recipient.language,
+                )
+            return await self._template(recipient, message)
+        except WhatsAppError as error:
+            raise self._mapped(error) from error
+        except httpx.HTTPError as error:  # timeouts, resets: try again later
+            raise Transient(f"whatsapp: {error!r}") from error
+
+    async def _template(self, recipient: Recipient, message: Rendered) -> str:
+        call = call_for(
+            self.templates, message, language=recipient.language, body_name=self.body_name
+        )
+        commit_current_unit()
+        try:
+            sent = await self.client.send_template(
+                to=recipient.address,
+                name=call.name,
+                language=TemplateLanguage(call.language),
+                params=call.components,
+            )
+        except WhatsAppError as error:
+            if error.code in TEMPLATE_CODES:
+                log.error(
+                    "whatsapp refused template %s (%s): %s %s",
+                    call.name,
+                    call.language,
+                    error.code,
+                    error.message,
+                )
+                raise Rejected(
+                    f"template {call.name}/{call.language}: {error.code} {error.message}"
+                ) from error
+            raise
+        return sent.id
+
+    @staticmethod
+    def _mapped(error: WhatsAppError) -> SendError:
+        detail = f"whatsapp {error.code}: {error.message}"[:300]
+        if error.code in UNREACHABLE_CODES:
+            return Unreachable(detail)
+        if error.code in THROTTLE_CODES:
+            return RetryLater(THROTTLE_CODES[error.code], detail)
+        status = error.raw_response.status_code if error.raw_response is not None else 0
+        if error.code in TRANSIENT_CODES or status >= 500 or error.is_transient:
+            return Transient(detail)
+        return Rejected(detail)
