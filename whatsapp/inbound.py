@@ -147,6 +147,8 @@ class Reading:
     media_id: str = ""
     mime: str = ""
     filename: str = ""
+    sha256: str = ""
+    file_kind: str = ""  # image | document
 
 
 def read(message: dict[str, Any]) -> Reading:
@@ -172,5 +174,7 @@ def read(message: dict[str, Any]) -> Reading:
             media_id=str(media.get("id") or ""),
             mime=str(media.get("mime_type") or ""),
             filename=str(media.get("filename") or ""),
+            sha256=str(media.get("sha256") or ""),
+            file_kind=kind,
         )
     return Reading("other")

@@ -1,9 +1,13 @@
 """Where a WhatsApp message goes: the same steps as on Telegram, chosen by what was sent.
 
-Commands are words (WhatsApp has no bot commands): DAFTAR or /start, UNDANGAN, BATAL,
-BANTUAN; a button's or list row's id (or a template's quick-reply payload) is our callback
-data, decoded by the same codec as Telegram's. Nobody is asked anything before consenting:
-the first message of an unknown number gets the privacy notice.
+Commands are words sent on their own (WhatsApp has no bot commands): DAFTAR or /start,
+UNDANGAN, TINDAKLANJUT, BATAL, BANTUAN; a button's or list row's id (or a template's quick-reply payload) is our
+callback data, decoded by the same codec as Telegram's. Typed text and files go to the
+person's one conversation in progress, as on Telegram. Nobody is asked anything before
+consenting: the first message of an unknown number gets the privacy notice.
+
+The secretariat's own conversations (new meetings, broadcasts, new actions) stay on Telegram
+and the console; on WhatsApp a person answers, reports and registers.
 """
 
 from __future__ import annotations
@@ -11,14 +15,17 @@ from __future__ import annotations
 import json
 import logging
 
+import httpx
 from pywa_async import WhatsApp
+from pywa_async.errors import WhatsAppError
 
-from handlers import callbacks, registration, rsvp
+from handlers import action_report, callbacks, registration, rsvp
 from handlers.deps import Deps
 from handlers.i18n import t, t_plain
+from handlers.port import FileFailed, FileTooBig, IncomingFile
 from models import people
 from models.accounts import Account
-from models.conversations import Conversation
+from models.conversations import Active, Conversation, active
 from whatsapp.chat import WhatsAppChat
 from whatsapp.context import WhatsAppContext
 from whatsapp.inbound import Reading, read
@@ -27,8 +34,14 @@ log = logging.getLogger(__name__)
 
 START_WORDS = frozenset({"daftar", "/start", "start", "mulai"})
 INVITATION_WORDS = frozenset({"undangan", "/undangan"})
+REPORT_WORDS = frozenset({"tindaklanjut", "/tindaklanjut", "rtl"})
 CANCEL_WORDS = frozenset({"batal", "/batal"})
-HELP_WORDS = frozenset({"bantuan", "/bantuan", "help", "/help"})
+HELP_WORDS = frozenset({"bantuan", "/bantuan", "help", "/help", "menu"})
+REPLIES: tuple[type[callbacks.CallbackData], ...] = (
+    callbacks.Consent,
+    callbacks.RsvpButton,
+    *action_report.BUTTONS,
+)
 
 
 class WhatsAppRouter:
@@ -52,22 +65,33 @@ class WhatsAppRouter:
             await self._reply(chat, env, reading)
         elif reading.kind == "text":
             await self._text(chat, env, reading.text)
+        elif reading.kind == "file":
+            await self._file(chat, env, reading)
         else:
-            await self._not_understood(chat, env)
+            await self._other(chat, env)
+
+    def _active(self, chat: WhatsAppChat, env: WhatsAppContext) -> Active | None:
+        who = env.who(chat.account)
+        if who.person is None or not who.open:
+            return None
+        with env.uow() as session:
+            return active(session, who.person, now=self.deps.clock.now(), kinds=who.open)
 
     async def _reply(self, chat: WhatsAppChat, env: WhatsAppContext, reading: Reading) -> None:
-        data = callbacks.parse(reading.reply_id, callbacks.Consent, callbacks.RsvpButton)
+        data = callbacks.parse(reading.reply_id, *REPLIES)
         if isinstance(data, callbacks.Consent):
             await registration.on_consent(chat, env, data)
         elif isinstance(data, callbacks.RsvpButton):
             await rsvp.on_button(chat, env, data)
+        elif data is not None:
+            await action_report.on_button(chat, env, data)
         else:  # not ours, from an older version, or forged: changes nothing
             await chat.ack(t_plain(chat.language, "button.expired"))
 
     async def _text(self, chat: WhatsAppChat, env: WhatsAppContext, text: str) -> None:
-        word = text.strip().split(maxsplit=1)[0].lower() if text.strip() else ""
-        who = env.who(chat.account)
-        person = who.person
+        # A word is a command only on its own: "Laporan SKDN sudah dikirim" is a note.
+        word = text.strip().lower() if len(text.split()) == 1 else ""
+        person = env.person_of(chat.account)
         if word in START_WORDS:
             await registration.on_start(chat, env)
             return
@@ -81,11 +105,62 @@ class WhatsAppRouter:
         if word in INVITATION_WORDS:
             await rsvp.on_my_invitations(chat, env)
             return
-        if word in HELP_WORDS:
-            await chat.say(t(person.language, "help.everyone") + t(person.language, "help.rsvp"))
+        if word in REPORT_WORDS:
+            await action_report.on_tindaklanjut(chat, env)
             return
-        answering = Conversation.ANSWER in who.open
-        if await rsvp.on_typed(chat, env, text, step=answering):
+        if word in HELP_WORDS:
+            lang = person.language
+            await chat.say(t(lang, "wa.help"))
+            return
+        found = self._active(chat, env)
+        kind = found.kind if found is not None else None
+        if kind == Conversation.REPORT and await action_report.on_text(chat, env, text):
+            return
+        if await rsvp.on_typed(chat, env, text, step=kind == Conversation.ANSWER):
+            return
+        if kind == Conversation.REPORT and await action_report.on_hint(chat, env):
+            return
+        await chat.say(t(person.language, "wa.unknown"))
+
+    async def _file(self, chat: WhatsAppChat, env: WhatsAppContext, reading: Reading) -> None:
+        found = self._active(chat, env)
+        if found is not None and found.kind == Conversation.REPORT:
+            incoming = self._incoming(reading)
+            if await action_report.on_evidence(chat, env, incoming):
+                return
+            if await action_report.on_file_before_note(chat, env):
+                return
+        await self._not_understood(chat, env)
+
+    def _incoming(self, reading: Reading) -> IncomingFile:
+        """A WhatsApp photo or document: media id → URL → bytes, with the token."""
+        limit = self.deps.files.max_bytes
+        client, media_id = self.client, reading.media_id
+
+        async def download() -> bytes:
+            try:
+                media = await client.get_media_url(media_id)
+                if media.file_size and media.file_size > limit:
+                    raise FileTooBig(f"{media.file_size} bytes")
+                return await client.get_media_bytes(url=media.url)
+            except (WhatsAppError, httpx.HTTPError) as error:
+                raise FileFailed(repr(error)) from error
+
+        return IncomingFile(
+            kind="photo" if reading.file_kind == "image" else "document",
+            unique_id=f"wa:{reading.sha256 or media_id}"[:100],
+            size=None,
+            name=reading.filename,
+            mime=reading.mime or None,
+            download=download,
+        )
+
+    async def _other(self, chat: WhatsAppChat, env: WhatsAppContext) -> None:
+        """A sticker, voice note, location or contact: where evidence is awaited, say what is
+        accepted; elsewhere the same help as on Telegram."""
+        found = self._active(chat, env)
+        reporting = found is not None and found.kind == Conversation.REPORT
+        if reporting and await action_report.on_other(chat, env):
             return
         await self._not_understood(chat, env)
 
@@ -93,13 +168,17 @@ class WhatsAppRouter:
         if env.person_of(chat.account) is None:
             if await registration.on_cancel(chat, env):
                 return
-        elif await rsvp.on_stop(chat, env):
-            return
+        else:
+            found = self._active(chat, env)
+            if found is not None and found.kind == Conversation.REPORT:
+                if await action_report.on_cancel(chat, env):
+                    return
+            elif await rsvp.on_stop(chat, env):
+                return
         await chat.say(t(chat.language, "cancel.nothing"))
 
     async def _not_understood(self, chat: WhatsAppChat, env: WhatsAppContext) -> None:
-        """A sticker, voice note, location or text nobody expects: the same help as Telegram."""
         if env.person_of(chat.account) is None:
             await registration.on_start(chat, env)
             return
-        await chat.say(t(chat.language, "fallback.unknown"))
+        await chat.say(t(chat.language, "wa.unknown"))

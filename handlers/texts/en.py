@@ -164,6 +164,15 @@ TEXTS: dict[str, str] = {
     "fallback.unknown": "Sorry, I did not understand that. Send /bantuan to see the commands.",
     "button.expired": "This button is no longer valid.",
     "wa.list_button": "Choose",
+    "wa.help": (
+        "<b>What you can type</b>\n"
+        "UNDANGAN — my meeting invitations\n"
+        "TINDAKLANJUT — report on a follow-up action\n"
+        "BATAL — cancel the step in progress\n"
+        "BANTUAN — this help\n\n"
+        "Answer an invitation with its buttons, or type: HADIR, WAKIL name, or TIDAK reason."
+    ),
+    "wa.unknown": "Sorry, I did not understand that. Type BANTUAN to see what you can type.",
     "error.internal": "Sorry, something went wrong. Please try again in a moment.",
     # --- bot command menu (setMyCommands) ----------------------------------------------------
     "cmd.start": "Register / start",

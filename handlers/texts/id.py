@@ -170,6 +170,15 @@ TEXTS: dict[str, str] = {
     "fallback.unknown": "Maaf, saya belum mengerti pesan itu. Ketik /bantuan untuk melihat perintah.",
     "button.expired": "Tombol ini sudah tidak berlaku.",
     "wa.list_button": "Pilih",
+    "wa.help": (
+        "<b>Yang dapat Anda ketik</b>\n"
+        "UNDANGAN — undangan rapat saya\n"
+        "TINDAKLANJUT — laporkan tindak lanjut rapat\n"
+        "BATAL — batalkan langkah yang sedang berjalan\n"
+        "BANTUAN — bantuan ini\n\n"
+        "Jawab undangan dengan tombolnya, atau ketik: HADIR, WAKIL nama, atau TIDAK alasan."
+    ),
+    "wa.unknown": "Maaf, saya belum mengerti pesan itu. Ketik BANTUAN untuk melihat yang dapat Anda ketik.",
     "error.internal": "Maaf, terjadi gangguan. Mohon coba lagi sebentar lagi.",
     # --- bot command menu (setMyCommands) ----------------------------------------------------
     "cmd.start": "Daftar / mulai",

@@ -49,6 +49,14 @@ class Persona:
     async def send(self, text: str) -> None:
         await self.user.send_text(text)
 
+    async def send_photo(self, data: bytes) -> None:
+        await self.user.send_photo(data)
+
+    def command(self, name: str) -> str:
+        """How the person asks for something: /tindaklanjut on Telegram, TINDAKLANJUT on
+        WhatsApp (which has no bot commands)."""
+        return name.upper() if self.on_whatsapp else f"/{name}"
+
     async def press(self, label: str, message: Any = None) -> str:
         """Press a button; the bot's short answer (Telegram's alert, WhatsApp's message)."""
         if isinstance(self.user, SandboxUser):

@@ -8,14 +8,17 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
+from models.actions import ActionReport, Evidence
 from models.meetings import Invitation
 from models.outbox import OutboxMessage
 from models.registration import ConsentRecord
+from sandbox.files import make_png
 from tests.flows.conftest import World
 from tests.flows.personas import CHANNELS, Persona
 from tests.flows.test_delivery import eventually
 from tests.flows.test_reminders import tick
 from tests.flows.test_rsvp import START, rakor
+from tests.flows.test_rtl import TITLE, an_action
 
 SITTI = ("Sitti Aminah", "+6285312345678")
 HASRUL = ("Hasrul Nawir", "+6281141000001")
@@ -168,3 +171,41 @@ async def test_a_reminder_reaches_who_is_coming(wa_world: World, channel: str) -
 
     await eventually(lambda: reminder_row().status == "sent")
     assert reminder_row().channel == channel
+
+
+async def test_a_follow_up_report_with_a_photo(wa_world: World, channel: str) -> None:
+    hasrul = Persona(wa_world, "telegram", *HASRUL)  # the secretariat stays on Telegram
+    await hasrul.register()
+    sitti = Persona(wa_world, channel, *SITTI)
+    await sitti.register()
+    action_id = an_action(wa_world)
+    await sitti.wait_text("ada tindak lanjut untuk")
+    await sitti.send(sitti.command("tindaklanjut"))
+    listed = await sitti.wait_text("tindak lanjut terbuka")
+    assert TITLE in listed.text
+    await sitti.press(listed.buttons[0][0], message=listed)
+    status = await sitti.wait_text("Bagaimana statusnya")
+    await sitti.press("Selesai", message=status)
+    await sitti.wait_text("(wajib)")
+    await sitti.send("ok")  # too short: a note is required for Selesai
+    await sitti.wait_text("Catatan wajib")
+    await sitti.send("Laporan SKDN November sudah dikirim ke Puskesmas Malili.")
+    await sitti.wait_text("Kirim foto atau dokumen")
+    await sitti.send_photo(make_png(rgb=(200, 10, 10)))
+    added = await sitti.wait_text("Bukti ke-1 tersimpan")
+    await sitti.press("Cukup, lanjut (1)", message=added)
+    preview = await sitti.wait_text("Periksa laporan Anda")
+    assert "Bukti: 1 berkas" in preview.text
+    await sitti.press("Kirim laporan", message=preview)
+    await sitti.wait_text("menunggu pemeriksaan sekretariat")
+    with Session(wa_world.engine) as session:
+        report = session.exec(select(ActionReport)).one()
+        (item,) = session.exec(select(Evidence).where(Evidence.report_id == report.id)).all()
+    stored = wa_world.settings.files_dir / item.path
+    assert stored.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and item.mime_type == "image/png"
+    assert report.status == "selesai"
+    # The admin on Telegram sees the photo, whichever app it was sent from.
+    review = await hasrul.wait_text("menunggu pemeriksaan Bapak/Ibu")
+    await hasrul.press("Lihat bukti", message=review)
+    await hasrul.wait_for(lambda ms: any(getattr(m, "photo", None) for m in ms))
+    assert action_id

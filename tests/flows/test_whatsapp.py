@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from bot.cli import app as cli_app
 from handlers.recap import recap_text
 from models.inbox import InboxUpdate
+from models.meetings import Invitation
 from models.outbox import OutboxMessage
 from models.recap import ChannelLine, recap
 from sandbox.whatsapp.users import WhatsAppUser
@@ -276,3 +277,60 @@ async def test_the_printed_templates_are_exactly_the_ones_the_bot_sends(
 
 def _body(template: dict[str, Any]) -> str:
     return str(next(c["text"] for c in template["components"] if c["type"] == "BODY"))
+
+
+async def test_stickers_voice_and_foreign_buttons_change_nothing(wa_world: World) -> None:
+    sitti = Persona(wa_world, "whatsapp", *SITTI)
+    await sitti.register()
+    user = sitti.user
+    assert isinstance(user, WhatsAppUser)
+    await user.send_sticker()
+    await sitti.wait_text("belum mengerti")
+    await user.send_audio()
+    await user.send_location(-2.57, 121.37)
+    await sitti.wait_for(lambda ms: sum("belum mengerti" in m.text for m in ms) == 3)
+    meeting_id = rakor(wa_world)
+    await sitti.wait_text("Rakor Pokjanal Posyandu")
+    # A reply id that is not ours, and the answer button of someone else's invitation.
+    for forged in ("not-ours", "rv:1:999999:h"):
+        await user.send_raw(
+            {
+                "type": "interactive",
+                "interactive": {
+                    "type": "button_reply",
+                    "button_reply": {"id": forged, "title": "Hadir"},
+                },
+            }
+        )
+    await sitti.wait_for(lambda ms: sum("sudah tidak berlaku" in m.text for m in ms) == 2)
+    person = wa_world.person(SITTI[1])
+    with Session(wa_world.engine) as session:
+        mine = session.exec(
+            select(Invitation).where(
+                Invitation.meeting_id == meeting_id, Invitation.person_id == person.id
+            )
+        ).one()
+        assert mine.answer == "pending"
+
+
+async def test_a_template_meta_refuses_fails_the_row_visibly_and_is_not_retried(
+    wa_world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    sitti = await answered_hadir(wa_world)
+    number = wa_world.whatsapp
+    assert number is not None
+    for language in ("id", "en"):  # Meta took the general template back (paused, deleted)
+        del wa_world.sandbox.whatsapp.templates[(number.waba_id, "pokjanal_pesan", language)]
+    wa_world.clock.set(START - timedelta(days=3))
+    meta_window_closes(sitti.user)  # type: ignore[arg-type]
+    await tick(wa_world)
+
+    def reminder() -> OutboxMessage:
+        (row,) = rows(wa_world, "reminder")
+        return row
+
+    await eventually(lambda: reminder().status == "failed")
+    assert "template pokjanal_pesan/id: 132001" in reminder().last_error
+    assert reminder().attempts == 1  # refused for good: not retried
+    assert any("pokjanal_pesan" in r.getMessage() for r in caplog.records)
+    assert not [m for m in sitti.messages if "Pengingat rapat" in m.text]
