@@ -37,6 +37,29 @@ CONNECTIONS = 8
 POOL_WAIT_SECONDS = 10.0
 
 
+def make_delivery(
+    settings: Settings, engine: Engine, clock: Clock, *, send_timeout: float | None = None
+) -> Delivery:
+    """The delivery engine with the district's planners (meetings, follow-up actions)."""
+    delivery = Delivery(settings, engine, clock, send_timeout=send_timeout)
+    delivery.planners.append(
+        meeting_planner(settings.reminder_offsets, clock.now, settings.timezone)
+    )
+    delivery.planners.append(action_planner(clock.now, settings.timezone))
+    return delivery
+
+
+def make_deps(settings: Settings, engine: Engine, clock: Clock, delivery: Delivery) -> Deps:
+    return Deps(
+        engine=engine,
+        clock=clock,
+        body_name=settings.body_name,
+        timezone=settings.timezone,
+        files=FileStore(settings.files_dir, max_bytes=int(settings.evidence_max_mb * 1024 * 1024)),
+        wake_delivery=delivery.wake,
+    )
+
+
 def build_application(
     settings: Settings,
     *,
@@ -71,23 +94,12 @@ def build_application(
         .post_stop(stop_services)
         .build()
     )
-    delivery = Delivery(settings, engine, clock, send_timeout=send_timeout)
-    delivery.planners.append(
-        meeting_planner(settings.reminder_offsets, clock.now, settings.timezone)
-    )
-    delivery.planners.append(action_planner(clock.now, settings.timezone))
+    delivery = make_delivery(settings, engine, clock, send_timeout=send_timeout)
     app.bot_data[DELIVERY_KEY] = delivery
     app.bot_data[INBOX_KEY] = inbox
     app.bot_data[REQUESTS_KEY] = requests
-    deps = Deps(
-        engine=engine,
-        clock=clock,
-        body_name=settings.body_name,
-        timezone=settings.timezone,
-        files=FileStore(settings.files_dir, max_bytes=int(settings.evidence_max_mb * 1024 * 1024)),
-        wake_delivery=delivery.wake,
-        messengers={Channel.TELEGRAM.value: TelegramMessenger(app.bot)},
-    )
+    deps = make_deps(settings, engine, clock, delivery)
+    deps.messengers[Channel.TELEGRAM.value] = TelegramMessenger(app.bot)
     app.bot_data[DEPS_KEY] = deps
     if settings.whatsapp_enabled:
         channel = build_whatsapp(

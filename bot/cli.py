@@ -244,11 +244,15 @@ def health() -> None:
 
 @app.command("run")
 def run(
-    webhook: Annotated[bool, typer.Option("--webhook", help="Receive updates by webhook.")] = False,
-    listen: Annotated[str, typer.Option(help="Webhook listen address.")] = "0.0.0.0",
-    port: Annotated[int, typer.Option(help="Webhook listen port.")] = 8443,
+    webhook: Annotated[
+        bool, typer.Option("--webhook", help="Receive Telegram's updates by webhook.")
+    ] = False,
+    listen: Annotated[str, typer.Option(help="Webhooks' listen address.")] = "0.0.0.0",
+    port: Annotated[int, typer.Option(help="Webhooks' listen port.")] = 8443,
 ) -> None:
-    """Run the bot for real: long polling, or a webhook with --webhook."""
+    """Run the bot for real: Telegram by long polling (or a webhook with --webhook), and
+    WhatsApp's webhook when POKJANAL_WHATSAPP_* are set (a WhatsApp-only district needs no
+    Telegram token)."""
     from telegram.error import InvalidToken, NetworkError
 
     from bot.delivery import DeliveryLocked
@@ -256,9 +260,12 @@ def run(
 
     settings = load_or_exit()
     try:
-        settings.token()
+        if webhook or not settings.whatsapp_enabled:
+            settings.token()
         if webhook:
             settings.webhook_path()
+        if settings.whatsapp_enabled:
+            settings.whatsapp_webhook()
     except SettingsError as exc:
         raise fail(plain(settings.language, "cli.settings_error", error=exc)) from None
     database_or_exit(settings)

@@ -9,6 +9,7 @@ until the next row is due or until it is woken.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fcntl
 import logging
 import threading
@@ -86,6 +87,7 @@ class Delivery:
         self._planning = threading.Lock()
         self.dispatcher: Dispatcher | None = None
         self._task: asyncio.Task[None] | None = None
+        self._ticker: asyncio.Task[None] | None = None
         self._stop = asyncio.Event()
         self._lock: SqliteDispatcherLock | None = None
         url = engine.url
@@ -97,7 +99,8 @@ class Delivery:
         if self.dispatcher is not None:
             self.dispatcher.wake()
 
-    async def start(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    async def start(self, app: Application[Any, Any, Any, Any, Any, Any] | None) -> None:
+        """Start delivering; ``app`` None for a WhatsApp-only district (no Telegram bot)."""
         if self._lock is not None:
             self._lock.acquire()
             # We are the only dispatcher: whatever a crash left "sending" goes out again.
@@ -107,7 +110,7 @@ class Delivery:
                 log.info("resending %d message(s) that were in flight at the last stop", released)
         self.dispatcher = Dispatcher(
             engine=self.engine,
-            sender=TelegramSender(app.bot, timeout=self.send_timeout),
+            sender=TelegramSender(app.bot, timeout=self.send_timeout) if app is not None else None,
             renderer=OutboxRenderer(
                 self.settings.body_name, clock=self.clock.now, zone=self.settings.timezone
             ),
@@ -122,7 +125,9 @@ class Delivery:
         )
         self._stop.clear()
         self._start_task()
-        if app.job_queue is not None:
+        if app is None:
+            self._ticker = asyncio.create_task(self._tick_forever())
+        elif app.job_queue is not None:
             app.job_queue.run_repeating(
                 self._tick,
                 interval=self.settings.tick_seconds,
@@ -149,7 +154,17 @@ class Delivery:
         log.error("the dispatcher stopped unexpectedly (%r); restarting it", task.exception())
         self._start_task()
 
-    async def _tick(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def _tick_forever(self) -> None:
+        """The tick without python-telegram-bot's job queue (a WhatsApp-only district)."""
+        while not self._stop.is_set():
+            try:
+                await self._tick(None)
+            except Exception:
+                log.exception("the tick failed; trying again at the next one")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), timeout=self.settings.tick_seconds)
+
+    async def _tick(self, _context: ContextTypes.DEFAULT_TYPE | None) -> None:
         # Planning reads the whole district (a thousand actions, hundreds of invitations):
         # in a worker thread, so replies to people are not kept waiting meanwhile.
         await asyncio.to_thread(self.plan)
@@ -180,6 +195,11 @@ class Delivery:
 
     async def stop(self) -> None:
         self._stop.set()
+        if self._ticker is not None:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ticker
+            self._ticker = None
         if self._task is not None:
             # What is still in flight after the grace period stays "sending" and goes out
             # again at the next start: repeated at most, never lost.

@@ -176,10 +176,13 @@ class Inbox:
 
     # -- running ---------------------------------------------------------------------------
 
-    async def start(self, app: AnyApplication) -> int:
-        """Hand out what the last run left unhandled, before any new update is taken."""
+    async def start(self, app: AnyApplication | None) -> int:
+        """Hand out what the last run left unhandled, before any new update is taken.
+
+        ``app`` None: a WhatsApp-only district, with no Telegram updates to handle."""
         self._app = app
-        app.add_error_handler(self._note_error)
+        if app is not None:
+            app.add_error_handler(self._note_error)
         with unit_of_work(self.engine) as session:  # on the loop's thread, as every inbox write
             pending = inbox.recover(session, now=self.clock.now())
         self._accepting = True

@@ -19,6 +19,7 @@ from bot.inbox import inbox_of
 from bot.settings import Settings
 from bot.web import LISTEN_KEY, WEB_KEY, start_web
 from bot.webhook import TelegramWebhook
+from bot.whatsapp_only import serve_whatsapp_only
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,10 @@ log = logging.getLogger(__name__)
 def run_bot(settings: Settings, *, webhook: bool, listen: str, port: int) -> None:
     """Run until SIGINT/SIGTERM. Raises DeliveryLocked when another process delivers already."""
     engine = open_database(settings.database_url)
+    if settings.whatsapp_enabled and not settings.telegram_enabled and not webhook:
+        settings.whatsapp_webhook()  # without the webhook nothing could reach the bot
+        asyncio.run(serve_whatsapp_only(settings, engine, listen=listen, port=port))
+        return
     app = build_application(settings, engine=engine)
     if settings.whatsapp_webhook_url:
         settings.whatsapp_webhook()  # a half setup stops here, with one line naming it

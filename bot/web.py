@@ -33,11 +33,11 @@ def whatsapp_of(app: Application[Any, Any, Any, Any, Any, Any]) -> WhatsAppChann
     return found
 
 
-async def start_web(
-    app: Application[Any, Any, Any, Any, Any, Any],
+async def serve(
     listen: str,
     port: int,
     *,
+    whatsapp: WhatsAppChannel | None = None,
     telegram: TelegramWebhook | None = None,
     telegram_path: str = "",
 ) -> WebServer:
@@ -45,9 +45,8 @@ async def start_web(
     web_app = web.Application(client_max_size=MAX_BODY_BYTES)
     if telegram is not None:
         web_app.router.add_post("/" + telegram_path.strip("/"), telegram.handle)
-    channel = whatsapp_of(app)
-    if channel is not None:
-        add_whatsapp_routes(web_app, channel)
+    if whatsapp is not None:
+        add_whatsapp_routes(web_app, whatsapp)
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, listen, port)
@@ -60,6 +59,20 @@ async def start_web(
     server = getattr(site, "_server", None)
     if server is not None and server.sockets:
         bound = server.sockets[0].getsockname()[1]
-    web_server = WebServer(runner, bound)
-    app.bot_data[WEB_KEY] = web_server
-    return web_server
+    return WebServer(runner, bound)
+
+
+async def start_web(
+    app: Application[Any, Any, Any, Any, Any, Any],
+    listen: str,
+    port: int,
+    *,
+    telegram: TelegramWebhook | None = None,
+    telegram_path: str = "",
+) -> WebServer:
+    """``serve`` for the application's channels; kept in ``bot_data`` to be stopped with it."""
+    server = await serve(
+        listen, port, whatsapp=whatsapp_of(app), telegram=telegram, telegram_path=telegram_path
+    )
+    app.bot_data[WEB_KEY] = server
+    return server

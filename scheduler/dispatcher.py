@@ -83,7 +83,7 @@ class Dispatcher:
         self,
         *,
         engine: Engine,
-        sender: Sender,
+        sender: Sender | None,
         renderer: Renderer,
         senders: dict[str, Sender] | None = None,
         calendar: Calendar,
@@ -94,7 +94,10 @@ class Dispatcher:
         self.engine = engine
         self.sender = sender
         # One sender per channel (``sender`` is Telegram's), each with its own pace.
-        self.senders: dict[str, Sender] = {TELEGRAM: sender, **(senders or {})}
+        self.senders: dict[str, Sender] = {
+            **({TELEGRAM: sender} if sender else {}),
+            **(senders or {}),
+        }
         self.pacers: dict[str, Pacer] = {}
         self.renderer = renderer
         self.calendar = calendar
@@ -103,7 +106,7 @@ class Dispatcher:
         self.pacer = pacer or Pacer(self.config.rate)
         self.pacers = {
             channel: self.pacer if channel == TELEGRAM else Pacer(self.config.whatsapp_rate)
-            for channel in self.senders
+            for channel in (TELEGRAM, *self.senders)
         }
         self.worker = worker_name()
         self._wake = asyncio.Event()

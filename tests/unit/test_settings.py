@@ -86,3 +86,45 @@ def test_a_plain_http_webhook_only_with_a_local_bot_api_server() -> None:
         webhook_secret=secret,
     )
     assert local.local_api and local.webhook_path() == "telegram"
+
+
+def test_whatsapp_is_off_until_its_number_and_token_are_set() -> None:
+    settings = load_settings()
+    assert not settings.whatsapp_enabled
+    assert settings.whatsapp_api_url == "https://graph.facebook.com"
+    on = load_settings(whatsapp_phone_id="1001", whatsapp_token="EAAG")
+    assert on.whatsapp_enabled and on.whatsapp_credentials() == ("1001", "EAAG")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "named"),
+    [
+        ({"whatsapp_webhook_url": None}, "POKJANAL_WHATSAPP_WEBHOOK_URL"),
+        ({"whatsapp_app_secret": ""}, "POKJANAL_WHATSAPP_APP_SECRET"),
+        ({"whatsapp_verify_token": ""}, "POKJANAL_WHATSAPP_VERIFY_TOKEN"),
+    ],
+)
+def test_a_half_set_up_whatsapp_webhook_is_refused_with_one_line(
+    overrides: dict[str, object], named: str
+) -> None:
+    values: dict[str, object] = {
+        "whatsapp_phone_id": "1001",
+        "whatsapp_token": "EAAG",
+        "whatsapp_app_secret": "secret",
+        "whatsapp_verify_token": "verify",
+        "whatsapp_webhook_url": "https://bot.example.id/whatsapp",
+    }
+    settings = load_settings(**(values | overrides))
+    with pytest.raises(SettingsError, match=named):
+        settings.whatsapp_webhook()
+
+
+def test_whatsapp_values_are_checked_at_start() -> None:
+    with pytest.raises(SettingsError, match="POKJANAL_WHATSAPP_PHONE_ID"):
+        load_settings(whatsapp_phone_id="12ab")
+    with pytest.raises(SettingsError, match="POKJANAL_WHATSAPP_TEMPLATE_MESSAGE"):
+        load_settings(whatsapp_template_message="Pokjanal Pesan")
+    with pytest.raises(SettingsError, match="POKJANAL_WHATSAPP_TEMPLATE_LANGUAGES"):
+        load_settings(whatsapp_template_languages="id,fr")
+    settings = load_settings(whatsapp_webhook_url="https://bot.example.id/hooks/wa")
+    assert settings.whatsapp_webhook_url and settings.template_languages == ["id", "en"]
