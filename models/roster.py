@@ -45,7 +45,18 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "kecamatan": ("kecamatan",),
     "desa": ("desa", "kelurahan", "desa_kelurahan"),
     "posyandu": ("posyandu",),
+    # WhatsApp's opt-in collected on paper (a signed form): "ya" lets the bot write first,
+    # with an approved template, to someone who has not written to it yet.
+    "whatsapp_opt_in": (
+        "izin_wa",
+        "setuju_wa",
+        "persetujuan_wa",
+        "opt_in_wa",
+        "wa_opt_in",
+        "whatsapp_opt_in",
+    ),
 }
+YES = frozenset({"ya", "y", "yes", "1", "true", "setuju", "v", "✓"})
 REQUIRED_COLUMNS = ("name", "phone", "role")
 NAME_MAX = 200
 
@@ -169,10 +180,13 @@ def _import_row(
     }
     person = by_phone(session, phone)
     if person is None:
-        session.add(Person(phone=phone, created_at=now, updated_at=now, **values))
+        person = Person(phone=phone, created_at=now, updated_at=now, **values)
+        _opted_in_on_paper(person, row, positions, phone, now)
+        session.add(person)
         report.created += 1
         return None
-    if all(getattr(person, key) == value for key, value in values.items()):
+    opted_in = _opted_in_on_paper(person, row, positions, phone, now)
+    if not opted_in and all(getattr(person, key) == value for key, value in values.items()):
         report.unchanged += 1
         return None
     for key, value in values.items():
@@ -181,6 +195,20 @@ def _import_row(
     session.add(person)
     report.updated += 1
     return None
+
+
+def _opted_in_on_paper(
+    person: Person, row: Sequence[str], positions: dict[str, int], phone: str, now: datetime
+) -> bool:
+    """A "ya" in the opt-in column: the number may be written to on WhatsApp (templates
+    only, until the person writes and opens the 24-hour window). True when it changed."""
+    if _cell(row, positions, "whatsapp_opt_in").lower() not in YES:
+        return False
+    if person.whatsapp_opt_in_at is not None:
+        return False  # already opted in (on paper before, or by writing to the bot)
+    person.whatsapp_id = person.whatsapp_id or phone.lstrip("+")
+    person.whatsapp_opt_in_at = now
+    return True
 
 
 def make_admin(session: Session, *, phone_raw: str, name: str | None, now: datetime) -> Person:

@@ -172,3 +172,71 @@ def test_erasure_keeps_the_row_for_counts_but_nothing_that_identifies(
         PersonStatus.ERASED,
     )
     assert session.exec(select(ConsentRecord)).all() == []
+
+
+WA = Account.whatsapp("6285312345678", "ID.77")
+
+
+def _by_number(
+    session: Session, clock: FrozenClock, account: Account = WA
+) -> registration.LinkResult:
+    return registration.link_by_number(
+        session,
+        account=account,
+        phone_raw="+" + account.key,
+        contact_name="",
+        language="id",
+        now=clock.now(),
+    )
+
+
+def test_a_whatsapp_number_on_the_roster_links_after_consent_and_opts_in(
+    session: Session, clock: FrozenClock
+) -> None:
+    person(session, name="Sitti Aminah", phone="0853 1234 5678", now=clock.now())
+    assert _by_number(session, clock).outcome == Outcome.NEEDS_CONSENT
+    registration.record_consent(session, account=WA, now=clock.now())
+    linked = _by_number(session, clock)
+    assert linked.outcome == Outcome.LINKED and linked.person is not None
+    sitti = linked.person
+    assert (sitti.whatsapp_id, sitti.whatsapp_user_id) == ("6285312345678", "ID.77")
+    assert sitti.whatsapp_opt_in_at == clock.now() and sitti.preferred_channel == "whatsapp"
+    assert sitti.telegram_user_id is None and sitti.is_registered and sitti.reachable
+    assert registration.stage_of(session, WA, now=clock.now()) == registration.Stage.REGISTERED
+    # The same person on Telegram too: both channels, the one written on last preferred.
+    registration.record_consent(session, account=Account.telegram(SRI), now=clock.now())
+    _contact(session, clock)
+    assert sitti.telegram_user_id == SRI and sitti.whatsapp_id == "6285312345678"
+    assert [c.value for c in sitti.channels()] == ["telegram", "whatsapp"]
+
+
+def test_an_unknown_whatsapp_number_asks_an_admin(session: Session, clock: FrozenClock) -> None:
+    registration.record_consent(session, account=WA, now=clock.now())
+    asked = _by_number(session, clock)
+    assert asked.outcome == Outcome.ASK_DETAILS and asked.request is not None
+    assert (asked.request.whatsapp_id, asked.request.telegram_user_id) == ("6285312345678", None)
+    registration.submit_details(session, request=asked.request, text="Sitti, Posyandu Melati")
+    admin = person(session, name="Hasrul", phone="0811 4100 0001", role=Role.ADMIN, now=clock.now())
+    admin.telegram_user_id = 5
+    decided = registration.decide(
+        session, request_id=asked.request.id or 0, admin=admin, approve=True, now=clock.now()
+    )
+    assert decided.decision == Decision.APPROVED and decided.person is not None
+    assert decided.person.whatsapp_id == "6285312345678"
+    assert registration.account_of(asked.request) == WA
+
+
+def test_erasure_removes_both_channels_and_their_consents(
+    session: Session, clock: FrozenClock
+) -> None:
+    person(session, name="Sitti Aminah", phone="0853 1234 5678", now=clock.now())
+    registration.record_consent(session, account=WA, now=clock.now())
+    sitti = _by_number(session, clock).person
+    registration.record_consent(session, account=Account.telegram(SRI), now=clock.now())
+    _contact(session, clock)
+    assert sitti is not None and sitti.telegram_user_id and sitti.whatsapp_id
+    erase_person(session, sitti, now=clock.now())
+    assert (sitti.telegram_user_id, sitti.whatsapp_id, sitti.whatsapp_user_id) == (None, None, None)
+    assert sitti.whatsapp_opt_in_at is None and sitti.preferred_channel is None
+    assert not sitti.reachable
+    assert session.exec(select(ConsentRecord)).all() == []

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from bot.tables import UnreadableTable, read_table
 from models.clock import FrozenClock
 from models.organizations import Organization, OrgKind
-from models.people import Person
+from models.people import Person, by_phone
 from models.roster import RowProblem, import_roster, map_headers
 from models.sheets import MissingColumns
 from tests.conftest import DATA, DEMO_DATA
@@ -152,3 +152,24 @@ def test_quoted_line_breaks_and_other_phone_headers(
     report = _import(session, sheet, clock)
     assert report.created == 1 and not report.errors
     assert session.exec(select(Person)).one().position == "Kader Ketua"  # one line on the list
+
+
+def test_a_paper_opt_in_lets_whatsapp_write_first(session: Session, clock: FrozenClock) -> None:
+    headers = ["Nama", "No HP", "Peran", "Izin WA"]
+    rows = [
+        ["Sitti Aminah", "0853 1234 5678", "kader", "ya"],
+        ["Nur Hayati", "0853 1111 2222", "kader", ""],
+    ]
+    report = import_roster(session, headers, rows, now=clock.now())
+    assert report.created == 2
+    sitti = by_phone(session, "+6285312345678")
+    nur = by_phone(session, "+6285311112222")
+    assert sitti is not None and nur is not None
+    assert (sitti.whatsapp_id, sitti.whatsapp_opt_in_at) == ("6285312345678", clock.now())
+    assert sitti.reachable and sitti.telegram_user_id is None
+    assert (nur.whatsapp_id, nur.whatsapp_opt_in_at, nur.reachable) == (None, None, False)
+    # Marked later on an existing row: an update; again: unchanged.
+    rows[1][3] = "Ya"
+    assert import_roster(session, headers, rows, now=clock.now()).updated == 1
+    assert nur.whatsapp_id == "6285311112222" and nur.reachable
+    assert import_roster(session, headers, rows, now=clock.now()).unchanged == 2
