@@ -202,6 +202,11 @@ async def _chosen(update: Update, context: BotContext, admin: Person, specs: lis
     )
 
 
+def _templates_note(lang: str, count: int) -> Markup:
+    """How many go as WhatsApp templates (billed per message by Meta), when any do."""
+    return t(lang, "preview.templates", count=count) if count else Markup("")
+
+
 async def draft_text(update: Update, context: BotContext) -> bool:
     """Typed text from an admin with a draft waiting for text; True when it was used."""
     message = update.effective_message
@@ -223,7 +228,7 @@ async def draft_text(update: Update, context: BotContext) -> bool:
                 stage = "invalid"
             else:
                 specs = draft.specs.split(",")
-                reach = broadcasts.reach(session, specs)
+                reach = broadcasts.reach(session, specs, now=now)
                 label = audience_label(session, lang, draft.specs)
                 text, draft_id, version = draft.text, draft.id, draft.version
     if stage == DraftStage.ORG_SEARCH.value:
@@ -245,6 +250,7 @@ async def draft_text(update: Update, context: BotContext) -> bool:
         audience=label,
         registered=reach.registered,
         unregistered=reach.unregistered,
+        templates=_templates_note(lang, reach.templates),
         text=text,
     )
     keyboard = InlineKeyboardMarkup(

@@ -28,7 +28,7 @@ from models.meetings import (
     MeetingError,
     invitations_of,
 )
-from models.people import Person
+from models.people import Person, goes_as_template
 
 ROLES = ("all", "opd", "kader")
 QUESTIONS = {
@@ -80,7 +80,10 @@ async def _ask(update: Update, context: BotContext, admin: Person, draft: Meetin
     if stage == Stage.PREVIEW:
         with context.uow() as session:
             label = audience_label(session, lang, draft.specs)
-            count = len(meeting_drafts.audience.resolve(session, draft.specs.split(",")))
+            invitees = meeting_drafts.audience.resolve(session, draft.specs.split(","))
+            now = context.deps.clock.now()
+            templates = sum(1 for person in invitees if goes_as_template(person, now))
+            count = len(invitees)
         assert draft.starts_at is not None and draft.rsvp_deadline is not None
         text = t(
             lang,
@@ -91,6 +94,7 @@ async def _ask(update: Update, context: BotContext, admin: Person, draft: Meetin
             deadline=format_when(lang, draft.rsvp_deadline, draft.timezone),
             audience=label,
             count=count,
+            templates=t(lang, "preview.templates", count=templates) if templates else "",
         )
     else:
         text = t(lang, QUESTIONS[stage])

@@ -10,6 +10,7 @@ from sqlmodel import Field, Session, SQLModel, select
 
 from models import audience, outbox
 from models.outbox import Kind, Planned, Status
+from models.people import goes_as_template
 
 TEXT_MAX = 3500  # leaves room under Telegram's 4096 for the header the renderer adds
 AUDIENCE_MAX = 300
@@ -205,9 +206,11 @@ def discard_draft(session: Session, author_id: int) -> bool:
 class Reach:
     registered: int
     unregistered: int
+    templates: int = 0  # of the registered: on WhatsApp with the window closed (billed)
 
 
-def reach(session: Session, specs: list[str]) -> Reach:
+def reach(session: Session, specs: list[str], *, now: datetime) -> Reach:
     people = audience.resolve(session, specs)
     registered = sum(1 for p in people if p.is_registered)
-    return Reach(registered=registered, unregistered=len(people) - registered)
+    templates = sum(1 for p in people if goes_as_template(p, now))
+    return Reach(registered, len(people) - registered, templates)

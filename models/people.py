@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -90,6 +90,24 @@ class Person(SQLModel, table=True):
     @property
     def reachable(self) -> bool:
         return bool(self.channels())
+
+
+# Meta's customer-service window: for 24 hours after a person's message, any message may be
+# sent on WhatsApp; otherwise only an approved (and billed) template.
+WHATSAPP_WINDOW = timedelta(hours=24)
+
+
+def whatsapp_window_open(person: Person, now: datetime) -> bool:
+    last = person.whatsapp_last_inbound_at
+    return last is not None and now - last < WHATSAPP_WINDOW
+
+
+def goes_as_template(person: Person, now: datetime) -> bool:
+    """A message to this person now would go as a WhatsApp template (billed by Meta)."""
+    channels = person.channels()
+    return (
+        bool(channels) and channels[0] == Channel.WHATSAPP and not whatsapp_window_open(person, now)
+    )
 
 
 def reachable_clause() -> Any:

@@ -38,7 +38,7 @@ from models.outbox import (
     next_due,
     take_nudge_day,
 )
-from models.people import Person, PersonStatus
+from models.people import Person, PersonStatus, whatsapp_window_open
 from models.subjects import SKIP_NOTHING, SKIP_STALE, skip_reason
 from scheduler.calendar import WORKDAY_START, Calendar
 from scheduler.pacing import Pacer
@@ -58,8 +58,6 @@ log = logging.getLogger(__name__)
 
 RETRY_AFTER_ATTEMPTS = 5
 TELEGRAM, WHATSAPP = "telegram", "whatsapp"
-# Meta's window: 24 hours after the person's last message, anything may be sent.
-WINDOW = timedelta(hours=24)
 
 
 @dataclass
@@ -383,8 +381,7 @@ class Dispatcher:
                     )
                 )
             elif channel.value == WHATSAPP and person.whatsapp_id is not None:
-                last = person.whatsapp_last_inbound_at
-                window = last is not None and now - last < WINDOW and not as_template
+                window = whatsapp_window_open(person, now) and not as_template
                 found.append(
                     Recipient(WHATSAPP, person.whatsapp_id, window, kinds, person.language)
                 )

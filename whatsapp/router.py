@@ -1,10 +1,11 @@
 """Where a WhatsApp message goes: the same steps as on Telegram, chosen by what was sent.
 
 Commands are words sent on their own (WhatsApp has no bot commands): DAFTAR or /start,
-UNDANGAN, TINDAKLANJUT, BATAL, BANTUAN; a button's or list row's id (or a template's quick-reply payload) is our
-callback data, decoded by the same codec as Telegram's. Typed text and files go to the
-person's one conversation in progress, as on Telegram. Nobody is asked anything before
-consenting: the first message of an unknown number gets the privacy notice.
+UNDANGAN, TINDAKLANJUT, BATAL, BANTUAN; a button's or list row's id (or a template's
+quick-reply payload) is our callback data, decoded by the same codec as Telegram's. Typed
+text and files go to the person's one conversation in progress, as on Telegram. Nobody is
+asked anything before consenting: the first message of an unknown number gets the privacy
+notice.
 
 The secretariat's own conversations (new meetings, broadcasts, new actions) stay on Telegram
 and the console; on WhatsApp a person answers, reports and registers.
