@@ -1,7 +1,10 @@
-"""``pokjanal demo``: sandbox, web chat page, bot and database in one process, no Telegram needed.
+"""``pokjanal demo``: sandbox, web chat page, bot and database in one process, no Telegram or
+Meta needed.
 
 The database is fresh and seeded with the Luwu Timur roster (shipped in the package); every
-rostered person, plus two people who are not on it, appears in the web page to be played.
+rostered person, plus two people who are not on it, appears in the web page to be played:
+the cadres on WhatsApp (where most of them are), the focal points and the secretariat on
+Telegram, all invited to the same Rakor.
 """
 
 from __future__ import annotations
@@ -19,28 +22,46 @@ from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from pydantic import SecretStr
 from sqlmodel import Session, col, select
 
 from bot.app import ALLOWED_UPDATES, build_application, start_services, stop_services
+from bot.channels import template_book
 from bot.database import open_database
 from bot.settings import Settings
 from bot.tables import read_table
+from bot.web import start_web
 from handlers.i18n import plain
 from models import actions, meetings
 from models.action_import import import_actions
 from models.actions import Action
 from models.clock import SystemClock
 from models.db import unit_of_work
-from models.people import Person
+from models.people import Person, Role
 from models.roster import import_roster
 from sandbox import Sandbox
+from whatsapp.templates import definitions
 
 log = logging.getLogger(__name__)
 
 DEMO_TOKEN = "7000000001:POKJANAL-DEMO-TOKEN-NOT-A-SECRET"
 DEMO_BOT_USERNAME = "pokjanal_demo_bot"
-# Two people who are not on the roster, to show the approval path.
+# Two people who are not on the roster, to show the approval path (one on each app).
 NEWCOMERS = (("Budi Santoso", "+6281299990001"), ("Wahyuni", "+6285299990002"))
+WHATSAPP_NEWCOMERS = frozenset({"Wahyuni"})
+# The demo's WhatsApp business number, played by the sandbox as Meta.
+DEMO_WA = {
+    "phone_id": "100200300",
+    "number": "6281100001001",
+    "token": "POKJANAL-DEMO-WHATSAPP-TOKEN",
+    "secret": "POKJANAL-DEMO-APP-SECRET",
+    "verify": "pokjanal-demo-verify",
+}
+
+
+def on_whatsapp(person: Person) -> bool:
+    """Who plays on WhatsApp in the demo: the cadres."""
+    return person.role == Role.KADER.value
 
 
 def demo_roster() -> Path:
@@ -162,12 +183,24 @@ async def run_demo(
         sandbox = Sandbox()
         await sandbox.start(host=host, port=port)
         sandbox.create_bot(token=DEMO_TOKEN, username=DEMO_BOT_USERNAME, first_name="Pokjanal Bot")
+        number = sandbox.create_whatsapp_number(
+            phone_id=DEMO_WA["phone_id"],
+            display_phone_number=DEMO_WA["number"],
+            token=DEMO_WA["token"],
+            app_secret=DEMO_WA["secret"],
+        )
         for person in people:
+            if on_whatsapp(person) and person.phone:
+                sandbox.create_whatsapp_user(name=person.name, phone=person.phone)
+                continue
             first, _, last = person.name.partition(" ")
             sandbox.create_user(
                 first_name=first, last_name=last or None, phone=person.phone, label=person.role
             )
         for name, phone in NEWCOMERS:
+            if name in WHATSAPP_NEWCOMERS:
+                sandbox.create_whatsapp_user(name=name, phone=phone)
+                continue
             first, _, last = name.partition(" ")
             sandbox.create_user(first_name=first, last_name=last or None, phone=phone, label="baru")
         demo_settings = settings.model_copy(
@@ -176,8 +209,17 @@ async def run_demo(
                 "database_url": database_url,
                 "telegram_token": None,
                 "files_dir": Path(tmp) / "files",
+                "whatsapp_phone_id": DEMO_WA["phone_id"],
+                "whatsapp_token": SecretStr(DEMO_WA["token"]),
+                "whatsapp_app_secret": SecretStr(DEMO_WA["secret"]),
+                "whatsapp_verify_token": SecretStr(DEMO_WA["verify"]),
+                "whatsapp_api_url": sandbox.whatsapp_api_url,
+                "whatsapp_webhook_url": "http://127.0.0.1/whatsapp",  # the path; port below
+                "whatsapp_number": DEMO_WA["number"],
             }
         )
+        for definition in definitions(template_book(demo_settings)):
+            number.approve_template(definition)  # as if Meta had approved what was submitted
         engine = open_database(database_url)
         app = build_application(demo_settings, engine=engine, token=DEMO_TOKEN)
         stop = stop or asyncio.Event()
@@ -193,6 +235,10 @@ async def run_demo(
                 await app.updater.start_polling(
                     poll_interval=0, timeout=10, allowed_updates=ALLOWED_UPDATES
                 )
+                # WhatsApp's webhook on a free local port; the sandbox (Meta) verifies it.
+                server = await start_web(app, "127.0.0.1", 0)
+                path, verify, _ = demo_settings.whatsapp_webhook()
+                await number.subscribe(f"http://127.0.0.1:{server.port}/{path}", verify)
                 url = f"http://{host}:{sandbox.port}/"
                 admin = next((p.name for p in people if p.is_admin), "-")
                 print(plain(settings.language, "cli.demo_ready", url=url, admin=admin), flush=True)
