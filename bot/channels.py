@@ -67,9 +67,9 @@ def build_whatsapp(
     phone_id, token = settings.whatsapp_credentials()
     client = make_client(phone_id=phone_id, token=token, api_url=settings.whatsapp_api_url)
     router = WhatsAppRouter(client, deps)
-    deps.messengers[WHATSAPP] = WhatsAppMessenger(client)
     inbox_.channel_handlers[WHATSAPP] = router.handle
     sender = WhatsAppSender(client, templates=template_book(settings), body_name=settings.body_name)
+    deps.messengers[WHATSAPP] = WhatsAppMessenger(client, deps, sender)
     webhook: WhatsAppWebhook | None = None
     path = ""
     if settings.whatsapp_webhook_url:

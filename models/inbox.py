@@ -327,3 +327,11 @@ def health(session: Session, *, now: datetime, show: int = 5) -> InboxHealth:
             for row in last
         ],
     )
+
+
+def last_received(session: Session, chat_key: str) -> datetime | None:
+    """When this chat's latest message arrived (rows are kept a week): for someone not on the
+    roster yet, whose last message is known only here."""
+    return session.exec(
+        select(func.max(InboxUpdate.received_at)).where(InboxUpdate.chat_key == chat_key)
+    ).one()

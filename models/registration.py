@@ -157,7 +157,11 @@ def _unlink(person: Person, channel: Channel) -> None:
         person.whatsapp_opt_in_at = None
 
 
-def _link(session: Session, person: Person, *, account: Account, now: datetime) -> LinkResult:
+def _link(
+    session: Session, person: Person, *, account: Account, now: datetime, wrote: bool = True
+) -> LinkResult:
+    """Link the account to the person; ``wrote``: in answer to their message just now (not an
+    admin's decision days later), which opens WhatsApp's 24-hour window."""
     if account.channel == Channel.TELEGRAM and person.telegram_user_id == account.telegram_user_id:
         person.telegram_chat_id = account.chat_id
         session.add(person)
@@ -183,7 +187,8 @@ def _link(session: Session, person: Person, *, account: Account, now: datetime) 
         person.whatsapp_user_id = account.user_id
         person.whatsapp_opt_in_at = consented  # wrote to us and agreed: WhatsApp's opt-in
         person.whatsapp_unreachable_at = None
-        person.whatsapp_last_inbound_at = now  # linked in answer to their message
+        if wrote:
+            person.whatsapp_last_inbound_at = now
     person.preferred_channel = account.channel.value
     person.registered_at = person.registered_at or now
     person.consent_at = consented
@@ -430,7 +435,7 @@ def decide(
         )
         session.add(person)
         session.flush()
-    _link(session, person, account=account_of(request), now=now)
+    _link(session, person, account=account_of(request), now=now, wrote=False)
     request.status = RequestStatus.APPROVED.value
     request.person_id = person.id
     forget_erasure(session, request.phone)  # they came back of their own will

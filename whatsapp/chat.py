@@ -12,10 +12,14 @@ from __future__ import annotations
 from pywa_async import WhatsApp
 from pywa_async.types import Button, Section, SectionList, SectionRow
 
-from handlers.deps import commit_current_unit
+from handlers.deps import Deps, commit_current_unit
 from handlers.i18n import t
 from handlers.port import Keyboard
+from models import inbox, people
 from models.accounts import Account
+from models.db import unit_of_work
+from models.messages import Rendered
+from scheduler.ports import Recipient, Sender
 from whatsapp.layout import ButtonsOut, ListOut, TextOut, layout
 from whatsapp.markup import to_whatsapp
 
@@ -79,10 +83,30 @@ class WhatsAppChat:
 
 
 class WhatsAppMessenger:
-    """``Messenger`` on WhatsApp: one direct message to a number."""
+    """``Messenger`` on WhatsApp: one direct message to a number, as an ordinary message inside
+    the 24-hour window and as the general template outside it (Meta would drop it otherwise)."""
 
-    def __init__(self, client: WhatsApp) -> None:
+    def __init__(self, client: WhatsApp, deps: Deps, outside_window: Sender) -> None:
         self.client = client
+        self.deps = deps
+        self.outside_window = outside_window
 
     async def send(self, account: Account, text: str, buttons: Keyboard = ()) -> None:
-        await send_neutral(self.client, account.key, text, buttons)
+        commit_current_unit()  # what the update did is stored before anything goes out
+        now = self.deps.clock.now()
+        with unit_of_work(self.deps.engine) as session:
+            person = people.by_account(session, account)
+            # Their last message: on the person, or (written before they were on the roster,
+            # like a registration request) only in the inbox.
+            times = [
+                person.whatsapp_last_inbound_at if person is not None else None,
+                inbox.last_received(session, f"wa:{account.key}"),
+            ]
+            last = max((time for time in times if time is not None), default=None)
+            lang = person.language if person is not None else "id"
+        if last is not None and now - last < people.WHATSAPP_WINDOW:
+            await send_neutral(self.client, account.key, text, buttons, lang=lang)
+            return
+        rows = tuple(tuple(row) for row in buttons)
+        recipient = Recipient("whatsapp", account.key, window_open=False, language=lang)
+        await self.outside_window.send(recipient, Rendered(text, rows))

@@ -334,3 +334,29 @@ async def test_a_template_meta_refuses_fails_the_row_visibly_and_is_not_retried(
     assert reminder().attempts == 1  # refused for good: not retried
     assert any("pokjanal_pesan" in r.getMessage() for r in caplog.records)
     assert not [m for m in sitti.messages if "Pengingat rapat" in m.text]
+
+
+@pytest.mark.parametrize("later", [False, True], ids=["same-day", "two-days-later"])
+async def test_a_newcomer_on_whatsapp_is_approved_by_the_admin_on_telegram(
+    wa_world: World, later: bool
+) -> None:
+    hasrul = Persona(wa_world, "telegram", *HASRUL)
+    await hasrul.register()
+    budi = Persona(wa_world, "whatsapp", "Budi Santoso", "+6281299998888")
+    await budi.send("DAFTAR")
+    await budi.wait_text("pemberitahuan privasi")
+    await budi.press("Setuju")
+    await budi.wait_text("belum ada di daftar peserta")
+    await budi.send("Budi Santoso, Posyandu Mawar Lampenai")
+    await budi.wait_text("sudah dikirim ke sekretariat")
+    request = await hasrul.wait_text("Permintaan pendaftaran baru")
+    assert "+6281299998888" in request.text
+    if later:  # the admin decides two days later: the window has closed
+        wa_world.clock.set(wa_world.clock.now() + timedelta(days=2))
+        meta_window_closes(budi.user)  # type: ignore[arg-type]
+    await hasrul.press("Setujui (kader)", message=request)
+    approved = await budi.wait_text("Selamat bergabung")
+    assert "Budi Santoso" in approved.text
+    assert approved.type == ("template" if later else "text")
+    person = wa_world.person("+6281299998888")
+    assert (person.whatsapp_id, person.telegram_user_id) == ("6281299998888", None)
