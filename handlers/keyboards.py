@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from telegram import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     KeyboardButton,
     ReplyKeyboardMarkup,
 )
@@ -39,30 +37,22 @@ def registration_decision(lang: str, request_id: int) -> Keyboard:
     )
 
 
-def languages(lang: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    ("✓ " if code == lang else "") + t(code, f"language.{code}"),
-                    callback_data=callbacks.LanguageChoice(code).encode(),
-                )
-                for code in LANGUAGES
-            ]
-        ]
+def languages(lang: str) -> Keyboard:
+    return (
+        tuple(
+            Button(
+                ("✓ " if code == lang else "") + t(code, f"language.{code}"),
+                callbacks.LanguageChoice(code).encode(),
+            )
+            for code in LANGUAGES
+        ),
     )
 
 
-def erase_confirm(lang: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    t(lang, "erase.yes"), callback_data=callbacks.EraseAnswer("y").encode()
-                ),
-                InlineKeyboardButton(
-                    t(lang, "erase.no"), callback_data=callbacks.EraseAnswer("n").encode()
-                ),
-            ]
-        ]
+def erase_confirm(lang: str) -> Keyboard:
+    return (
+        (
+            Button(t(lang, "erase.yes"), callbacks.EraseAnswer("y").encode()),
+            Button(t(lang, "erase.no"), callbacks.EraseAnswer("n").encode()),
+        ),
     )

@@ -50,6 +50,11 @@ class Chat(Protocol):
         as a message (a silent answer sends nothing)."""
         ...
 
+    async def replace(self, text: str, buttons: Keyboard | None = None) -> None:
+        """Show ``text`` in place of the message whose button was pressed (Telegram edits it;
+        WhatsApp, which cannot, sends it as a new message)."""
+        ...
+
     async def buttons_used(self) -> None:
         """The buttons just pressed are used up: Telegram removes them from the message;
         WhatsApp cannot edit a sent message, and answers a second press with "sudah dijawab /

@@ -1,20 +1,26 @@
-"""/profil with the language switch, /dataku and /hapusdata (the person's rights, UU 27/2022)."""
+"""/profil with the language switch, /dataku and /hapusdata (the person's rights, UU 27/2022).
+
+Written against the ``Chat`` port: on WhatsApp the same rights are the words PROFIL, DATAKU and
+HAPUSDATA, with the same buttons.
+"""
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import Update
 
 from handlers import callbacks, keyboards
 from handlers.context import BotContext
 from handlers.i18n import LANGUAGES, Markup, language_of, t, t_plain
 from handlers.people_view import format_when, organization_label, role_label
+from handlers.port import Chat, Env
+from handlers.telegram_chat import TelegramChat
 from models import privacy, registration
 from models.people import Person
 
 
-def _profile_text(context: BotContext, person: Person) -> Markup:
+def _profile_text(env: Env, person: Person) -> Markup:
     lang = person.language
-    with context.uow() as session:
+    with env.uow() as session:
         organization = organization_label(session, lang, person)
     return t(
         lang,
@@ -28,60 +34,46 @@ def _profile_text(context: BotContext, person: Person) -> Markup:
     )
 
 
-async def _registered(update: Update, context: BotContext) -> Person | None:
+async def _registered(chat: Chat, env: Env) -> Person | None:
     """The sender's person, or None after telling them how to register."""
-    user, chat = update.effective_user, update.effective_chat
-    if user is None or chat is None:
-        return None
-    person = context.person_for(user.id)
+    person = env.person_of(chat.account)
     if person is None:
-        await chat.send_message(t(language_of(user.language_code), "register.prompt"))
+        await chat.say(t(language_of(chat.language_hint), "register.prompt"))
     return person
 
 
-async def profile(update: Update, context: BotContext) -> None:
+async def on_profile(chat: Chat, env: Env) -> None:
     """/profil: my data and the language buttons."""
-    person = await _registered(update, context)
-    if person is None or update.effective_chat is None:
-        return
-    await update.effective_chat.send_message(
-        _profile_text(context, person), reply_markup=keyboards.languages(person.language)
-    )
+    person = await _registered(chat, env)
+    if person is not None:
+        await chat.say(_profile_text(env, person), keyboards.languages(person.language))
 
 
-async def language_button(update: Update, context: BotContext) -> None:
-    """A language button under /profil: switch, and redraw the profile in the new language."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
-        return
-    data = callbacks.LanguageChoice.decode(query.data)
+async def on_language(chat: Chat, env: Env, data: callbacks.LanguageChoice | None) -> None:
+    """A language button under /profil: switch, and show the profile in the new language."""
     chosen = data.code if data else None
-    person = context.person_for(user.id)
-    with context.uow() as session:
+    person = env.person_of(chat.account)
+    with env.uow() as session:
         if person is not None and chosen in LANGUAGES:
-            registration.set_language(session, person, chosen, now=context.deps.clock.now())
+            registration.set_language(session, person, chosen, now=env.deps.clock.now())
     if person is None or chosen not in LANGUAGES:
-        await query.answer(t_plain(language_of(user.language_code), "button.expired"))
+        await chat.ack(t_plain(language_of(chat.language_hint), "button.expired"))
         return
-    await query.answer(t_plain(chosen, "profile.language_set"))
-    if isinstance(query.message, Message):
-        await query.message.edit_text(
-            _profile_text(context, person), reply_markup=keyboards.languages(chosen)
-        )
+    await chat.ack(t_plain(chosen, "profile.language_set"))
+    await chat.replace(_profile_text(env, person), keyboards.languages(chosen))
 
 
-async def my_data(update: Update, context: BotContext) -> None:
+async def on_my_data(chat: Chat, env: Env) -> None:
     """/dataku: everything stored about me, at once (the law gives 3x24 hours)."""
-    person = await _registered(update, context)
-    if person is None or update.effective_chat is None:
+    person = await _registered(chat, env)
+    if person is None:
         return
-    lang, zone = person.language, context.deps.timezone
+    lang, zone = person.language, env.deps.timezone
     empty = t(lang, "value.empty")
-    with context.uow() as session:
+    with env.uow() as session:
         organization = organization_label(session, lang, person)
-        assert person.telegram_user_id is not None
-        requests = privacy.registration_requests_of(session, person.telegram_user_id)
-        consents = privacy.consents_of(session, person.telegram_user_id)
+        requests = privacy.registration_requests_of(session, person)
+        consents = privacy.consents_of(session, person)
     extra = "".join(
         t(
             lang,
@@ -101,13 +93,14 @@ async def my_data(update: Update, context: BotContext) -> None:
         )
         for c in consents
     )
-    await update.effective_chat.send_message(
+    await chat.say(
         t(
             lang,
             "mydata.show",
             name=person.name,
             phone=person.phone or empty,
             telegram_id=person.telegram_user_id or empty,
+            whatsapp=person.whatsapp_id or empty,
             role=role_label(lang, person.role),
             organization=organization,
             position=person.position or t(lang, "value.empty"),
@@ -120,34 +113,61 @@ async def my_data(update: Update, context: BotContext) -> None:
     )
 
 
-async def erase_request(update: Update, context: BotContext) -> None:
+async def on_erase_request(chat: Chat, env: Env) -> None:
     """/hapusdata: ask for confirmation first; erasure cannot be undone."""
-    person = await _registered(update, context)
-    if person is None or update.effective_chat is None:
+    person = await _registered(chat, env)
+    if person is not None:
+        await chat.say(
+            t(person.language, "erase.confirm"), keyboards.erase_confirm(person.language)
+        )
+
+
+async def on_erase(chat: Chat, env: Env, data: callbacks.EraseAnswer | None) -> None:
+    """Ya / Tidak jadi under /hapusdata."""
+    answer = data.answer if data else None
+    files: list[str] = []
+    person = env.person_of(chat.account)
+    with env.uow() as session:
+        if person is not None and answer == "y":
+            files = privacy.erase_person(session, person, now=env.deps.clock.now())
+    for path in files:  # a half-written report's photos go with the rest
+        env.deps.files.remove(path)
+    if person is None or answer not in ("y", "n"):
+        await chat.ack(t_plain(language_of(chat.language_hint), "button.expired"))
         return
-    await update.effective_chat.send_message(
-        t(person.language, "erase.confirm"), reply_markup=keyboards.erase_confirm(person.language)
-    )
+    await chat.ack()
+    await chat.replace(t(person.language, "erase.done" if answer == "y" else "erase.kept"))
+
+
+# -- Telegram ------------------------------------------------------------------------------
+
+
+def _chat(update: Update, context: BotContext) -> TelegramChat | None:
+    return TelegramChat(update, context) if update.effective_user is not None else None
+
+
+async def profile(update: Update, context: BotContext) -> None:
+    if (chat := _chat(update, context)) is not None:
+        await on_profile(chat, context)
+
+
+async def language_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    if query is not None and (chat := _chat(update, context)) is not None:
+        await on_language(chat, context, callbacks.LanguageChoice.decode(query.data))
+
+
+async def my_data(update: Update, context: BotContext) -> None:
+    if (chat := _chat(update, context)) is not None:
+        await on_my_data(chat, context)
+
+
+async def erase_request(update: Update, context: BotContext) -> None:
+    if (chat := _chat(update, context)) is not None:
+        await on_erase_request(chat, context)
 
 
 async def erase_button(update: Update, context: BotContext) -> None:
-    """Ya / Tidak jadi under /hapusdata."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
-        return
-    data = callbacks.EraseAnswer.decode(query.data)
-    answer = data.answer if data else None
-    files: list[str] = []
-    person = context.person_for(user.id)
-    with context.uow() as session:
-        if person is not None and answer == "y":
-            files = privacy.erase_person(session, person, now=context.deps.clock.now())
-    for path in files:  # a half-written report's photos go with the rest
-        context.deps.files.remove(path)
-    if person is None or answer not in ("y", "n"):
-        await query.answer(t_plain(language_of(user.language_code), "button.expired"))
-        return
-    lang = person.language
-    await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.edit_text(t(lang, "erase.done" if answer == "y" else "erase.kept"))
+    query = update.callback_query
+    if query is not None and (chat := _chat(update, context)) is not None:
+        await on_erase(chat, context, callbacks.EraseAnswer.decode(query.data))

@@ -49,6 +49,14 @@ class TelegramChat:
         elif text:
             await self.say(text)
 
+    async def replace(self, text: str, buttons: Keyboard | None = None) -> None:
+        query = self.update.callback_query
+        if query is None or not isinstance(query.message, Message):
+            await self.say(text, buttons)
+            return
+        with contextlib.suppress(BadRequest):  # "message is not modified": a double tap
+            await query.message.edit_text(text, reply_markup=keyboard(buttons or ()))
+
     async def buttons_used(self) -> None:
         query = self.update.callback_query
         if query is not None and isinstance(query.message, Message):

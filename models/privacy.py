@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import false, or_
 from sqlmodel import Session, col, delete, select
 
 from models import inbox
@@ -69,13 +71,21 @@ def erase_person(session: Session, person: Person, *, now: datetime) -> list[str
     return paths
 
 
-def registration_requests_of(session: Session, telegram_user_id: int) -> list[RegistrationRequest]:
-    query = select(RegistrationRequest).where(
-        RegistrationRequest.telegram_user_id == telegram_user_id
-    )
+def _of_person(table: Any, person: Person) -> Any:
+    """Rows of either of the person's accounts (none: no row)."""
+    conditions = []
+    if person.telegram_user_id is not None:
+        conditions.append(col(table.telegram_user_id) == person.telegram_user_id)
+    if person.whatsapp_id is not None:
+        conditions.append(col(table.whatsapp_id) == person.whatsapp_id)
+    return or_(*conditions) if conditions else false()
+
+
+def registration_requests_of(session: Session, person: Person) -> list[RegistrationRequest]:
+    query = select(RegistrationRequest).where(_of_person(RegistrationRequest, person))
     return list(session.exec(query.order_by(col(RegistrationRequest.id))))
 
 
-def consents_of(session: Session, telegram_user_id: int) -> list[ConsentRecord]:
-    query = select(ConsentRecord).where(ConsentRecord.telegram_user_id == telegram_user_id)
+def consents_of(session: Session, person: Person) -> list[ConsentRecord]:
+    query = select(ConsentRecord).where(_of_person(ConsentRecord, person))
     return list(session.exec(query.order_by(col(ConsentRecord.id))))

@@ -123,6 +123,9 @@ class Sandbox:
             for chat in bot.chats.values():
                 chat.waiters.notify()
         self.world.user_waiters.notify()
+        for number in self.whatsapp.numbers.values():
+            for wa_chat in number.chats.values():
+                wa_chat.waiters.notify()
         await self._webhooks.close()
         await self.whatsapp.close()
         if self._runner is not None:
@@ -275,6 +278,7 @@ class Sandbox:
         profile = self.whatsapp.add_person(name, phone, user_id)
         user = WhatsAppUser(self.whatsapp, profile, lambda: self.whatsapp_number)
         self._whatsapp_users[profile.wa_id] = user
+        self.world.users_changed()
         return user
 
     def whatsapp_user(self, wa_id: str) -> WhatsAppUser:

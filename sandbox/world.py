@@ -299,5 +299,9 @@ class World:
     # ------------------------------------------------------------------ users
     def add_user(self, profile: UserProfile) -> None:
         self.users[profile.id] = profile
+        self.users_changed()
+
+    def users_changed(self) -> None:
+        """A person joined (on Telegram or WhatsApp): wake the page's long poll of the list."""
         self.users_version += 1
         self.user_waiters.notify()

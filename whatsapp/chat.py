@@ -78,6 +78,9 @@ class WhatsAppChat:
             commit_current_unit()
             await self.client.send_message(to=self._account.key, text=to_whatsapp(text))
 
+    async def replace(self, text: str, buttons: Keyboard | None = None) -> None:
+        await self.say(text, buttons)  # no editing on WhatsApp: the new state as a new message
+
     async def buttons_used(self) -> None:
         return None
 

@@ -1,14 +1,14 @@
 """Where a WhatsApp message goes: the same steps as on Telegram, chosen by what was sent.
 
 Commands are words sent on their own (WhatsApp has no bot commands): DAFTAR or /start,
-UNDANGAN, TINDAKLANJUT, BATAL, BANTUAN; a button's or list row's id (or a template's
-quick-reply payload) is our callback data, decoded by the same codec as Telegram's. Typed
-text and files go to the person's one conversation in progress, as on Telegram. Nobody is
-asked anything before consenting: the first message of an unknown number gets the privacy
-notice.
+UNDANGAN, TINDAKLANJUT, PROFIL, DATAKU, HAPUSDATA, BATAL, BANTUAN. A button's or list row's id
+(or a template's quick-reply payload) is our callback data, decoded by the same codec as
+Telegram's. Typed text and files go to the person's one conversation in progress, as on
+Telegram. Nobody is asked anything before consenting: the first message of an unknown number
+gets the privacy notice.
 
 The secretariat's own conversations (new meetings, broadcasts, new actions) stay on Telegram
-and the console; on WhatsApp a person answers, reports and registers.
+and the console; on WhatsApp a person registers, answers, reports and uses their rights.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import httpx
 from pywa_async import WhatsApp
 from pywa_async.errors import WhatsAppError
 
-from handlers import action_report, callbacks, registration, rsvp
+from handlers import action_report, callbacks, profile, registration, rsvp
 from handlers.deps import Deps
 from handlers.i18n import t, t_plain
 from handlers.port import FileFailed, FileTooBig, IncomingFile
@@ -38,9 +38,14 @@ INVITATION_WORDS = frozenset({"undangan", "/undangan"})
 REPORT_WORDS = frozenset({"tindaklanjut", "/tindaklanjut", "rtl"})
 CANCEL_WORDS = frozenset({"batal", "/batal"})
 HELP_WORDS = frozenset({"bantuan", "/bantuan", "help", "/help", "menu"})
+PROFILE_WORDS = frozenset({"profil", "/profil"})
+MY_DATA_WORDS = frozenset({"dataku", "/dataku"})
+ERASE_WORDS = frozenset({"hapusdata", "/hapusdata"})
 REPLIES: tuple[type[callbacks.CallbackData], ...] = (
     callbacks.Consent,
     callbacks.RsvpButton,
+    callbacks.LanguageChoice,
+    callbacks.EraseAnswer,
     *action_report.BUTTONS,
 )
 
@@ -84,6 +89,10 @@ class WhatsAppRouter:
             await registration.on_consent(chat, env, data)
         elif isinstance(data, callbacks.RsvpButton):
             await rsvp.on_button(chat, env, data)
+        elif isinstance(data, callbacks.LanguageChoice):
+            await profile.on_language(chat, env, data)
+        elif isinstance(data, callbacks.EraseAnswer):
+            await profile.on_erase(chat, env, data)
         elif data is not None:
             await action_report.on_button(chat, env, data)
         else:  # not ours, from an older version, or forged: changes nothing
@@ -108,6 +117,15 @@ class WhatsAppRouter:
             return
         if word in REPORT_WORDS:
             await action_report.on_tindaklanjut(chat, env)
+            return
+        if word in PROFILE_WORDS:
+            await profile.on_profile(chat, env)
+            return
+        if word in MY_DATA_WORDS:
+            await profile.on_my_data(chat, env)
+            return
+        if word in ERASE_WORDS:
+            await profile.on_erase_request(chat, env)
             return
         if word in HELP_WORDS:
             lang = person.language

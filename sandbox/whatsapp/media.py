@@ -179,6 +179,10 @@ class MediaStore:
         item = self._items.get(media_id)
         return None if item is None or item.deleted else item
 
+    def kept(self, media_id: str) -> MediaItem | None:
+        """The item even after the business deleted it: a phone that got the file keeps it."""
+        return self._items.get(media_id)
+
     def _hash(self, media_id: str, expires: int) -> str:
         mac = hmac.new(self._secret, f"{media_id}:{expires}".encode(), hashlib.sha256)
         return base64.urlsafe_b64encode(mac.digest()[:18]).decode()

@@ -81,6 +81,9 @@ class Chat:
         self.pending: list[WhatsAppMessage] = []  # sent while she was offline
         self.undelivered: list[WhatsAppMessage] = []  # failed: she never sees them
         self.inbound: list[dict[str, Any]] = []  # what she sent, as the business got it
+        # Both directions in the order they happened (failed and pending sends included):
+        # the lists above are per kind, and timestamps (whole seconds) cannot order them.
+        self.timeline: list[WhatsAppMessage | dict[str, Any]] = []
         self.last_inbound_at: float | None = None
         self.read_by_business: set[str] = set()
         self.typing_at: float | None = None
@@ -260,6 +263,7 @@ class WhatsAppNumber:
         chat = self.chat(profile)
         chat.last_inbound_at = self.wa.now()
         chat.inbound.append(message)
+        chat.timeline.append(message)
         if isinstance(message.get("id"), str):
             self.inbound[message["id"]] = chat
         body = self._envelope({"contacts": [profile.contact()], "messages": [message]})
@@ -321,6 +325,7 @@ class WhatsAppNumber:
             self._fail(msg, None, 131026, None)
             return response
         chat = self.chat(profile)
+        chat.timeline.append(msg)
         fault = self.wa.faults.take_send(wa_id)
         if fault is not None:
             self._fail(msg, chat, fault.code, fault.details)

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from models.actions import ActionReport, Evidence
 from models.meetings import Invitation
 from models.outbox import OutboxMessage
+from models.people import Person
 from models.registration import ConsentRecord
 from sandbox.files import make_png
 from tests.flows.conftest import World
@@ -209,3 +210,27 @@ async def test_a_follow_up_report_with_a_photo(wa_world: World, channel: str) ->
     await hasrul.press("Lihat bukti", message=review)
     await hasrul.wait_for(lambda ms: any(getattr(m, "photo", None) for m in ms))
     assert action_id
+
+
+async def test_a_persons_rights_profile_my_data_and_erasure(wa_world: World, channel: str) -> None:
+    sitti = Persona(wa_world, channel, *SITTI)
+    await sitti.register()
+    await sitti.send(sitti.command("profil"))
+    profile = await sitti.wait_text("Profil")
+    await sitti.press("English", message=profile)
+    await sitti.wait_text("Language: English")
+    assert wa_world.person(SITTI[1]).language == "en"
+    await sitti.press("Bahasa Indonesia")  # on the profile shown again (edited on Telegram)
+    await sitti.wait_text("Bahasa: Bahasa Indonesia")
+    await sitti.send(sitti.command("dataku"))
+    data = await sitti.wait_text("Data Anda yang kami simpan")
+    number = "6285312345678" if sitti.on_whatsapp else "-"
+    assert f"Nomor WhatsApp: {number}" in data.text and "Persetujuan privasi" in data.text
+    await sitti.send(sitti.command("hapusdata"))
+    confirm = await sitti.wait_text("Hapus data pribadi Anda?")
+    await sitti.press("Ya, hapus data saya", message=confirm)
+    await sitti.wait_text("sudah dihapus")
+    with Session(wa_world.engine) as session:
+        erased = session.exec(select(Person).where(Person.status == "erased")).one()
+        assert (erased.phone, erased.whatsapp_id, erased.telegram_user_id) == (None, None, None)
+        assert session.exec(select(ConsentRecord)).all() == []

@@ -40,6 +40,30 @@ async def _until(
     raise AssertionError(f"never saw {needle!r}: {data}")
 
 
+async def _cadre_registers_on_whatsapp(
+    http: aiohttp.ClientSession, base: str, cadre: dict[str, Any]
+) -> None:
+    """DAFTAR, Setuju: the number is known, the roster matches it, the Rakor is waiting."""
+    wa = f"{base}{API}/wa/users/{cadre['wa_id']}"
+    await http.post(f"{wa}/send", json={"text": "DAFTAR"})
+
+    async def until(needle: str) -> dict[str, Any]:
+        for _ in range(100):
+            async with http.get(f"{wa}/messages") as response:
+                data: dict[str, Any] = await response.json()
+            found = [m for m in data["messages"] if needle in (m.get("body") or "")]
+            if found:
+                return found[-1]
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"never saw {needle!r}: {data}")
+
+    notice = await until("pemberitahuan privasi")
+    await http.post(f"{wa}/press", json={"label": "Setuju", "message_id": notice["id"]})
+    await until("Akun Anda sudah terhubung")
+    invitation = await until("Rapat Koordinasi Pokjanal Posyandu")
+    assert invitation["buttons"] == ["Hadir", "Diwakilkan", "Tidak hadir"]
+
+
 async def test_an_admin_registers_through_the_web_page(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -68,7 +92,10 @@ async def test_an_admin_registers_through_the_web_page(
                 users = (await response.json())["users"]
             assert len(users) == 111 + 2  # the Luwu Timur roster and two newcomers
             hasrul = next(u for u in users if u["name"] == "Hasrul Nawir")
-            assert hasrul["label"] == "admin"
+            assert hasrul["label"] == "admin" and hasrul["channel"] == "telegram"
+            on_whatsapp = [u for u in users if u["channel"] == "whatsapp"]
+            assert len(on_whatsapp) == 75 + 1  # three cadres for each of 25 Posyandu, Wahyuni
+            await _cadre_registers_on_whatsapp(http, base, on_whatsapp[0])
 
             await http.post(f"{base}{API}/users/{hasrul['id']}/send", json={"text": "/start"})
             data = await _until(http, base, hasrul["id"], "pemberitahuan privasi")
