@@ -24,7 +24,10 @@ from whatsapp.templates import TemplateBook, call_for
 log = logging.getLogger(__name__)
 
 UNREACHABLE_CODES = frozenset({131026, 131030, 131045})  # undeliverable, not a WhatsApp number
-THROTTLE_CODES = {130429: 5.0, 131056: 60.0, 80007: 30.0}  # per number, per person, per account
+# Too fast for the number or the account: every send pauses. Too many to one person (131056)
+# is that row's problem only: it is retried later with the usual backoff.
+THROTTLE_CODES = {130429: 5.0, 80007: 30.0}
+PER_PERSON_CODES = frozenset({131056})
 TEMPLATE_CODES = frozenset({132000, 132001, 132005, 132007, 132012, 132015, 132016, 132018, 131008})
 TRANSIENT_CODES = frozenset({1, 2, 131000, 131016, 133004})
 
@@ -86,6 +89,7 @@ class WhatsAppSender:
         if error.code in THROTTLE_CODES:
             return RetryLater(THROTTLE_CODES[error.code], detail)
         status = error.raw_response.status_code if error.raw_response is not None else 0
-        if error.code in TRANSIENT_CODES or status >= 500 or error.is_transient:
+        transient = error.code in TRANSIENT_CODES | PER_PERSON_CODES or error.is_transient
+        if transient or status >= 500:
             return Transient(detail)
         return Rejected(detail)
