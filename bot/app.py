@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
@@ -27,6 +28,7 @@ from models.accounts import Channel
 from models.clock import Clock, SystemClock
 from models.db import unit_of_work
 from models.file_store import FileStore
+from models.outbox import settle_early_statuses
 from scheduler.action_planners import action_planner
 from scheduler.planners import meeting_planner
 
@@ -46,6 +48,12 @@ def make_delivery(
         meeting_planner(settings.reminder_offsets, clock.now, settings.timezone)
     )
     delivery.planners.append(action_planner(clock.now, settings.timezone))
+
+    def settle_whatsapp_statuses(session: Session) -> int:
+        settle_early_statuses(session, now=clock.now())
+        return 0  # nothing new queued by itself; re-queued rows wake the dispatcher below
+
+    delivery.planners.append(settle_whatsapp_statuses)
     return delivery
 
 

@@ -35,6 +35,12 @@ log = logging.getLogger(__name__)
 WHATSAPP = Channel.WHATSAPP.value
 
 
+def chat_key_of(message: InboundMessage) -> str:
+    """A WhatsApp chat's lane in the inbox (and what erasure forgets): the number, or the user
+    id for someone Meta names only by it."""
+    return f"wa:{message.wa_id or message.user_id}"
+
+
 def template_book(settings: Settings) -> TemplateBook:
     return TemplateBook(
         invitation_name=settings.whatsapp_template_invitation,
@@ -78,7 +84,7 @@ def build_whatsapp(
         async def store(messages: list[InboundMessage]) -> None:
             await inbox_.receive_items(
                 [
-                    inbox.Incoming(WHATSAPP, m.wamid, f"wa:{m.wa_id}", m.timestamp, m.to_json())
+                    inbox.Incoming(WHATSAPP, m.wamid, chat_key_of(m), m.timestamp, m.to_json())
                     for m in messages
                 ]
             )

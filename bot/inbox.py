@@ -266,19 +266,8 @@ class Inbox:
                 if raised is not None:
                     error = f"{type(raised).__name__}: {raised}"
                     unit.rollback()  # half a step of a failed handler is not kept
-            try:
-                # Done in the same transaction as whatever the handler did after its last send.
-                with unit.block() as session:
-                    inbox.finish(session, item.inbox_id, now=self.clock.now(), error=error)
-            except Exception:
-                log.warning("inbox %d: could not mark it handled; trying once more", item.inbox_id)
-                await asyncio.sleep(FINISH_RETRY_SECONDS)
-                try:
-                    with unit_of_work(self.engine) as session:
-                        inbox.finish(session, item.inbox_id, now=self.clock.now(), error=error)
-                except Exception:  # pending: handled again at the next start (a repeat)
-                    log.exception("inbox %d: could not mark it handled", item.inbox_id)
-                    return
+            if not await self._finish(unit, item.inbox_id, error):
+                return
         finally:
             CURRENT_UNIT.reset(token)
             unit.close()
@@ -288,28 +277,45 @@ class Inbox:
         """A message of another channel: its handler, in the same unit of work and with the
         same "done or failed" bookkeeping as a Telegram update."""
         handler = self.channel_handlers.get(item.channel)
+        if handler is None:  # the channel is switched off in this run: kept for a run with it
+            log.warning("inbox %d: no handler for %s; left pending", item.inbox_id, item.channel)
+            return
         error: str | None = None
         unit = SharedUnit(self.engine)
         token = CURRENT_UNIT.set(unit)
         try:
-            if handler is None:
-                error = f"no handler for channel {item.channel!r}"
-            else:
-                try:
-                    await handler(item.payload)
-                except Exception as exc:
-                    if not expected_error(exc):
-                        log.exception(
-                            "inbox %d: the %s handler failed", item.inbox_id, item.channel
-                        )
-                        error = f"{type(exc).__name__}: {exc}"[:1000]
-                        unit.rollback()
-            with unit.block() as session:
-                inbox.finish(session, item.inbox_id, now=self.clock.now(), error=error)
+            try:
+                await handler(item.payload)
+            except Exception as exc:
+                if not expected_error(exc):
+                    log.exception("inbox %d: the %s handler failed", item.inbox_id, item.channel)
+                    error = f"{type(exc).__name__}: {exc}"[:1000]
+                    unit.rollback()  # half a step of a failed handler is not kept
+            if not await self._finish(unit, item.inbox_id, error):
+                return
         finally:
             CURRENT_UNIT.reset(token)
             unit.close()
         self._count(error)
+
+    async def _finish(self, unit: SharedUnit, inbox_id: int, error: str | None) -> bool:
+        """Mark the row done (or failed) in the same transaction as whatever the handler did
+        after its last send; once more on its own if that fails. False: it stays pending, and
+        the next start handles it again (a repeat, never a loss)."""
+        try:
+            with unit.block() as session:
+                inbox.finish(session, inbox_id, now=self.clock.now(), error=error)
+            return True
+        except Exception:
+            log.warning("inbox %d: could not mark it handled; trying once more", inbox_id)
+        await asyncio.sleep(FINISH_RETRY_SECONDS)
+        try:
+            with unit_of_work(self.engine) as session:
+                inbox.finish(session, inbox_id, now=self.clock.now(), error=error)
+            return True
+        except Exception:
+            log.exception("inbox %d: could not mark it handled", inbox_id)
+            return False
 
     def _count(self, error: str | None) -> None:
         if error is None:

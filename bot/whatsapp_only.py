@@ -7,18 +7,20 @@ and WhatsApp channel as beside Telegram, and the HTTP server for Meta's webhook.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
-from bot.app import make_delivery, make_deps
+from bot.app import SWEEP_EVERY_SECONDS, make_delivery, make_deps, sweep_files
 from bot.channels import WhatsAppChannel, build_whatsapp
 from bot.delivery import Delivery
 from bot.inbox import Inbox
 from bot.settings import Settings
 from bot.web import WebServer, serve
+from handlers.deps import Deps
 from models.accounts import Channel
 from models.clock import Clock, SystemClock
 
@@ -31,8 +33,12 @@ class WhatsAppOnly:
     delivery: Delivery
     channel: WhatsAppChannel
     server: WebServer
+    sweeper: asyncio.Task[None]
 
     async def stop(self) -> None:
+        self.sweeper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.sweeper
         await self.server.stop()
         await self.inbox.stop()
         await self.delivery.stop()
@@ -54,7 +60,20 @@ async def start_whatsapp_only(
     await inbox.start(None)  # what the last run left unhandled first
     server = await serve(listen, port, whatsapp=channel)
     log.info("whatsapp only: listening on %s:%d", listen, server.port)
-    return WhatsAppOnly(inbox, delivery, channel, server)
+    sweeper = asyncio.create_task(_sweep_forever(deps, inbox))
+    return WhatsAppOnly(inbox, delivery, channel, server, sweeper)
+
+
+async def _sweep_forever(deps: Deps, inbox: Inbox) -> None:
+    """The hourly clean-up the job queue runs beside Telegram: expired report drafts and
+    unreferenced files, and handled messages older than the inbox keeps them."""
+    while True:
+        await asyncio.sleep(SWEEP_EVERY_SECONDS)
+        try:
+            await asyncio.to_thread(sweep_files, deps)
+            await asyncio.to_thread(inbox.prune)
+        except Exception:  # a full disk must not stop the bot
+            log.exception("the hourly clean-up failed; trying again in an hour")
 
 
 async def serve_whatsapp_only(

@@ -132,7 +132,10 @@ async def _link_number(chat: Chat, env: Env, lang: str, contact_name: str = "") 
 async def on_consent(chat: Chat, env: Env, data: callbacks.Consent | None) -> None:
     """The privacy notice's Setuju / Tidak setuju buttons."""
     answer = data.answer if data else None
-    token = (data.token or None) if data else None
+    # A deep link's token only ever comes with a Telegram /start: on WhatsApp it can only be
+    # forged, and would link a number to someone else's roster entry.
+    telegram = chat.account.channel == Channel.TELEGRAM
+    token = (data.token or None) if data and telegram else None
     lang = _lang(chat, env.person_of(chat.account))
     if answer not in ("y", "n"):
         await chat.ack(t_plain(lang, "button.expired"))

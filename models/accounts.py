@@ -51,5 +51,11 @@ class Account:
         by_number = table.whatsapp_id == self.key if self.key else false()
         user_column = getattr(table, "whatsapp_user_id", None)
         if self.user_id and user_column is not None:
-            return or_(by_number, and_(user_column.is_not(None), user_column == self.user_id))
+            # Meta gives a new user id to a new account on a number (a recycled prepaid SIM):
+            # the number alone matches only where no other user id is known for it.
+            same_or_unknown = or_(user_column.is_(None), user_column == self.user_id)
+            return or_(
+                and_(by_number, same_or_unknown),
+                and_(user_column.is_not(None), user_column == self.user_id),
+            )
         return by_number

@@ -68,7 +68,7 @@ def create(
     planned = []
     for person in people:
         assert person.id is not None
-        registered = person.is_registered
+        registered = person.has_channel
         planned.append(
             Planned(
                 person_id=person.id,
@@ -211,6 +211,6 @@ class Reach:
 
 def reach(session: Session, specs: list[str], *, now: datetime) -> Reach:
     people = audience.resolve(session, specs)
-    registered = sum(1 for p in people if p.is_registered)
+    registered = sum(1 for p in people if p.has_channel)
     templates = sum(1 for p in people if goes_as_template(p, now))
     return Reach(registered, len(people) - registered, templates)

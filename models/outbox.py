@@ -327,7 +327,7 @@ class EarlyStatus(SQLModel, table=True):
     at: datetime
     error_code: int | None = None
     error: str = Field(default="", max_length=200)
-    received_at: datetime
+    received_at: datetime = Field(index=True)
 
 
 KEEP_EARLY = timedelta(days=1)
@@ -348,22 +348,19 @@ def record_statuses(session: Session, statuses: list[DeliveryStatus], *, now: da
     Meta repeats statuses and may send them out of order: each only ever moves a row forward
     (delivered, then read). A failure after acceptance puts the row back in the queue when
     another way may work (the template outside the window; the person's other channel), and
-    otherwise fails it with the code, visible in ``pokjanal outbox`` and the recap.
+    otherwise fails it with the code, visible in ``pokjanal health`` and the recap. Nudges
+    bundled into one message share its id: a status applies to every row of the bundle.
     """
     ids = sorted({s.external_id for s in statuses if s.external_id})
     if not ids:
         return 0
-    rows = {
-        row.external_id: row
-        for row in session.exec(
-            select(OutboxMessage).where(col(OutboxMessage.external_id).in_(ids))
-        )
-    }
+    rows = _rows_by_external_id(session, ids)
     changed = 0
     for status in statuses:
-        row = rows.get(status.external_id)
-        if row is None:
-            # A direct reply (no row), or a row whose send has not returned yet.
+        found = rows.get(status.external_id, [])
+        if not found:
+            # A direct reply (no row), or a row whose send has not returned yet: kept, and
+            # applied when the row learns its id (or at the next tick, see settle).
             session.add(
                 EarlyStatus(
                     external_id=status.external_id,
@@ -375,21 +372,32 @@ def record_statuses(session: Session, statuses: list[DeliveryStatus], *, now: da
                 )
             )
             continue
-        if _apply(row, status, now):
-            session.add(row)
-            changed += 1
-    session.execute(delete(EarlyStatus).where(col(EarlyStatus.received_at) < now - KEEP_EARLY))
+        for row in found:
+            if _apply(row, status, now):
+                session.add(row)
+                changed += 1
     return changed
 
 
-def apply_early_statuses(session: Session, row: OutboxMessage, *, now: datetime) -> bool:
-    """Right after a row learned its message id: the statuses that came first."""
-    if row.external_id is None:
+def _rows_by_external_id(session: Session, ids: list[str]) -> dict[str, list[OutboxMessage]]:
+    found: dict[str, list[OutboxMessage]] = {}
+    query = select(OutboxMessage).where(
+        col(OutboxMessage.external_id).in_(ids), OutboxMessage.channel == "whatsapp"
+    )
+    for row in session.exec(query.order_by(col(OutboxMessage.id))):
+        found.setdefault(row.external_id or "", []).append(row)
+    return found
+
+
+def apply_early_statuses(session: Session, rows: list[OutboxMessage], *, now: datetime) -> bool:
+    """Right after rows learned their message id: the statuses that came first."""
+    ids = sorted({row.external_id for row in rows if row.external_id})
+    if not ids:
         return False
     early = list(
         session.exec(
             select(EarlyStatus)
-            .where(EarlyStatus.external_id == row.external_id)
+            .where(col(EarlyStatus.external_id).in_(ids))
             .order_by(col(EarlyStatus.id))
         )
     )
@@ -398,14 +406,42 @@ def apply_early_statuses(session: Session, row: OutboxMessage, *, now: datetime)
         status = DeliveryStatus(
             found.external_id, found.status, found.at, found.error_code, found.error
         )
-        changed = _apply(row, status, now) or changed
+        for row in rows:
+            if row.external_id == found.external_id and _apply(row, status, now):
+                session.add(row)
+                changed = True
         session.delete(found)
-    if changed:
-        session.add(row)
+    return changed
+
+
+def settle_early_statuses(session: Session, *, now: datetime) -> int:
+    """At each tick: early statuses whose rows have their id by now (two processes on
+    PostgreSQL can miss each other by a moment), then those too old to ever match (the
+    statuses of direct replies, which have no row)."""
+    ids = list(
+        session.exec(
+            select(EarlyStatus.external_id)
+            .where(
+                col(EarlyStatus.external_id).in_(
+                    select(OutboxMessage.external_id).where(
+                        col(OutboxMessage.external_id).is_not(None)
+                    )
+                )
+            )
+            .distinct()
+            .limit(500)
+        )
+    )
+    changed = 0
+    for rows in _rows_by_external_id(session, ids).values():
+        changed += apply_early_statuses(session, rows, now=now)
+    session.execute(delete(EarlyStatus).where(col(EarlyStatus.received_at) < now - KEEP_EARLY))
     return changed
 
 
 def _apply(row: OutboxMessage, status: DeliveryStatus, now: datetime) -> bool:
+    if row.channel != "whatsapp" or row.external_id != status.external_id:
+        return False  # sent again elsewhere since (the other channel, a template)
     if status.status == "delivered" and row.delivered_at is None:
         row.delivered_at = status.at
     elif status.status == "read" and row.read_at is None:
@@ -424,7 +460,7 @@ def _failed_after_sending(row: OutboxMessage, status: DeliveryStatus, now: datet
     payload = dict(row.payload or {})
     if status.error_code == WINDOW_CLOSED and not payload.get("template"):
         payload["template"] = True  # the window had closed: the same message as its template
-    elif status.error_code == UNDELIVERABLE and not payload.get("not_on"):
+    elif status.error_code in (UNDELIVERABLE, *TEMPLATE_ERRORS) and not payload.get("not_on"):
         payload["not_on"] = row.channel  # tried once on the person's other channel
     else:
         row.status = Status.FAILED.value

@@ -72,18 +72,36 @@ class Person(SQLModel, table=True):
     def is_registered(self) -> bool:
         return self.telegram_user_id is not None or self.whatsapp_id is not None
 
+    @property
+    def has_channel(self) -> bool:
+        """Linked on an app, or opted in to WhatsApp on paper: the bot has a way to them (the
+        delivery engine then finds out whether it works)."""
+        return self.is_registered or self.whatsapp_address is not None
+
+    @property
+    def whatsapp_address(self) -> str | None:
+        """The number to write to on WhatsApp: the linked one, or (opted in on paper, not
+        written yet) the roster's. None: not on WhatsApp for the bot."""
+        if self.whatsapp_id is not None:
+            return self.whatsapp_id
+        if self.whatsapp_opt_in_at is not None and self.phone:
+            return self.phone.lstrip("+")
+        return None
+
     def channels(self) -> list[Channel]:
         """The channels the bot may write to the person on, the preferred one first."""
         found = []
         if self.telegram_chat_id is not None and self.unreachable_at is None:
             found.append(Channel.TELEGRAM)
         if (
-            self.whatsapp_id is not None
+            self.whatsapp_address is not None
             and self.whatsapp_opt_in_at is not None
             and self.whatsapp_unreachable_at is None
         ):
             found.append(Channel.WHATSAPP)
-        if self.preferred_channel == Channel.WHATSAPP.value:
+        # Admins stay on Telegram when they have it: their messages carry buttons (approve a
+        # registration, accept a report) that only the Telegram side and the console handle.
+        if self.preferred_channel == Channel.WHATSAPP.value and not self.is_admin:
             found.reverse()
         return found
 
@@ -115,7 +133,7 @@ def reachable_clause() -> Any:
     return or_(
         and_(col(Person.telegram_chat_id).is_not(None), col(Person.unreachable_at).is_(None)),
         and_(
-            col(Person.whatsapp_id).is_not(None),
+            or_(col(Person.whatsapp_id).is_not(None), col(Person.phone).is_not(None)),
             col(Person.whatsapp_opt_in_at).is_not(None),
             col(Person.whatsapp_unreachable_at).is_(None),
         ),

@@ -140,7 +140,7 @@ def service_field_of(org: Organization | None) -> str | None:
 def _unreachable(person: Person, invitation_rows: list[OutboxMessage]) -> Unreachable | None:
     if person.status == PersonStatus.ERASED.value:
         return Unreachable.ERASED
-    if not person.is_registered:
+    if not person.has_channel:
         return Unreachable.NOT_REGISTERED
     if not person.reachable:
         return Unreachable.BLOCKED

@@ -206,7 +206,8 @@ def _opted_in_on_paper(
         return False
     if person.whatsapp_opt_in_at is not None:
         return False  # already opted in (on paper before, or by writing to the bot)
-    person.whatsapp_id = person.whatsapp_id or phone.lstrip("+")
+    # Only the permission: the number is linked (and the privacy notice shown) when the person
+    # first writes, like anyone else.
     person.whatsapp_opt_in_at = now
     return True
 

@@ -50,6 +50,7 @@ from scheduler.ports import (
     RetryLater,
     Sender,
     SendError,
+    TooFast,
     Transient,
     Unreachable,
 )
@@ -276,20 +277,23 @@ class Dispatcher:
             try:
                 now = self.clock.now()
                 requeued = False
+                sent: list[OutboxMessage] = []
                 with unit_of_work(self.engine) as session:
                     for row in self._rows(session, ids):
                         row.status = Status.SENT.value
                         row.channel = channel
                         if channel == TELEGRAM:
                             row.telegram_message_id = int(message_id)
+                            row.external_id = None  # a WhatsApp id from an earlier try
                         else:
                             row.external_id = message_id  # Meta's statuses may come first
                         row.sent_at = now
                         row.updated_at = now
                         row.last_error = ""
-                        if channel != TELEGRAM and apply_early_statuses(session, row, now=now):
-                            requeued = requeued or row.status == Status.PENDING.value
                         session.add(row)
+                        sent.append(row)
+                    if channel != TELEGRAM and apply_early_statuses(session, sent, now=now):
+                        requeued = any(row.status == Status.PENDING.value for row in sent)
                 if requeued:
                     self.wake()  # back in the queue (as the template, or for the other channel)
                 return
@@ -329,7 +333,7 @@ class Dispatcher:
             if person is None or person.status != PersonStatus.ACTIVE.value:
                 self._set(session, rows, Status.UNREACHABLE, "erased", now)
                 return None
-            if not person.is_registered:
+            if not person.has_channel:
                 self._set(session, rows, Status.UNREACHABLE, "not_registered", now)
                 return None
             recipients = self._recipients(person, rows, now)
@@ -380,10 +384,10 @@ class Dispatcher:
                         language=person.language,
                     )
                 )
-            elif channel.value == WHATSAPP and person.whatsapp_id is not None:
+            elif channel.value == WHATSAPP and person.whatsapp_address is not None:
                 window = whatsapp_window_open(person, now) and not as_template
                 found.append(
-                    Recipient(WHATSAPP, person.whatsapp_id, window, kinds, person.language)
+                    Recipient(WHATSAPP, person.whatsapp_address, window, kinds, person.language)
                 )
         return found
 
@@ -433,6 +437,12 @@ class Dispatcher:
             if isinstance(error, Rejected):
                 log.warning("%s rejected outbox rows %s: %s", channel, ids, error)
                 self._set(session, rows, Status.FAILED, str(error), now)
+                return
+            if isinstance(error, TooFast):
+                for row in rows:
+                    row.attempts = max(0, row.attempts - 1)
+                    later = now + timedelta(seconds=error.seconds)
+                    self._retry(session, row, later, str(error), now)
                 return
             if isinstance(error, RetryLater):
                 pacer.pause(error.seconds)

@@ -50,7 +50,7 @@ def _upcoming(session: Session, now: datetime) -> list[Meeting]:
 
 def _registered(session: Session, person_id: int | None) -> bool:
     person = session.get(Person, person_id) if person_id is not None else None
-    return person is not None and person.is_registered
+    return person is not None and person.has_channel
 
 
 def plan_meeting_reminders(

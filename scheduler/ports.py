@@ -39,6 +39,15 @@ class RetryLater(SendError):
         self.seconds = seconds
 
 
+class TooFast(SendError):
+    """Too many messages to this one person just now (WhatsApp's 131056): only this row waits,
+    and the wait is not one of its attempts."""
+
+    def __init__(self, seconds: float, detail: str = "") -> None:
+        super().__init__(detail or f"too fast for this person, retry after {seconds}s")
+        self.seconds = seconds
+
+
 class Transient(SendError):
     """Network errors, timeouts, 5xx: retried with backoff."""
 

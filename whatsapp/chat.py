@@ -24,6 +24,11 @@ from whatsapp.layout import ButtonsOut, ListOut, TextOut, layout
 from whatsapp.markup import to_whatsapp
 
 
+def address_of(account: Account) -> str:
+    """Where to send: the number, or the user id for someone Meta names only by it."""
+    return account.key or account.user_id or ""
+
+
 async def send_neutral(
     client: WhatsApp, to: str, text: str, buttons: Keyboard = (), *, lang: str = "id"
 ) -> str:
@@ -71,12 +76,14 @@ class WhatsAppChat:
         return None  # WhatsApp does not tell the app's language: Indonesian first
 
     async def say(self, text: str, buttons: Keyboard | None = None) -> None:
-        await send_neutral(self.client, self._account.key, text, buttons or (), lang=self.language)
+        await send_neutral(
+            self.client, address_of(self._account), text, buttons or (), lang=self.language
+        )
 
     async def ack(self, text: str | None = None, *, alert: bool = False) -> None:
         if text:
             commit_current_unit()
-            await self.client.send_message(to=self._account.key, text=to_whatsapp(text))
+            await self.client.send_message(to=address_of(self._account), text=to_whatsapp(text))
 
     async def replace(self, text: str, buttons: Keyboard | None = None) -> None:
         await self.say(text, buttons)  # no editing on WhatsApp: the new state as a new message
@@ -103,13 +110,13 @@ class WhatsAppMessenger:
             # like a registration request) only in the inbox.
             times = [
                 person.whatsapp_last_inbound_at if person is not None else None,
-                inbox.last_received(session, f"wa:{account.key}"),
+                inbox.last_received(session, f"wa:{address_of(account)}"),
             ]
             last = max((time for time in times if time is not None), default=None)
             lang = person.language if person is not None else "id"
         if last is not None and now - last < people.WHATSAPP_WINDOW:
-            await send_neutral(self.client, account.key, text, buttons, lang=lang)
+            await send_neutral(self.client, address_of(account), text, buttons, lang=lang)
             return
         rows = tuple(tuple(row) for row in buttons)
-        recipient = Recipient("whatsapp", account.key, window_open=False, language=lang)
+        recipient = Recipient("whatsapp", address_of(account), window_open=False, language=lang)
         await self.outside_window.send(recipient, Rendered(text, rows))

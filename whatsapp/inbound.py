@@ -9,8 +9,11 @@ once), and each status updates the outbox row it names. A body that is not an en
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 
 class BadEnvelope(ValueError):
@@ -99,17 +102,25 @@ def _messages(value: dict[str, Any]) -> list[InboundMessage]:
         contacts[str(contact.get("wa_id") or contact.get("user_id") or "")] = contact
     found = []
     for message in _list(value.get("messages"), "messages"):
-        message = _dict(message, "a message")
-        wamid, sender = message.get("id"), message.get("from")
-        if not isinstance(wamid, str) or not wamid or not isinstance(sender, str) or not sender:
-            raise BadEnvelope("a message without id or sender")
-        contact = contacts.get(sender, {})
+        if not isinstance(message, dict):
+            log.warning("whatsapp webhook: skipped a message that is not an object")
+            continue
+        wamid = message.get("id")
+        number = message.get("from")
+        user_id = message.get("from_user_id")
+        contact = contacts.get(str(number or user_id or ""), {})
+        user_id = user_id or contact.get("user_id")
+        if not isinstance(wamid, str) or not wamid or not (number or user_id):
+            # One odd message must not turn the envelope away: Meta would re-send all of it.
+            log.warning("whatsapp webhook: skipped a message without id or sender: %.200r", message)
+            continue
+        if message.get("type") == "system":
+            continue  # "number changed" and the like: nothing to answer
         profile = contact.get("profile") if isinstance(contact.get("profile"), dict) else {}
-        user_id = contact.get("user_id") or message.get("from_user_id")
         found.append(
             InboundMessage(
                 wamid=wamid,
-                wa_id=sender,
+                wa_id=str(number or ""),  # empty for a person Meta names only by user id
                 user_id=str(user_id) if user_id else None,
                 name=str((profile or {}).get("name") or ""),
                 timestamp=_int(message.get("timestamp")),

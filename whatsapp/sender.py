@@ -17,17 +17,28 @@ from pywa_async.types.templates import TemplateLanguage
 
 from handlers.deps import commit_current_unit
 from models.messages import Rendered
-from scheduler.ports import Recipient, Rejected, RetryLater, SendError, Transient, Unreachable
+from scheduler.ports import (
+    Recipient,
+    Rejected,
+    RetryLater,
+    SendError,
+    TooFast,
+    Transient,
+    Unreachable,
+)
 from whatsapp.chat import send_neutral
-from whatsapp.templates import TemplateBook, call_for
+from whatsapp.templates import TemplateBook, calls_for
 
 log = logging.getLogger(__name__)
 
-UNREACHABLE_CODES = frozenset({131026, 131030, 131045})  # undeliverable, not a WhatsApp number
+UNREACHABLE_CODES = frozenset({131026})  # undeliverable: no WhatsApp, or blocked the business
 # Too fast for the number or the account: every send pauses. Too many to one person (131056)
-# is that row's problem only: it is retried later with the usual backoff.
+# is that row's problem only: it waits (Meta allows about one message every 6 s per person).
 THROTTLE_CODES = {130429: 5.0, 80007: 30.0}
-PER_PERSON_CODES = frozenset({131056})
+PER_PERSON_SECONDS = {131056: 6.0}
+# The business number or the token, not the recipient: every send waits for the operator
+# (logged loudly), and no one is marked unreachable for it.
+CHANNEL_CODES = {190: 300.0, 131030: 300.0, 131045: 300.0, 131031: 300.0}
 TEMPLATE_CODES = frozenset({132000, 132001, 132005, 132007, 132012, 132015, 132016, 132018, 131008})
 TRANSIENT_CODES = frozenset({1, 2, 131000, 131016, 133004})
 
@@ -55,31 +66,34 @@ class WhatsAppSender:
             raise Transient(f"whatsapp: {error!r}") from error
 
     async def _template(self, recipient: Recipient, message: Rendered) -> str:
-        call = call_for(
+        calls = calls_for(
             self.templates, message, language=recipient.language, body_name=self.body_name
         )
         commit_current_unit()
-        try:
-            sent = await self.client.send_template(
-                to=recipient.address,
-                name=call.name,
-                language=TemplateLanguage(call.language),
-                params=call.components,
-            )
-        except WhatsAppError as error:
-            if error.code in TEMPLATE_CODES:
-                log.error(
-                    "whatsapp refused template %s (%s): %s %s",
-                    call.name,
-                    call.language,
-                    error.code,
-                    error.message,
+        sent_id = ""
+        for call in calls:
+            try:
+                sent = await self.client.send_template(
+                    to=recipient.address,
+                    name=call.name,
+                    language=TemplateLanguage(call.language),
+                    params=call.components,
                 )
-                raise Rejected(
-                    f"template {call.name}/{call.language}: {error.code} {error.message}"
-                ) from error
-            raise
-        return sent.id
+            except WhatsAppError as error:
+                if error.code in TEMPLATE_CODES:
+                    log.error(
+                        "whatsapp refused template %s (%s): %s %s",
+                        call.name,
+                        call.language,
+                        error.code,
+                        error.message,
+                    )
+                    raise Rejected(
+                        f"template {call.name}/{call.language}: {error.code} {error.message}"
+                    ) from error
+                raise
+            sent_id = sent.id
+        return sent_id
 
     @staticmethod
     def _mapped(error: WhatsAppError) -> SendError:
@@ -88,8 +102,12 @@ class WhatsAppSender:
             return Unreachable(detail)
         if error.code in THROTTLE_CODES:
             return RetryLater(THROTTLE_CODES[error.code], detail)
+        if error.code in PER_PERSON_SECONDS:
+            return TooFast(PER_PERSON_SECONDS[error.code], detail)
         status = error.raw_response.status_code if error.raw_response is not None else 0
-        transient = error.code in TRANSIENT_CODES | PER_PERSON_CODES or error.is_transient
-        if transient or status >= 500:
+        if error.code in CHANNEL_CODES or status == 401:
+            log.error("whatsapp refuses the bot itself (check the token and number): %s", detail)
+            return RetryLater(CHANNEL_CODES.get(error.code, 300.0), detail)
+        if error.code in TRANSIENT_CODES or error.is_transient or status >= 500:
             return Transient(detail)
         return Rejected(detail)

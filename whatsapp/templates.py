@@ -23,8 +23,9 @@ from whatsapp.markup import plain
 INVITATION, MESSAGE = "invitation", "message"
 CATEGORY = "UTILITY"  # meeting invitations and reminders: transactional, not marketing
 # Meta refuses a parameter with a newline, a tab or more than four spaces in a row (132018),
-# and a body over 1024 characters.
-PARAM_MAX = 700
+# and a body over 1024 characters: a longer message goes as several templates, in parts.
+PARAM_MAX = 800
+NAME_MAX = 60
 
 BODIES = {
     INVITATION: {
@@ -73,13 +74,41 @@ class TemplateBook:
         return wanted if wanted in self.languages else self.languages[0]
 
 
-def flatten(text: str) -> str:
+def flatten(text: str, limit: int = PARAM_MAX) -> str:
     """Text fit to be a template parameter: one line, no tabs, no long runs of spaces."""
-    lines = [" ".join(line.split()) for line in text.splitlines()]
-    joined = " · ".join(line for line in lines if line)
-    if len(joined) > PARAM_MAX:
-        joined = joined[: PARAM_MAX - 1].rstrip() + "…"
+    joined = _one_line(text)
+    if len(joined) > limit:
+        joined = joined[: limit - 1].rstrip() + "…"
     return joined or "-"
+
+
+def _one_line(text: str) -> str:
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return " · ".join(line for line in lines if line)
+
+
+def parts(text: str, limit: int = PARAM_MAX) -> list[str]:
+    """The whole text as parameters of at most ``limit`` characters, cut between words, each
+    numbered when there are several: nothing of a long broadcast is lost."""
+    room = limit - len(" (99/99)")
+    pieces: list[str] = []
+    current = ""
+    for word in _one_line(text).split(" "):
+        while len(word) > room:  # a word longer than a part (a long link): cut it
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(word[:room])
+            word = word[room:]
+        if current and len(current) + 1 + len(word) > room:
+            pieces.append(current)
+            current = ""
+        current = f"{current} {word}" if current else word
+    if current:
+        pieces.append(current)
+    if len(pieces) <= 1:
+        return pieces or ["-"]
+    return [f"{piece} ({n}/{len(pieces)})" for n, piece in enumerate(pieces, 1)]
 
 
 def parameter_count(which: str) -> int:
@@ -126,11 +155,11 @@ class TemplateCall:
     components: list[dict[str, Any]]
 
 
-def call_for(
+def calls_for(
     book: TemplateBook, rendered: Rendered, *, language: str, body_name: str
-) -> TemplateCall:
-    """The template send for a message: the invitation's own template when the renderer gave
-    its parameters, else the general one carrying the whole text."""
+) -> list[TemplateCall]:
+    """The template sends for a message: the invitation's own template when the renderer gave
+    its parameters, else the general one carrying the whole text (in parts if long)."""
     lang = book.language(language)
     if rendered.template == INVITATION and len(rendered.params) == parameter_count(INVITATION):
         params = [flatten(p) for p in rendered.params]
@@ -145,9 +174,12 @@ def call_for(
             }
             for index, button in enumerate(buttons)
         ]
-        return TemplateCall(book.name(INVITATION), lang, components)
-    params = [flatten(body_name), flatten(plain(rendered.text))]
-    return TemplateCall(book.name(MESSAGE), lang, [_body(params)])
+        return [TemplateCall(book.name(INVITATION), lang, components)]
+    name = flatten(body_name, NAME_MAX)
+    return [
+        TemplateCall(book.name(MESSAGE), lang, [_body([name, part])])
+        for part in parts(plain(rendered.text))
+    ]
 
 
 def _body(params: list[str]) -> dict[str, Any]:

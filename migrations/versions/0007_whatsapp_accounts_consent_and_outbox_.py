@@ -32,6 +32,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('early_status', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_early_status_external_id'), ['external_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_early_status_received_at'), ['received_at'], unique=False)
 
     with op.batch_alter_table('consentrecord', schema=None) as batch_op:
         batch_op.add_column(sa.Column('whatsapp_id', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True))
@@ -103,6 +104,7 @@ def downgrade() -> None:
 
     with op.batch_alter_table('early_status', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_early_status_external_id'))
+        batch_op.drop_index(batch_op.f('ix_early_status_received_at'))
     op.drop_table('early_status')
 
     with op.batch_alter_table('consentrecord', schema=None) as batch_op:

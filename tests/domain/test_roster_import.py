@@ -165,11 +165,13 @@ def test_a_paper_opt_in_lets_whatsapp_write_first(session: Session, clock: Froze
     sitti = by_phone(session, "+6285312345678")
     nur = by_phone(session, "+6285311112222")
     assert sitti is not None and nur is not None
-    assert (sitti.whatsapp_id, sitti.whatsapp_opt_in_at) == ("6285312345678", clock.now())
-    assert sitti.reachable and sitti.telegram_user_id is None
-    assert (nur.whatsapp_id, nur.whatsapp_opt_in_at, nur.reachable) == (None, None, False)
+    # Only the permission: the number is linked when she first writes (after the notice).
+    assert (sitti.whatsapp_id, sitti.whatsapp_opt_in_at) == (None, clock.now())
+    assert sitti.whatsapp_address == "6285312345678" and sitti.reachable
+    assert not sitti.is_registered and sitti.has_channel
+    assert (nur.whatsapp_address, nur.whatsapp_opt_in_at, nur.reachable) == (None, None, False)
     # Marked later on an existing row: an update; again: unchanged.
     rows[1][3] = "Ya"
     assert import_roster(session, headers, rows, now=clock.now()).updated == 1
-    assert nur.whatsapp_id == "6285311112222" and nur.reachable
+    assert nur.whatsapp_address == "6285311112222" and nur.reachable
     assert import_roster(session, headers, rows, now=clock.now()).unchanged == 2

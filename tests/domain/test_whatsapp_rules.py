@@ -85,6 +85,6 @@ def test_a_status_before_the_send_returned_waits_for_its_row(
     assert outbox.record_statuses(session, [early], now=clock.now()) == 0
     assert len(session.exec(select(EarlyStatus)).all()) == 1
     row = _sent_row(session, clock, person_id, "wamid.B")
-    assert outbox.apply_early_statuses(session, row, now=clock.now())
+    assert outbox.apply_early_statuses(session, [row], now=clock.now())
     assert row.status == Status.PENDING.value and row.payload["not_on"] == "whatsapp"
     assert session.exec(select(EarlyStatus)).all() == []

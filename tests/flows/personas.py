@@ -31,6 +31,15 @@ class Persona:
             world.user(name, phone) if channel == "telegram" else world.wa_user(name, phone)
         )
 
+    @classmethod
+    def wrap(cls, world: World, user: SandboxUser | WhatsAppUser) -> Persona:
+        """A persona around a user made elsewhere."""
+        persona = cls.__new__(cls)
+        persona.world, persona.user = world, user
+        persona.channel = "telegram" if isinstance(user, SandboxUser) else "whatsapp"
+        persona.phone = user.phone or ""
+        return persona
+
     @property
     def on_whatsapp(self) -> bool:
         return self.channel == "whatsapp"

@@ -14,9 +14,11 @@ from typer.testing import CliRunner
 
 from bot.cli import app as cli_app
 from handlers.recap import recap_text
+from models.db import unit_of_work
 from models.inbox import InboxUpdate
 from models.meetings import Invitation
 from models.outbox import OutboxMessage
+from models.people import Person
 from models.recap import ChannelLine, recap
 from sandbox.whatsapp.users import WhatsAppUser
 from tests.flows.conftest import World
@@ -360,3 +362,27 @@ async def test_a_newcomer_on_whatsapp_is_approved_by_the_admin_on_telegram(
     assert approved.type == ("template" if later else "text")
     person = wa_world.person("+6281299998888")
     assert (person.whatsapp_id, person.telegram_user_id) == ("6281299998888", None)
+
+
+async def test_a_paper_opt_in_gets_the_template_and_the_notice_when_she_writes(
+    wa_world: World,
+) -> None:
+    with unit_of_work(wa_world.engine) as session:
+        sitti = session.exec(select(Person).where(Person.phone == SITTI[1])).one()
+        sitti.whatsapp_opt_in_at = wa_world.clock.now()  # "Izin WA: ya" on the roster
+        session.add(sitti)
+    user = wa_world.wa_user(*SITTI)
+    rakor(wa_world)
+    invitation = await Persona.wrap(wa_world, user).wait_text("Undangan dari Pokjanal Posyandu")
+    assert invitation.type == "template" and invitation.labels == [
+        "Hadir",
+        "Diwakilkan",
+        "Tidak hadir",
+    ]
+    # Her first message: consent first, as for anyone, before the number is linked.
+    await user.send_text("halo")
+    await user.wait_for(lambda ms: any("pemberitahuan privasi" in m.text for m in ms))
+    assert wa_world.person(SITTI[1]).whatsapp_id is None
+    await user.press("Setuju")
+    await user.wait_for(lambda ms: any("Akun Anda sudah terhubung" in m.text for m in ms))
+    assert wa_world.person(SITTI[1]).whatsapp_id == "6285312345678"

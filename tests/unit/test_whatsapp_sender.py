@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pywa_async.errors import WhatsAppError
 
-from scheduler.ports import Rejected, RetryLater, Transient, Unreachable
+from scheduler.ports import Rejected, RetryLater, TooFast, Transient, Unreachable
 from whatsapp.sender import WhatsAppSender
 
 
@@ -14,10 +14,11 @@ from whatsapp.sender import WhatsAppSender
     [
         (131026, Unreachable),  # undeliverable: the person's other channel, once
         (130429, RetryLater),  # the number's throughput: everything pauses
-        (131056, Transient),  # too many to one person: only that row waits
+        (131056, TooFast),  # too many to one person: only that row waits
         (131000, Transient),  # something went wrong at Meta: retried with backoff
         (131009, Rejected),  # a parameter Meta refuses: retrying would not help
-        (190, Rejected),  # a wrong token: the operator must fix the settings
+        (190, RetryLater),  # a wrong token: everything waits for the operator, nobody is failed
+        (131045, RetryLater),  # the number's registration: not the recipient's fault
     ],
 )
 def test_error_codes(code: int, expected: type[Exception]) -> None:
