@@ -91,6 +91,14 @@ def build_whatsapp(
 
         async def statuses(found: list[Status]) -> None:
             now = clock.now()
+            for status in found:
+                if status.status == "failed":  # the operator's clue (a template not approved…)
+                    log.warning(
+                        "whatsapp: message %s failed: %s %s",
+                        status.wamid,
+                        status.error_code,
+                        status.error_title,
+                    )
             with unit_of_work(engine) as session:
                 changed = record_statuses(
                     session,

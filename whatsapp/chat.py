@@ -9,6 +9,8 @@ the step itself ("sudah dijawab / kedaluwarsa").
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from pywa_async import WhatsApp
 from pywa_async.types import Button, Section, SectionList, SectionRow
 
@@ -22,6 +24,8 @@ from models.messages import Rendered
 from scheduler.ports import Recipient, Sender
 from whatsapp.layout import ButtonsOut, ListOut, TextOut, layout
 from whatsapp.markup import to_whatsapp
+
+DIRECT_MARGIN = timedelta(hours=1)
 
 
 def address_of(account: Account) -> str:
@@ -54,7 +58,7 @@ async def send_neutral(
                 to=to,
                 text=part.body,
                 buttons=SectionList(
-                    button_title=part.button, sections=[Section(title="", rows=rows)]
+                    button_title=part.button, sections=[Section(title=part.button, rows=rows)]
                 ),
             )
         sent_id = sent.id
@@ -114,7 +118,8 @@ class WhatsAppMessenger:
             ]
             last = max((time for time in times if time is not None), default=None)
             lang = person.language if person is not None else "id"
-        if last is not None and now - last < people.WHATSAPP_WINDOW:
+        # A margin: a direct message has no template to fall back on if Meta says 131047.
+        if last is not None and now - last < people.WHATSAPP_WINDOW - DIRECT_MARGIN:
             await send_neutral(self.client, address_of(account), text, buttons, lang=lang)
             return
         rows = tuple(tuple(row) for row in buttons)

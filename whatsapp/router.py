@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import UTC, datetime
 
 import httpx
 from pywa_async import WhatsApp
@@ -62,9 +63,14 @@ class WhatsAppRouter:
         env = WhatsAppContext(self.deps)
         person = env.person_of(account)
         if person is not None:
+            # The window runs from when she wrote, not from when we got to it (a restart, or
+            # Meta re-delivering late, may come hours after).
+            now = self.deps.clock.now()
+            sent = stored["message"].get("timestamp")
+            wrote = min(now, datetime.fromtimestamp(int(sent), UTC)) if str(sent).isdigit() else now
             with env.uow() as session:
                 fresh = session.merge(person)
-                people.wrote_on_whatsapp(session, fresh, now=self.deps.clock.now())
+                people.wrote_on_whatsapp(session, fresh, now=wrote)
         chat = WhatsAppChat(self.client, account, person.language if person else None)
         reading = read(stored["message"])
         if reading.kind == "reply":
