@@ -14,7 +14,7 @@ from sandbox.errors import SandboxUsageError
 from sandbox.files import make_png
 from sandbox.records import CallbackAnswer, ChatMessage, UserProfile
 from sandbox.text_format import format_text
-from sandbox.world import BotState, Chat, World
+from sandbox.world import BotState, Chat, World, wait_until
 
 _UNSUPPORTED_REPLY_BUTTONS = (
     "request_location",
@@ -359,17 +359,13 @@ class SandboxUser:
         *,
         what: str = "the condition",
     ) -> list[ChatMessage]:
-        chat = self.chat
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            messages = self.messages
-            if predicate(messages):
-                return messages
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise TimeoutError(f"waited {timeout}s for {what}\n{self.dump()}")
-            await chat.waiters.wait(remaining)
+        return await wait_until(
+            self.chat.waiters,
+            lambda: self.messages,
+            predicate,
+            timeout,
+            lambda: f"waited {timeout}s for {what}\n{self.dump()}",
+        )
 
     def dump(self) -> str:
         lines = [f"{self.full_name} (id {self.id}) chat, {len(self.history)} messages:"]

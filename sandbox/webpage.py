@@ -292,12 +292,7 @@ class WebApi:
 
     async def photo(self, request: web.Request) -> web.Response:
         user = self._user(request)
-        form = await request.post()
-        upload = form.get("file")
-        if not isinstance(upload, web.FileField):
-            raise web.HTTPBadRequest(text="multipart field 'file' is required")
-        data = upload.file.read()
-        caption = str(form.get("caption") or "") or None
+        data, caption, upload = await read_upload(request)
         if image_size(data) is not None:
             return await _run(user.send_photo(data, caption=caption))
         return await _run(
@@ -407,12 +402,7 @@ class WhatsAppWebApi:
         """The page's upload: JPEG/PNG as a WhatsApp image, any other file as a document."""
         user = self._user(request)
         self._chat(user)
-        form = await request.post()
-        upload = form.get("file")
-        if not isinstance(upload, web.FileField):
-            raise web.HTTPBadRequest(text="multipart field 'file' is required")
-        data = upload.file.read()
-        caption = str(form.get("caption") or "") or None
+        data, caption, upload = await read_upload(request)
         if sniff_image(data) is not None:
             return await _run(user.send_photo(data, caption=caption))
         mime = upload.content_type or "application/octet-stream"
@@ -446,6 +436,15 @@ class WhatsAppWebApi:
             content_type="application/octet-stream",
             headers={"Content-Disposition": "attachment"},
         )
+
+
+async def read_upload(request: web.Request) -> tuple[bytes, str | None, web.FileField]:
+    """The page's file upload (multipart ``file``, optional ``caption``), either app's."""
+    form = await request.post()
+    upload = form.get("file")
+    if not isinstance(upload, web.FileField):
+        raise web.HTTPBadRequest(text="multipart field 'file' is required")
+    return upload.file.read(), str(form.get("caption") or "") or None, upload
 
 
 async def _json(request: web.Request) -> dict[str, Any]:

@@ -14,7 +14,7 @@ import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sandbox.errors import SandboxBug
 from sandbox.faults import Faults
@@ -86,6 +86,30 @@ class Waiters:
             self._futures.discard(fut)
             if not fut.done():
                 fut.cancel()
+
+
+T = TypeVar("T")
+
+
+async def wait_until(
+    waiters: Waiters,
+    messages: Callable[[], list[T]],
+    predicate: Callable[[list[T]], object],
+    timeout: float,
+    describe: Callable[[], str],
+) -> list[T]:
+    """A user driver's wait: the chat's messages as soon as ``predicate`` holds, woken by the
+    chat's changes (never a fixed sleep); TimeoutError with ``describe()`` otherwise."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        current = messages()
+        if predicate(current):
+            return current
+        remaining = deadline - loop.time()
+        if remaining <= 0:
+            raise TimeoutError(describe())
+        await waiters.wait(remaining)
 
 
 @dataclass

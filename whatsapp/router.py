@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 import httpx
@@ -24,7 +25,7 @@ from pywa_async.errors import WhatsAppError
 from handlers import action_report, callbacks, profile, registration, rsvp
 from handlers.deps import Deps
 from handlers.i18n import t, t_plain
-from handlers.port import FileFailed, FileTooBig, IncomingFile
+from handlers.port import Chat, Env, FileFailed, FileTooBig, IncomingFile
 from models import people
 from models.accounts import Account
 from models.conversations import Active, Conversation, active
@@ -35,13 +36,21 @@ from whatsapp.inbound import Reading, read
 log = logging.getLogger(__name__)
 
 START_WORDS = frozenset({"daftar", "/start", "start", "mulai"})
-INVITATION_WORDS = frozenset({"undangan", "/undangan"})
-REPORT_WORDS = frozenset({"tindaklanjut", "/tindaklanjut", "rtl"})
 CANCEL_WORDS = frozenset({"batal", "/batal"})
 HELP_WORDS = frozenset({"bantuan", "/bantuan", "help", "/help", "menu"})
-PROFILE_WORDS = frozenset({"profil", "/profil"})
-MY_DATA_WORDS = frozenset({"dataku", "/dataku"})
-ERASE_WORDS = frozenset({"hapusdata", "/hapusdata"})
+# A registered person's words, each the same step as the Telegram command of that name.
+COMMANDS: dict[str, Callable[[Chat, Env], Awaitable[object]]] = {
+    word: step
+    for names, step in (
+        (("undangan",), rsvp.on_my_invitations),
+        (("tindaklanjut", "rtl"), action_report.on_tindaklanjut),
+        (("profil",), profile.on_profile),
+        (("dataku",), profile.on_my_data),
+        (("hapusdata",), profile.on_erase_request),
+    )
+    for name in names
+    for word in (name, f"/{name}")
+}
 REPLIES: tuple[type[callbacks.CallbackData], ...] = (
     callbacks.Consent,
     callbacks.RsvpButton,
@@ -118,20 +127,9 @@ class WhatsAppRouter:
             if not await registration.on_details(chat, env, text):
                 await registration.on_start(chat, env)  # consent first, then the number
             return
-        if word in INVITATION_WORDS:
-            await rsvp.on_my_invitations(chat, env)
-            return
-        if word in REPORT_WORDS:
-            await action_report.on_tindaklanjut(chat, env)
-            return
-        if word in PROFILE_WORDS:
-            await profile.on_profile(chat, env)
-            return
-        if word in MY_DATA_WORDS:
-            await profile.on_my_data(chat, env)
-            return
-        if word in ERASE_WORDS:
-            await profile.on_erase_request(chat, env)
+        command = COMMANDS.get(word)
+        if command is not None:
+            await command(chat, env)
             return
         if word in HELP_WORDS:
             lang = person.language

@@ -18,6 +18,7 @@ from sandbox.whatsapp.ids import new_wamid
 from sandbox.whatsapp.media import make_jpeg, make_ogg, make_webp, sniff_image
 from sandbox.whatsapp.records import WhatsAppMessage
 from sandbox.whatsapp.state import Chat, WhatsAppNumber, WhatsAppProfile, WhatsAppWorld
+from sandbox.world import wait_until
 
 TYPING_SECONDS = 25.0
 
@@ -324,17 +325,13 @@ class WhatsAppUser:
         *,
         what: str = "the condition",
     ) -> list[WhatsAppMessage]:
-        chat = self.chat
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            messages = self.messages
-            if predicate(messages):
-                return messages
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise TimeoutError(f"waited {timeout}s for {what}\n{self.dump()}")
-            await chat.waiters.wait(remaining)
+        return await wait_until(
+            self.chat.waiters,
+            lambda: self.messages,
+            predicate,
+            timeout,
+            lambda: f"waited {timeout}s for {what}\n{self.dump()}",
+        )
 
     def dump(self) -> str:
         chat = self.chat
