@@ -22,13 +22,14 @@ import httpx
 from pywa_async import WhatsApp
 from pywa_async.errors import WhatsAppError
 
-from handlers import action_report, callbacks, profile, registration, rsvp
+from handlers import action_report, callbacks, checkin, profile, registration, rsvp
 from handlers.deps import Deps
 from handlers.i18n import t, t_plain
 from handlers.port import Chat, Env, FileFailed, FileTooBig, IncomingFile
 from models import people
 from models.accounts import Account
 from models.conversations import Active, Conversation, active
+from models.rsvp import parse_typed as rsvp_typed
 from whatsapp.chat import WhatsAppChat
 from whatsapp.context import WhatsAppContext
 from whatsapp.inbound import Reading, read
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 
 START_WORDS = frozenset({"daftar", "/start", "start", "mulai"})
 CANCEL_WORDS = frozenset({"batal", "/batal"})
+CHECKIN_WORDS = frozenset({"hadir", "/hadir"})
 HELP_WORDS = frozenset({"bantuan", "/bantuan", "help", "/help", "menu"})
 # A registered person's words, each the same step as the Telegram command of that name.
 COMMANDS: dict[str, Callable[[Chat, Env], Awaitable[object]]] = {
@@ -140,6 +142,10 @@ class WhatsAppRouter:
         if kind == Conversation.REPORT and await action_report.on_text(chat, env, text):
             return
         if await rsvp.on_typed(chat, env, text, step=kind == Conversation.ANSWER):
+            return
+        words = text.split()
+        if len(words) == 2 and words[0].lower() in CHECKIN_WORDS and rsvp_typed(text) is None:
+            await checkin.on_checkin(chat, env, words[1])  # "HADIR K7QX4P" at the hall
             return
         if kind == Conversation.REPORT and await action_report.on_hint(chat, env):
             return

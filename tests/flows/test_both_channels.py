@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session, select
 
 from models.actions import ActionReport, Evidence
-from models.meetings import Invitation
+from models.meetings import Invitation, Meeting
 from models.outbox import OutboxMessage
 from models.people import Person
 from models.registration import ConsentRecord
@@ -234,3 +234,21 @@ async def test_a_persons_rights_profile_my_data_and_erasure(wa_world: World, cha
         erased = session.exec(select(Person).where(Person.status == "erased")).one()
         assert (erased.phone, erased.whatsapp_id, erased.telegram_user_id) == (None, None, None)
         assert session.exec(select(ConsentRecord)).all() == []
+
+
+async def test_checking_in_at_the_hall_with_the_code(wa_world: World, channel: str) -> None:
+    sitti = Persona(wa_world, channel, *SITTI)
+    await sitti.register()
+    meeting_id = rakor(wa_world)
+    await invited(sitti)
+    with Session(wa_world.engine) as session:
+        meeting = session.get(Meeting, meeting_id)
+        assert meeting is not None
+        code = meeting.attendance_code
+    wa_world.clock.set(START + timedelta(minutes=5))
+    word = "HADIR" if sitti.on_whatsapp else "/hadir"  # as the reminder says, per app
+    await sitti.send(f"{word} ZZZZZZ")
+    await sitti.wait_text("tidak dikenal")
+    await sitti.send(f"{word} {code.lower()}")
+    await sitti.wait_text("Kehadiran Anda di Rakor Pokjanal Posyandu tercatat")
+    assert answer_of(wa_world, SITTI[1], meeting_id).checked_in_at is not None
