@@ -20,7 +20,8 @@ from bot.flood import RetryRepliesOnFlood
 from bot.http import AiohttpRequest
 from bot.inbox import INBOX_KEY, DurableUpdateQueue, Inbox, StoreBeforePolling, inbox_of
 from bot.settings import Settings
-from bot.web import LISTEN_KEY, WEB_KEY, WHATSAPP_KEY, start_web, whatsapp_of
+from bot.web import CONSOLE_KEY, LISTEN_KEY, WEB_KEY, WHATSAPP_KEY, start_web, whatsapp_of
+from console.web import Console
 from handlers.context import DEPS_KEY, BotContext, Deps
 from handlers.telegram_chat import TelegramMessenger
 from models import action_drafts, actions
@@ -61,6 +62,7 @@ def make_deps(settings: Settings, engine: Engine, clock: Clock, delivery: Delive
     return Deps(
         engine=engine,
         clock=clock,
+        public_url=settings.public_url,
         body_name=settings.body_name,
         timezone=settings.timezone,
         files=FileStore(settings.files_dir, max_bytes=int(settings.evidence_max_mb * 1024 * 1024)),
@@ -109,6 +111,10 @@ def build_application(
     deps = make_deps(settings, engine, clock, delivery)
     deps.messengers[Channel.TELEGRAM.value] = TelegramMessenger(app.bot)
     app.bot_data[DEPS_KEY] = deps
+    if settings.public_url:
+        app.bot_data[CONSOLE_KEY] = Console(
+            deps, public_url=settings.public_url, language=settings.language
+        )
     if settings.whatsapp_enabled:
         channel = build_whatsapp(
             settings,

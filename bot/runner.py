@@ -34,8 +34,9 @@ def run_bot(settings: Settings, *, webhook: bool, listen: str, port: int) -> Non
     app = build_application(settings, engine=engine)
     if settings.whatsapp_webhook_url:
         settings.whatsapp_webhook()  # a half setup stops here, with one line naming it
-    if settings.whatsapp_webhook_url and not webhook:
-        # Telegram by polling, while Meta posts WhatsApp's webhook to this process.
+    if (settings.whatsapp_webhook_url or settings.public_url) and not webhook:
+        # Telegram by polling, while Meta posts WhatsApp's webhook here and the console is
+        # served on the same address.
         app.bot_data[LISTEN_KEY] = (listen, port)
     if webhook:
         asyncio.run(serve_webhook(app, settings, listen=listen, port=port))

@@ -77,6 +77,8 @@ class Settings(BaseSettings):
     files_dir: Path = Path("files")  # evidence photos and documents (relative to the cwd)
     # Telegram lets a bot download up to 20 MB; evidence past this is refused with a message.
     evidence_max_mb: float = Field(default=10, gt=0, le=20)
+    # The public address of this server (https://…): the console's sign-in links start with it.
+    public_url: str | None = None
     # WhatsApp Cloud API (all of the first four are needed to switch WhatsApp on).
     whatsapp_phone_id: str | None = None
     whatsapp_token: SecretStr | None = None
@@ -114,6 +116,15 @@ class Settings(BaseSettings):
         if not re.match(r"^https?://[^/]+", value):
             raise ValueError("expected http(s)://host[:port] (the Graph API's host)")
         return value.rstrip("/")
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not re.match(r"^https?://[^/\s]+", value.strip()):
+            raise ValueError("expected the server's address, e.g. https://pokjanal.example.go.id")
+        return value.strip().rstrip("/")
 
     @field_validator("whatsapp_phone_id", "whatsapp_number")
     @classmethod

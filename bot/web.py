@@ -11,9 +11,11 @@ from telegram.ext import Application
 
 from bot.channels import WhatsAppChannel, add_whatsapp_routes
 from bot.webhook import TelegramWebhook
+from console.web import Console
 
 WEB_KEY = "pokjanal.web"
 WHATSAPP_KEY = "pokjanal.whatsapp"
+CONSOLE_KEY = "pokjanal.console"
 LISTEN_KEY = "pokjanal.listen"
 # Telegram updates are under 1 MB; WhatsApp envelopes under 3 MB (media comes by id).
 MAX_BODY_BYTES = 3 * 1024 * 1024
@@ -40,9 +42,12 @@ async def serve(
     whatsapp: WhatsAppChannel | None = None,
     telegram: TelegramWebhook | None = None,
     telegram_path: str = "",
+    console: Console | None = None,
 ) -> WebServer:
     """Listen; the port actually bound (``port=0`` picks a free one) is in the answer."""
     web_app = web.Application(client_max_size=MAX_BODY_BYTES)
+    if console is not None:
+        console.add_routes(web_app)
     if telegram is not None:
         web_app.router.add_post("/" + telegram_path.strip("/"), telegram.handle)
     if whatsapp is not None:
@@ -72,7 +77,12 @@ async def start_web(
 ) -> WebServer:
     """``serve`` for the application's channels; kept in ``bot_data`` to be stopped with it."""
     server = await serve(
-        listen, port, whatsapp=whatsapp_of(app), telegram=telegram, telegram_path=telegram_path
+        listen,
+        port,
+        whatsapp=whatsapp_of(app),
+        telegram=telegram,
+        telegram_path=telegram_path,
+        console=app.bot_data.get(CONSOLE_KEY),
     )
     app.bot_data[WEB_KEY] = server
     return server

@@ -20,6 +20,7 @@ from bot.delivery import Delivery
 from bot.inbox import Inbox
 from bot.settings import Settings
 from bot.web import WebServer, serve
+from console.web import Console
 from handlers.deps import Deps
 from models.accounts import Channel
 from models.clock import Clock, SystemClock
@@ -58,7 +59,8 @@ async def start_whatsapp_only(
     delivery.senders[Channel.WHATSAPP.value] = channel.sender
     await delivery.start(None)
     await inbox.start(None)  # what the last run left unhandled first
-    server = await serve(listen, port, whatsapp=channel)
+    pages = Console(deps, public_url=settings.public_url) if settings.public_url else None
+    server = await serve(listen, port, whatsapp=channel, console=pages)
     log.info("whatsapp only: listening on %s:%d", listen, server.port)
     sweeper = asyncio.create_task(_sweep_forever(deps, inbox))
     return WhatsAppOnly(inbox, delivery, channel, server, sweeper)

@@ -27,6 +27,7 @@ from handlers import (
     callbacks,
     checkin,
     common,
+    console_link,
     meetings_admin,
     meetings_change,
     profile,
@@ -73,6 +74,7 @@ def register_all(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("rtlbaru", actions_admin.rtlbaru, filters=private))
     app.add_handler(CommandHandler("tindaklanjut", action_report.tindaklanjut, filters=private))
     app.add_handler(CommandHandler("statusrtl", action_status.statusrtl, filters=private))
+    app.add_handler(CommandHandler("konsol", console_link.konsol, filters=private))
     # 2. Buttons: stateless top-level handlers whose callback data carries what they need,
     #    so a button pressed days later or after a restart still works.
     app.add_handler(

@@ -44,6 +44,8 @@ class Deps:
     files: FileStore = field(default_factory=lambda: FileStore(Path("files")))
     # Called after queuing outbox rows so they go out now, not at the next tick.
     wake_delivery: Callable[[], None] = field(default=lambda: None)
+    # Where the console is reached from outside (POKJANAL_PUBLIC_URL), for its sign-in links.
+    public_url: str | None = None
     # Direct sends to a person on their channel (an admin told of a request, a requester of
     # the decision), by channel name; filled by the composition root.
     messengers: dict[str, Messenger] = field(default_factory=dict)

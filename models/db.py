@@ -20,6 +20,7 @@ from models import (  # noqa: F401
     action_drafts,
     actions,
     broadcasts,
+    console,
     erasures,
     inbox,
     meeting_drafts,

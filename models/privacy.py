@@ -10,6 +10,7 @@ from sqlmodel import Session, col, delete, select
 
 from models import inbox
 from models.action_drafts import ReportDraft, drop_action, drop_report
+from models.console import end_sessions_of
 from models.erasures import mark_erased
 from models.people import Person, PersonStatus
 from models.registration import ConsentRecord, RegistrationRequest
@@ -39,6 +40,8 @@ def erase_person(session: Session, person: Person, *, now: datetime) -> list[str
     person.status = PersonStatus.ERASED.value
     person.updated_at = now
     session.add(person)
+    if person.id is not None:
+        end_sessions_of(session, person.id, now=now)
     # Half-written reports and actions are theirs alone; submitted reports stay (anonymous).
     # The draft's evidence files are returned for the caller to delete after the commit.
     paths: list[str] = []

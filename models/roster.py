@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from models.console import end_sessions_of
 from models.erasures import was_erased
 from models.errors import InvalidPhone, NotFound
 from models.organizations import place_organization
@@ -189,6 +190,8 @@ def _import_row(
     if not opted_in and all(getattr(person, key) == value for key, value in values.items()):
         report.unchanged += 1
         return None
+    if person.role != values["role"] and person.id is not None:
+        end_sessions_of(session, person.id, now=now)  # the console follows the new role
     for key, value in values.items():
         setattr(person, key, value)
     person.updated_at = now

@@ -22,7 +22,15 @@ import httpx
 from pywa_async import WhatsApp
 from pywa_async.errors import WhatsAppError
 
-from handlers import action_report, callbacks, checkin, profile, registration, rsvp
+from handlers import (
+    action_report,
+    callbacks,
+    checkin,
+    console_link,
+    profile,
+    registration,
+    rsvp,
+)
 from handlers.deps import Deps
 from handlers.i18n import t, t_plain
 from handlers.port import Chat, Env, FileFailed, FileTooBig, IncomingFile
@@ -49,6 +57,7 @@ COMMANDS: dict[str, Callable[[Chat, Env], Awaitable[object]]] = {
         (("profil",), profile.on_profile),
         (("dataku",), profile.on_my_data),
         (("hapusdata",), profile.on_erase_request),
+        (("konsol",), console_link.on_konsol),
     )
     for name in names
     for word in (name, f"/{name}")

@@ -497,13 +497,13 @@ TEXTS.update(
         "rekap.chart.other": "Others ({count} organizations)",
         "rekap.chart.axis": "Invitations",
         "rekap.chart.empty": "No invitations yet",
-        "help.admin_rekap": "\n/rekap — meeting invitation and attendance recap",
+        "help.admin_rekap": "\n/rekap — meeting invitation and attendance recap\n/konsol — sign-in link to the secretariat's web console",
     }
 )
 
 # Follow-up actions (RTL): each part keeps its texts in its own module.
-from handlers.texts import action_cli_en, action_status_en, actions_en  # noqa: E402
+from handlers.texts import action_cli_en, action_status_en, actions_en, console_en  # noqa: E402
 
-for _part in (actions_en, action_status_en, action_cli_en):
+for _part in (actions_en, action_status_en, action_cli_en, console_en):
     TEXTS.update(_part.TEXTS)
     CLI_TEXTS.update(_part.CLI_TEXTS)

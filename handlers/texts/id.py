@@ -503,13 +503,13 @@ TEXTS.update(
         "rekap.chart.other": "Lainnya ({count} organisasi)",
         "rekap.chart.axis": "Jumlah undangan",
         "rekap.chart.empty": "Belum ada undangan",
-        "help.admin_rekap": "\n/rekap — rekap undangan dan kehadiran rapat",
+        "help.admin_rekap": "\n/rekap — rekap undangan dan kehadiran rapat\n/konsol — tautan masuk konsol sekretariat (web)",
     }
 )
 
 # Follow-up actions (RTL): each part keeps its texts in its own module.
-from handlers.texts import action_cli_id, action_status_id, actions_id  # noqa: E402
+from handlers.texts import action_cli_id, action_status_id, actions_id, console_id  # noqa: E402
 
-for _part in (actions_id, action_status_id, action_cli_id):
+for _part in (actions_id, action_status_id, action_cli_id, console_id):
     TEXTS.update(_part.TEXTS)
     CLI_TEXTS.update(_part.CLI_TEXTS)

@@ -55,6 +55,7 @@ class World:
     app: AnyApplication | None = None
     send_timeout: float | None = None
     whatsapp: WhatsAppNumber | None = None
+    web_port: int = 0
 
     def wa_user(self, name: str, phone: str) -> WhatsAppUser:
         return self.sandbox.create_whatsapp_user(name=name, phone=phone)
@@ -93,9 +94,12 @@ class World:
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
         self.app = app
-        if self.whatsapp is not None:
-            # WhatsApp's webhook on a free port; the sandbox (Meta) verifies it, then posts.
+        if self.whatsapp is not None or self.settings.public_url:
+            # The bot's HTTP server on a free port: WhatsApp's webhook (the sandbox, as Meta,
+            # verifies it, then posts) and the console.
             server = await start_web(app, "127.0.0.1", 0)
+            self.web_port = server.port
+        if self.whatsapp is not None:
             path, verify, _ = self.settings.whatsapp_webhook()
             await self.whatsapp.subscribe(f"http://127.0.0.1:{server.port}/{path}", verify)
         return app

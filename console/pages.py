@@ -1,0 +1,59 @@
+"""The console's HTML: one small layout, escaped values, readable at 360 px and at 1280 px.
+
+Server-rendered, no build step and no script: a civil servant's office laptop or a cadre
+supervisor's cheap phone gets the same pages. Every text comes from the catalogue, in the
+admin's language.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from handlers.i18n import t_plain
+
+STYLE = """
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.45 system-ui,sans-serif;color:#1c2430;background:#f4f6f8}
+header{background:#0b6e4f;color:#fff;padding:.7rem 1rem;display:flex;flex-wrap:wrap;gap:.5rem;
+align-items:center;justify-content:space-between}
+header b{font-size:1.05rem}
+main{max-width:60rem;margin:0 auto;padding:1rem}
+section{background:#fff;border-radius:.6rem;padding:.8rem 1rem;margin:0 0 1rem;
+box-shadow:0 1px 2px #0001}
+h1{font-size:1.25rem;margin:.2rem 0 1rem}
+h2{font-size:1.05rem;margin:.1rem 0 .6rem}
+.funnel{display:flex;flex-wrap:wrap;gap:.4rem}
+.funnel span{background:#e8f3ee;border-radius:.4rem;padding:.25rem .5rem}
+ul{padding-left:1.1rem;margin:.3rem 0}
+.muted{color:#5b6573}
+form.inline{display:inline}
+button{font:inherit;padding:.45rem .9rem;border-radius:.4rem;border:0;background:#0b6e4f;color:#fff}
+header button{background:#ffffff22}
+.refused{border-left:4px solid #b3261e}
+"""
+
+
+def page(lang: str, title: str, body: str, *, signed_in: str = "", csrf: str = "") -> str:
+    """A whole page: ``body`` is HTML made here (values escaped where it was built)."""
+    out = ""
+    if signed_in:
+        out = (
+            f'<form class="inline" method="post" action="/konsol/keluar">'
+            f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
+            f"<button>{escape(t_plain(lang, 'konsol.sign_out'))}</button></form>"
+        )
+    who = f"<span>{escape(signed_in)}</span>" if signed_in else ""
+    return (
+        f'<!doctype html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)} · {escape(t_plain(lang, 'konsol.name'))}</title>"
+        f"<style>{STYLE}</style></head><body>"
+        f"<header><b>{escape(t_plain(lang, 'konsol.name'))}</b>{who}{out}</header>"
+        f"<main><h1>{escape(title)}</h1>{body}</main></body></html>"
+    )
+
+
+def message(lang: str, title_key: str, text_key: str, **values: object) -> str:
+    """A page that only says something (a refused link, signed out)."""
+    text = escape(t_plain(lang, text_key, **values))
+    return page(lang, t_plain(lang, title_key), f'<section class="refused"><p>{text}</p></section>')

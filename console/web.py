@@ -1,0 +1,223 @@
+"""The console's routes: the one-time sign-in link, the session cookie, CSRF, and Beranda.
+
+The link opens a page with a "Masuk" button rather than signing in on GET: Telegram and
+WhatsApp fetch links to show previews, and a preview must not use up the link. The cookie is
+HttpOnly, SameSite=Strict, limited to /konsol, Secure behind https, and ends with the session.
+Sign-in attempts are limited per address, so a token cannot be guessed by trying.
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+from collections import defaultdict, deque
+from html import escape
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from console.pages import message, page
+from handlers.deps import Deps
+from handlers.i18n import t_plain
+from handlers.people_view import format_when
+from models import console, registration
+from models.action_status import OverdueGroup, overdue_by_organization
+from models.console import Refused, SignedIn, Started
+from models.db import unit_of_work
+from models.meetings import Meeting
+from models.organizations import zone_of
+from models.recap import Funnel, recap, recent_meetings
+
+COOKIE = "pokjanal_konsol"
+PREFIX = "/konsol"
+ATTEMPTS_PER_MINUTE = 10
+HTML = "text/html"
+
+
+class SignInLimit:
+    """At most ``per_minute`` sign-in attempts per client address."""
+
+    def __init__(self, per_minute: int = ATTEMPTS_PER_MINUTE) -> None:
+        self.per_minute = per_minute
+        self._seen: dict[str, deque[float]] = defaultdict(deque)
+
+    def allow(self, address: str) -> bool:
+        now = time.monotonic()
+        seen = self._seen[address]
+        while seen and now - seen[0] > 60:
+            seen.popleft()
+        if len(seen) >= self.per_minute:
+            return False
+        seen.append(now)
+        return True
+
+
+def sign_in_url(public_url: str, token: str) -> str:
+    return f"{public_url.rstrip('/')}{PREFIX}/masuk?t={token}"
+
+
+class Console:
+    def __init__(self, deps: Deps, *, public_url: str, language: str = "id") -> None:
+        self.deps = deps
+        self.secure = public_url.startswith("https://")
+        self.language = language  # for pages shown to nobody signed in
+        self.limit = SignInLimit()
+
+    def add_routes(self, app: web.Application) -> None:
+        app.router.add_get(f"{PREFIX}/masuk", self.sign_in_page)
+        app.router.add_post(f"{PREFIX}/masuk", self.sign_in)
+        app.router.add_post(f"{PREFIX}/keluar", self.sign_out)
+        app.router.add_get(f"{PREFIX}/", self.home)
+        app.router.add_get(PREFIX, self.to_home)
+
+    # -- signing in ------------------------------------------------------------------------
+
+    def _html(self, body: str, status: int = 200) -> web.Response:
+        return web.Response(
+            text=body,
+            status=status,
+            content_type=HTML,
+            headers={
+                "Cache-Control": "no-store",
+                "X-Frame-Options": "DENY",
+                "Referrer-Policy": "no-referrer",
+                "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+                "form-action 'self'",
+            },
+        )
+
+    def _refused(self, reason: Refused, status: int = 403) -> web.Response:
+        lang = self.language
+        return self._html(message(lang, "konsol.refused_title", f"konsol.refused.{reason}"), status)
+
+    def _too_many(self) -> web.Response:
+        lang = self.language
+        return self._html(message(lang, "konsol.refused_title", "konsol.too_many"), 429)
+
+    async def sign_in_page(self, request: web.Request) -> web.Response:
+        """The link's page: still valid? Then a button (a link preview presses nothing)."""
+        if not self.limit.allow(request.remote or ""):
+            return self._too_many()
+        token = request.query.get("t", "")
+        with unit_of_work(self.deps.engine) as session:
+            refused = console.link_state(session, token, now=self.deps.clock.now())
+        if refused is not None:
+            return self._refused(refused)
+        lang = self.language
+        form = (
+            f"<section><p>{escape(t_plain(lang, 'konsol.sign_in_text'))}</p>"
+            f'<form method="post" action="{PREFIX}/masuk">'
+            f'<input type="hidden" name="t" value="{escape(token)}">'
+            f"<button>{escape(t_plain(lang, 'konsol.sign_in'))}</button></form></section>"
+        )
+        return self._html(page(lang, t_plain(lang, "konsol.sign_in_title"), form))
+
+    async def sign_in(self, request: web.Request) -> web.Response:
+        if not self.limit.allow(request.remote or ""):
+            return self._too_many()
+        form = await request.post()
+        token = str(form.get("t") or "")
+        with unit_of_work(self.deps.engine) as session:
+            started = console.redeem(session, token, now=self.deps.clock.now())
+        if not isinstance(started, Started):
+            return self._refused(started)
+        response = web.Response(status=303, headers={"Location": f"{PREFIX}/"})
+        max_age = int((started.expires_at - self.deps.clock.now()).total_seconds())
+        response.set_cookie(
+            COOKIE,
+            started.session_id,
+            max_age=max(max_age, 0),
+            path=PREFIX,
+            httponly=True,
+            secure=self.secure,
+            samesite="Strict",
+        )
+        return response
+
+    def _session(self, request: web.Request) -> SignedIn | None:
+        with unit_of_work(self.deps.engine) as session:
+            return console.signed_in(
+                session, request.cookies.get(COOKIE, ""), now=self.deps.clock.now()
+            )
+
+    async def sign_out(self, request: web.Request) -> web.Response:
+        signed = self._session(request)
+        form = await request.post()
+        given = str(form.get("csrf") or "")
+        if signed is None or not hmac.compare_digest(given.encode(), signed.csrf.encode()):
+            return self._refused(Refused.UNKNOWN)  # a forged form changes nothing
+        with unit_of_work(self.deps.engine) as session:
+            console.sign_out(session, request.cookies.get(COOKIE, ""), now=self.deps.clock.now())
+        lang = signed.person.language
+        response = self._html(message(lang, "konsol.signed_out_title", "konsol.signed_out"))
+        response.del_cookie(COOKIE, path=PREFIX)
+        return response
+
+    # -- pages -------------------------------------------------------------------------------
+
+    async def to_home(self, request: web.Request) -> web.Response:
+        raise web.HTTPPermanentRedirect(f"{PREFIX}/")
+
+    async def home(self, request: web.Request) -> web.Response:
+        """Beranda: the meetings coming (their funnel), late follow-ups, waiting registrations."""
+        signed = self._session(request)
+        if signed is None:
+            return self._html(
+                message(self.language, "konsol.refused_title", "konsol.not_signed_in"), 401
+            )
+        person, lang = signed.person, signed.person.language
+        now = self.deps.clock.now()
+        with unit_of_work(self.deps.engine) as session:
+            zone = zone_of(session, person.organization_id, self.deps.timezone)
+            coming = [m for m in recent_meetings(session, now=now) if m.starts_at >= now]
+            funnels = [(m, recap(session, m.id or 0, now=now).funnel) for m in coming]
+            today = now.astimezone(ZoneInfo(zone)).date()
+            overdue = overdue_by_organization(session, today=today)
+            waiting = registration.pending_requests(session)
+        body = [self._meetings(lang, funnels), self._overdue(lang, overdue)]
+        body.append(self._waiting(lang, waiting))
+        title = t_plain(lang, "konsol.home")
+        return self._html(page(lang, title, "".join(body), signed_in=person.name, csrf=signed.csrf))
+
+    @staticmethod
+    def _meetings(lang: str, funnels: list[tuple[Meeting, Funnel]]) -> str:
+        items = []
+        for meeting, funnel in funnels:
+            when = format_when(lang, meeting.starts_at, meeting.timezone)
+            steps = "".join(
+                "<span>"
+                + escape(t_plain(lang, f"konsol.funnel.{key}", count=getattr(funnel, key)))
+                + "</span>"
+                for key in ("invited", "delivered", "answered", "checked_in")
+            )
+            items.append(
+                f"<li><b>{escape(meeting.title)}</b> "
+                f'<span class="muted">{escape(when)}</span>'
+                f'<div class="funnel">{steps}</div></li>'
+            )
+        inner = f"<ul>{''.join(items)}</ul>" if items else _none(lang, "konsol.no_meetings")
+        return f"<section><h2>{escape(t_plain(lang, 'konsol.meetings'))}</h2>{inner}</section>"
+
+    @staticmethod
+    def _overdue(lang: str, groups: list[OverdueGroup]) -> str:
+        items = [
+            f"<li>{escape(group.name)}: "
+            f"{escape(t_plain(lang, 'konsol.overdue_count', count=len(group.actions)))}</li>"
+            for group in groups
+        ]
+        inner = f"<ul>{''.join(items)}</ul>" if items else _none(lang, "konsol.no_overdue")
+        return f"<section><h2>{escape(t_plain(lang, 'konsol.overdue'))}</h2>{inner}</section>"
+
+    @staticmethod
+    def _waiting(lang: str, requests: list[registration.RegistrationRequest]) -> str:
+        items = [
+            f"<li>{escape(r.details or r.contact_name or '-')} "
+            f'<span class="muted">{escape(r.phone)}</span></li>'
+            for r in requests
+        ]
+        inner = f"<ul>{''.join(items)}</ul>" if items else _none(lang, "konsol.no_requests")
+        return f"<section><h2>{escape(t_plain(lang, 'konsol.requests'))}</h2>{inner}</section>"
+
+
+def _none(lang: str, key: str) -> str:
+    return f'<p class="muted">{escape(t_plain(lang, key))}</p>'

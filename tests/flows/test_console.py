@@ -1,0 +1,92 @@
+"""The console's sign-in: /konsol in the chat, a one-time link, a cookie, CSRF, and Beranda."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from models.clock import FrozenClock
+from tests.flows.conftest import World, open_world
+from tests.flows.personas import Persona
+from tests.flows.test_rsvp import rakor
+
+HASRUL = ("Hasrul Nawir", "+6281141000001")
+SITTI = ("Sitti Aminah", "+6285312345678")
+LINK = re.compile(r"http://console\.test(/konsol/masuk\?t=[A-Za-z0-9_-]+)")
+
+
+@pytest.fixture
+async def console_world(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[World]:
+    async with open_world(tmp_path, clock, public_url="http://console.test") as opened:
+        yield opened
+
+
+async def sign_in_link(persona: Persona) -> str:
+    await persona.send("/konsol")
+    message = await persona.wait_text("Tautan masuk konsol")
+    found = LINK.search(message.text)
+    assert found, message.text
+    return found.group(1)
+
+
+async def test_an_admin_signs_in_with_a_one_time_link_and_out_again(
+    console_world: World,
+) -> None:
+    world = console_world
+    hasrul = Persona(world, "telegram", *HASRUL)
+    await hasrul.register()
+    rakor(world)
+    path = await sign_in_link(hasrul)
+    base = f"http://127.0.0.1:{world.web_port}"
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        # Opening the link (a link preview does the same) signs nobody in: a button does.
+        for _ in range(2):
+            async with http.get(base + path) as shown:
+                assert shown.status == 200 and "Masuk" in await shown.text()
+        token = path.split("t=", 1)[1]
+        async with http.post(
+            base + "/konsol/masuk", data={"t": token}, allow_redirects=False
+        ) as signed:
+            assert signed.status == 303 and signed.headers["Location"] == "/konsol/"
+            cookie = signed.headers["Set-Cookie"]
+        assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/konsol" in cookie
+        async with http.get(base + "/konsol/") as home:
+            page = await home.text()
+        assert home.status == 200 and "Beranda" in page
+        assert "Rakor Pokjanal Posyandu" in page and "Diundang" in page
+        assert "Hasrul Nawir" in page
+        # The same link again: refused, with a clear page.
+        async with http.post(base + "/konsol/masuk", data={"t": token}) as again:
+            assert again.status == 403 and "sudah dipakai" in await again.text()
+        # A form without the session's CSRF token changes nothing.
+        async with http.post(base + "/konsol/keluar", data={"csrf": "forged"}) as forged:
+            assert forged.status == 403
+        async with http.get(base + "/konsol/") as still:
+            assert still.status == 200
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+        assert csrf
+        async with http.post(base + "/konsol/keluar", data={"csrf": csrf.group(1)}) as out:
+            assert out.status == 200 and "keluar" in await out.text()
+        async with http.get(base + "/konsol/") as gone:
+            assert gone.status == 401
+
+
+async def test_a_cadre_gets_no_link_and_guessing_is_limited(console_world: World) -> None:
+    world = console_world
+    sitti = Persona(world, "telegram", *SITTI)
+    await sitti.register()
+    await sitti.send("/konsol")
+    await sitti.wait_text("hanya untuk admin")
+    base = f"http://127.0.0.1:{world.web_port}"
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        statuses = []
+        for n in range(12):
+            async with http.post(base + "/konsol/masuk", data={"t": f"guess-{n}"}) as tried:
+                statuses.append(tried.status)
+        assert statuses[:10] == [403] * 10 and statuses[10:] == [429, 429]
+        async with http.get(base + "/konsol/") as home:
+            assert home.status == 401 and "/konsol" in await home.text()
