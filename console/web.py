@@ -43,6 +43,8 @@ class SignInLimit:
 
     def allow(self, address: str) -> bool:
         now = time.monotonic()
+        for known in [a for a, times in self._seen.items() if times and now - times[-1] > 60]:
+            del self._seen[known]  # addresses quiet for a minute are forgotten
         seen = self._seen[address]
         while seen and now - seen[0] > 60:
             seen.popleft()
