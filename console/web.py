@@ -197,8 +197,7 @@ class Console:
                 f'<span class="muted">{escape(when)}</span>'
                 f'<div class="funnel">{steps}</div></li>'
             )
-        inner = f"<ul>{''.join(items)}</ul>" if items else _none(lang, "konsol.no_meetings")
-        return f"<section><h2>{escape(t_plain(lang, 'konsol.meetings'))}</h2>{inner}</section>"
+        return _section(lang, "konsol.meetings", items, "konsol.no_meetings")
 
     @staticmethod
     def _overdue(lang: str, groups: list[OverdueGroup]) -> str:
@@ -207,8 +206,7 @@ class Console:
             f"{escape(t_plain(lang, 'konsol.overdue_count', count=len(group.actions)))}</li>"
             for group in groups
         ]
-        inner = f"<ul>{''.join(items)}</ul>" if items else _none(lang, "konsol.no_overdue")
-        return f"<section><h2>{escape(t_plain(lang, 'konsol.overdue'))}</h2>{inner}</section>"
+        return _section(lang, "konsol.overdue", items, "konsol.no_overdue")
 
     @staticmethod
     def _waiting(lang: str, requests: list[registration.RegistrationRequest]) -> str:
@@ -217,9 +215,14 @@ class Console:
             f'<span class="muted">{escape(r.phone)}</span></li>'
             for r in requests
         ]
-        inner = f"<ul>{''.join(items)}</ul>" if items else _none(lang, "konsol.no_requests")
-        return f"<section><h2>{escape(t_plain(lang, 'konsol.requests'))}</h2>{inner}</section>"
+        return _section(lang, "konsol.requests", items, "konsol.no_requests")
 
 
-def _none(lang: str, key: str) -> str:
-    return f'<p class="muted">{escape(t_plain(lang, key))}</p>'
+def _section(lang: str, title_key: str, items: list[str], none_key: str) -> str:
+    """A box with its heading and a list, or the sentence saying there is nothing."""
+    inner = (
+        f"<ul>{''.join(items)}</ul>"
+        if items
+        else f'<p class="muted">{escape(t_plain(lang, none_key))}</p>'
+    )
+    return f"<section><h2>{escape(t_plain(lang, title_key))}</h2>{inner}</section>"
