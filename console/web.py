@@ -8,15 +8,20 @@ Sign-in attempts are limited per address, so a token cannot be guessed by trying
 
 from __future__ import annotations
 
+import asyncio
 import hmac
+import tempfile
 import time
 from collections import defaultdict, deque
 from html import escape
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from console.meeting_page import meeting_body
 from console.pages import message, page
+from handlers import attendance_export
 from handlers.deps import Deps
 from handlers.i18n import t_plain
 from handlers.people_view import format_when
@@ -24,11 +29,17 @@ from models import console, registration
 from models.action_status import OverdueGroup, overdue_by_organization
 from models.console import Refused, SignedIn, Started
 from models.db import unit_of_work
+from models.errors import NotFound
 from models.meetings import Meeting
 from models.organizations import zone_of
-from models.recap import Funnel, recap, recent_meetings
+from models.recap import Funnel, nudge_non_responders, recap, recent_meetings
 
 COOKIE = "pokjanal_konsol"
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "csv": "text/csv",
+}
 PREFIX = "/konsol"
 ATTEMPTS_PER_MINUTE = 10
 HTML = "text/html"
@@ -71,6 +82,11 @@ class Console:
         app.router.add_post(f"{PREFIX}/keluar", self.sign_out)
         app.router.add_get(f"{PREFIX}/", self.home)
         app.router.add_get(PREFIX, self.to_home)
+        app.router.add_get(PREFIX + "/rapat/{meeting_id:\\d+}", self.meeting)
+        app.router.add_post(PREFIX + "/rapat/{meeting_id:\\d+}/ingatkan", self.nudge)
+        app.router.add_get(
+            PREFIX + "/rapat/{meeting_id:\\d+}/daftar-hadir.{fmt:(xlsx|pdf|csv)}", self.attendance
+        )
 
     # -- signing in ------------------------------------------------------------------------
 
@@ -181,6 +197,77 @@ class Console:
         title = t_plain(lang, "konsol.home")
         return self._html(page(lang, title, "".join(body), signed_in=person.name, csrf=signed.csrf))
 
+    def _signed_or_refused(self, request: web.Request) -> SignedIn | web.Response:
+        signed = self._session(request)
+        if signed is None:
+            return self._html(
+                message(self.language, "konsol.refused_title", "konsol.not_signed_in"), 401
+            )
+        return signed
+
+    def _meeting_page(
+        self, signed: SignedIn, meeting_id: int, nudged: int | None = None
+    ) -> web.Response:
+        lang = signed.person.language
+        with unit_of_work(self.deps.engine) as session:
+            try:
+                data = recap(session, meeting_id, now=self.deps.clock.now())
+            except NotFound:
+                return self._html(message(lang, "konsol.not_found_title", "konsol.not_found"), 404)
+        body = meeting_body(lang, data, csrf=signed.csrf, nudged=nudged)
+        return self._html(
+            page(lang, data.meeting.title, body, signed_in=signed.person.name, csrf=signed.csrf)
+        )
+
+    async def meeting(self, request: web.Request) -> web.Response:
+        signed = self._signed_or_refused(request)
+        if isinstance(signed, web.Response):
+            return signed
+        return self._meeting_page(signed, int(request.match_info["meeting_id"]))
+
+    async def nudge(self, request: web.Request) -> web.Response:
+        """ "Ingatkan yang belum menjawab": the same nudges as the chat's button."""
+        signed = self._signed_or_refused(request)
+        if isinstance(signed, web.Response):
+            return signed
+        form = await request.post()
+        if not hmac.compare_digest(str(form.get("csrf") or "").encode(), signed.csrf.encode()):
+            return self._refused(Refused.UNKNOWN)
+        meeting_id = int(request.match_info["meeting_id"])
+        with unit_of_work(self.deps.engine) as session:
+            try:
+                queued = nudge_non_responders(session, meeting_id, now=self.deps.clock.now())
+            except NotFound:
+                queued = 0
+        self.deps.wake_delivery()
+        return self._meeting_page(signed, meeting_id, nudged=queued)
+
+    async def attendance(self, request: web.Request) -> web.Response:
+        """The daftar hadir for the SPJ, as the CLI writes it."""
+        signed = self._signed_or_refused(request)
+        if isinstance(signed, web.Response):
+            return signed
+        meeting_id, fmt = int(request.match_info["meeting_id"]), request.match_info["fmt"]
+        lang = signed.person.language
+        write = attendance_export.WRITERS[f".{fmt}"]
+        with unit_of_work(self.deps.engine) as session:
+            try:
+                meeting, rows = attendance_export.attendance_rows(session, meeting_id, lang)
+            except NotFound:
+                return self._html(message(lang, "konsol.not_found_title", "konsol.not_found"), 404)
+        with tempfile.TemporaryDirectory(prefix="pokjanal-konsol-") as folder:
+            path = Path(folder) / f"daftar-hadir-{meeting_id}.{fmt}"
+            await asyncio.to_thread(write, path, meeting, rows, lang)
+            data = path.read_bytes()
+        return web.Response(
+            body=data,
+            content_type=CONTENT_TYPES[fmt],
+            headers={
+                "Content-Disposition": f'attachment; filename="{path.name}"',
+                "Cache-Control": "no-store",
+            },
+        )
+
     @staticmethod
     def _meetings(lang: str, funnels: list[tuple[Meeting, Funnel]]) -> str:
         items = []
@@ -193,7 +280,7 @@ class Console:
                 for key in ("invited", "delivered", "answered", "checked_in")
             )
             items.append(
-                f"<li><b>{escape(meeting.title)}</b> "
+                f'<li><a href="{PREFIX}/rapat/{meeting.id}"><b>{escape(meeting.title)}</b></a> '
                 f'<span class="muted">{escape(when)}</span>'
                 f'<div class="funnel">{steps}</div></li>'
             )

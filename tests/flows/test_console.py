@@ -90,3 +90,47 @@ async def test_a_cadre_gets_no_link_and_guessing_is_limited(console_world: World
         assert statuses[:10] == [403] * 10 and statuses[10:] == [429, 429]
         async with http.get(base + "/konsol/") as home:
             assert home.status == 401 and "/konsol" in await home.text()
+
+
+async def test_the_meeting_page_reminds_and_gives_the_daftar_hadir(console_world: World) -> None:
+    world = console_world
+    hasrul = Persona(world, "telegram", *HASRUL)
+    await hasrul.register()
+    sitti = Persona(world, "telegram", *SITTI)
+    await sitti.register()
+    meeting_id = rakor(world)
+    await sitti.wait_text("Rakor Pokjanal Posyandu")
+    await sitti.send("HADIR")
+    await sitti.wait_text("Jawaban Anda untuk")
+    path = await sign_in_link(hasrul)
+    base = f"http://127.0.0.1:{world.web_port}"
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        token = path.split("t=", 1)[1]
+        async with http.post(base + "/konsol/masuk", data={"t": token}) as home:
+            assert home.status == 200 and f"/konsol/rapat/{meeting_id}" in await home.text()
+        async with http.get(f"{base}/konsol/rapat/{meeting_id}") as shown:
+            page = await shown.text()
+        assert shown.status == 200 and "Rakor Pokjanal Posyandu" in page
+        assert "Hadir 1" in page and "Belum menjawab" in page
+        assert "Posyandu Melati Baruga" in page  # Sitti's organization, covered
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+        assert csrf and "Ingatkan yang belum menjawab (1)" in page  # Hasrul, registered
+        async with http.post(
+            f"{base}/konsol/rapat/{meeting_id}/ingatkan", data={"csrf": "forged"}
+        ) as forged:
+            assert forged.status == 403
+        async with http.post(
+            f"{base}/konsol/rapat/{meeting_id}/ingatkan", data={"csrf": csrf.group(1)}
+        ) as nudged:
+            assert "1 pengingat diantrekan" in await nudged.text()
+        async with http.get(f"{base}/konsol/rapat/{meeting_id}/daftar-hadir.xlsx") as xlsx:
+            body = await xlsx.read()
+            assert xlsx.status == 200 and body[:2] == b"PK"  # a zip: the XLSX
+            assert "attachment" in xlsx.headers["Content-Disposition"]
+        async with http.get(f"{base}/konsol/rapat/{meeting_id}/daftar-hadir.pdf") as pdf:
+            assert (await pdf.read())[:5] == b"%PDF-"
+        async with http.get(f"{base}/konsol/rapat/999") as missing:
+            assert missing.status == 404
+    csv = f"{base}/konsol/rapat/{meeting_id}/daftar-hadir.csv"
+    async with aiohttp.ClientSession() as stranger, stranger.get(csv) as denied:
+        assert denied.status == 401  # no session: nothing to download
