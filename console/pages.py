@@ -31,8 +31,8 @@ button{font:inherit;padding:.45rem .9rem;border-radius:.4rem;border:0;background
 header button{background:#ffffff22}
 .refused{border-left:4px solid #b3261e}
 .scroll{overflow-x:auto}
-table{border-collapse:collapse;width:100%}
-th,td{text-align:left;padding:.3rem .4rem;border-bottom:1px solid #e3e7ea}
+table{border-collapse:collapse;width:100%;font-size:.92rem}
+th,td{text-align:left;padding:.3rem .25rem;border-bottom:1px solid #e3e7ea}
 td+td,th+th{text-align:right;white-space:nowrap}
 a{color:#0b6e4f}
 """

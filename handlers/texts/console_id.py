@@ -23,7 +23,7 @@ TEXTS: dict[str, str] = {
     "konsol.funnel.invited": "Diundang {count}",
     "konsol.funnel.delivered": "Terkirim {count}",
     "konsol.funnel.answered": "Menjawab {count}",
-    "konsol.funnel.checked_in": "Hadir {count}",
+    "konsol.funnel.checked_in": "Sudah check-in {count}",
     "konsol.overdue": "Tindak lanjut lewat tenggat",
     "konsol.overdue_count": "{count} tindak lanjut",
     "konsol.no_overdue": "Tidak ada yang lewat tenggat.",

@@ -7,10 +7,13 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
-from tests.flows.conftest import World
+from models.clock import FrozenClock
+from tests.flows.conftest import World, open_world
+from tests.flows.personas import Persona
 from tests.flows.test_rsvp import rakor
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -76,3 +79,34 @@ async def test_a_cadre_registers_and_answers_on_the_whatsapp_page(
     assert await saved.locator("b, strong").count() >= 1  # *Hadir* rendered bold
     person_row = wa_world.person("+6285312345678")
     assert person_row.whatsapp_id == "6285312345678"
+
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+
+
+@pytest.fixture
+async def console_world(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[World]:
+    async with open_world(tmp_path, clock, public_url="http://console.test") as opened:
+        yield opened
+
+
+async def test_the_console_meeting_page_fits_a_phone(console_world: World, page: object) -> None:
+    p = page  # playwright's Page
+    world = console_world
+    hasrul = Persona(world, "telegram", "Hasrul Nawir", "+6281141000001")
+    await hasrul.register()
+    meeting_id = rakor(world)
+    await hasrul.send("/konsol")
+    link = await hasrul.wait_text("Tautan masuk konsol")
+    path = link.text.split("http://console.test", 1)[1].split()[0]
+    base = f"http://127.0.0.1:{world.web_port}"
+    await p.goto(base + path)  # type: ignore[attr-defined]
+    await p.get_by_role("button", name="Masuk").click()  # type: ignore[attr-defined]
+    await p.get_by_role("heading", name="Beranda").wait_for()  # type: ignore[attr-defined]
+    await p.get_by_role("link", name="Rakor Pokjanal Posyandu").click()  # type: ignore[attr-defined]
+    await p.get_by_text("Ingatkan yang belum menjawab").wait_for()  # type: ignore[attr-defined]
+    assert p.url.endswith(f"/konsol/rapat/{meeting_id}")  # type: ignore[attr-defined]
+    width = await p.evaluate("document.documentElement.scrollWidth")  # type: ignore[attr-defined]
+    assert width <= 360  # nothing sticks out sideways on a cheap phone
+    ARTIFACTS.mkdir(exist_ok=True)
+    await p.screenshot(path=str(ARTIFACTS / "konsol-rapat-360.png"), full_page=True)  # type: ignore[attr-defined]
