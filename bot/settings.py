@@ -122,7 +122,8 @@ class Settings(BaseSettings):
     def _public_url(cls, value: str | None) -> str | None:
         if value is None or not value.strip():
             return None
-        if not re.match(r"^https?://[^/\s]+", value.strip()):
+        # Only scheme and host: the console's paths start at the root (/konsol/…).
+        if not re.fullmatch(r"https?://[^/\s?#]+/?", value.strip()):
             raise ValueError("expected the server's address, e.g. https://pokjanal.example.go.id")
         return value.strip().rstrip("/")
 

@@ -59,7 +59,11 @@ async def start_whatsapp_only(
     delivery.senders[Channel.WHATSAPP.value] = channel.sender
     await delivery.start(None)
     await inbox.start(None)  # what the last run left unhandled first
-    pages = Console(deps, public_url=settings.public_url) if settings.public_url else None
+    pages = (
+        Console(deps, public_url=settings.public_url, language=settings.language)
+        if settings.public_url
+        else None
+    )
     server = await serve(listen, port, whatsapp=channel, console=pages)
     log.info("whatsapp only: listening on %s:%d", listen, server.port)
     sweeper = asyncio.create_task(_sweep_forever(deps, inbox))

@@ -73,7 +73,7 @@ def _organizations(lang: str, data: Recap) -> str:
         coming = line.counts[Answer.HADIR.value] + line.counts[Answer.DIWAKILKAN.value]
         mark = "✅" if line.covered else "⚠️"
         rows.append(
-            f"<tr><td>{mark} {escape(organization_name(lang, line.organization))}</td>"
+            f"<tr><td>{mark} {organization_name(lang, line.organization)}</td>"
             f"<td>{line.invited}</td><td>{coming}</td></tr>"
         )
     title = t_plain(
@@ -90,7 +90,7 @@ def _non_responders(lang: str, data: Recap, csrf: str) -> str:
     unreachable = " · " + _t(lang, "konsol.unreachable")
     items = "".join(
         f"<li>{escape(line.name or '—')} "
-        f'<span class="muted">{escape(organization_name(lang, line.organization))}'
+        f'<span class="muted">{organization_name(lang, line.organization)}'
         f"{'' if line.reachable else unreachable}</span></li>"
         for line in data.non_responders
     )

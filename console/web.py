@@ -46,27 +46,38 @@ HTML = "text/html"
 
 
 class SignInLimit:
-    """At most ``per_minute`` sign-in attempts per client address."""
+    """At most ``per_minute`` refused sign-in attempts per client address, then 429.
+
+    Only refusals count: a valid link always signs in, so nobody (behind the same proxy, say)
+    can lock the admins out, while guessing is slowed down. Addresses quiet for a minute are
+    forgotten (looked at once a second), and at most ``MAX_KEPT`` are kept."""
+
+    MAX_KEPT = 10_000
 
     def __init__(self, per_minute: int = ATTEMPTS_PER_MINUTE) -> None:
         self.per_minute = per_minute
         self._seen: dict[str, deque[float]] = defaultdict(deque)
+        self._pruned = 0.0
 
-    def allow(self, address: str) -> bool:
+    def _prune(self, now: float) -> None:
+        if now - self._pruned < 1.0 and len(self._seen) < self.MAX_KEPT:
+            return
+        self._pruned = now
+        for known in [a for a, times in self._seen.items() if not times or now - times[-1] > 60]:
+            del self._seen[known]
+        while len(self._seen) >= self.MAX_KEPT:
+            del self._seen[next(iter(self._seen))]
+
+    def blocked(self, address: str) -> bool:
         now = time.monotonic()
-        for known in [a for a, times in self._seen.items() if times and now - times[-1] > 60]:
-            del self._seen[known]  # addresses quiet for a minute are forgotten
-        seen = self._seen[address]
+        self._prune(now)
+        seen = self._seen.get(address)
         while seen and now - seen[0] > 60:
             seen.popleft()
-        if len(seen) >= self.per_minute:
-            return False
-        seen.append(now)
-        return True
+        return seen is not None and len(seen) >= self.per_minute
 
-
-def sign_in_url(public_url: str, token: str) -> str:
-    return f"{public_url.rstrip('/')}{PREFIX}/masuk?t={token}"
+    def refused(self, address: str) -> None:
+        self._seen[address].append(time.monotonic())
 
 
 class Console:
@@ -82,10 +93,11 @@ class Console:
         app.router.add_post(f"{PREFIX}/keluar", self.sign_out)
         app.router.add_get(f"{PREFIX}/", self.home)
         app.router.add_get(PREFIX, self.to_home)
-        app.router.add_get(PREFIX + "/rapat/{meeting_id:\\d+}", self.meeting)
-        app.router.add_post(PREFIX + "/rapat/{meeting_id:\\d+}/ingatkan", self.nudge)
+        app.router.add_get(PREFIX + "/rapat/{meeting_id:[0-9]{1,9}}", self.meeting)
+        app.router.add_post(PREFIX + "/rapat/{meeting_id:[0-9]{1,9}}/ingatkan", self.nudge)
         app.router.add_get(
-            PREFIX + "/rapat/{meeting_id:\\d+}/daftar-hadir.{fmt:(xlsx|pdf|csv)}", self.attendance
+            PREFIX + "/rapat/{meeting_id:[0-9]{1,9}}/daftar-hadir.{fmt:(xlsx|pdf|csv)}",
+            self.attendance,
         )
 
     # -- signing in ------------------------------------------------------------------------
@@ -108,19 +120,25 @@ class Console:
         lang = self.language
         return self._html(message(lang, "konsol.refused_title", f"konsol.refused.{reason}"), status)
 
-    def _too_many(self) -> web.Response:
-        lang = self.language
-        return self._html(message(lang, "konsol.refused_title", "konsol.too_many"), 429)
+    def _refused_attempt(self, request: web.Request, reason: Refused) -> web.Response:
+        """A link that cannot sign in: why (403), or, after many from this address, 429."""
+        address = request.remote or ""
+        if self.limit.blocked(address):
+            response = self._html(
+                message(self.language, "konsol.refused_title", "konsol.too_many"), 429
+            )
+            response.headers["Retry-After"] = "60"
+            return response
+        self.limit.refused(address)
+        return self._refused(reason)
 
     async def sign_in_page(self, request: web.Request) -> web.Response:
         """The link's page: still valid? Then a button (a link preview presses nothing)."""
-        if not self.limit.allow(request.remote or ""):
-            return self._too_many()
         token = request.query.get("t", "")
         with unit_of_work(self.deps.engine) as session:
             refused = console.link_state(session, token, now=self.deps.clock.now())
         if refused is not None:
-            return self._refused(refused)
+            return self._refused_attempt(request, refused)
         lang = self.language
         form = (
             f"<section><p>{escape(t_plain(lang, 'konsol.sign_in_text'))}</p>"
@@ -131,14 +149,12 @@ class Console:
         return self._html(page(lang, t_plain(lang, "konsol.sign_in_title"), form))
 
     async def sign_in(self, request: web.Request) -> web.Response:
-        if not self.limit.allow(request.remote or ""):
-            return self._too_many()
         form = await request.post()
         token = str(form.get("t") or "")
         with unit_of_work(self.deps.engine) as session:
             started = console.redeem(session, token, now=self.deps.clock.now())
         if not isinstance(started, Started):
-            return self._refused(started)
+            return self._refused_attempt(request, started)
         response = web.Response(status=303, headers={"Location": f"{PREFIX}/"})
         max_age = int((started.expires_at - self.deps.clock.now()).total_seconds())
         response.set_cookie(
@@ -163,7 +179,12 @@ class Console:
         form = await request.post()
         given = str(form.get("csrf") or "")
         if signed is None or not hmac.compare_digest(given.encode(), signed.csrf.encode()):
-            return self._refused(Refused.UNKNOWN)  # a forged form changes nothing
+            response = self._html(
+                message(self.language, "konsol.refused_title", "konsol.forged"), 403
+            )
+            if signed is None:  # an ended session's cookie goes; a forged form changes nothing
+                response.del_cookie(COOKIE, path=PREFIX)
+            return response
         with unit_of_work(self.deps.engine) as session:
             console.sign_out(session, request.cookies.get(COOKIE, ""), now=self.deps.clock.now())
         lang = signed.person.language
@@ -223,7 +244,9 @@ class Console:
         signed = self._signed_or_refused(request)
         if isinstance(signed, web.Response):
             return signed
-        return self._meeting_page(signed, int(request.match_info["meeting_id"]))
+        nudged = request.query.get("diingatkan", "")
+        shown = int(nudged) if nudged.isascii() and nudged.isdigit() and len(nudged) < 7 else None
+        return self._meeting_page(signed, int(request.match_info["meeting_id"]), nudged=shown)
 
     async def nudge(self, request: web.Request) -> web.Response:
         """ "Ingatkan yang belum menjawab": the same nudges as the chat's button."""
@@ -232,7 +255,8 @@ class Console:
             return signed
         form = await request.post()
         if not hmac.compare_digest(str(form.get("csrf") or "").encode(), signed.csrf.encode()):
-            return self._refused(Refused.UNKNOWN)
+            lang = signed.person.language
+            return self._html(message(lang, "konsol.refused_title", "konsol.forged"), 403)
         meeting_id = int(request.match_info["meeting_id"])
         with unit_of_work(self.deps.engine) as session:
             try:
@@ -240,7 +264,9 @@ class Console:
             except NotFound:
                 queued = 0
         self.deps.wake_delivery()
-        return self._meeting_page(signed, meeting_id, nudged=queued)
+        # After a POST, a redirect: refreshing the page does not press the button again.
+        where = f"{PREFIX}/rapat/{meeting_id}?diingatkan={queued}"
+        return web.Response(status=303, headers={"Location": where})
 
     async def attendance(self, request: web.Request) -> web.Response:
         """The daftar hadir for the SPJ, as the CLI writes it."""

@@ -261,6 +261,8 @@ def write_xlsx(path: Path, meeting: Meeting, rows: list[AttendanceRow], lang: st
     if minutes:
         notes = workbook.create_sheet(t_plain(lang, "export.minutes_title")[:31])
         notes["A1"] = minutes
+        if minutes.startswith("="):
+            notes["A1"].data_type = "s"  # minutes typed as "=..." are text, never a formula
         notes["A1"].alignment = Alignment(wrap_text=True, vertical="top")
         notes.column_dimensions["A"].width = 120
     workbook.save(path)
@@ -408,8 +410,14 @@ def _build_pdf(
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+_FORMULA_INSIDE = re.compile(r"([;,])(\s*)([=+\-@])")
+
+
 def _csv_safe(value: str) -> str:
-    """Excel runs a cell starting with = + - @ as a formula: such text gets a leading quote."""
+    """Excel runs a cell starting with = + - @ as a formula: such text gets a leading quote.
+    Excel in an Indonesian locale also splits a .csv at ``;`` (which the writer does not
+    quote), so a formula after a ``;`` or ``,`` inside the text is neutralised too."""
+    value = _FORMULA_INSIDE.sub(r"\1\2'\3", value)
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 

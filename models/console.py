@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from sqlalchemy import update
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from models.people import Person, PersonStatus
@@ -106,8 +107,14 @@ def redeem(session: Session, token: str, *, now: datetime) -> Started | Refused:
     link = session.exec(select(ConsoleLink).where(ConsoleLink.token_hash == _hash(token))).one()
     person = session.get(Person, link.person_id)
     assert person is not None and person.id is not None
-    link.used_at = now
-    session.add(link)
+    # Used once, even by two processes at the same moment: only one update finds it unused.
+    taken = session.execute(
+        update(ConsoleLink)
+        .where(col(ConsoleLink.id) == link.id, col(ConsoleLink.used_at).is_(None))
+        .values(used_at=now)
+    )
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        return Refused.USED
     session_id, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
     expires = now + SESSION_TTL
     session.add(

@@ -31,6 +31,7 @@ TEXTS: dict[str, str] = {
     "konsol.no_requests": "No request is waiting.",
     "konsol.link": "Sign-in link to the secretariat's console (valid 10 minutes, works once):\n{url}",
     "konsol.not_configured": "The console is not switched on on the server (POKJANAL_PUBLIC_URL is not set). Please ask whoever runs the server.",
+    "konsol.forged": "This form is not valid (the session has ended, or the form came from elsewhere). Nothing was changed.",
     "konsol.nudged": "{count} reminder(s) queued for those who have not answered.",
     "konsol.answers": "Answers",
     "konsol.answer.hadir": "Attending {count}",

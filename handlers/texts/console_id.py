@@ -31,6 +31,7 @@ TEXTS: dict[str, str] = {
     "konsol.no_requests": "Tidak ada permintaan yang menunggu.",
     "konsol.link": "Tautan masuk konsol sekretariat (berlaku 10 menit, sekali pakai):\n{url}",
     "konsol.not_configured": "Konsol belum diaktifkan di server (POKJANAL_PUBLIC_URL belum diatur). Mohon hubungi pengelola server.",
+    "konsol.forged": "Formulir ini tidak berlaku (sesi sudah berakhir, atau formulir dari tempat lain). Tidak ada yang diubah.",
     "konsol.nudged": "{count} pengingat diantrekan untuk yang belum menjawab.",
     "konsol.answers": "Jawaban",
     "konsol.answer.hadir": "Hadir {count}",

@@ -90,6 +90,12 @@ async def test_a_cadre_gets_no_link_and_guessing_is_limited(console_world: World
         assert statuses[:10] == [403] * 10 and statuses[10:] == [429, 429]
         async with http.get(base + "/konsol/") as home:
             assert home.status == 401 and "/konsol" in await home.text()
+        # Refusals are what is limited: a valid link from the same address still signs in.
+        hasrul = Persona(world, "telegram", *HASRUL)
+        await hasrul.register()
+        token = (await sign_in_link(hasrul)).split("t=", 1)[1]
+        async with http.post(base + "/konsol/masuk", data={"t": token}) as signed:
+            assert signed.status == 200 and "Beranda" in await signed.text()
 
 
 async def test_the_meeting_page_reminds_and_gives_the_daftar_hadir(console_world: World) -> None:

@@ -315,3 +315,14 @@ def test_csv_has_every_answer_with_time_and_reason(
     assert by_name["Renée O’Neil"]["Tanpa undangan"] == "ya"
     assert by_name["Renée O’Neil"]["Waktu jawaban"] == "2023-12-06 09:30"
     assert by_name[ISENG]["Instansi"] == "TP PKK & Mitra"
+
+
+def test_csv_cells_never_become_formulas_even_split_at_a_semicolon() -> None:
+    from handlers.attendance_export import _csv_safe
+
+    assert _csv_safe("=1+1") == "'=1+1"
+    assert _csv_safe("-5") == "'-5"
+    # Excel in an Indonesian locale splits at ";": what follows must not start a formula.
+    assert _csv_safe("x;=cmd|' /C calc'!A0;y") == "x;'=cmd|' /C calc'!A0;y"
+    assert _csv_safe("a, +SUM(A1)") == "a, '+SUM(A1)"
+    assert _csv_safe("Dinas Kesehatan; Puskesmas") == "Dinas Kesehatan; Puskesmas"
