@@ -31,6 +31,7 @@ from bot.database import open_database
 from bot.settings import Settings
 from bot.tables import read_table
 from bot.web import start_web
+from handlers.context import DEPS_KEY
 from handlers.i18n import plain
 from models import actions, meetings
 from models.action_import import import_actions
@@ -215,6 +216,7 @@ async def run_demo(
                 "whatsapp_verify_token": SecretStr(DEMO_WA["verify"]),
                 "whatsapp_api_url": sandbox.whatsapp_api_url,
                 "whatsapp_webhook_url": "http://127.0.0.1/whatsapp",  # the path; port below
+                "public_url": "http://127.0.0.1",  # the console's; its port is set below
                 "whatsapp_number": DEMO_WA["number"],
             }
         )
@@ -236,7 +238,10 @@ async def run_demo(
                     poll_interval=0, timeout=10, allowed_updates=ALLOWED_UPDATES
                 )
                 # WhatsApp's webhook on a free local port; the sandbox (Meta) verifies it.
-                server = await start_web(app, "127.0.0.1", 0)
+                server = await start_web(app, host, 0)
+                # The console's sign-in links (/konsol in the chat) point at this server.
+                shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+                app.bot_data[DEPS_KEY].public_url = f"http://{shown}:{server.port}"
                 path, verify, _ = demo_settings.whatsapp_webhook()
                 await number.subscribe(f"http://127.0.0.1:{server.port}/{path}", verify)
                 url = f"http://{host}:{sandbox.port}/"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 from pathlib import Path
 from typing import Any
@@ -111,6 +112,14 @@ async def test_an_admin_registers_through_the_web_page(
                 f"{base}{API}/users/{hasrul['id']}/press", json={"label": "Bagikan nomor HP"}
             )
             await _until(http, base, hasrul["id"], "admin sekretariat")
+            # The console, one message away: /konsol gives a link to this demo's server.
+            await http.post(f"{base}{API}/users/{hasrul['id']}/send", json={"text": "/konsol"})
+            data = await _until(http, base, hasrul["id"], "Tautan masuk konsol")
+            text = next(m["text"] for m in data["messages"] if "Tautan" in (m.get("text") or ""))
+            link = re.search(r"http://127\.0\.0\.1:\d+/konsol/masuk\?t=\S+", text)
+            assert link, text
+            async with http.get(link.group(0)) as sign_in:
+                assert sign_in.status == 200 and "Masuk" in await sign_in.text()
     finally:
         stop.set()
         await asyncio.wait_for(demo, timeout=30)
