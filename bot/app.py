@@ -20,6 +20,7 @@ from bot.flood import RetryRepliesOnFlood
 from bot.http import AiohttpRequest
 from bot.inbox import INBOX_KEY, DurableUpdateQueue, Inbox, StoreBeforePolling, inbox_of
 from bot.settings import Settings
+from bot.tables import read_table
 from bot.web import CONSOLE_KEY, LISTEN_KEY, WEB_KEY, WHATSAPP_KEY, start_web, whatsapp_of
 from console.web import Console
 from handlers.context import DEPS_KEY, BotContext, Deps
@@ -113,7 +114,7 @@ def build_application(
     app.bot_data[DEPS_KEY] = deps
     if settings.public_url:
         app.bot_data[CONSOLE_KEY] = Console(
-            deps, public_url=settings.public_url, language=settings.language
+            deps, public_url=settings.public_url, language=settings.language, read_sheet=read_table
         )
     if settings.whatsapp_enabled:
         channel = build_whatsapp(

@@ -19,6 +19,7 @@ from bot.channels import WhatsAppChannel, build_whatsapp
 from bot.delivery import Delivery
 from bot.inbox import Inbox
 from bot.settings import Settings
+from bot.tables import read_table
 from bot.web import WebServer, serve
 from console.web import Console
 from handlers.deps import Deps
@@ -60,7 +61,9 @@ async def start_whatsapp_only(
     await delivery.start(None)
     await inbox.start(None)  # what the last run left unhandled first
     pages = (
-        Console(deps, public_url=settings.public_url, language=settings.language)
+        Console(
+            deps, public_url=settings.public_url, language=settings.language, read_sheet=read_table
+        )
         if settings.public_url
         else None
     )

@@ -35,6 +35,7 @@ table{border-collapse:collapse;width:100%;font-size:.92rem}
 th,td{text-align:left;padding:.3rem .25rem;border-bottom:1px solid #e3e7ea}
 td+td,th+th{text-align:right;white-space:nowrap}
 a{color:#0b6e4f}
+nav a{color:#fff;margin-right:.2rem}
 """
 
 
@@ -48,6 +49,15 @@ def page(lang: str, title: str, body: str, *, signed_in: str = "", csrf: str = "
             f"<button>{escape(t_plain(lang, 'konsol.sign_out'))}</button></form>"
         )
     who = f"<span>{escape(signed_in)}</span>" if signed_in else ""
+    if signed_in:
+        links = (("/konsol/", "konsol.home"), ("/konsol/peserta", "konsol.people"))
+        who = (
+            "<nav>"
+            + " · ".join(
+                f'<a href="{href}">{escape(t_plain(lang, key))}</a>' for href, key in links
+            )
+            + f"</nav>{who}"
+        )
     return (
         f'<!doctype html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

@@ -13,17 +13,22 @@ import hmac
 import tempfile
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
+from multidict import MultiDictProxy
+from sqlmodel import Session
 
 from console.meeting_page import meeting_body
 from console.pages import message, page
+from console.people_page import Pending, PendingUploads, problem_body, report_body, upload_form
 from handlers import attendance_export
 from handlers.deps import Deps
-from handlers.i18n import t_plain
+from handlers.i18n import plain, t_plain
 from handlers.people_view import format_when
 from models import console, registration
 from models.action_status import OverdueGroup, overdue_by_organization
@@ -33,7 +38,10 @@ from models.errors import NotFound
 from models.meetings import Meeting
 from models.organizations import zone_of
 from models.recap import Funnel, nudge_non_responders, recap, recent_meetings
+from models.roster import ImportReport, import_roster
+from models.sheets import MissingColumns
 
+ReadSheet = Callable[[Path], tuple[list[str], list[list[str]]]]
 COOKIE = "pokjanal_konsol"
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -81,11 +89,21 @@ class SignInLimit:
 
 
 class Console:
-    def __init__(self, deps: Deps, *, public_url: str, language: str = "id") -> None:
+    def __init__(
+        self,
+        deps: Deps,
+        *,
+        public_url: str,
+        language: str = "id",
+        read_sheet: ReadSheet | None = None,
+    ) -> None:
         self.deps = deps
         self.secure = public_url.startswith("https://")
         self.language = language  # for pages shown to nobody signed in
         self.limit = SignInLimit()
+        # Reading CSV/XLSX is the composition root's (bot.tables), handed in like a renderer.
+        self.read_sheet = read_sheet
+        self.uploads = PendingUploads()
 
     def add_routes(self, app: web.Application) -> None:
         app.router.add_get(f"{PREFIX}/masuk", self.sign_in_page)
@@ -93,12 +111,13 @@ class Console:
         app.router.add_post(f"{PREFIX}/keluar", self.sign_out)
         app.router.add_get(f"{PREFIX}/", self.home)
         app.router.add_get(PREFIX, self.to_home)
-        app.router.add_get(PREFIX + "/rapat/{meeting_id:[0-9]{1,9}}", self.meeting)
-        app.router.add_post(PREFIX + "/rapat/{meeting_id:[0-9]{1,9}}/ingatkan", self.nudge)
-        app.router.add_get(
-            PREFIX + "/rapat/{meeting_id:[0-9]{1,9}}/daftar-hadir.{fmt:(xlsx|pdf|csv)}",
-            self.attendance,
-        )
+        meeting = PREFIX + "/rapat/{meeting_id:[0-9]{1,9}}"  # ASCII digits, within an int
+        app.router.add_get(meeting, self.meeting)
+        app.router.add_post(meeting + "/ingatkan", self.nudge)
+        app.router.add_get(meeting + "/daftar-hadir.{fmt:(xlsx|pdf|csv)}", self.attendance)
+        app.router.add_get(f"{PREFIX}/peserta", self.people)
+        app.router.add_post(f"{PREFIX}/peserta/unggah", self.upload)
+        app.router.add_post(f"{PREFIX}/peserta/simpan", self.save_upload)
 
     # -- signing in ------------------------------------------------------------------------
 
@@ -293,6 +312,98 @@ class Console:
                 "Cache-Control": "no-store",
             },
         )
+
+    # -- Peserta: the roster ---------------------------------------------------------------
+
+    def _people_page(self, signed: SignedIn, body: str, status: int = 200) -> web.Response:
+        lang = signed.person.language
+        title = t_plain(lang, "konsol.people")
+        return self._html(
+            page(lang, title, body, signed_in=signed.person.name, csrf=signed.csrf), status
+        )
+
+    def _people_problem(self, signed: SignedIn, text: str) -> web.Response:
+        body = problem_body(signed.person.language, text, signed.csrf)
+        return self._people_page(signed, body, 400)
+
+    async def people(self, request: web.Request) -> web.Response:
+        signed = self._signed_or_refused(request)
+        if isinstance(signed, web.Response):
+            return signed
+        return self._people_page(signed, upload_form(signed.person.language, signed.csrf))
+
+    async def _form(self, request: web.Request, signed: SignedIn) -> MultiDictProxy[Any] | None:
+        """The posted form when its CSRF token is the session's (None: too big or forged)."""
+        try:
+            form = await request.post()
+        except web.HTTPRequestEntityTooLarge:
+            return None
+        given = str(form.get("csrf") or "")
+        return form if hmac.compare_digest(given.encode(), signed.csrf.encode()) else None
+
+    async def upload(self, request: web.Request) -> web.Response:
+        """A roster sheet: checked row by row in a transaction that is rolled back."""
+        signed = self._signed_or_refused(request)
+        if isinstance(signed, web.Response):
+            return signed
+        lang, csrf = signed.person.language, signed.csrf
+        form = await self._form(request, signed)
+        if form is None:
+            return self._people_problem(signed, t_plain(lang, "konsol.forged_or_big"))
+        upload = form.get("file")
+        if not isinstance(upload, web.FileField):
+            return self._people_problem(signed, t_plain(lang, "konsol.no_file"))
+        suffix = Path(upload.filename or "").suffix.lower()
+        pending = Pending(signed.person.id or 0, suffix, upload.file.read())
+        result = await self._import(pending, lang, dry_run=True)
+        if isinstance(result, str):
+            return self._people_problem(signed, result)
+        upload_id = self.uploads.keep(pending) if result.accepted else None
+        body = report_body(lang, result, csrf=csrf, upload_id=upload_id, saved=False)
+        return self._people_page(signed, body)
+
+    async def save_upload(self, request: web.Request) -> web.Response:
+        """Simpan: the sheet that was checked, imported for real."""
+        signed = self._signed_or_refused(request)
+        if isinstance(signed, web.Response):
+            return signed
+        lang, csrf = signed.person.language, signed.csrf
+        form = await self._form(request, signed)
+        key = str(form.get("upload") or "") if form is not None else ""
+        pending = self.uploads.take(key, signed.person.id or 0) if key else None
+        if pending is None:
+            return self._people_problem(signed, t_plain(lang, "konsol.upload_gone"))
+        result = await self._import(pending, lang, dry_run=False)
+        if isinstance(result, str):
+            return self._people_problem(signed, result)
+        body = report_body(lang, result, csrf=csrf, upload_id=None, saved=True)
+        return self._people_page(signed, body + upload_form(lang, csrf))
+
+    async def _import(self, pending: Pending, lang: str, *, dry_run: bool) -> ImportReport | str:
+        """The sheet read and imported (rolled back for a dry run); a text when it cannot be."""
+        if self.read_sheet is None or pending.suffix not in (".csv", ".xlsx"):
+            return t_plain(lang, "konsol.not_a_sheet")
+        read_sheet = self.read_sheet
+        with tempfile.TemporaryDirectory(prefix="pokjanal-roster-") as folder:
+            path = Path(folder) / f"roster{pending.suffix}"
+            path.write_bytes(pending.data)
+            try:
+                headers, rows = await asyncio.to_thread(read_sheet, path)
+            except Exception as exc:  # the reader's UnreadableTable, or a damaged file
+                reason = str(exc).replace(f"{path}: ", "").replace(str(path), "")
+                return plain(lang, "cli.import_unreadable", error=reason)
+        now = self.deps.clock.now()
+        with Session(self.deps.engine, expire_on_commit=False) as session:
+            try:
+                report = import_roster(session, headers, rows, now=now)
+            except MissingColumns as exc:
+                columns = ", ".join(exc.missing)
+                return plain(lang, "cli.import_missing_columns", columns=columns)
+            if dry_run:
+                session.rollback()
+            else:
+                session.commit()
+        return report
 
     @staticmethod
     def _meetings(lang: str, funnels: list[tuple[Meeting, Funnel]]) -> str:

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from sqlmodel import Session, select
 
 from models.clock import FrozenClock
+from models.people import Person
 from tests.flows.conftest import World, open_world
 from tests.flows.personas import Persona
 from tests.flows.test_rsvp import rakor
@@ -140,3 +142,69 @@ async def test_the_meeting_page_reminds_and_gives_the_daftar_hadir(console_world
     csv = f"{base}/konsol/rapat/{meeting_id}/daftar-hadir.csv"
     async with aiohttp.ClientSession() as stranger, stranger.get(csv) as denied:
         assert denied.status == 401  # no session: nothing to download
+
+
+async def test_a_roster_upload_is_checked_before_anything_is_saved(
+    console_world: World,
+) -> None:
+    world = console_world
+    hasrul = Persona(world, "telegram", *HASRUL)
+    await hasrul.register()
+    path = await sign_in_link(hasrul)
+    base = f"http://127.0.0.1:{world.web_port}"
+    sheet = (
+        b"Nama,No HP,Peran,Instansi\n"
+        b"Rina Kartika,0852 1111 0001,kader,Posyandu Mawar\n"
+        b"Tanpa Nomor,,kader,Posyandu Mawar\n"
+        b"Bidan Sari,0852 1111 0002,bidan,Puskesmas Malili\n"
+    )
+
+    def form(csrf: str, name: str, data: bytes) -> aiohttp.FormData:
+        posted = aiohttp.FormData()
+        posted.add_field("csrf", csrf)
+        posted.add_field("file", data, filename=name, content_type="text/csv")
+        return posted
+
+    def count() -> int:
+        with Session(world.engine) as session:
+            return len(session.exec(select(Person)).all())
+
+    before = count()
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        token = path.split("t=", 1)[1]
+        async with http.post(base + "/konsol/masuk", data={"t": token}) as home:
+            assert home.status == 200
+        async with http.get(base + "/konsol/peserta") as shown:
+            page = await shown.text()
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+        assert csrf and "Unggah daftar peserta" in page
+        async with http.post(
+            base + "/konsol/peserta/unggah", data=form(csrf.group(1), "peserta.csv", sheet)
+        ) as checked:
+            report = await checked.text()
+        assert "3 baris: 1 baru, 0 diperbarui, 0 tidak berubah, 2 ditolak." in report
+        assert "Baris 2:" in report and "Baris 3: peran tidak dikenal (bidan)" in report
+        assert count() == before  # nothing saved yet
+        upload = re.search(r'name="upload" value="([^"]+)"', report)
+        assert upload and "Simpan 1 baris" in report
+        # Another's form, or a file that is not a sheet: refused, nothing changed.
+        async with http.post(
+            base + "/konsol/peserta/unggah", data=form("forged", "peserta.csv", sheet)
+        ) as forged:
+            assert forged.status == 400
+        async with http.post(
+            base + "/konsol/peserta/unggah", data=form(csrf.group(1), "foto.pdf", b"%PDF-1.4")
+        ) as not_a_sheet:
+            assert not_a_sheet.status == 400 and "bukan lembar kerja" in await not_a_sheet.text()
+        async with http.post(
+            base + "/konsol/peserta/simpan",
+            data={"csrf": csrf.group(1), "upload": upload.group(1)},
+        ) as saved:
+            assert "Tersimpan." in await saved.text()
+        assert count() == before + 1
+        async with http.post(  # the same upload twice: it is gone
+            base + "/konsol/peserta/simpan",
+            data={"csrf": csrf.group(1), "upload": upload.group(1)},
+        ) as again:
+            assert again.status == 400
+    assert world.person("+6285211110001").name == "Rina Kartika"
