@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from handlers.i18n import plain, t_plain
+from models.registration import RegistrationRequest
 from models.roster import ImportReport
 
 UPLOAD_TTL_SECONDS = 30 * 60
@@ -113,3 +114,28 @@ def report_body(
 def problem_body(lang: str, text: str, csrf: str) -> str:
     """A sheet that cannot be read at all: why, and the form again."""
     return f'<section class="refused"><p>{escape(text)}</p></section>' + upload_form(lang, csrf)
+
+
+def requests_body(lang: str, requests: list[RegistrationRequest], csrf: str) -> str:
+    """The registration requests waiting, each with the chat's three decisions."""
+    if not requests:
+        return (
+            f"<section><h2>{_t(lang, 'konsol.requests')}</h2>"
+            f'<p class="muted">{_t(lang, "konsol.no_requests")}</p></section>'
+        )
+    items = []
+    for request in requests:
+        buttons = "".join(
+            f'<button name="keputusan" value="{code}">{_t(lang, key)}</button> '
+            for code, key in DECISIONS
+        )
+        items.append(
+            f"<li><b>{escape(request.details or request.contact_name or '-')}</b> "
+            f'<span class="muted">{escape(request.phone)}</span>'
+            f'<form method="post" action="/konsol/peserta/permintaan/{request.id}">'
+            f'<input type="hidden" name="csrf" value="{escape(csrf)}">{buttons}</form></li>'
+        )
+    return f"<section><h2>{_t(lang, 'konsol.requests')}</h2><ul>{''.join(items)}</ul></section>"
+
+
+DECISIONS = (("k", "admin.approve_kader"), ("o", "admin.approve_opd"), ("x", "admin.reject"))

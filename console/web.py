@@ -14,6 +14,7 @@ import tempfile
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -25,19 +26,30 @@ from sqlmodel import Session
 
 from console.meeting_page import meeting_body
 from console.pages import message, page
-from console.people_page import Pending, PendingUploads, problem_body, report_body, upload_form
+from console.people_page import (
+    Pending,
+    PendingUploads,
+    problem_body,
+    report_body,
+    requests_body,
+    upload_form,
+)
 from handlers import attendance_export
 from handlers.deps import Deps
-from handlers.i18n import plain, t_plain
+from handlers.i18n import plain, t, t_plain
 from handlers.people_view import format_when
-from models import console, registration
+from handlers.registration import decide_and_tell
+from models import console, people, registration
+from models.accounts import Account
 from models.action_status import OverdueGroup, overdue_by_organization
 from models.console import Refused, SignedIn, Started
 from models.db import unit_of_work
 from models.errors import NotFound
 from models.meetings import Meeting
 from models.organizations import zone_of
+from models.people import Person
 from models.recap import Funnel, nudge_non_responders, recap, recent_meetings
+from models.registration import Decision
 from models.roster import ImportReport, import_roster
 from models.sheets import MissingColumns
 
@@ -51,6 +63,20 @@ CONTENT_TYPES = {
 PREFIX = "/konsol"
 ATTEMPTS_PER_MINUTE = 10
 HTML = "text/html"
+
+
+class ConsoleEnv:
+    """``Env`` for a step run from the console: each step its own transaction."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def uow(self) -> AbstractContextManager[Session]:
+        return unit_of_work(self.deps.engine)
+
+    def person_of(self, account: Account) -> Person | None:
+        with unit_of_work(self.deps.engine) as session:
+            return people.by_account(session, account)
 
 
 class SignInLimit:
@@ -118,6 +144,7 @@ class Console:
         app.router.add_get(f"{PREFIX}/peserta", self.people)
         app.router.add_post(f"{PREFIX}/peserta/unggah", self.upload)
         app.router.add_post(f"{PREFIX}/peserta/simpan", self.save_upload)
+        app.router.add_post(PREFIX + "/peserta/permintaan/{request_id:[0-9]{1,9}}", self.decide)
 
     # -- signing in ------------------------------------------------------------------------
 
@@ -326,11 +353,41 @@ class Console:
         body = problem_body(signed.person.language, text, signed.csrf)
         return self._people_page(signed, body, 400)
 
+    def _people_home(self, signed: SignedIn, before: str = "") -> web.Response:
+        lang = signed.person.language
+        with unit_of_work(self.deps.engine) as session:
+            waiting = registration.pending_requests(session)
+        body = before + requests_body(lang, waiting, signed.csrf) + upload_form(lang, signed.csrf)
+        return self._people_page(signed, body)
+
     async def people(self, request: web.Request) -> web.Response:
         signed = self._signed_or_refused(request)
         if isinstance(signed, web.Response):
             return signed
-        return self._people_page(signed, upload_form(signed.person.language, signed.csrf))
+        return self._people_home(signed)
+
+    async def decide(self, request: web.Request) -> web.Response:
+        """Setujui (kader/OPD) or Tolak, as under the request in the chat; the requester is
+        told on their channel, and a second decision changes nothing."""
+        signed = self._signed_or_refused(request)
+        if isinstance(signed, web.Response):
+            return signed
+        lang = signed.person.language
+        form = await self._form(request, signed)
+        code = str(form.get("keputusan") or "") if form is not None else ""
+        if code not in ("k", "o", "x"):
+            return self._people_problem(signed, t_plain(lang, "konsol.forged"))
+        request_id = int(request.match_info["request_id"])
+        result, status = await decide_and_tell(
+            ConsoleEnv(self.deps), signed.person, request_id, code
+        )
+        if status is None:  # already decided (by another admin), or gone
+            decided_by = result.decided_by.name if result.decided_by else "-"
+            text = t(lang, "admin.request_already", admin=decided_by)
+            if result.decision == Decision.NOT_FOUND:
+                text = t(lang, "admin.request_gone")
+            return self._people_home(signed, f'<section class="refused"><p>{text}</p></section>')
+        return self._people_home(signed, f"<section><p>{status}</p></section>")
 
     async def _form(self, request: web.Request, signed: SignedIn) -> MultiDictProxy[Any] | None:
         """The posted form when its CSRF token is the session's (None: too big or forged)."""

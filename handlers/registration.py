@@ -258,17 +258,8 @@ async def on_decision(
     if not request_id or code not in ("k", "o", "x"):  # ids start at 1
         await chat.ack(t_plain(_lang(chat), "button.expired"))
         return None
-    now = env.deps.clock.now()
     admin = env.person_of(chat.account)
-    with env.uow() as session:
-        result = registration.decide(
-            session,
-            request_id=request_id,
-            admin=admin,
-            approve=code != "x",
-            role=Role.OPD if code == "o" else Role.KADER,
-            now=now,
-        )
+    result, status = await decide_and_tell(env, admin, request_id, code)
     lang = _lang(chat, admin)
     if result.decision == Decision.NOT_ADMIN:
         await chat.ack(t_plain(lang, "admin.only"), alert=True)
@@ -283,8 +274,29 @@ async def on_decision(
         await chat.buttons_used()
         return None
     await chat.ack()
+    return status
+
+
+async def decide_and_tell(
+    env: Env, admin: Person | None, request_id: int, code: str
+) -> tuple[registration.DecisionResult, str | None]:
+    """An admin's decision on a request (a chat button or the console): saved, then the
+    requester told on their channel. The status line says who decided what (None when
+    nothing was decided)."""
+    with env.uow() as session:
+        result = registration.decide(
+            session,
+            request_id=request_id,
+            admin=admin,
+            approve=code != "x",
+            role=Role.OPD if code == "o" else Role.KADER,
+            now=env.deps.clock.now(),
+        )
     request = result.request
-    assert request is not None
+    if result.decision not in (Decision.APPROVED, Decision.REJECTED) or request is None:
+        return result, None
+    lang = admin.language if admin is not None else "id"
+    decided_by = result.decided_by.name if result.decided_by else t_plain(lang, "value.empty")
     if result.decision == Decision.APPROVED and result.person is not None:
         role = role_label(lang, result.person.role)  # the roster's role wins when it had one
         status = t(lang, "admin.request_approved", admin=decided_by, role=role)
@@ -294,7 +306,7 @@ async def on_decision(
         note = t(request.language, "register.rejected", body=env.deps.body_name)
     # The requester first: the decision is already saved, and their news matters most.
     await _send(env, registration.account_of(request), note)
-    return status
+    return result, status
 
 
 async def on_cancel(chat: Chat, env: Env) -> bool:

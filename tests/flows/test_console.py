@@ -208,3 +208,38 @@ async def test_a_roster_upload_is_checked_before_anything_is_saved(
         ) as again:
             assert again.status == 400
     assert world.person("+6285211110001").name == "Rina Kartika"
+
+
+async def test_an_admin_approves_a_newcomer_from_the_console(console_world: World) -> None:
+    world = console_world
+    hasrul = Persona(world, "telegram", *HASRUL)
+    await hasrul.register()
+    budi = Persona(world, "telegram", "Budi Santoso", "+6281299998888")
+    await budi.register()  # not on the roster: asked who he is
+    await budi.send("Budi Santoso, Posyandu Mawar Lampenai")
+    await budi.wait_text("sudah dikirim ke sekretariat")
+    path = await sign_in_link(hasrul)
+    base = f"http://127.0.0.1:{world.web_port}"
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        async with http.post(base + "/konsol/masuk", data={"t": path.split("t=", 1)[1]}):
+            pass
+        async with http.get(base + "/konsol/peserta") as shown:
+            page = await shown.text()
+        assert "Budi Santoso, Posyandu Mawar Lampenai" in page
+        action = re.search(r'action="(/konsol/peserta/permintaan/\d+)"', page)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+        assert action and csrf
+        async with http.post(
+            base + action.group(1), data={"csrf": csrf.group(1), "keputusan": "k"}
+        ) as decided:
+            assert "Disetujui oleh Hasrul Nawir" in await decided.text()
+        await budi.wait_text("disetujui")
+        assert world.person("+6281299998888").name == "Budi Santoso"
+        async with http.post(  # a second decision (another admin's tab): nothing changes
+            base + action.group(1), data={"csrf": csrf.group(1), "keputusan": "x"}
+        ) as again:
+            assert "sudah diputuskan" in await again.text()
+        async with http.post(
+            base + action.group(1), data={"csrf": "forged", "keputusan": "x"}
+        ) as forged:
+            assert forged.status == 400
