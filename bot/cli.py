@@ -19,6 +19,7 @@ from bot.cli_whatsapp import whatsapp_app
 from bot.logs import setup_logging
 from bot.settings import SettingsError
 from bot.tables import UnreadableTable, read_table
+from console.people_page import import_summary
 from handlers.i18n import plain
 from models.clock import SystemClock
 from models.db import unit_of_work
@@ -52,17 +53,7 @@ def db_upgrade() -> None:
 
 def print_report(lang: str, report: ImportReport, *, dry_run: bool) -> None:
     print_row_errors(lang, report.errors, "cli.reason")
-    typer.echo(
-        plain(
-            lang,
-            "cli.import_summary",
-            total=report.total,
-            created=report.created,
-            updated=report.updated,
-            unchanged=report.unchanged,
-            rejected=len(report.errors),
-        )
-    )
+    typer.echo(import_summary(lang, report))
     typer.echo(plain(lang, "cli.import_dry_run" if dry_run else "cli.import_saved"))
 
 

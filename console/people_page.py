@@ -56,6 +56,19 @@ def _t(lang: str, key: str, **values: object) -> str:
     return escape(t_plain(lang, key, **values))
 
 
+def import_summary(lang: str, report: ImportReport) -> str:
+    """ "8 baris: 4 baru, …": the same line on the console and the command line."""
+    return plain(
+        lang,
+        "cli.import_summary",
+        total=report.total,
+        created=report.created,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        rejected=len(report.errors),
+    )
+
+
 def upload_form(lang: str, csrf: str) -> str:
     return (
         f"<section><h2>{_t(lang, 'konsol.roster_upload')}</h2>"
@@ -85,16 +98,7 @@ def report_body(
         + "</li>"
         for error in report.errors
     )
-    summary = plain(
-        lang,
-        "cli.import_summary",
-        total=report.total,
-        created=report.created,
-        updated=report.updated,
-        unchanged=report.unchanged,
-        rejected=len(report.errors),
-    )
-    parts = [f"<section><p><b>{escape(summary)}</b></p>"]
+    parts = [f"<section><p><b>{escape(import_summary(lang, report))}</b></p>"]
     if rows:
         parts.append(f"<ul>{rows}</ul>")
     if saved:
