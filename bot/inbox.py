@@ -32,7 +32,7 @@ from telegram.ext import Application
 
 from bot.http import AiohttpRequest
 from handlers.common import expected_error
-from handlers.context import CURRENT_UNIT
+from handlers.deps import CURRENT_UNIT
 from models import inbox
 from models.clock import Clock
 from models.db import SharedUnit, unit_of_work

@@ -8,15 +8,20 @@ here and tests can inject a moved clock.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
+from models import conversations
+from models.accounts import Account
 from models.clock import Clock
-from models.db import SharedUnit
+from models.conversations import Who
+from models.db import SharedUnit, unit_of_work
 from models.file_store import FileStore
 
 if TYPE_CHECKING:
@@ -26,6 +31,35 @@ DEPS_KEY = "pokjanal.deps"
 
 # The unit of work of the update being handled in this task (set by the inbox's lanes).
 CURRENT_UNIT: ContextVar[SharedUnit | None] = ContextVar("pokjanal_update_unit", default=None)
+
+
+def step_unit(engine: Engine) -> AbstractContextManager[Session]:
+    """A step of this update's unit of work: inside the inbox, all steps of one update share
+    one session (see ``SharedUnit``); elsewhere (a job, a test calling a step itself) each step
+    is its own transaction."""
+    unit = CURRENT_UNIT.get()
+    if unit is not None:
+        return unit.block()
+    return unit_of_work(engine)
+
+
+class WhoCache:
+    """The sender and which drafts they have, looked up once per update (one statement), and
+    again after any write of the update (registered, erased, a draft started)."""
+
+    def __init__(self) -> None:
+        self._cached: tuple[tuple[Account, int], Who] | None = None
+
+    def get(self, engine: Engine, account: Account) -> Who:
+        unit = CURRENT_UNIT.get()
+        stamp = unit.writes if unit is not None else None
+        if self._cached is not None and stamp is not None and self._cached[0] == (account, stamp):
+            return self._cached[1]
+        with step_unit(engine) as session:
+            found = conversations.who(session, account)
+        if stamp is not None:
+            self._cached = ((account, stamp), found)
+        return found
 
 
 def commit_current_unit() -> None:

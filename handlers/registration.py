@@ -199,16 +199,6 @@ async def on_details(chat: Chat, env: Env, text: str) -> bool:
     return True
 
 
-def _account_of_person(person: Person) -> Account | None:
-    """The channel to reach a person on directly (the preferred one first)."""
-    for channel in person.channels():
-        if channel == Channel.TELEGRAM and person.telegram_user_id is not None:
-            return Account.telegram(person.telegram_user_id, person.telegram_chat_id)
-        if channel == Channel.WHATSAPP and person.whatsapp_id is not None:
-            return Account.whatsapp(person.whatsapp_id, person.whatsapp_user_id)
-    return None
-
-
 async def _send(env: Env, account: Account, text: str, buttons: keyboards.Keyboard = ()) -> bool:
     messenger = env.deps.messengers.get(account.channel.value)
     if messenger is None:
@@ -232,9 +222,10 @@ async def _tell_admins(
     """
     delivered = 0
     for admin in admins:
-        account = _account_of_person(admin)
-        if account is None or request.id is None:
+        accounts = admin.accounts()
+        if not accounts or request.id is None:
             continue
+        account = accounts[0]
         text = t(
             admin.language,
             "admin.request",

@@ -358,6 +358,8 @@ def record_statuses(session: Session, statuses: list[DeliveryStatus], *, now: da
     changed = 0
     for status in statuses:
         found = rows.get(status.external_id, [])
+        if not found and status.status == "sent":
+            continue  # "sent" changes no row: not worth keeping for one that may come
         if not found:
             # A direct reply (no row), or a row whose send has not returned yet: kept, and
             # applied when the row learns its id (or at the next tick, see settle).

@@ -105,6 +105,17 @@ class Person(SQLModel, table=True):
             found.reverse()
         return found
 
+    def accounts(self) -> list[Account]:
+        """Where to write to the person, the preferred channel first: a Telegram chat, a
+        WhatsApp number (linked, or opted in on paper)."""
+        found = []
+        for channel in self.channels():
+            if channel == Channel.TELEGRAM and self.telegram_user_id is not None:
+                found.append(Account.telegram(self.telegram_user_id, self.telegram_chat_id))
+            elif channel == Channel.WHATSAPP and self.whatsapp_address is not None:
+                found.append(Account.whatsapp(self.whatsapp_address, self.whatsapp_user_id))
+        return found
+
     @property
     def reachable(self) -> bool:
         return bool(self.channels())
@@ -191,6 +202,23 @@ def mark_reachable(session: Session, telegram_user_id: int) -> bool:
 def prefer(session: Session, person: Person, channel: Channel) -> None:
     person.preferred_channel = channel.value
     session.add(person)
+
+
+# A person's messages refresh the window's start at most this often: one write per quarter of
+# an hour instead of one per message; the window then ends at worst this much early (a
+# template instead of a free message), never late.
+WINDOW_REFRESH = timedelta(minutes=15)
+
+
+def whatsapp_touch_due(person: Person, wrote: datetime) -> bool:
+    """Whether a new WhatsApp message changes what is stored about the person."""
+    last = person.whatsapp_last_inbound_at
+    return (
+        person.preferred_channel != Channel.WHATSAPP.value
+        or person.whatsapp_unreachable_at is not None
+        or last is None
+        or wrote - last >= WINDOW_REFRESH
+    )
 
 
 def wrote_on_whatsapp(session: Session, person: Person, *, now: datetime) -> None:

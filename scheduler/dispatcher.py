@@ -371,25 +371,18 @@ class Dispatcher:
         # could not take it (the other channel, once).
         as_template = any((row.payload or {}).get("template") for row in rows)
         not_on = {(row.payload or {}).get("not_on") for row in rows}
-        found = []
-        for channel in person.channels():
-            if channel.value not in self.senders or channel.value in not_on:
-                continue
-            if channel.value == TELEGRAM and person.telegram_chat_id is not None:
-                found.append(
-                    Recipient(
-                        TELEGRAM,
-                        str(person.telegram_chat_id),
-                        kinds=kinds,
-                        language=person.language,
-                    )
-                )
-            elif channel.value == WHATSAPP and person.whatsapp_address is not None:
-                window = whatsapp_window_open(person, now) and not as_template
-                found.append(
-                    Recipient(WHATSAPP, person.whatsapp_address, window, kinds, person.language)
-                )
-        return found
+        window = whatsapp_window_open(person, now) and not as_template
+        return [
+            Recipient(
+                account.channel.value,
+                str(account.chat_id) if account.channel.value == TELEGRAM else account.key,
+                window if account.channel.value == WHATSAPP else True,
+                kinds,
+                person.language,
+            )
+            for account in person.accounts()
+            if account.channel.value in self.senders and account.channel.value not in not_on
+        ]
 
     def _defer(
         self, session: Session, rows: list[OutboxMessage], when: datetime, now: datetime

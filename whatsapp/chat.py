@@ -15,7 +15,7 @@ from pywa_async import WhatsApp
 from pywa_async.types import Button, Section, SectionList, SectionRow
 
 from handlers.deps import Deps, commit_current_unit
-from handlers.i18n import t
+from handlers.i18n import t, t_plain
 from handlers.port import Keyboard
 from models import inbox, people
 from models.accounts import Account
@@ -39,7 +39,8 @@ async def send_neutral(
     """Send catalogue HTML with buttons as one or more WhatsApp messages; the last one's id."""
     commit_current_unit()  # what the update did so far is stored before anything goes out
     sent_id = ""
-    for part in layout(text, buttons, list_button=t(lang, "wa.list_button")):
+    continued = t_plain(lang, "wa.continued", index="{index}", total="{total}")
+    for part in layout(text, buttons, list_button=t(lang, "wa.list_button"), continued=continued):
         if isinstance(part, TextOut):
             sent = await client.send_message(to=to, text=part.body)
         elif isinstance(part, ButtonsOut):

@@ -88,9 +88,10 @@ class WhatsAppRouter:
             now = self.deps.clock.now()
             sent = stored["message"].get("timestamp")
             wrote = min(now, datetime.fromtimestamp(int(sent), UTC)) if str(sent).isdigit() else now
-            with env.uow() as session:
-                fresh = session.merge(person)
-                people.wrote_on_whatsapp(session, fresh, now=wrote)
+            if people.whatsapp_touch_due(person, wrote):
+                with env.uow() as session:
+                    fresh = session.merge(person)
+                    people.wrote_on_whatsapp(session, fresh, now=wrote)
         chat = WhatsAppChat(self.client, account, person.language if person else None)
         reading = read(stored["message"])
         if reading.kind == "reply":

@@ -165,6 +165,7 @@ TEXTS: dict[str, str] = {
     "fallback.unknown": "Sorry, I did not understand that. Send /bantuan to see the commands.",
     "button.expired": "This button is no longer valid.",
     "wa.list_button": "Choose",
+    "wa.continued": "(continued {index}/{total})",
     "wa.help": (
         "<b>What you can type</b>\n"
         "UNDANGAN — my meeting invitations\n"

@@ -171,6 +171,7 @@ TEXTS: dict[str, str] = {
     "fallback.unknown": "Maaf, saya belum mengerti pesan itu. Ketik /bantuan untuk melihat perintah.",
     "button.expired": "Tombol ini sudah tidak berlaku.",
     "wa.list_button": "Pilih",
+    "wa.continued": "(lanjutan {index}/{total})",
     "wa.help": (
         "<b>Yang dapat Anda ketik</b>\n"
         "UNDANGAN — undangan rapat saya\n"

@@ -10,7 +10,13 @@ from sqlmodel import Session, select
 from models import broadcasts, outbox
 from models.clock import FrozenClock
 from models.outbox import DeliveryStatus, EarlyStatus, OutboxMessage, Planned, Status
-from models.people import Person, goes_as_template, whatsapp_window_open
+from models.people import (
+    WINDOW_REFRESH,
+    Person,
+    goes_as_template,
+    whatsapp_touch_due,
+    whatsapp_window_open,
+)
 from tests.factories import person
 
 
@@ -88,3 +94,16 @@ def test_a_status_before_the_send_returned_waits_for_its_row(
     assert outbox.apply_early_statuses(session, [row], now=clock.now())
     assert row.status == Status.PENDING.value and row.payload["not_on"] == "whatsapp"
     assert session.exec(select(EarlyStatus)).all() == []
+
+
+def test_a_chatty_person_costs_one_write_a_quarter_hour(
+    session: Session, clock: FrozenClock
+) -> None:
+    sitti = session.get_one(Person, _on_whatsapp(session, clock))
+    assert whatsapp_touch_due(sitti, clock.now())  # never wrote: the window must be stored
+    sitti.whatsapp_last_inbound_at, sitti.preferred_channel = clock.now(), "whatsapp"
+    assert not whatsapp_touch_due(sitti, clock.now() + timedelta(minutes=14))
+    assert whatsapp_touch_due(sitti, clock.now() + WINDOW_REFRESH)
+    sitti.preferred_channel = "telegram"  # she wrote on Telegram since: WhatsApp again now
+    assert whatsapp_touch_due(sitti, clock.now() + timedelta(minutes=1))
+    assert [a.channel.value for a in sitti.accounts()] == ["whatsapp"]
