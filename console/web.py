@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import re
 import tempfile
 import time
 from collections import defaultdict, deque
@@ -35,6 +36,7 @@ from console.people_page import (
     upload_form,
 )
 from handlers import attendance_export
+from handlers.console_link import NEXT
 from handlers.deps import Deps
 from handlers.i18n import plain, t, t_plain
 from handlers.people_view import format_when
@@ -186,10 +188,12 @@ class Console:
         if refused is not None:
             return self._refused_attempt(request, refused)
         lang = self.language
+        onward = _onward(request.query.get(NEXT, ""))
         form = (
             f"<section><p>{escape(t_plain(lang, 'konsol.sign_in_text'))}</p>"
             f'<form method="post" action="{PREFIX}/masuk">'
             f'<input type="hidden" name="t" value="{escape(token)}">'
+            f'<input type="hidden" name="{NEXT}" value="{escape(onward)}">'
             f"<button>{escape(t_plain(lang, 'konsol.sign_in'))}</button></form></section>"
         )
         return self._html(page(lang, t_plain(lang, "konsol.sign_in_title"), form))
@@ -201,7 +205,8 @@ class Console:
             started = console.redeem(session, token, now=self.deps.clock.now())
         if not isinstance(started, Started):
             return self._refused_attempt(request, started)
-        response = web.Response(status=303, headers={"Location": f"{PREFIX}/"})
+        onward = _onward(str(form.get(NEXT) or ""))
+        response = web.Response(status=303, headers={"Location": onward})
         max_age = int((started.expires_at - self.deps.clock.now()).total_seconds())
         response.set_cookie(
             COOKIE,
@@ -321,21 +326,19 @@ class Console:
             return signed
         meeting_id, fmt = int(request.match_info["meeting_id"]), request.match_info["fmt"]
         lang = signed.person.language
-        write = attendance_export.WRITERS[f".{fmt}"]
         with unit_of_work(self.deps.engine) as session:
             try:
                 meeting, rows = attendance_export.attendance_rows(session, meeting_id, lang)
             except NotFound:
                 return self._html(message(lang, "konsol.not_found_title", "konsol.not_found"), 404)
-        with tempfile.TemporaryDirectory(prefix="pokjanal-konsol-") as folder:
-            path = Path(folder) / f"daftar-hadir-{meeting_id}.{fmt}"
-            await asyncio.to_thread(write, path, meeting, rows, lang)
-            data = path.read_bytes()
+        name, data = await asyncio.to_thread(
+            attendance_export.attendance_file, meeting, rows, lang, fmt
+        )
         return web.Response(
             body=data,
             content_type=CONTENT_TYPES[fmt],
             headers={
-                "Content-Disposition": f'attachment; filename="{path.name}"',
+                "Content-Disposition": f'attachment; filename="{name}"',
                 "Cache-Control": "no-store",
             },
         )
@@ -497,6 +500,15 @@ class Console:
             for r in requests
         ]
         return _section(lang, "konsol.requests", items, "konsol.no_requests")
+
+
+_ONWARD = re.compile(r"/konsol/(?:rapat/[0-9]{1,9}|peserta)?")
+
+
+def _onward(path: str) -> str:
+    """Where to go after signing in: one of the console's own pages, never anywhere else (a
+    link that sent a fresh session to another site would be an open redirect)."""
+    return path if _ONWARD.fullmatch(path) else f"{PREFIX}/"
 
 
 def _section(lang: str, title_key: str, items: list[str], none_key: str) -> str:

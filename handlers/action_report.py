@@ -23,8 +23,8 @@ from handlers.action_views import STATUS_CODES
 from handlers.chat import end_other_conversations, say_ended_in
 from handlers.context import BotContext
 from handlers.i18n import Markup, language_of, t, t_plain
+from handlers.message_split import split_message
 from handlers.port import Chat, Env, FileFailed, FileTooBig, IncomingFile, Keyboard
-from handlers.recap import split_message
 from handlers.telegram_chat import TelegramChat
 from models import action_drafts, actions
 from models.action_drafts import ReportDraft, Stage

@@ -23,8 +23,8 @@ from handlers import action_views
 from handlers.action_status_chart import status_chart
 from handlers.context import BotContext
 from handlers.i18n import Markup, language_of, t
+from handlers.message_split import split_message
 from handlers.people_view import format_day, format_when, organization_name
-from handlers.recap import split_message
 from models.action_status import (
     STATUS_ORDER,
     Digest,

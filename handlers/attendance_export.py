@@ -11,6 +11,7 @@ import csv
 import html
 import io
 import re
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -447,3 +448,15 @@ def write_csv(path: Path, meeting: Meeting, rows: list[AttendanceRow], lang: str
 
 Writer = Callable[[Path, Meeting, list[AttendanceRow], str], None]
 WRITERS: dict[str, Writer] = {".xlsx": write_xlsx, ".pdf": write_pdf, ".csv": write_csv}
+
+
+def attendance_file(
+    meeting: Meeting, rows: list[AttendanceRow], lang: str, fmt: str
+) -> tuple[str, bytes]:
+    """The daftar hadir as a file's name and bytes (``fmt``: xlsx, pdf, csv), for the console
+    and the chat, which send it rather than keep it."""
+    write = WRITERS[f".{fmt}"]
+    with tempfile.TemporaryDirectory(prefix="pokjanal-daftar-hadir-") as folder:
+        path = Path(folder) / f"daftar-hadir-{meeting.id}.{fmt}"
+        write(path, meeting, rows, lang)
+        return path.name, path.read_bytes()

@@ -33,7 +33,9 @@ BROADCAST = "sb"  # sb:1:a:<role>|k|kc:<org>|o|oc:<org>|send|cancel|r:<broadcast
 ACTION = "ac"
 # tl:1:a:<action> | s:<draft>:<version>:b|j|s|k | n|e|ok:<draft>:<version> | x  (/tindaklanjut)
 ACTION_REPORT = "tl"
-RECAP = "rk"  # rk:1:m|n:<meeting id>  (show the recap / nudge those who have not answered)
+# rk:1:m|n|d|k:<meeting id>  (show the recap, nudge the silent, the daftar hadir, the console)
+# rk:1:p:<meeting id>:<page>  (the list of those who have not answered, a page of it)
+RECAP = "rk"
 
 
 class CallbackTooLong(ValueError):
@@ -188,6 +190,25 @@ class RecapShow(CallbackData):
 @dataclass(frozen=True)
 class RecapNudge(CallbackData):
     PREFIX, STEP = RECAP, "n"
+    meeting_id: int
+
+
+@dataclass(frozen=True)
+class RecapPending(CallbackData):
+    PREFIX, STEP = RECAP, "p"
+    meeting_id: int
+    page: int
+
+
+@dataclass(frozen=True)
+class RecapDownload(CallbackData):
+    PREFIX, STEP = RECAP, "d"
+    meeting_id: int
+
+
+@dataclass(frozen=True)
+class RecapConsole(CallbackData):
+    PREFIX, STEP = RECAP, "k"
     meeting_id: int
 
 

@@ -55,11 +55,28 @@ def wrap_label(name: str, width: int = WRAP, lines: int = NAME_LINES) -> str:
     return "\n".join(wrapped).replace("$", r"\$")
 
 
-def stacked_bars(rows: Sequence[Row], series: Series, words: Words) -> bytes:
+@dataclass(frozen=True)
+class Look:
+    """How big the chart is drawn. ``shares`` draws every bar as 100% (its counts still written
+    on it), so no large row sets the scale and squeezes the others."""
+
+    width_in: float = WIDTH_IN
+    font: float = 9
+    shares: bool = False
+
+
+SHARE_LABEL_MIN = 7.0  # per cent: a thinner segment has no room for its number
+
+
+def stacked_bars(rows: Sequence[Row], series: Series, words: Words, look: Look = Look()) -> bytes:
     """The rows as stacked horizontal bars, the first on top; PNG bytes."""
     labels = [wrap_label(row.label) for row in rows]
     lines = sum(label.count("\n") + 1 for label in labels)
-    height = 1.9 + 0.42 * max(len(rows), 1) + 0.16 * max(lines - len(rows), 0)
+    scale = look.font / 9
+    height = scale * (1.9 + 0.42 * max(len(rows), 1) + 0.16 * max(lines - len(rows), 0))
+    if not words.title:
+        height -= scale * 0.3
+    font = look.font
     with _LOCK, warnings.catch_warnings():
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
@@ -67,29 +84,40 @@ def stacked_bars(rows: Sequence[Row], series: Series, words: Words) -> bytes:
 
         # A glyph the bundled font lacks (an emoji in a name) prints as a box, not an error.
         warnings.filterwarnings("ignore", message=r"Glyph .* missing from", category=UserWarning)
-        figure = Figure(figsize=(WIDTH_IN, height), dpi=DPI, layout="constrained")
+        figure = Figure(figsize=(look.width_in, height), dpi=DPI, layout="constrained")
         FigureCanvasAgg(figure)
         axes = figure.add_subplot()
-        axes.set_title(words.title, fontsize=11, loc="left", fontweight="bold")
+        if words.title:
+            axes.set_title(words.title, fontsize=font + 2, loc="left", fontweight="bold")
         if not rows:
             axes.set_axis_off()
             axes.text(0.5, 0.5, words.empty, ha="center", va="center", transform=axes.transAxes)
         else:
             positions = list(range(len(rows)))
-            left = [0] * len(rows)
+            left: list[float] = [0.0] * len(rows)
+            totals = [sum(row.counts.get(value, 0) for value, _, _ in series) for row in rows]
             for value, colour, ink in series:
                 counts = [row.counts.get(value, 0) for row in rows]
+                widths: list[float] = list(counts)
+                if look.shares:
+                    widths = [
+                        100 * c / total if total else 0
+                        for c, total in zip(counts, totals, strict=True)
+                    ]
                 drawn = axes.barh(
                     positions,
-                    counts,
+                    widths,
                     left=left,
                     color=colour,
                     label=words.series(value),
                     height=0.7,
                 )
-                numbers = [str(count) if count else "" for count in counts]
-                axes.bar_label(drawn, labels=numbers, label_type="center", fontsize=9, color=ink)
-                left = [a + b for a, b in zip(left, counts, strict=True)]
+                roomy = [not look.shares or width >= SHARE_LABEL_MIN for width in widths]
+                numbers = [
+                    str(c) if c and room else "" for c, room in zip(counts, roomy, strict=True)
+                ]
+                axes.bar_label(drawn, labels=numbers, label_type="center", fontsize=font, color=ink)
+                left = [a + b for a, b in zip(left, widths, strict=True)]
             widest = max([*left, 1])
             for position, row, end in zip(positions, rows, left, strict=True):
                 if row.note:
@@ -98,20 +126,26 @@ def stacked_bars(rows: Sequence[Row], series: Series, words: Words) -> bytes:
                         position,
                         row.note,
                         va="center",
-                        fontsize=8,
+                        fontsize=font - 1,
                         color=NOTE_INK,
                         fontweight="bold",
                     )
-            axes.set_yticks(positions, labels=labels, fontsize=9)
+            axes.set_yticks(positions, labels=labels, fontsize=font)
             axes.invert_yaxis()  # the first row on top
-            axes.set_xlabel(words.axis, fontsize=9)
-            axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-            # Room on the right for the notes.
-            axes.set_xlim(0, widest * (1.25 if any(row.note for row in rows) else 1.02))
+            axes.set_xlabel(words.axis, fontsize=font)
+            axes.tick_params(axis="x", labelsize=font)
+            if look.shares:
+                axes.set_xticks([0, 25, 50, 75, 100])
+                axes.set_xlim(0, 100)
+            else:
+                axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+                # Room on the right for the notes.
+                axes.set_xlim(0, widest * (1.25 if any(row.note for row in rows) else 1.02))
             axes.spines[["top", "right"]].set_visible(False)
             axes.grid(axis="x", alpha=0.3)
             axes.set_axisbelow(True)
-            figure.legend(loc="outside lower center", ncols=4, fontsize=9, frameon=False)
+            columns = 4 if look.width_in >= WIDTH_IN else 2  # a narrow chart: two rows of legend
+            figure.legend(loc="outside lower center", ncols=columns, fontsize=font, frameon=False)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=DPI)
     return buffer.getvalue()

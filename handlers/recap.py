@@ -1,39 +1,47 @@
-"""/rekap (admin): a meeting's recap as text, a chart, and a button that nudges non-responders.
+"""/rekap (admin): a meeting's recap on one phone screen, for an admin on the road.
 
 ``/rekap`` lists the upcoming and recent meetings as buttons; ``/rekap <id>`` or a tap on one
-sends the recap (split under Telegram's 4096-character limit), then the chart of answers by
-organization as a photo carrying the **Ingatkan yang belum menjawab** button.
+sends a single photo: the chart of answers per *kind* of organization (OPD, Puskesmas,
+kecamatan, desa, Posyandu) with, as its caption, the funnel, the answers, each kind's numbers
+and the few organizations holding it back. Under it: **Belum menjawab (N)** (a paged list),
+**Ingatkan yang belum menjawab**, **Unduh daftar hadir** (the XLSX and the PDF as documents)
+and **Buka konsol** (a one-time link to the meeting's page in the web console, where the
+whole table is). Before, the recap of 111 invitees was five long messages and a chart whose
+one "lainnya" bar squashed the rest: about 22 phone screens.
 
-Buttons carry everything they need (``rk:1:m|n:<meeting id>``), so they work days later and
-after a restart. Register with ``register(app)``.
+Buttons carry everything they need (``rk:1:<step>:<meeting id>[:<page>]``), so they work days
+later and after a restart. Register with ``register(app)``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import html
-import re
-from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
-from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.constants import ChatAction
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 from telegram.ext import BaseHandler as TelegramHandler
 
 from handlers import callbacks
-from handlers.action_views import carry_over_lines
+from handlers.attendance_export import attendance_file, attendance_rows
 from handlers.chat import person_of
+from handlers.console_link import console_link
 from handlers.context import BotContext
 from handlers.i18n import Markup, language_of, t, t_plain
-from handlers.meeting_views import minutes_summary
+from handlers.message_split import visible_len, visible_text
 from handlers.people_view import format_when, organization_name
-from handlers.recap_chart import Bar, answers_chart
+from handlers.recap_chart import kinds_chart
+from handlers.telegram_chat import TelegramChat
+from models import actions
 from models.errors import NotFound
-from models.meetings import Answer, Meeting, MeetingStatus
+from models.meetings import Meeting, MeetingStatus
 from models.recap import (
+    LAGGARDS,
+    KindLine,
     PersonLine,
     Recap,
     get_meeting,
@@ -44,10 +52,11 @@ from models.recap import (
 )
 
 COMMAND = "rekap"
-MESSAGE_LIMIT = 4096
-SHOW, NUDGE = "m", "n"  # rk:1:m:<meeting id> (show the recap), rk:1:n:<meeting id> (nudge)
-ANSWER_ORDER = (Answer.HADIR, Answer.DIWAKILKAN, Answer.TIDAK_HADIR, Answer.PENDING)
+CAPTION_LIMIT = 1024  # Telegram's, counted on the parsed text
 BUTTON_TITLE = 40  # characters of a meeting's title on a list button
+NAME_ROOM = 28  # characters of an organization's name among a kind's laggards
+VENUE_ROOM = 40
+PAGE_SIZE = 15  # names per page of "Belum menjawab": one phone screen
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
@@ -88,148 +97,80 @@ def register(app: AnyApplication) -> None:
     group[0:0] = ours
 
 
-# --------------------------------------------------------------------------- splitting
-_TAG = re.compile(r"<(/?)([A-Za-z][\w-]*)[^>]*>")
-_TOKEN = re.compile(r"<(/?)([A-Za-z][\w-]*)[^>]*>|&#?\w+;|.", re.S)
-_LINE = re.compile(r"[^\n]*\n|[^\n]+")
-Stack = tuple[tuple[str, str], ...]  # open tags: (name, the opening tag as written)
-
-
-def utf16_len(text: str) -> int:
-    """Telegram counts UTF-16 code units: an emoji outside the BMP is two."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def _after(stack: Stack, match: re.Match[str]) -> Stack:
-    name = match.group(2).lower()
-    if not match.group(1):
-        return (*stack, (name, match.group(0)))
-    for index in range(len(stack) - 1, -1, -1):  # tolerant: close the innermost of that name
-        if stack[index][0] == name:
-            return stack[:index] + stack[index + 1 :]
-    return stack
-
-
-def _closers(stack: Stack) -> str:
-    return "".join(f"</{name}>" for name, _ in reversed(stack))
-
-
-def _openers(stack: Stack) -> str:
-    return "".join(tag for _, tag in stack)
-
-
-def _blocks(text: str) -> list[str]:
-    """Runs of whole lines at whose end no tag is open: the places a message may be cut."""
-    blocks: list[str] = []
-    block, stack = "", Stack()
-    for line in _LINE.findall(text):
-        block += line
-        for match in _TAG.finditer(line):
-            stack = _after(stack, match)
-        if not stack:
-            blocks.append(block)
-            block = ""
-    if block:
-        blocks.append(block)
-    return blocks
-
-
-def _hard_split(block: str, limit: int) -> list[str]:
-    """A block too long for one message: cut after a space (or anywhere, for one huge word),
-    never inside a tag or an entity; tags open at a cut are closed there and reopened after."""
-    pieces: list[str] = []
-    current, stack, start = "", Stack(), 0  # start: the reopened tags at the head of ``current``
-    spaces: list[tuple[int, Stack]] = []  # cut points after whitespace, with the tags open there
-    for match in _TOKEN.finditer(block):
-        before = (len(current), stack)
-        token = match.group(0)
-        current += token
-        if match.group(2):
-            stack = _after(stack, match)
-        elif token.isspace():
-            spaces.append((len(current), stack))
-        while utf16_len(current) + utf16_len(_closers(stack)) > limit:
-            position, open_tags = next(
-                (
-                    (at, tags)
-                    for at, tags in reversed(spaces)
-                    if start < at and utf16_len(current[:at] + _closers(tags)) <= limit
-                ),
-                before,
-            )
-            if position <= start:
-                break  # a single token longer than a message: cannot happen with 4096
-            pieces.append(current[:position] + _closers(open_tags))
-            prefix = _openers(open_tags)
-            shift = len(prefix) - position
-            current, start = prefix + current[position:], len(prefix)
-            spaces = [(at + shift, tags) for at, tags in spaces if at > position]
-            before = (before[0] + shift, before[1]) if before[0] > position else (start, open_tags)
-    pieces.append(current)
-    return pieces
-
-
-def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Split HTML text into messages of at most ``limit`` UTF-16 units (measured on the markup,
-    which is never shorter than what Telegram counts), on line boundaries where no tag is open.
-    """
-    chunks: list[str] = []
-    current = ""
-    for block in _blocks(text):
-        if utf16_len(current + block) <= limit:
-            current += block
-            continue
-        if current.strip():
-            chunks.append(current)
-        current = block
-        if utf16_len(block) > limit:
-            *whole, current = _hard_split(block, limit)
-            chunks.extend(whole)
-    if current.strip():
-        chunks.append(current)
-    return [chunk.strip("\n") for chunk in chunks if chunk.strip()]
-
-
 # --------------------------------------------------------------------------- rendering
 def _percent(lang: str, count: int, total: int) -> Markup:
     return t(lang, "rekap.percent", count=count, percent=round(100 * count / total) if total else 0)
 
 
-def _parts(lang: str, counts: dict[str, int]) -> Markup:
-    """``1 hadir, 2 belum menjawab``: the answers that occur, in a fixed order."""
-    present = [answer.value for answer in ANSWER_ORDER if counts.get(answer.value)]
-    return Markup(", ".join(t(lang, f"rekap.part.{a}", count=counts[a]) for a in present))
+def _short(text: str, room: int) -> str:
+    """Cut at a word with "…" (a name cut mid-word reads as another name)."""
+    text = " ".join(text.split())
+    if len(text) <= room:
+        return text
+    cut = text[: room - 1]
+    if text[room - 1] not in " ,.;:-" and " " in cut[room // 2 :]:  # mid-word: back to a space
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,.-") + "…"
 
 
-def _person_line(lang: str, line: PersonLine, *, reason: bool) -> Markup:
-    name: str = line.name or t(lang, "rekap.erased_name")
-    organization = organization_name(lang, line.organization)
-    if reason and line.unreachable is not None:
-        why = t(lang, f"rekap.reason.{line.unreachable.value}")
-        return t(lang, "rekap.person_unreachable", name=name, organization=organization, reason=why)
-    return t(lang, "rekap.person_line", name=name, organization=organization)
+def _laggards(lang: str, line: KindLine, count: int) -> Markup | None:
+    named = line.laggards[:count]
+    if not named:
+        return None
+    names = ", ".join(
+        str(
+            t(
+                lang,
+                "rekap.laggard",
+                name=_short(html.unescape(organization_name(lang, org.organization)), NAME_ROOM),
+                count=org.counts["pending"],
+            )
+        )
+        for org in named
+    )
+    more = line.more_laggards + len(line.laggards) - len(named)
+    tail = t(lang, "rekap.laggards_more", count=more) if more else Markup("")
+    return Markup(t(lang, "rekap.laggards", names=Markup(names)) + tail)
 
 
-def recap_text(lang: str, data: Recap, *, now_text: str, carried: Sequence[str] = ()) -> str:
-    """The recap as one HTML text (split it with ``split_message``); ``carried`` are the open
-    follow-ups of earlier meetings, one line each."""
+def _kind_lines(lang: str, data: Recap, laggards: int) -> list[Markup]:
+    lines = [t(lang, "rekap.kinds_header")]
+    for line in data.kinds:
+        key = "rekap.kind_line" if line.organizations else "rekap.kind_line.none"
+        lines.append(
+            t(
+                lang,
+                key,
+                kind=t_plain(lang, f"rekap.kind.{line.kind}"),
+                answered=line.answered,
+                invited=line.invited,
+                covered=line.covered,
+                organizations=line.organizations,
+            )
+        )
+        lagging = _laggards(lang, line, laggards)
+        if lagging is not None:
+            lines.append(lagging)
+    return lines
+
+
+def _head(lang: str, data: Recap, now_text: str) -> list[Markup]:
     meeting = data.meeting
-    header = [
+    lines = [
         t(
             lang,
             "rekap.header",
-            title=meeting.title,
+            title=_short(meeting.title, 80),
             when=format_when(lang, meeting.starts_at, meeting.timezone),
-            venue=meeting.venue,
-            now=now_text,
+            venue=_short(meeting.venue, VENUE_ROOM),
         )
     ]
     if meeting.status != MeetingStatus.SCHEDULED.value:
-        header.append(t(lang, f"rekap.status.{meeting.status}"))
+        lines.append(t(lang, f"rekap.status.{meeting.status}"))
     elif not data.open_for_answers:
-        header.append(t(lang, "rekap.status.closed"))
+        lines.append(t(lang, "rekap.status.closed"))
     funnel, invited = data.funnel, data.funnel.invited
-    flow = [
+    lines.append(
         t(
             lang,
             "rekap.funnel",
@@ -238,83 +179,123 @@ def recap_text(lang: str, data: Recap, *, now_text: str, carried: Sequence[str] 
             answered=_percent(lang, funnel.answered, invited),
             checked_in=_percent(lang, funnel.checked_in, invited),
         )
-    ]
+    )
+    lines.append(t(lang, "rekap.answers", **data.answers))
     if any(line.channel != "telegram" for line in funnel.channels):
         for line in funnel.channels:  # with WhatsApp in play: what each channel achieved
             key = "rekap.channel.read" if line.read is not None else "rekap.channel.sent"
-            flow.append(
+            channel = t_plain(lang, f"channel.{line.channel}")
+            lines.append(
                 t(
                     lang,
                     key,
-                    channel=t_plain(lang, f"channel.{line.channel}"),
+                    channel=channel,
                     sent=line.sent,
                     delivered=line.delivered,
                     read=line.read or 0,
                 )
             )
     if data.walk_ins:
-        flow.append(t(lang, "rekap.walk_ins", count=data.walk_ins))
-    answers = [t(lang, "rekap.answers", **data.answers)]
-    orgs = [t(lang, "rekap.orgs_header", covered=data.covered, total=len(data.organizations))]
-    for org in data.organizations:
-        key = "rekap.org_line.covered" if org.covered else "rekap.org_line.uncovered"
-        name = organization_name(lang, org.organization)
-        orgs.append(t(lang, key, name=name, invited=org.invited, parts=_parts(lang, org.counts)))
-    blocks: list[Sequence[str]] = [header, flow, answers, orgs]
-    minutes = minutes_summary(lang, meeting)
-    if minutes:
-        blocks.append([t(lang, "rekap.minutes", minutes=minutes)])
+        lines.append(t(lang, "rekap.walk_ins", count=data.walk_ins))
+    return lines
+
+
+def recap_caption(
+    lang: str, data: Recap, *, now_text: str, carried: int = 0, overdue: int = 0
+) -> str:
+    """The recap as a photo caption: within Telegram's 1,024 characters whatever the numbers,
+    by naming fewer laggards per kind when the names are long. ``carried`` and ``overdue``
+    count the open follow-ups of earlier meetings (their list is /statusrtl's)."""
+    tail: list[Markup] = []
+    if data.meeting.minutes or data.meeting.minutes_file_id or data.meeting.minutes_file_name:
+        tail.append(t(lang, "rekap.minutes_kept"))
     if carried:
-        header_line: str = t(lang, "rtl.carry_over_header", count=len(carried))
-        blocks.append([header_line, *carried])
-    if data.fields:
-        fields = [t(lang, "rekap.fields_header")]
-        for item in data.fields:
-            fields.append(
-                t(
-                    lang,
-                    "rekap.field_line",
-                    name=item.name,
-                    covered=item.covered,
-                    organizations=item.organizations,
-                    parts=_parts(lang, item.counts),
-                )
-            )
-        blocks.append(fields)
-    pending = [t(lang, "rekap.pending_header", count=len(data.non_responders))]
-    pending += [_person_line(lang, line, reason=False) for line in data.non_responders]
-    unreachable = [t(lang, "rekap.undeliverable_header", count=len(data.undeliverable))]
-    unreachable += [_person_line(lang, line, reason=True) for line in data.undeliverable]
-    for block in (pending, unreachable):
-        blocks.append(block if len(block) > 1 else [*block, t(lang, "rekap.nobody")])
-    return "\n\n".join("\n".join(block) for block in blocks)
+        tail.append(t(lang, "rekap.carried", count=carried, overdue=overdue))
+    tail.append(t(lang, "rekap.as_of", now=now_text))
+    head = "\n".join(_head(lang, data, now_text))
+    for laggards in range(LAGGARDS, -1, -1):
+        text = "\n\n".join([head, "\n".join(_kind_lines(lang, data, laggards)), "\n".join(tail)])
+        if visible_len(text) <= CAPTION_LIMIT:
+            return text
+    return "\n\n".join([head, "\n".join(tail)])  # some dozen kinds of organization: no room
 
 
-def chart_bars(lang: str, data: Recap) -> list[Bar]:
-    """The chart's bars: plain organization names (a chart is not HTML)."""
-    return [
-        Bar(html.unescape(organization_name(lang, line.organization)), dict(line.counts))
-        for line in data.organizations
+def recap_keyboard(lang: str, data: Recap, *, console: bool) -> InlineKeyboardMarkup | None:
+    meeting_id = data.meeting.id
+    assert meeting_id is not None
+    rows: list[list[InlineKeyboardButton]] = []
+    silent = len(data.non_responders)
+    if silent:
+        label = t_plain(lang, "rekap.pending_button", count=silent)
+        rows.append([_button(label, callbacks.RecapPending(meeting_id, 1))])
+    if data.open_for_answers and data.nudgeable:
+        rows.append(
+            [_button(t_plain(lang, "rekap.nudge_button"), callbacks.RecapNudge(meeting_id))]
+        )
+    last = [_button(t_plain(lang, "rekap.download_button"), callbacks.RecapDownload(meeting_id))]
+    if console:
+        last.append(
+            _button(t_plain(lang, "rekap.console_button"), callbacks.RecapConsole(meeting_id))
+        )
+    rows.append(last)
+    return InlineKeyboardMarkup(rows)
+
+
+def _button(label: str, data: callbacks.CallbackData) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=data.encode())
+
+
+def _person_line(lang: str, line: PersonLine) -> Markup:
+    name: str = line.name or t(lang, "rekap.erased_name")
+    organization = organization_name(lang, line.organization)
+    if line.unreachable is not None:
+        why = t(lang, f"rekap.reason.{line.unreachable.value}")
+        return t(lang, "rekap.person_unreachable", name=name, organization=organization, reason=why)
+    return t(lang, "rekap.person_line", name=name, organization=organization)
+
+
+def pending_page(lang: str, data: Recap, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    """One page of who has not answered, by organization then name, with ◀ ▶ to turn."""
+    meeting_id = data.meeting.id
+    assert meeting_id is not None
+    lines = data.non_responders
+    pages = max(1, -(-len(lines) // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    shown = lines[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    text = [
+        t(
+            lang,
+            "rekap.pending_title",
+            title=_short(data.meeting.title, 80),
+            count=len(lines),
+            page=page,
+            pages=pages,
+        )
     ]
+    text += [_person_line(lang, line) for line in shown] or [t(lang, "rekap.nobody")]
+    turn = []
+    if page > 1:
+        turn.append(
+            _button(t_plain(lang, "rekap.page_back"), callbacks.RecapPending(meeting_id, page - 1))
+        )
+    if page < pages:
+        turn.append(
+            _button(t_plain(lang, "rekap.page_next"), callbacks.RecapPending(meeting_id, page + 1))
+        )
+    return "\n".join(text), InlineKeyboardMarkup([turn]) if turn else None
 
 
 def meetings_keyboard(lang: str, meetings: list[Meeting]) -> InlineKeyboardMarkup:
     rows = []
     for meeting in meetings:
         local = meeting.starts_at.astimezone(ZoneInfo(meeting.timezone))
-        title = meeting.title if len(meeting.title) <= BUTTON_TITLE else meeting.title[:39] + "…"
         date = format_date(local.date(), "d MMM yyyy", locale=lang)
-        label = t_plain(lang, "rekap.meeting_button", title=title, date=date)
+        label = t_plain(
+            lang, "rekap.meeting_button", title=_short(meeting.title, BUTTON_TITLE), date=date
+        )
         assert meeting.id is not None
-        data = callbacks.RecapShow(meeting.id).encode()
-        rows.append([InlineKeyboardButton(label, callback_data=data)])
+        rows.append([_button(label, callbacks.RecapShow(meeting.id))])
     return InlineKeyboardMarkup(rows)
-
-
-def nudge_keyboard(lang: str, meeting_id: int) -> InlineKeyboardMarkup:
-    data = callbacks.RecapNudge(meeting_id).encode()
-    label = t_plain(lang, "rekap.nudge_button")
-    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)]])
 
 
 # --------------------------------------------------------------------------- handlers
@@ -345,42 +326,45 @@ async def rekap(update: Update, context: BotContext) -> None:
     await chat.send_message(t(lang, "rekap.choose"), reply_markup=meetings_keyboard(lang, meetings))
 
 
-async def _send_recap(chat: Chat, context: BotContext, lang: str, meeting_id: int | None) -> None:
+def _load(context: BotContext, meeting_id: int | None) -> tuple[Recap, int, int] | None:
+    """The recap, and the open follow-ups of earlier meetings (all, and overdue)."""
     now = context.deps.clock.now()
+    if meeting_id is None:
+        return None
     with context.uow() as session:
         try:
-            data = recap(session, meeting_id, now=now) if meeting_id is not None else None
+            data = recap(session, meeting_id, now=now)
         except NotFound:
-            data = None
-        carried: list[str] = []
-        if data is not None:
-            today = now.astimezone(ZoneInfo(data.meeting.timezone)).date()
-            carried = carry_over_lines(session, lang, data.meeting, today=today)
-    if data is None:
+            return None
+        today = now.astimezone(ZoneInfo(data.meeting.timezone)).date()
+        carried = actions.carried_over(session, data.meeting)
+        overdue = sum(1 for action in carried if actions.is_overdue(action, today))
+    return data, len(carried), overdue
+
+
+async def _send_recap(chat: Chat, context: BotContext, lang: str, meeting_id: int | None) -> None:
+    loaded = _load(context, meeting_id)
+    if loaded is None:
         await chat.send_message(t(lang, "rekap.not_found"))
         return
+    data, carried, overdue = loaded
     meeting = data.meeting
-    assert meeting.id is not None
-    now_text = format_when(lang, now, meeting.timezone)
-    for chunk in split_message(recap_text(lang, data, now_text=now_text, carried=carried)):
-        await chat.send_message(chunk)
-    if not data.funnel.invited:
+    now_text = format_when(lang, context.deps.clock.now(), meeting.timezone)
+    caption = recap_caption(lang, data, now_text=now_text, carried=carried, overdue=overdue)
+    keyboard = recap_keyboard(lang, data, console=bool(context.deps.public_url))
+    if not data.kinds:  # nobody invited: nothing to draw
+        await chat.send_message(caption, reply_markup=keyboard)
         return
-    keyboard = (
-        nudge_keyboard(lang, meeting.id) if data.open_for_answers and data.nudgeable else None
-    )
     await chat.send_chat_action(ChatAction.UPLOAD_PHOTO)
     # Drawing takes a moment of CPU: off the event loop, so other chats are not kept waiting.
-    png = await asyncio.to_thread(answers_chart, chart_bars(lang, data), lang, title=meeting.title)
+    png = await asyncio.to_thread(kinds_chart, data.kinds, lang)
     await chat.send_photo(
-        InputFile(png, filename=f"rekap-{meeting.id}.png"),
-        caption=t(lang, "rekap.chart_caption", title=meeting.title),
-        reply_markup=keyboard,
+        InputFile(png, filename=f"rekap-{meeting.id}.png"), caption=caption, reply_markup=keyboard
     )
 
 
 async def button(update: Update, context: BotContext) -> None:
-    """``rk:`` buttons: a meeting from the list, or the nudge under a recap."""
+    """``rk:`` buttons: a meeting from the list, or one of the buttons under a recap."""
     query, user, chat = update.callback_query, update.effective_user, update.effective_chat
     if query is None or user is None or chat is None:
         return
@@ -389,15 +373,34 @@ async def button(update: Update, context: BotContext) -> None:
     if person is None or not person.is_admin:
         await query.answer(t_plain(lang, "admin.only"), show_alert=True)
         return
-    data = callbacks.parse(query.data, callbacks.RecapShow, callbacks.RecapNudge)
-    if not isinstance(data, callbacks.RecapShow | callbacks.RecapNudge) or not data.meeting_id:
+    data = callbacks.parse(
+        query.data,
+        callbacks.RecapShow,
+        callbacks.RecapNudge,
+        callbacks.RecapPending,
+        callbacks.RecapDownload,
+        callbacks.RecapConsole,
+    )
+    if data is None or not getattr(data, "meeting_id", 0):
         await query.answer(t_plain(lang, "button.expired"))
         return
-    meeting_id = data.meeting_id
     if isinstance(data, callbacks.RecapShow):
         await query.answer()
-        await _send_recap(chat, context, lang, meeting_id)
-        return
+        await _send_recap(chat, context, lang, data.meeting_id)
+    elif isinstance(data, callbacks.RecapNudge):
+        await _nudge(update, context, lang, data.meeting_id)
+    elif isinstance(data, callbacks.RecapPending):
+        await _pending(update, context, lang, data)
+    elif isinstance(data, callbacks.RecapDownload):
+        await _download(update, context, lang, data.meeting_id)
+    elif isinstance(data, callbacks.RecapConsole):
+        await query.answer()
+        await console_link(TelegramChat(update, context), context, meeting_id=data.meeting_id)
+
+
+async def _nudge(update: Update, context: BotContext, lang: str, meeting_id: int) -> None:
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
     now = context.deps.clock.now()
     with context.uow() as session:
         try:
@@ -416,3 +419,40 @@ async def button(update: Update, context: BotContext) -> None:
         context.deps.wake_delivery()
     await query.answer(t_plain(lang, "rekap.nudged_short", count=count))
     await chat.send_message(t(lang, "rekap.nudged" if count else "rekap.nudged_none", count=count))
+
+
+async def _pending(
+    update: Update, context: BotContext, lang: str, data: callbacks.RecapPending
+) -> None:
+    """The first tap sends the list; ◀ ▶ on it turn its page in place."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    loaded = _load(context, data.meeting_id)
+    if loaded is None:
+        await query.answer(t_plain(lang, "button.expired"))
+        return
+    text, keyboard = pending_page(lang, loaded[0], data.page)
+    await query.answer()
+    message = query.message
+    if not isinstance(message, Message) or message.photo:  # from under the recap: a new list
+        await chat.send_message(text, reply_markup=keyboard)
+    elif message.text != visible_text(text) or message.reply_markup != keyboard:
+        # ◀ ▶ turn the list in place; the same page again would be refused as "not modified".
+        await query.edit_message_text(text, reply_markup=keyboard)
+
+
+async def _download(update: Update, context: BotContext, lang: str, meeting_id: int) -> None:
+    """The daftar hadir as the XLSX and the PDF, as documents (the CLI's files)."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    with context.uow() as session:
+        try:
+            meeting, rows = attendance_rows(session, meeting_id, lang)
+        except NotFound:
+            await query.answer(t_plain(lang, "button.expired"))
+            return
+    await query.answer(t_plain(lang, "rekap.downloading"))
+    await chat.send_chat_action(ChatAction.UPLOAD_DOCUMENT)
+    for fmt in ("xlsx", "pdf"):
+        name, data = await asyncio.to_thread(attendance_file, meeting, rows, lang, fmt)
+        await chat.send_document(InputFile(data, filename=name))

@@ -1,21 +1,25 @@
-"""The /rekap chart: answers by organization as stacked horizontal bars, a PNG for a phone.
+"""The /rekap charts: answers as stacked horizontal bars, PNGs for a phone.
 
-The largest organizations get a bar each; the rest are summed into one "lainnya" bar. Drawing
-is shared with the /statusrtl chart (``handlers.charts``).
+``kinds_chart`` is the chat's: one bar per kind of organization (OPD, Puskesmas, kecamatan,
+desa, Posyandu), each drawn as 100% so the 60 Posyandu do not squash the 5 Puskesmas, narrow
+and in large type so it reads at 360 px, and no title in the image (the caption carries it).
+Drawing is shared with the /statusrtl chart (``handlers.charts``).
 """
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from handlers.charts import Row, Words, stacked_bars, wrap_label
+from handlers.charts import Look, Row, Words, stacked_bars, wrap_label
 from handlers.i18n import t_plain
+from models.recap import KindLine
 
-__all__ = ["TOP", "Bar", "answers_chart", "top_bars", "wrap_label"]
+__all__ = ["kinds_chart", "wrap_label"]
 
-TOP = 15  # bars of their own; the rest go into "lainnya"
+# About 600 px wide in larger type: a phone shows it at about 330 px, where the
+# names and numbers are still the size of the chat's text.
+PHONE = Look(width_in=4.6, font=12, shares=True)
+
 # (answer value, bar colour, number colour): Okabe-Ito colours, told apart by colour-blind
 # readers too, and grey for no answer yet.
 SERIES = (
@@ -26,39 +30,16 @@ SERIES = (
 )
 
 
-@dataclass(frozen=True)
-class Bar:
-    """One organization's answers: ``counts`` maps an answer value to a number of invitees."""
-
-    label: str
-    counts: dict[str, int]
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.get(answer, 0) for answer, _, _ in SERIES)
-
-
-def top_bars(bars: Sequence[Bar], lang: str, top: int = TOP) -> list[Bar]:
-    """The ``top`` largest organizations, then one bar summing the others."""
-    ordered = sorted(bars, key=lambda bar: (-bar.total, bar.label.lower()))
-    if len(ordered) <= top + 1:  # one "lainnya" bar for a single organization hides a name
-        return ordered
-    rest = ordered[top:]
-    summed = {answer: sum(bar.counts.get(answer, 0) for bar in rest) for answer, _, _ in SERIES}
-    other = Bar(t_plain(lang, "rekap.chart.other", count=len(rest)), summed)
-    return [*ordered[:top], other]
-
-
-def answers_chart(bars: Sequence[Bar], lang: str, *, title: str = "") -> bytes:
-    """Stacked bars of answers by organization (the largest on top); returns PNG bytes."""
-    heading = t_plain(lang, "rekap.chart.title")
-    if title:
-        heading += "\n" + textwrap.shorten(title, 70, placeholder="…").replace("$", r"\$")
+def kinds_chart(lines: Sequence[KindLine], lang: str) -> bytes:
+    """Answers per kind of organization, each bar 100%, its counts written on it; PNG bytes."""
     words = Words(
-        title=heading,
-        axis=t_plain(lang, "rekap.chart.axis"),
+        title="",
+        axis=t_plain(lang, "rekap.chart.share_axis"),
         empty=t_plain(lang, "rekap.chart.empty"),
         series=lambda answer: t_plain(lang, f"rekap.chart.{answer}"),
     )
-    rows = [Row(bar.label, bar.counts) for bar in top_bars(bars, lang)]
-    return stacked_bars(rows, SERIES, words)
+    rows = [
+        Row(t_plain(lang, f"rekap.kind_chart.{line.kind}", count=line.invited), line.counts)
+        for line in lines
+    ]
+    return stacked_bars(rows, SERIES, words, PHONE)

@@ -181,6 +181,9 @@ async def show_open_invitations(
             invitation_text(lang, meeting, invitation, env.deps.body_name),
             invitation_keyboard(lang, invitation),
         )
+    with env.uow() as session:  # after they went: a failed send is not "delivered"
+        shown = [invitation.id for invitation, _ in choices if invitation.id is not None]
+        rsvp.mark_shown(session, shown, now=env.deps.clock.now())
 
 
 async def on_my_invitations(chat: Chat, env: Env) -> None:

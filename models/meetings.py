@@ -95,6 +95,9 @@ class Invitation(SQLModel, table=True):
     checked_in_at: datetime | None = None
     checkin_method: str = Field(default="", max_length=20)  # code, qr, admin
     walk_in: bool = False
+    # When the invitation was last shown in a chat the person opened (the open invitations
+    # after registering, /undangan): the funnel counts it as delivered without an outbox row.
+    shown_at: datetime | None = None
     created_at: datetime
     updated_at: datetime
 

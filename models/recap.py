@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 from models import outbox
 from models.errors import NotFound
 from models.meetings import Answer, Invitation, Meeting, MeetingStatus, message_about
-from models.organizations import Organization
+from models.organizations import Organization, OrgKind
 from models.outbox import Kind, OutboxMessage, Status
 from models.people import Person, PersonStatus
 
@@ -36,6 +36,17 @@ MEETINGS_LISTED = 10
 # would only push a second one to tomorrow morning.
 NUDGE_GAP = timedelta(hours=24)
 COMING = (Answer.HADIR.value, Answer.DIWAKILKAN.value)
+# The kinds of organization /rekap counts apart, in the order a secretariat reads them: the
+# kabupaten agencies (OPD) first, then the health centres, the kecamatan, desa and Posyandu.
+KIND_ORDER = (
+    OrgKind.AGENCY.value,
+    OrgKind.PUSKESMAS.value,
+    OrgKind.KECAMATAN.value,
+    OrgKind.DESA.value,
+    OrgKind.POSYANDU.value,
+)
+NO_KIND = "none"  # invitees without an organization
+LAGGARDS = 3  # organizations named per kind as the ones holding it back
 
 
 class Unreachable(StrEnum):
@@ -62,7 +73,7 @@ class ChannelLine:
 @dataclass(frozen=True)
 class Funnel:
     invited: int
-    delivered: int  # the invitation message was sent (any version of the meeting)
+    delivered: int  # the invitation was sent (any version of the meeting) or shown in the chat
     answered: int  # any answer but pending
     checked_in: int
     channels: tuple[ChannelLine, ...] = ()
@@ -82,6 +93,29 @@ class OrgLine:
     @property
     def covered(self) -> bool:
         return any(self.counts[answer] for answer in COMING)
+
+
+@dataclass(frozen=True)
+class KindLine:
+    """One kind of organization (OPD, Puskesmas, kecamatan, desa, Posyandu, or none).
+
+    ``laggards`` are its organizations with the most invitees still silent, most first: the
+    few a secretariat on the road would phone. Uncovered ones come before covered ones."""
+
+    kind: str
+    organizations: int
+    covered: int
+    counts: dict[str, int]
+    laggards: tuple[OrgLine, ...]
+    more_laggards: int  # silent organizations of this kind beyond ``laggards``
+
+    @property
+    def invited(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def answered(self) -> int:
+        return self.invited - self.counts[Answer.PENDING.value]
 
 
 @dataclass(frozen=True)
@@ -115,6 +149,7 @@ class Recap:
     walk_ins: int
     open_for_answers: bool  # scheduled and before the RSVP deadline: a nudge still makes sense
     fields: tuple[FieldLine, ...] = field(default=())  # empty until organizations carry one
+    kinds: tuple[KindLine, ...] = field(default=())  # the organizations by kind, in KIND_ORDER
 
     @property
     def covered(self) -> int:
@@ -181,6 +216,43 @@ def _fields(lines: list[OrgLine]) -> tuple[FieldLine, ...]:
     return tuple(result)
 
 
+def kind_lines(lines: Iterable[OrgLine], laggards: int = LAGGARDS) -> tuple[KindLine, ...]:
+    """The organizations summed by kind, each with its few laggards (see ``KindLine``)."""
+    grouped: dict[str, list[OrgLine]] = defaultdict(list)
+    for line in lines:
+        grouped[line.organization.kind if line.organization else NO_KIND].append(line)
+    order = [*KIND_ORDER, *sorted(set(grouped) - {*KIND_ORDER, NO_KIND}), NO_KIND]
+    result = []
+    for kind in order:
+        members = grouped.get(kind)
+        if not members:
+            continue
+        counts = empty_counts()
+        for line in members:
+            for answer, count in line.counts.items():
+                counts[answer] += count
+        silent = [line for line in members if line.counts[Answer.PENDING.value]]
+        silent.sort(
+            key=lambda line: (
+                line.covered,
+                -line.counts[Answer.PENDING.value],
+                line.organization.name.lower() if line.organization else "",
+            )
+        )
+        named = tuple(silent[:laggards]) if kind != NO_KIND else ()
+        result.append(
+            KindLine(
+                kind=kind,
+                organizations=len(members) if kind != NO_KIND else 0,
+                covered=sum(1 for line in members if line.covered),
+                counts=counts,
+                laggards=named,
+                more_laggards=len(silent) - len(named) if kind != NO_KIND else 0,
+            )
+        )
+    return tuple(result)
+
+
 def get_meeting(session: Session, meeting_id: int) -> Meeting:
     """Raises: NotFound when there is no such meeting."""
     meeting = session.get(Meeting, meeting_id)
@@ -235,7 +307,9 @@ def recap(session: Session, meeting_id: int, *, now: datetime) -> Recap:
         by_org[person.organization_id][answer] += 1
         own_rows = sent_rows.get(person.id, [])
         sent = [row for row in own_rows if row.status == Status.SENT.value]
-        delivered += bool(sent)
+        # Shown in the chat (the open invitations after registering, /undangan) reached the
+        # person as surely as a sent message.
+        delivered += bool(sent) or invitation.shown_at is not None
         if sent:
             last = max(sent, key=lambda row: row.id or 0)
             counts = per_channel[last.channel or "telegram"]
@@ -282,6 +356,7 @@ def recap(session: Session, meeting_id: int, *, now: datetime) -> Recap:
         answers=answers,
         organizations=tuple(org_lines),
         fields=_fields(org_lines),
+        kinds=kind_lines(org_lines),
         non_responders=_by_name(non_responders),
         undeliverable=_by_name(undeliverable),
         walk_ins=walk_ins,

@@ -8,10 +8,12 @@ loses nothing; the answer itself changes only when it is complete.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from models import outbox
@@ -250,6 +252,13 @@ def open_invitations(
         .order_by(col(Meeting.starts_at))
     )
     return [(invitation, meeting) for invitation, meeting in session.exec(query)]
+
+
+def mark_shown(session: Session, invitation_ids: Iterable[int], *, now: datetime) -> None:
+    """These invitations were just shown in the person's chat: the recap counts them delivered."""
+    ids = list(invitation_ids)
+    if ids:
+        session.execute(update(Invitation).where(col(Invitation.id).in_(ids)).values(shown_at=now))
 
 
 _TYPED = re.compile(r"^\s*(hadir|wakil|diwakilkan|tidak|tdk)\b[\s,:.-]*(.*)$", re.I | re.S)

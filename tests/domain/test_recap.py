@@ -177,6 +177,69 @@ def test_an_organization_is_covered_when_someone_attends_or_is_represented(
     assert [line.covered for line in result.organizations] == [False, False, False, True, True]
 
 
+def test_the_organizations_summed_by_kind_each_with_the_few_holding_it_back(
+    session: Session, clock: FrozenClock, district: District
+) -> None:
+    district.answer(session, "Andi Baso", Answer.HADIR)
+    district.answer(session, "Sitti Aminah", Answer.TIDAK_HADIR)
+    assert district.meeting.id is not None
+
+    result = recap.recap(session, district.meeting.id, now=clock.now())
+
+    assert [line.kind for line in result.kinds] == ["agency", "posyandu", "none"]
+    agency, posyandu, none = result.kinds
+    assert (agency.organizations, agency.covered, agency.invited, agency.answered) == (2, 1, 3, 1)
+    # The uncovered Dinas Kesehatan is named before the covered DPMD, though each has one silent.
+    assert [line.organization.name for line in agency.laggards if line.organization] == [
+        "Dinas Kesehatan",
+        "Dinas Pemberdayaan Masyarakat dan Desa",
+    ]
+    assert (posyandu.organizations, posyandu.covered, posyandu.answered) == (2, 0, 1)
+    assert [line.organization.name for line in posyandu.laggards if line.organization] == [
+        "Posyandu Anggrek Lakawali",
+        "Posyandu Melati Baruga",
+    ]
+    assert none.organizations == 0 and none.laggards == () and none.invited == 1
+
+
+def test_only_the_most_silent_are_named_and_the_rest_counted() -> None:
+    now = START
+    orgs = [
+        Organization(id=i, name=f"Posyandu {i:02d}", kind=OrgKind.POSYANDU.value, created_at=now)
+        for i in range(1, 8)
+    ]
+    lines = [
+        recap.OrgLine(org, recap.empty_counts() | {"pending": index % 4, "hadir": index % 2})
+        for index, org in enumerate(orgs, start=1)
+    ]
+    (posyandu,) = recap.kind_lines(lines)
+    # Silent: 1 (1 left, covered), 2 (2), 3 (3, covered), 5 (1, covered), 6 (2), 7 (3, covered).
+    assert [line.organization.name for line in posyandu.laggards if line.organization] == [
+        "Posyandu 02",
+        "Posyandu 06",
+        "Posyandu 03",
+    ]
+    assert posyandu.more_laggards == 3
+
+
+def test_an_invitation_shown_in_the_chat_counts_as_delivered(
+    session: Session, clock: FrozenClock, district: District
+) -> None:
+    from models.rsvp import mark_shown
+
+    district.mark_row(session, "Hasrul Nawir", Status.SENT)
+    # Sitti's invitation went out before she registered; she saw it in the chat on registering.
+    district.mark_row(session, "Sitti Aminah", Status.UNREACHABLE, "not_registered")
+    shown = district.invitation(session, "Sitti Aminah").id
+    assert shown is not None and district.meeting.id is not None
+    mark_shown(session, [shown], now=clock.now())
+    session.commit()
+
+    result = recap.recap(session, district.meeting.id, now=clock.now())
+
+    assert result.funnel.delivered == 2
+
+
 def test_non_responders_are_listed_with_name_and_organization(
     session: Session, clock: FrozenClock, district: District
 ) -> None:

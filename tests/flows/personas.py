@@ -22,6 +22,11 @@ class Shown(Protocol):
     def text(self) -> str: ...
 
 
+def _said(message: Any) -> str:
+    """A message's text, or a photo's caption (Telegram keeps them apart)."""
+    return getattr(message, "content", None) or message.text or ""
+
+
 class Persona:
     def __init__(self, world: World, channel: str, name: str, phone: str) -> None:
         self.channel = channel
@@ -80,8 +85,8 @@ class Persona:
 
     async def wait_text(self, needle: str, timeout: float = 5.0) -> Any:
         """The newest message holding ``needle`` (waiting for it)."""
-        found = await self.wait_for(lambda ms: any(needle in m.text for m in ms), timeout)
-        return [m for m in found if needle in m.text][-1]
+        found = await self.wait_for(lambda ms: any(needle in _said(m) for m in ms), timeout)
+        return [m for m in found if needle in _said(m)][-1]
 
     async def register(self) -> str:
         """Consent, then the roster match: /start, Setuju, Bagikan nomor HP on Telegram;

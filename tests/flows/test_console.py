@@ -243,3 +243,48 @@ async def test_an_admin_approves_a_newcomer_from_the_console(console_world: Worl
             base + action.group(1), data={"csrf": "forged", "keputusan": "x"}
         ) as forged:
             assert forged.status == 400
+
+
+async def test_open_the_console_from_the_recap_lands_on_the_meetings_page(
+    console_world: World,
+) -> None:
+    world = console_world
+    hasrul = Persona(world, "telegram", *HASRUL)
+    await hasrul.register()
+    meeting_id = rakor(world)
+    await hasrul.wait_text("Rakor Pokjanal Posyandu")
+    await hasrul.send(f"/rekap {meeting_id}")
+    recap = (await hasrul.wait_for(lambda msgs: msgs[-1].photo is not None, timeout=20))[-1]
+    assert recap.buttons[-1] == ["Unduh daftar hadir", "Buka konsol"]
+    await hasrul.press("Buka konsol", message=recap)
+    link = await hasrul.wait_text("Tautan masuk konsol")
+    found = re.search(r"http://console\.test(/konsol/masuk\?\S+)", link.text)
+    assert found and f"ke=%2Fkonsol%2Frapat%2F{meeting_id}" in found.group(1)
+    base = f"http://127.0.0.1:{world.web_port}"
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        async with http.get(base + found.group(1)) as confirm:
+            form = await confirm.text()
+        token = re.search(r'name="t" value="([^"]+)"', form)
+        onward = re.search(r'name="ke" value="([^"]+)"', form)
+        assert token and onward and onward.group(1) == f"/konsol/rapat/{meeting_id}"
+        async with http.post(
+            base + "/konsol/masuk",
+            data={"t": token.group(1), "ke": onward.group(1)},
+            allow_redirects=False,
+        ) as signed:
+            assert signed.headers["Location"] == f"/konsol/rapat/{meeting_id}"
+    # Anywhere else is refused as a destination: the console's home instead (no open redirect).
+    for elsewhere in ("https://evil.example/", "//evil.example", "/konsol/../x", "/sandbox"):
+        before = len(hasrul.messages)
+        await hasrul.send("/konsol")
+        fresh = await hasrul.wait_for(
+            lambda msgs, n=before: len(msgs) > n and "Tautan masuk" in (msgs[-1].text or "")
+        )
+        path = LINK.search(fresh[-1].text)
+        assert path
+        form = {"t": path.group(1).split("t=", 1)[1], "ke": elsewhere}
+        async with (
+            aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http,
+            http.post(base + "/konsol/masuk", data=form, allow_redirects=False) as signed,
+        ):
+            assert signed.headers["Location"] == "/konsol/", elsewhere

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from sqlmodel import Session
 
 from handlers.attendance_export import attendance_rows, write_pdf, write_xlsx
-from handlers.recap import recap_text
+from handlers.recap import recap_caption
 from models import meetings
 from models.db import unit_of_work
 from models.meetings import Meeting
@@ -95,7 +95,7 @@ async def test_the_minutes_go_into_the_recap_and_the_exports(world: World, tmp_p
         meetings.close(session, meeting, now=world.clock.now(), text="Disepakati SK Pokjanal 2024.")
     with Session(world.engine) as session:
         data = recap(session, meeting_id, now=world.clock.now())
-        assert "Disepakati SK Pokjanal 2024." in recap_text("id", data, now_text="-")
+        assert "📝 Notulen sudah tersimpan." in recap_caption("id", data, now_text="-")
         closed, rows = attendance_rows(session, meeting_id, "id")
     write_xlsx(tmp_path / "hadir.xlsx", closed, rows, "id")
     write_pdf(tmp_path / "hadir.pdf", closed, rows, "id")

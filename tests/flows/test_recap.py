@@ -7,6 +7,7 @@ from telegram.ext import CommandHandler
 
 import handlers.recap
 from models.outbox import Kind, OutboxMessage
+from models.recap import recap
 from sandbox.users import SandboxUser
 from tests.flows.conftest import World
 from tests.flows.test_delivery import eventually
@@ -64,34 +65,50 @@ async def test_an_admin_sees_the_recap_and_the_chart(world: World) -> None:
     assert listing.buttons == [["Rakor Pokjanal Posyandu · 6 Des 2023"]]
     await hasrul.press("Rakor Pokjanal Posyandu · 6 Des 2023")
     messages = await hasrul.wait_for(lambda msgs: msgs[-1].photo is not None, timeout=20)
-    recap = "\n".join(m.text or "" for m in messages[messages.index(listing) + 1 : -1])
-    assert "Rekap Rakor Pokjanal Posyandu" in recap
-    assert "Rabu, 6 Desember 2023 pukul 09.00 WITA" in recap
+    # One message: the chart, the numbers as its caption, the buttons under it.
+    assert messages[-2] is listing
+    recap = messages[-1]
+    assert recap.photo and 500 <= recap.photo[-1]["width"] <= 700
+    caption = recap.caption or ""
     for line in (
-        "Diundang: 4",
-        "Undangan terkirim: 2 (50%)",
-        "Sudah menjawab: 1 (25%)",
-        "Sudah check-in: 0 (0%)",
-        "✅ Hadir: 1",
-        "⏳ Belum menjawab: 3",
-        "Per organisasi (terwakili 1 dari 4)",
-        "✅ Dinas Pemberdayaan Masyarakat dan Desa (1 diundang): 1 hadir",
-        "⬜ Posyandu Melati Baruga (1 diundang): 1 belum menjawab",
-        "Belum menjawab (3)",
+        "Rekap Rakor Pokjanal Posyandu",
+        "Rabu, 6 Desember 2023 pukul 09.00 WITA",
+        "📨 4 diundang · 📬 2 (50%) terkirim",
+        "💬 1 (25%) menjawab · 📍 0 (0%) check-in",
+        "✅ 1 hadir · 👥 0 diwakilkan · ❌ 0 tidak · ⏳ 3 belum",
+        "OPD 1/2 · terwakili 1 dari 2",
+        "⏳ Dinas Sosial (1)",
+        "Posyandu 0/2 · terwakili 0 dari 2",
+        "⏳ Posyandu Anggrek Lakawali (1), Posyandu Melati Baruga (1)",
+    ):
+        assert line in caption, line
+    assert recap.buttons == [
+        ["Belum menjawab (3)"],
+        [NUDGE_BUTTON],
+        ["Unduh daftar hadir"],  # no "Buka konsol": this bot has no public address
+    ]
+    # Who has not answered, with why the bot cannot reach some of them.
+    hasrul.mark_read()
+    await hasrul.press("Belum menjawab (3)", message=recap)
+    names = (await hasrul.next_message()).text or ""
+    for line in (
+        "Belum menjawab: Rakor Pokjanal Posyandu (3 orang, halaman 1/1)",
         "• Sitti Aminah — Posyandu Melati Baruga",
-        "Tidak dapat dihubungi bot (2)",
         "• <b>Iseng</b> & Co — Dinas Sosial (belum mendaftar di bot)",  # shown as typed
         "• Dewi Lestari — Posyandu Anggrek Lakawali (belum mendaftar di bot)",
     ):
-        assert line in recap, line
-    chart = messages[-1]
-    assert chart.photo and chart.photo[-1]["width"] > 600
-    assert "Jawaban per organisasi" in (chart.caption or "")
-    assert chart.buttons == [[NUDGE_BUTTON]]
+        assert line in names, line
+    # The daftar hadir, as the XLSX and the PDF.
+    assert await hasrul.press("Unduh daftar hadir", message=recap) == (
+        "Daftar hadir (XLSX dan PDF) sedang dikirim…"
+    )
+    files = await hasrul.wait_for(lambda msgs: len([m for m in msgs if m.document]) == 2)
+    names_sent = [m.document["file_name"] for m in files if m.document]
+    assert names_sent == [f"daftar-hadir-{meeting_id}.xlsx", f"daftar-hadir-{meeting_id}.pdf"]
     # The same recap by id, without the list.
     hasrul.mark_read()
     await hasrul.send_text(f"/rekap {meeting_id}")
-    assert "Diundang: 4" in ((await hasrul.next_message()).text or "")
+    assert "📨 4 diundang" in ((await hasrul.next_message(timeout=20)).caption or "")
     await hasrul.send_text("/rekap 999")
     await hasrul.wait_for(lambda msgs: "tidak ditemukan" in (msgs[-1].text or ""))
 
@@ -132,7 +149,7 @@ async def test_the_nudge_button_reminds_the_silent_invitee(world: World) -> None
     await sitti.wait_for(lambda msgs: "Jawaban Anda untuk" in (msgs[-1].text or ""))
     hasrul.mark_read()
     await hasrul.send_text(f"/rekap {meeting_id}")
-    assert "Sudah menjawab: 2 (50%)" in ((await hasrul.next_message()).text or "")
+    assert "💬 2 (50%) menjawab" in ((await hasrul.next_message(timeout=20)).caption or "")
 
 
 async def test_an_agency_focal_point_is_refused_too(world: World) -> None:
@@ -149,3 +166,22 @@ async def test_an_agency_focal_point_is_refused_too(world: World) -> None:
         await iseng.press_callback(f"rk:1:m:{meeting_id}")
         == "Maaf, perintah ini hanya untuk admin sekretariat."
     )
+
+
+async def test_an_invitation_shown_on_registering_counts_as_delivered(world: World) -> None:
+    """Before: "Undangan terkirim: 0" beside "Sudah menjawab: 2" in the demo, because the
+    invitations of people who registered after the meeting was made were shown, not sent."""
+    hasrul = world.user(*HASRUL)
+    await register(hasrul)
+    meeting_id = rakor(world)
+    await invited(hasrul)
+    await eventually(lambda: len(rows(world, Kind.INVITATION)) == 4)
+    sitti = world.user(*SITTI)
+    await register(sitti)  # the Rakor is shown to her at the end of registering
+    await sitti.wait_for(lambda msgs: any("Rakor Pokjanal Posyandu" in m.content for m in msgs))
+
+    def delivered() -> int:
+        with Session(world.engine) as session:
+            return recap(session, meeting_id, now=world.clock.now()).funnel.delivered
+
+    await eventually(lambda: delivered() == 2)

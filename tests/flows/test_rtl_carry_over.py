@@ -102,10 +102,8 @@ async def test_open_actions_follow_into_the_next_invitation_and_recap(world: Wor
     assert "1 di antaranya milik instansi/Posyandu Anda" in card.text
     await invited(hasrul)
     await hasrul.send_text(f"/rekap {meeting_id}")
-    heading = "Tindak lanjut rapat sebelumnya (2 belum selesai)"
-    recap = await hasrul.wait_for(lambda m: any(heading in x.text for x in m))
-    text = next(x.text for x in recap if heading in x.text)
-    assert "Penyampaian data balita keluarga miskin" in text and "Dinas Sosial" in text
+    heading = "2 tindak lanjut rapat sebelumnya masih terbuka (2 lewat tenggat) — /statusrtl"
+    await hasrul.wait_for(lambda m: any(heading in x.content for x in m), timeout=20)
     with unit_of_work(world.engine) as session:
         this = session.get(Meeting, meeting_id)
         assert this is not None

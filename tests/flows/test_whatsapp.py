@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from bot.cli import app as cli_app
-from handlers.recap import recap_text
+from handlers.recap import recap_caption
 from models.db import unit_of_work
 from models.inbox import InboxUpdate
 from models.meetings import Invitation
@@ -230,7 +230,7 @@ async def test_one_funnel_counts_both_channels_with_delivered_and_read_per_chann
         ChannelLine("telegram", 1, 1, None),
         ChannelLine("whatsapp", 1, 1, 1),
     )
-    text = recap_text("id", data, now_text="sekarang")
+    text = recap_caption("id", data, now_text="sekarang")
     assert "WhatsApp: 1 terkirim, 1 diterima, 1 dibaca" in text
     assert "Telegram: 1 terkirim" in text
 

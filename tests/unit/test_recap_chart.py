@@ -1,4 +1,5 @@
-"""The /rekap chart (a real PNG a phone can show) and the splitting of long recap texts."""
+"""The /rekap chart (a real PNG a phone can show), its caption within one photo, the list of
+those who have not answered, and the splitting of long texts."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ import re
 import struct
 from datetime import UTC, datetime
 
-from handlers.recap import recap_text, split_message, utf16_len
-from handlers.recap_chart import TOP, Bar, answers_chart, top_bars, wrap_label
+from handlers.message_split import split_message, utf16_len, visible_len
+from handlers.recap import pending_page, recap_caption
+from handlers.recap_chart import kinds_chart, wrap_label
 from models.meetings import Meeting
 from models.organizations import Organization, OrgKind
-from models.recap import Funnel, OrgLine, PersonLine, Recap, Unreachable, empty_counts
+from models.recap import Funnel, KindLine, OrgLine, PersonLine, Recap, empty_counts, kind_lines
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 LONG_NAME = "Dinas Pengendalian Penduduk, Keluarga Berencana, Pemberdayaan Perempuan dan Perlindungan Anak Kabupaten Luwu Timur"  # noqa: E501
@@ -27,17 +29,21 @@ def counts(hadir: int = 0, wakil: int = 0, tidak: int = 0, belum: int = 0) -> di
     return {"hadir": hadir, "diwakilkan": wakil, "tidak_hadir": tidak, "pending": belum}
 
 
-def test_the_chart_is_a_png_sized_for_a_phone() -> None:
-    bars = [
-        Bar(LONG_NAME, counts(1, 1, 0, 2)),
-        Bar("Posyandu Melati Baruga", counts(3, 0, 1, 4)),
-        Bar("Kecamatan Malili", counts(belum=2)),
-    ]
-    data = answers_chart(bars, "id", title="Rakor Pokjanal Posyandu")
+def kind(name: str, **numbers: int) -> KindLine:
+    values = counts(**numbers)
+    return KindLine(name, 1, 0, values, (), 0)
+
+
+def test_the_kinds_chart_is_a_png_sized_for_a_phone() -> None:
+    lines = [kind("agency", hadir=6, wakil=3, tidak=2, belum=9), kind("posyandu", belum=400)]
+    data = kinds_chart(lines, "id")
     width, height = png_size(data)
-    assert 700 <= width <= 1280  # sharp on a phone, small enough for 2G
-    assert width + height <= 10000 and height / width < 20  # what Telegram accepts as a photo
+    # About 600 px: a phone shows it at 330 px with its type still the chat's size.
+    assert 500 <= width <= 700 and height <= width * 1.3
     assert data.rstrip(b"\x00").endswith(b"IEND\xaeB`\x82")
+    six = [kind(k, belum=1) for k in ("agency", "puskesmas", "kecamatan", "desa", "posyandu")]
+    assert png_size(kinds_chart([*six, kind("none", belum=2)], "en"))[1] > height
+    png_size(kinds_chart([], "id"))  # nobody yet: the empty chart still draws
 
 
 def test_a_long_organization_name_is_wrapped_and_cut() -> None:
@@ -47,24 +53,6 @@ def test_a_long_organization_name_is_wrapped_and_cut() -> None:
     assert lines[-1].endswith("…") and lines[0] == "Dinas Pengendalian"
     assert wrap_label("Posyandu Mawar") == "Posyandu Mawar"
     assert wrap_label("TP PKK $5 $") == r"TP PKK \$5 \$"  # never read as mathtext
-
-
-def test_fifteen_organizations_then_the_rest_summed_as_lainnya() -> None:
-    bars = [Bar(f"Posyandu {i:02d}", counts(belum=i + 1)) for i in range(20)]
-    shown = top_bars(bars, "id")
-    assert len(shown) == TOP + 1
-    assert shown[0].label == "Posyandu 19"  # the largest first
-    assert shown[-1].label == "Lainnya (5 organisasi)"
-    assert shown[-1].counts["pending"] == 1 + 2 + 3 + 4 + 5
-    assert len(top_bars(bars[:16], "id")) == 16  # one leftover keeps its own name
-    many = answers_chart(bars, "en", title="Many")
-    assert png_size(many)[1] > png_size(answers_chart(bars[:3], "en"))[1]
-
-
-def test_names_with_odd_characters_and_no_bars_still_draw() -> None:
-    odd = [Bar("Posyandu 🌺 <b>&amp;</b> $x$", counts(1, 0, 0, 0)), Bar("Nol", counts())]
-    png_size(answers_chart(odd, "id", title="Rapat $1$"))
-    png_size(answers_chart([], "id"))
 
 
 # --------------------------------------------------------------------------- splitting
@@ -110,8 +98,9 @@ def test_a_single_huge_line_is_cut_between_words_with_tags_closed_and_reopened()
     assert words.split() == [f"kata{i}&amp;" for i in range(300)]
 
 
-# --------------------------------------------------------------------------- the recap text
-def test_a_recap_of_hundreds_of_silent_invitees_splits_under_the_limit() -> None:
+# --------------------------------------------------------------------------- the recap caption
+def big_recap(name_length: int = 1) -> Recap:
+    """600 silent invitees in 60 Posyandu and 40 agencies, with names as long as asked."""
     now = datetime(2023, 11, 27, 1, 0, tzinfo=UTC)
     meeting = Meeting(
         id=1,
@@ -124,33 +113,56 @@ def test_a_recap_of_hundreds_of_silent_invitees_splits_under_the_limit() -> None
         created_at=now,
         updated_at=now,
     )
-    org = Organization(id=1, name=LONG_NAME, kind=OrgKind.AGENCY.value, created_at=now)
+    orgs = [
+        Organization(
+            id=i,
+            name=(LONG_NAME if i <= 40 else "Posyandu Melati Baruga") * name_length + f" {i}",
+            kind=(OrgKind.AGENCY if i <= 40 else OrgKind.POSYANDU).value,
+            created_at=now,
+        )
+        for i in range(1, 101)
+    ]
     silent = [
-        PersonLine(i, i, f"Kader Nomor {i} binti Fulan", org, reachable=i % 3 != 0)
+        PersonLine(i, i, f"Kader Nomor {i} binti Fulan", orgs[i % 100], reachable=i % 3 != 0)
         for i in range(1, 601)
     ]
-    unreachable = [
-        PersonLine(x.invitation_id, x.person_id, x.name, org, False, Unreachable.NOT_REGISTERED)
-        for x in silent
-        if not x.reachable
-    ]
+    by_org = [OrgLine(org, empty_counts() | {"pending": 6}) for org in orgs]
     answers = empty_counts() | {"pending": 600}
-    data = Recap(
+    return Recap(
         meeting=meeting,
         funnel=Funnel(invited=600, delivered=400, answered=0, checked_in=0),
         answers=answers,
-        organizations=(OrgLine(org, answers),),
+        organizations=tuple(by_org),
         non_responders=tuple(silent),
-        undeliverable=tuple(unreachable),
+        undeliverable=(),
         walk_ins=0,
         open_for_answers=True,
+        kinds=kind_lines(by_org),
     )
-    text = recap_text("id", data, now_text="Senin, 27 November 2023 pukul 09.00 WITA")
-    assert "Rakor &lt;Pokjanal&gt; &amp; Posyandu" in text  # escaped once
-    assert "Undangan terkirim: 400 (67%)" in text
-    assert "⬜ " + LONG_NAME + " (600 diundang): 600 belum menjawab" in text
-    assert "<b>Tidak dapat dihubungi bot (200)</b>" in text
-    chunks = split_message(text)
-    assert len(chunks) > 5
-    assert all(utf16_len(chunk) <= 4096 and balanced(chunk) for chunk in chunks)
-    assert sum(chunk.count("binti Fulan") for chunk in chunks) == 800
+
+
+def test_the_caption_of_hundreds_of_silent_invitees_fits_one_photo() -> None:
+    now_text = "Senin, 27 November 2023 pukul 09.00 WITA"
+    for length in (1, 3):
+        text = recap_caption("id", big_recap(length), now_text=now_text, carried=4, overdue=1)
+        assert visible_len(text) <= 1024 and balanced(text)
+        assert "Rakor &lt;Pokjanal&gt; &amp; Posyandu" in text  # escaped once
+        assert "📨 600 diundang · 📬 400 (67%) terkirim" in text
+        assert "<b>OPD</b> 0/240 · terwakili 0 dari 40" in text
+        assert "<b>Posyandu</b> 0/360 · terwakili 0 dari 60" in text
+        assert "4 tindak lanjut rapat sebelumnya masih terbuka (1 lewat tenggat)" in text
+        assert "binti Fulan" not in text  # the names are the list's, a button away
+    short = recap_caption("id", big_recap(1), now_text=now_text)
+    assert "+37 lainnya" in short  # three agencies named, the other 37 counted
+    assert "Dinas Pengendalian Penduduk…" in short  # cut at a word, never mid-word
+
+
+def test_the_list_of_who_has_not_answered_turns_by_pages_of_fifteen() -> None:
+    data = big_recap()
+    first, keyboard = pending_page("id", data, 1)
+    assert "halaman 1/40" in first and first.count("\n• ") == 15
+    assert keyboard is not None
+    assert [b.text for b in keyboard.inline_keyboard[0]] == ["Berikutnya ▶"]
+    last, keyboard = pending_page("id", data, 99)  # a page gone since: the last one
+    assert "halaman 40/40" in last and keyboard is not None
+    assert [b.text for b in keyboard.inline_keyboard[0]] == ["◀ Sebelumnya"]
