@@ -21,7 +21,15 @@ from bot.http import AiohttpRequest
 from bot.inbox import INBOX_KEY, DurableUpdateQueue, Inbox, StoreBeforePolling, inbox_of
 from bot.settings import Settings
 from bot.tables import read_table
-from bot.web import CONSOLE_KEY, LISTEN_KEY, WEB_KEY, WHATSAPP_KEY, start_web, whatsapp_of
+from bot.web import (
+    CONSOLE_KEY,
+    LISTEN_KEY,
+    WEB_KEY,
+    WHATSAPP_KEY,
+    checkin_links,
+    start_web,
+    whatsapp_of,
+)
 from console.web import Console
 from handlers.context import DEPS_KEY, BotContext, Deps
 from handlers.telegram_chat import TelegramMessenger
@@ -114,7 +122,11 @@ def build_application(
     app.bot_data[DEPS_KEY] = deps
     if settings.public_url:
         app.bot_data[CONSOLE_KEY] = Console(
-            deps, public_url=settings.public_url, language=settings.language, read_sheet=read_table
+            deps,
+            public_url=settings.public_url,
+            language=settings.language,
+            read_sheet=read_table,
+            checkin_links=checkin_links(settings, lambda: _username(app)),
         )
     if settings.whatsapp_enabled:
         channel = build_whatsapp(
@@ -129,6 +141,14 @@ def build_application(
         delivery.senders[Channel.WHATSAPP.value] = channel.sender
     handlers.register_all(app)
     return app
+
+
+def _username(app: AnyApplication) -> str | None:
+    """The bot's username once ``getMe`` has answered (None before the start)."""
+    try:
+        return app.bot.username
+    except RuntimeError:
+        return None
 
 
 def delivery_of(app: AnyApplication) -> Delivery:

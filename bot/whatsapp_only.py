@@ -20,7 +20,7 @@ from bot.delivery import Delivery
 from bot.inbox import Inbox
 from bot.settings import Settings
 from bot.tables import read_table
-from bot.web import WebServer, serve
+from bot.web import WebServer, checkin_links, serve
 from console.web import Console
 from handlers.deps import Deps
 from models.accounts import Channel
@@ -62,7 +62,11 @@ async def start_whatsapp_only(
     await inbox.start(None)  # what the last run left unhandled first
     pages = (
         Console(
-            deps, public_url=settings.public_url, language=settings.language, read_sheet=read_table
+            deps,
+            public_url=settings.public_url,
+            language=settings.language,
+            read_sheet=read_table,
+            checkin_links=checkin_links(settings, lambda: None),
         )
         if settings.public_url
         else None

@@ -36,6 +36,21 @@ th,td{text-align:left;padding:.3rem .25rem;border-bottom:1px solid #e3e7ea}
 td+td,th+th{text-align:right;white-space:nowrap}
 a{color:#0b6e4f}
 nav a{color:#fff;margin-right:.2rem}
+details>summary{cursor:pointer;list-style:none}
+details>summary h2{display:inline;margin:0}
+details>summary::before{content:"▸ ";color:#0b6e4f}
+details[open]>summary::before{content:"▾ "}
+details[open]>summary{margin-bottom:.6rem}
+form.filters{display:grid;grid-template-columns:repeat(auto-fill,minmax(9.5rem,1fr));gap:.5rem;
+align-items:end;margin:.2rem 0 .6rem}
+form.filters label{display:flex;flex-direction:column;font-size:.85rem;color:#5b6573}
+form.filters input,form.filters select{font:inherit;font-size:.95rem;padding:.35rem;
+border:1px solid #c9d0d6;border-radius:.35rem;min-width:0}
+table.people td+td{text-align:left;white-space:normal}
+.code{font:700 3rem/1.1 ui-monospace,monospace;letter-spacing:.3rem;margin:.4rem 0}
+svg.qr{width:min(70vw,16rem);height:auto;display:block;margin:.4rem 0}
+.small{font-size:.8rem;word-break:break-all}
+@media print{header,form,nav{display:none}body{background:#fff}section{box-shadow:none}}
 """
 
 

@@ -14,7 +14,7 @@ import re
 import tempfile
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from html import escape
 from pathlib import Path
@@ -25,6 +25,7 @@ from aiohttp import web
 from multidict import MultiDictProxy
 from sqlmodel import Session
 
+from console.checkin_page import CheckinLink, checkin_body
 from console.meeting_page import meeting_body
 from console.pages import message, page
 from console.people_page import (
@@ -47,15 +48,17 @@ from models.action_status import OverdueGroup, overdue_by_organization
 from models.console import Refused, SignedIn, Started
 from models.db import unit_of_work
 from models.errors import NotFound
-from models.meetings import Meeting
-from models.organizations import zone_of
-from models.people import Person
+from models.invitees import Filters, invitee_rows, late_changes
+from models.meetings import Answer, Meeting
+from models.organizations import OrgKind, zone_of
+from models.people import Person, Role
 from models.recap import Funnel, nudge_non_responders, recap, recent_meetings
 from models.registration import Decision
 from models.roster import ImportReport, import_roster
 from models.sheets import MissingColumns
 
 ReadSheet = Callable[[Path], tuple[list[str], list[list[str]]]]
+CheckinLinks = Callable[[str], list[CheckinLink]]
 COOKIE = "pokjanal_konsol"
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -124,8 +127,12 @@ class Console:
         public_url: str,
         language: str = "id",
         read_sheet: ReadSheet | None = None,
+        checkin_links: CheckinLinks | None = None,
     ) -> None:
         self.deps = deps
+        # The chat apps' check-in links for a code: the composition root knows the bot's
+        # username and WhatsApp number.
+        self.checkin_links: CheckinLinks = checkin_links or (lambda code: [])
         self.secure = public_url.startswith("https://")
         self.language = language  # for pages shown to nobody signed in
         self.limit = SignInLimit()
@@ -143,6 +150,7 @@ class Console:
         app.router.add_get(meeting, self.meeting)
         app.router.add_post(meeting + "/ingatkan", self.nudge)
         app.router.add_get(meeting + "/daftar-hadir.{fmt:(xlsx|pdf|csv)}", self.attendance)
+        app.router.add_get(meeting + "/qr", self.checkin_qr)
         app.router.add_get(f"{PREFIX}/peserta", self.people)
         app.router.add_post(f"{PREFIX}/peserta/unggah", self.upload)
         app.router.add_post(f"{PREFIX}/peserta/simpan", self.save_upload)
@@ -277,27 +285,47 @@ class Console:
             )
         return signed
 
-    def _meeting_page(
-        self, signed: SignedIn, meeting_id: int, nudged: int | None = None
-    ) -> web.Response:
-        lang = signed.person.language
+    async def meeting(self, request: web.Request) -> web.Response:
+        """Rapat: the recap on top, the table (filtered by the query) folded below."""
+        signed = self._signed_or_refused(request)
+        if isinstance(signed, web.Response):
+            return signed
+        lang, query = signed.person.language, request.query
+        meeting_id = int(request.match_info["meeting_id"])
         with unit_of_work(self.deps.engine) as session:
             try:
                 data = recap(session, meeting_id, now=self.deps.clock.now())
             except NotFound:
                 return self._html(message(lang, "konsol.not_found_title", "konsol.not_found"), 404)
-        body = meeting_body(lang, data, csrf=signed.csrf, nudged=nudged)
+            rows = invitee_rows(session, meeting_id)
+            late = late_changes(session, data.meeting)
+        body = meeting_body(
+            lang,
+            data,
+            csrf=signed.csrf,
+            rows=rows,
+            filters=filters_of(query),
+            late=late,
+            page_no=_number(query.get("hal", "")) or 1,
+            nudged=_number(query.get("diingatkan", "")),
+        )
         return self._html(
             page(lang, data.meeting.title, body, signed_in=signed.person.name, csrf=signed.csrf)
         )
 
-    async def meeting(self, request: web.Request) -> web.Response:
+    async def checkin_qr(self, request: web.Request) -> web.Response:
+        """The check-in QR as a printable page: the code, and a QR per chat app."""
         signed = self._signed_or_refused(request)
         if isinstance(signed, web.Response):
             return signed
-        nudged = request.query.get("diingatkan", "")
-        shown = int(nudged) if nudged.isascii() and nudged.isdigit() and len(nudged) < 7 else None
-        return self._meeting_page(signed, int(request.match_info["meeting_id"]), nudged=shown)
+        lang = signed.person.language
+        with unit_of_work(self.deps.engine) as session:
+            meeting = session.get(Meeting, int(request.match_info["meeting_id"]))
+        if meeting is None:
+            return self._html(message(lang, "konsol.not_found_title", "konsol.not_found"), 404)
+        links = self.checkin_links(meeting.attendance_code)
+        body = await asyncio.to_thread(checkin_body, lang, meeting, links)
+        return self._html(page(lang, meeting.title, body))
 
     async def nudge(self, request: web.Request) -> web.Response:
         """ "Ingatkan yang belum menjawab": the same nudges as the chat's button."""
@@ -500,6 +528,26 @@ class Console:
             for r in requests
         ]
         return _section(lang, "konsol.requests", items, "konsol.no_requests")
+
+
+def _number(text: str) -> int | None:
+    """A small count or page number from a query, or None (forged or missing)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 7 else None
+
+
+def filters_of(query: Mapping[str, str]) -> Filters:
+    """The table's filters from the page's GET form; anything not offered there is ignored."""
+    answer = query.get("jawaban", "")
+    kind = query.get("jenis", "")
+    role = query.get("peran", "")
+    kecamatan = query.get("kecamatan", "")
+    return Filters(
+        text=" ".join(query.get("q", "").split())[:100],
+        answer=answer if answer in {a.value for a in Answer} else "",
+        kind=kind if kind in {k.value for k in OrgKind} else "",
+        kecamatan_id=_number(kecamatan),
+        role=role if role in {r.value for r in Role} else "",
+    )
 
 
 _ONWARD = re.compile(r"/konsol/(?:rapat/[0-9]{1,9}|peserta)?")

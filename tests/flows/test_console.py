@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import Session, select
 
 from models.clock import FrozenClock
+from models.meetings import Meeting
 from models.people import Person
 from tests.flows.conftest import World, open_world
 from tests.flows.personas import Persona
@@ -139,6 +140,27 @@ async def test_the_meeting_page_reminds_and_gives_the_daftar_hadir(console_world
             assert (await pdf.read())[:5] == b"%PDF-"
         async with http.get(f"{base}/konsol/rapat/999") as missing:
             assert missing.status == 404
+        # The table, folded until searched: filtered by answer, by words, by forged values.
+        assert "<details><summary><h2>Daftar undangan (4)" in page
+        query = f"{base}/konsol/rapat/{meeting_id}?jawaban=hadir"
+        async with http.get(query) as only_hadir:
+            shown = await only_hadir.text()
+        assert "<details open>" in shown and "1 dari 4 orang" in shown
+        assert "<td>Sitti Aminah</td>" in shown and "<td>Hasrul Nawir</td>" not in shown
+        async with http.get(f"{base}/konsol/rapat/{meeting_id}?q=tidak+ada+siapa") as none:
+            assert "Tidak ada yang cocok" in await none.text()
+        forged_query = f"{base}/konsol/rapat/{meeting_id}?jawaban=<x>&jenis=1&kecamatan=-1&hal=z"
+        async with http.get(forged_query) as forged_filters:
+            assert forged_filters.status == 200 and "4 dari 4 orang" in await forged_filters.text()
+        # The check-in QR, printable: the code, and a QR for the bot's Telegram deep link.
+        async with http.get(f"{base}/konsol/rapat/{meeting_id}/qr") as qr:
+            printable = await qr.text()
+        with Session(world.engine) as session:
+            meeting = session.get(Meeting, meeting_id)
+            assert meeting is not None
+            code = meeting.attendance_code
+        assert qr.status == 200 and f'<p class="code">{code}</p>' in printable
+        assert "<svg" in printable and f"?start=hadir_{code}" in printable
     csv = f"{base}/konsol/rapat/{meeting_id}/daftar-hadir.csv"
     async with aiohttp.ClientSession() as stranger, stranger.get(csv) as denied:
         assert denied.status == 401  # no session: nothing to download
