@@ -23,6 +23,7 @@ from models.people import Role
 from models.recap import Recap
 
 FORMATS = ("xlsx", "pdf", "csv")
+ANSWERS = (Answer.HADIR, Answer.DIWAKILKAN, Answer.TIDAK_HADIR, Answer.PENDING)
 PAGE_ROWS = 50  # rows of the table per page: a laptop screen or two; a phone scrolls
 
 
@@ -58,7 +59,7 @@ def meeting_body(
             _t(lang, f"konsol.funnel.{key}", count=getattr(data.funnel, key))
             for key in ("invited", "delivered", "answered", "checked_in")
         )
-        + _chips(_t(lang, f"konsol.answer.{a.value}", count=data.answers[a.value]) for a in Answer)
+        + _chips(_t(lang, f"konsol.answer.{a.value}", count=data.answers[a.value]) for a in ANSWERS)
         + "</section>"
     ]
     if nudged is not None:

@@ -16,9 +16,9 @@ from models.recap import KindLine
 
 __all__ = ["kinds_chart", "wrap_label"]
 
-# About 600 px wide in larger type: a phone shows it at about 330 px, where the
+# About 550 px wide in large type: a chat bubble shows it at about 270 px, where the
 # names and numbers are still the size of the chat's text.
-PHONE = Look(width_in=4.6, font=12, shares=True)
+PHONE = Look(width_in=4.2, font=14, shares=True)
 
 # (answer value, bar colour, number colour): Okabe-Ito colours, told apart by colour-blind
 # readers too, and grey for no answer yet.

@@ -497,7 +497,7 @@ TEXTS.update(
         "rekap.kind_chart.desa": "Desa/Kelurahan ({count})",
         "rekap.kind_chart.posyandu": "Posyandu ({count})",
         "rekap.kind_chart.none": "No organization ({count})",
-        "rekap.laggards": "   ⏳ {names}",
+        "rekap.laggards": "   no answer: {names}",
         "rekap.laggard": "{name} ({count})",
         "rekap.laggards_more": " +{count} more",
         "rekap.minutes_kept": "📝 The minutes are saved.",

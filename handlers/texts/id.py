@@ -503,7 +503,7 @@ TEXTS.update(
         "rekap.kind_chart.desa": "Desa/Kelurahan ({count})",
         "rekap.kind_chart.posyandu": "Posyandu ({count})",
         "rekap.kind_chart.none": "Tanpa organisasi ({count})",
-        "rekap.laggards": "   ⏳ {names}",
+        "rekap.laggards": "   belum: {names}",
         "rekap.laggard": "{name} ({count})",
         "rekap.laggards_more": " +{count} lainnya",
         "rekap.minutes_kept": "📝 Notulen sudah tersimpan.",

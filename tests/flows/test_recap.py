@@ -77,9 +77,9 @@ async def test_an_admin_sees_the_recap_and_the_chart(world: World) -> None:
         "💬 1 (25%) menjawab · 📍 0 (0%) check-in",
         "✅ 1 hadir · 👥 0 diwakilkan · ❌ 0 tidak · ⏳ 3 belum",
         "OPD 1/2 · terwakili 1 dari 2",
-        "⏳ Dinas Sosial (1)",
+        "belum: Dinas Sosial (1)",
         "Posyandu 0/2 · terwakili 0 dari 2",
-        "⏳ Posyandu Anggrek Lakawali (1), Posyandu Melati Baruga (1)",
+        "belum: Posyandu Anggrek Lakawali (1), Posyandu Melati Baruga (1)",
     ):
         assert line in caption, line
     assert recap.buttons == [
