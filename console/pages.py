@@ -50,6 +50,14 @@ table.people td+td{text-align:left;white-space:normal}
 .code{font:700 3rem/1.1 ui-monospace,monospace;letter-spacing:.3rem;margin:.4rem 0}
 svg.qr{width:min(70vw,16rem);height:auto;display:block;margin:.4rem 0}
 .small{font-size:.8rem;word-break:break-all}
+img.evidence{max-width:100%;max-height:14rem;border-radius:.3rem;margin:.2rem .3rem .2rem 0}
+ul.reports{list-style:none;padding:0}
+li.report{border-bottom:1px solid #e3e7ea;padding:.4rem 0 .8rem}
+li.report form{margin:.4rem 0}
+li.report textarea{display:block;width:100%;font:inherit;margin:.2rem 0}
+button.light{background:#e8f3ee;color:#0b6e4f}
+.late{color:#b3261e;font-size:.85rem}
+label.check{flex-direction:row;align-items:center;gap:.3rem}
 @media print{header,form,nav{display:none}body{background:#fff}section{box-shadow:none}}
 """
 
@@ -65,7 +73,11 @@ def page(lang: str, title: str, body: str, *, signed_in: str = "", csrf: str = "
         )
     who = f"<span>{escape(signed_in)}</span>" if signed_in else ""
     if signed_in:
-        links = (("/konsol/", "konsol.home"), ("/konsol/peserta", "konsol.people"))
+        links = (
+            ("/konsol/", "konsol.home"),
+            ("/konsol/peserta", "konsol.people"),
+            ("/konsol/tindak-lanjut", "konsol.actions"),
+        )
         who = (
             "<nav>"
             + " · ".join(

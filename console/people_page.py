@@ -3,53 +3,12 @@
 
 from __future__ import annotations
 
-import secrets
-import time
-from dataclasses import dataclass, field
 from html import escape
 
+from console.uploads import sheet_form, sheet_report
 from handlers.i18n import plain, t_plain
 from models.registration import RegistrationRequest
 from models.roster import ImportReport
-
-UPLOAD_TTL_SECONDS = 30 * 60
-MAX_PENDING = 20
-
-
-@dataclass
-class Pending:
-    person_id: int
-    suffix: str
-    data: bytes
-    at: float = field(default_factory=time.monotonic)
-
-
-class PendingUploads:
-    """Sheets checked but not saved yet, by a random id, for their uploader only; in memory
-    (a restart asks for the file again) and for half an hour."""
-
-    def __init__(self) -> None:
-        self._items: dict[str, Pending] = {}
-
-    def keep(self, pending: Pending) -> str:
-        now = time.monotonic()
-        for key in [k for k, v in self._items.items() if now - v.at > UPLOAD_TTL_SECONDS]:
-            del self._items[key]
-        while len(self._items) >= MAX_PENDING:
-            del self._items[next(iter(self._items))]
-        key = secrets.token_urlsafe(16)
-        self._items[key] = pending
-        return key
-
-    def take(self, key: str, person_id: int) -> Pending | None:
-        found = self._items.get(key)
-        if found is None or found.person_id != person_id:
-            return None
-        if time.monotonic() - found.at > UPLOAD_TTL_SECONDS:
-            del self._items[key]
-            return None
-        del self._items[key]
-        return found
 
 
 def _t(lang: str, key: str, **values: object) -> str:
@@ -70,49 +29,26 @@ def import_summary(lang: str, report: ImportReport) -> str:
 
 
 def upload_form(lang: str, csrf: str) -> str:
-    return (
-        f"<section><h2>{_t(lang, 'konsol.roster_upload')}</h2>"
-        f'<p class="muted">{_t(lang, "konsol.roster_hint")}</p>'
-        '<form method="post" action="/konsol/peserta/unggah" enctype="multipart/form-data">'
-        f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
-        '<input type="file" name="file" accept=".csv,.xlsx" required> '
-        f"<button>{_t(lang, 'konsol.check')}</button></form></section>"
+    return sheet_form(
+        lang, csrf, "/konsol/peserta/unggah", "konsol.roster_upload", "konsol.roster_hint"
     )
 
 
 def report_body(
     lang: str, report: ImportReport, *, csrf: str, upload_id: str | None, saved: bool
 ) -> str:
-    """The sheet's report: each refused row and why, the counts, and Simpan (dry run) or
-    "Tersimpan"."""
-    rows = "".join(
-        "<li>"
-        + escape(
-            plain(
-                lang,
-                "cli.row_error",
-                row=error.row,
-                reason=plain(lang, f"cli.reason.{error.problem.value}", value=error.value),
-            )
-        )
-        + "</li>"
-        for error in report.errors
+    """The roster's report: each refused row and why, the counts, and Simpan or "Tersimpan"."""
+    return sheet_report(
+        lang,
+        import_summary(lang, report),
+        report.errors,
+        "cli.reason",
+        accepted=report.accepted,
+        csrf=csrf,
+        upload_id=upload_id,
+        saved=saved,
+        save_url="/konsol/peserta/simpan",
     )
-    parts = [f"<section><p><b>{escape(import_summary(lang, report))}</b></p>"]
-    if rows:
-        parts.append(f"<ul>{rows}</ul>")
-    if saved:
-        parts.append(f"<p>{_t(lang, 'konsol.saved')}</p>")
-    elif upload_id is not None and report.accepted:
-        parts.append(
-            f"<p>{_t(lang, 'konsol.not_saved_yet')}</p>"
-            '<form method="post" action="/konsol/peserta/simpan">'
-            f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
-            f'<input type="hidden" name="upload" value="{escape(upload_id)}">'
-            f"<button>{_t(lang, 'konsol.save', count=report.accepted)}</button></form>"
-        )
-    parts.append("</section>")
-    return "".join(parts)
 
 
 def problem_body(lang: str, text: str, csrf: str) -> str:

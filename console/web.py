@@ -25,17 +25,17 @@ from aiohttp import web
 from multidict import MultiDictProxy
 from sqlmodel import Session
 
+from console.actions_routes import ActionRoutes
 from console.checkin_page import CheckinLink, checkin_body
 from console.meeting_page import meeting_body
 from console.pages import message, page
 from console.people_page import (
-    Pending,
-    PendingUploads,
     problem_body,
     report_body,
     requests_body,
     upload_form,
 )
+from console.uploads import Pending, PendingUploads
 from handlers import attendance_export
 from handlers.console_link import NEXT
 from handlers.deps import Deps
@@ -155,10 +155,11 @@ class Console:
         app.router.add_post(f"{PREFIX}/peserta/unggah", self.upload)
         app.router.add_post(f"{PREFIX}/peserta/simpan", self.save_upload)
         app.router.add_post(PREFIX + "/peserta/permintaan/{request_id:[0-9]{1,9}}", self.decide)
+        ActionRoutes(self).add_routes(app)
 
     # -- signing in ------------------------------------------------------------------------
 
-    def _html(self, body: str, status: int = 200) -> web.Response:
+    def html(self, body: str, status: int = 200) -> web.Response:
         return web.Response(
             text=body,
             status=status,
@@ -167,20 +168,21 @@ class Console:
                 "Cache-Control": "no-store",
                 "X-Frame-Options": "DENY",
                 "Referrer-Policy": "no-referrer",
+                # Report photos come from the console itself; nothing else is loaded.
                 "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
-                "form-action 'self'",
+                "img-src 'self'; form-action 'self'",
             },
         )
 
     def _refused(self, reason: Refused, status: int = 403) -> web.Response:
         lang = self.language
-        return self._html(message(lang, "konsol.refused_title", f"konsol.refused.{reason}"), status)
+        return self.html(message(lang, "konsol.refused_title", f"konsol.refused.{reason}"), status)
 
     def _refused_attempt(self, request: web.Request, reason: Refused) -> web.Response:
         """A link that cannot sign in: why (403), or, after many from this address, 429."""
         address = request.remote or ""
         if self.limit.blocked(address):
-            response = self._html(
+            response = self.html(
                 message(self.language, "konsol.refused_title", "konsol.too_many"), 429
             )
             response.headers["Retry-After"] = "60"
@@ -204,7 +206,7 @@ class Console:
             f'<input type="hidden" name="{NEXT}" value="{escape(onward)}">'
             f"<button>{escape(t_plain(lang, 'konsol.sign_in'))}</button></form></section>"
         )
-        return self._html(page(lang, t_plain(lang, "konsol.sign_in_title"), form))
+        return self.html(page(lang, t_plain(lang, "konsol.sign_in_title"), form))
 
     async def sign_in(self, request: web.Request) -> web.Response:
         form = await request.post()
@@ -238,7 +240,7 @@ class Console:
         form = await request.post()
         given = str(form.get("csrf") or "")
         if signed is None or not hmac.compare_digest(given.encode(), signed.csrf.encode()):
-            response = self._html(
+            response = self.html(
                 message(self.language, "konsol.refused_title", "konsol.forged"), 403
             )
             if signed is None:  # an ended session's cookie goes; a forged form changes nothing
@@ -247,7 +249,7 @@ class Console:
         with unit_of_work(self.deps.engine) as session:
             console.sign_out(session, request.cookies.get(COOKIE, ""), now=self.deps.clock.now())
         lang = signed.person.language
-        response = self._html(message(lang, "konsol.signed_out_title", "konsol.signed_out"))
+        response = self.html(message(lang, "konsol.signed_out_title", "konsol.signed_out"))
         response.del_cookie(COOKIE, path=PREFIX)
         return response
 
@@ -260,7 +262,7 @@ class Console:
         """Beranda: the meetings coming (their funnel), late follow-ups, waiting registrations."""
         signed = self._session(request)
         if signed is None:
-            return self._html(
+            return self.html(
                 message(self.language, "konsol.refused_title", "konsol.not_signed_in"), 401
             )
         person, lang = signed.person, signed.person.language
@@ -275,19 +277,19 @@ class Console:
         body = [self._meetings(lang, funnels), self._overdue(lang, overdue)]
         body.append(self._waiting(lang, waiting))
         title = t_plain(lang, "konsol.home")
-        return self._html(page(lang, title, "".join(body), signed_in=person.name, csrf=signed.csrf))
+        return self.html(page(lang, title, "".join(body), signed_in=person.name, csrf=signed.csrf))
 
-    def _signed_or_refused(self, request: web.Request) -> SignedIn | web.Response:
+    def signed_or_refused(self, request: web.Request) -> SignedIn | web.Response:
         signed = self._session(request)
         if signed is None:
-            return self._html(
+            return self.html(
                 message(self.language, "konsol.refused_title", "konsol.not_signed_in"), 401
             )
         return signed
 
     async def meeting(self, request: web.Request) -> web.Response:
         """Rapat: the recap on top, the table (filtered by the query) folded below."""
-        signed = self._signed_or_refused(request)
+        signed = self.signed_or_refused(request)
         if isinstance(signed, web.Response):
             return signed
         lang, query = signed.person.language, request.query
@@ -296,7 +298,7 @@ class Console:
             try:
                 data = recap(session, meeting_id, now=self.deps.clock.now())
             except NotFound:
-                return self._html(message(lang, "konsol.not_found_title", "konsol.not_found"), 404)
+                return self.html(message(lang, "konsol.not_found_title", "konsol.not_found"), 404)
             rows = invitee_rows(session, meeting_id)
             late = late_changes(session, data.meeting)
         body = meeting_body(
@@ -309,33 +311,33 @@ class Console:
             page_no=_number(query.get("hal", "")) or 1,
             nudged=_number(query.get("diingatkan", "")),
         )
-        return self._html(
+        return self.html(
             page(lang, data.meeting.title, body, signed_in=signed.person.name, csrf=signed.csrf)
         )
 
     async def checkin_qr(self, request: web.Request) -> web.Response:
         """The check-in QR as a printable page: the code, and a QR per chat app."""
-        signed = self._signed_or_refused(request)
+        signed = self.signed_or_refused(request)
         if isinstance(signed, web.Response):
             return signed
         lang = signed.person.language
         with unit_of_work(self.deps.engine) as session:
             meeting = session.get(Meeting, int(request.match_info["meeting_id"]))
         if meeting is None:
-            return self._html(message(lang, "konsol.not_found_title", "konsol.not_found"), 404)
+            return self.html(message(lang, "konsol.not_found_title", "konsol.not_found"), 404)
         links = self.checkin_links(meeting.attendance_code)
         body = await asyncio.to_thread(checkin_body, lang, meeting, links)
-        return self._html(page(lang, meeting.title, body))
+        return self.html(page(lang, meeting.title, body))
 
     async def nudge(self, request: web.Request) -> web.Response:
         """ "Ingatkan yang belum menjawab": the same nudges as the chat's button."""
-        signed = self._signed_or_refused(request)
+        signed = self.signed_or_refused(request)
         if isinstance(signed, web.Response):
             return signed
         form = await request.post()
         if not hmac.compare_digest(str(form.get("csrf") or "").encode(), signed.csrf.encode()):
             lang = signed.person.language
-            return self._html(message(lang, "konsol.refused_title", "konsol.forged"), 403)
+            return self.html(message(lang, "konsol.refused_title", "konsol.forged"), 403)
         meeting_id = int(request.match_info["meeting_id"])
         with unit_of_work(self.deps.engine) as session:
             try:
@@ -349,7 +351,7 @@ class Console:
 
     async def attendance(self, request: web.Request) -> web.Response:
         """The daftar hadir for the SPJ, as the CLI writes it."""
-        signed = self._signed_or_refused(request)
+        signed = self.signed_or_refused(request)
         if isinstance(signed, web.Response):
             return signed
         meeting_id, fmt = int(request.match_info["meeting_id"]), request.match_info["fmt"]
@@ -358,7 +360,7 @@ class Console:
             try:
                 meeting, rows = attendance_export.attendance_rows(session, meeting_id, lang)
             except NotFound:
-                return self._html(message(lang, "konsol.not_found_title", "konsol.not_found"), 404)
+                return self.html(message(lang, "konsol.not_found_title", "konsol.not_found"), 404)
         name, data = await asyncio.to_thread(
             attendance_export.attendance_file, meeting, rows, lang, fmt
         )
@@ -376,7 +378,7 @@ class Console:
     def _people_page(self, signed: SignedIn, body: str, status: int = 200) -> web.Response:
         lang = signed.person.language
         title = t_plain(lang, "konsol.people")
-        return self._html(
+        return self.html(
             page(lang, title, body, signed_in=signed.person.name, csrf=signed.csrf), status
         )
 
@@ -392,7 +394,7 @@ class Console:
         return self._people_page(signed, body)
 
     async def people(self, request: web.Request) -> web.Response:
-        signed = self._signed_or_refused(request)
+        signed = self.signed_or_refused(request)
         if isinstance(signed, web.Response):
             return signed
         return self._people_home(signed)
@@ -400,11 +402,11 @@ class Console:
     async def decide(self, request: web.Request) -> web.Response:
         """Setujui (kader/OPD) or Tolak, as under the request in the chat; the requester is
         told on their channel, and a second decision changes nothing."""
-        signed = self._signed_or_refused(request)
+        signed = self.signed_or_refused(request)
         if isinstance(signed, web.Response):
             return signed
         lang = signed.person.language
-        form = await self._form(request, signed)
+        form = await self.form(request, signed)
         code = str(form.get("keputusan") or "") if form is not None else ""
         if code not in ("k", "o", "x"):
             return self._people_problem(signed, t_plain(lang, "konsol.forged"))
@@ -420,7 +422,7 @@ class Console:
             return self._people_home(signed, f'<section class="refused"><p>{text}</p></section>')
         return self._people_home(signed, f"<section><p>{status}</p></section>")
 
-    async def _form(self, request: web.Request, signed: SignedIn) -> MultiDictProxy[Any] | None:
+    async def form(self, request: web.Request, signed: SignedIn) -> MultiDictProxy[Any] | None:
         """The posted form when its CSRF token is the session's (None: too big or forged)."""
         try:
             form = await request.post()
@@ -431,11 +433,11 @@ class Console:
 
     async def upload(self, request: web.Request) -> web.Response:
         """A roster sheet: checked row by row in a transaction that is rolled back."""
-        signed = self._signed_or_refused(request)
+        signed = self.signed_or_refused(request)
         if isinstance(signed, web.Response):
             return signed
         lang, csrf = signed.person.language, signed.csrf
-        form = await self._form(request, signed)
+        form = await self.form(request, signed)
         if form is None:
             return self._people_problem(signed, t_plain(lang, "konsol.forged_or_big"))
         upload = form.get("file")
@@ -452,11 +454,11 @@ class Console:
 
     async def save_upload(self, request: web.Request) -> web.Response:
         """Simpan: the sheet that was checked, imported for real."""
-        signed = self._signed_or_refused(request)
+        signed = self.signed_or_refused(request)
         if isinstance(signed, web.Response):
             return signed
         lang, csrf = signed.person.language, signed.csrf
-        form = await self._form(request, signed)
+        form = await self.form(request, signed)
         key = str(form.get("upload") or "") if form is not None else ""
         pending = self.uploads.take(key, signed.person.id or 0) if key else None
         if pending is None:
@@ -467,19 +469,26 @@ class Console:
         body = report_body(lang, result, csrf=csrf, upload_id=None, saved=True)
         return self._people_page(signed, body + upload_form(lang, csrf))
 
-    async def _import(self, pending: Pending, lang: str, *, dry_run: bool) -> ImportReport | str:
-        """The sheet read and imported (rolled back for a dry run); a text when it cannot be."""
+    async def read(self, pending: Pending, lang: str) -> tuple[list[str], list[list[str]]] | str:
+        """The uploaded sheet's headers and rows; a text saying why when it cannot be read."""
         if self.read_sheet is None or pending.suffix not in (".csv", ".xlsx"):
             return t_plain(lang, "konsol.not_a_sheet")
         read_sheet = self.read_sheet
-        with tempfile.TemporaryDirectory(prefix="pokjanal-roster-") as folder:
-            path = Path(folder) / f"roster{pending.suffix}"
+        with tempfile.TemporaryDirectory(prefix="pokjanal-sheet-") as folder:
+            path = Path(folder) / f"{pending.kind}{pending.suffix}"
             path.write_bytes(pending.data)
             try:
-                headers, rows = await asyncio.to_thread(read_sheet, path)
+                return await asyncio.to_thread(read_sheet, path)
             except Exception as exc:  # the reader's UnreadableTable, or a damaged file
                 reason = str(exc).replace(f"{path}: ", "").replace(str(path), "")
                 return plain(lang, "cli.import_unreadable", error=reason)
+
+    async def _import(self, pending: Pending, lang: str, *, dry_run: bool) -> ImportReport | str:
+        """The roster read and imported (rolled back for a dry run); a text when it cannot be."""
+        sheet = await self.read(pending, lang)
+        if isinstance(sheet, str):
+            return sheet
+        headers, rows = sheet
         now = self.deps.clock.now()
         with Session(self.deps.engine, expire_on_commit=False) as session:
             try:

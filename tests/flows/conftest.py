@@ -205,6 +205,14 @@ async def wa_world(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[World]:
         yield opened
 
 
+@pytest.fixture
+async def console_world(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[World]:
+    """A world whose bot serves the console at a public address (links name it; tests reach
+    the server at ``127.0.0.1:World.web_port``)."""
+    async with open_world(tmp_path, clock, public_url="http://console.test") as opened:
+        yield opened
+
+
 async def pokjanal_run(
     env: dict[str, str], cwd: Path, *, capture: bool = True, args: tuple[str, ...] = ()
 ) -> asyncio.subprocess.Process:

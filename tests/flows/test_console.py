@@ -3,29 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import aiohttp
-import pytest
 from sqlmodel import Session, select
 
-from models.clock import FrozenClock
 from models.meetings import Meeting
 from models.people import Person
-from tests.flows.conftest import World, open_world
+from tests.flows.conftest import World
 from tests.flows.personas import Persona
 from tests.flows.test_rsvp import rakor
 
 HASRUL = ("Hasrul Nawir", "+6281141000001")
 SITTI = ("Sitti Aminah", "+6285312345678")
 LINK = re.compile(r"http://console\.test(/konsol/masuk\?t=[A-Za-z0-9_-]+)")
-
-
-@pytest.fixture
-async def console_world(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[World]:
-    async with open_world(tmp_path, clock, public_url="http://console.test") as opened:
-        yield opened
 
 
 async def sign_in_link(persona: Persona) -> str:

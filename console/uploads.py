@@ -1,0 +1,125 @@
+"""Sheets uploaded to the console (the roster, the RTL sheet): checked first, in a
+transaction that is rolled back, and kept for a while so "Simpan" imports the very file that
+was checked. Each refused row is shown with the same words as the command line's report."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from html import escape
+from typing import Protocol
+
+from handlers.i18n import plain, t_plain
+
+UPLOAD_TTL_SECONDS = 30 * 60
+MAX_PENDING = 20
+
+
+@dataclass
+class Pending:
+    person_id: int
+    suffix: str
+    data: bytes
+    kind: str = "roster"  # roster, rtl: a checked roster is never saved as an RTL sheet
+    at: float = field(default_factory=time.monotonic)
+
+
+class PendingUploads:
+    """Sheets checked but not saved yet, by a random id, for their uploader only; in memory
+    (a restart asks for the file again) and for half an hour."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, Pending] = {}
+
+    def keep(self, pending: Pending) -> str:
+        now = time.monotonic()
+        for key in [k for k, v in self._items.items() if now - v.at > UPLOAD_TTL_SECONDS]:
+            del self._items[key]
+        while len(self._items) >= MAX_PENDING:
+            del self._items[next(iter(self._items))]
+        key = secrets.token_urlsafe(16)
+        self._items[key] = pending
+        return key
+
+    def take(self, key: str, person_id: int, kind: str = "roster") -> Pending | None:
+        found = self._items.get(key)
+        if found is None or found.person_id != person_id or found.kind != kind:
+            return None
+        if time.monotonic() - found.at > UPLOAD_TTL_SECONDS:
+            del self._items[key]
+            return None
+        del self._items[key]
+        return found
+
+
+class RowError(Protocol):
+    @property
+    def row(self) -> int: ...
+
+    @property
+    def problem(self) -> StrEnum: ...
+
+    @property
+    def value(self) -> str: ...
+
+
+def _t(lang: str, key: str, **values: object) -> str:
+    return escape(t_plain(lang, key, **values))
+
+
+def sheet_form(lang: str, csrf: str, action: str, title_key: str, hint_key: str) -> str:
+    return (
+        f"<section><h2>{_t(lang, title_key)}</h2>"
+        f'<p class="muted">{_t(lang, hint_key)}</p>'
+        f'<form method="post" action="{action}" enctype="multipart/form-data">'
+        f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
+        '<input type="file" name="file" accept=".csv,.xlsx" required> '
+        f"<button>{_t(lang, 'konsol.check')}</button></form></section>"
+    )
+
+
+def sheet_report(
+    lang: str,
+    summary: str,
+    errors: Sequence[RowError],
+    reasons: str,
+    *,
+    accepted: int,
+    csrf: str,
+    upload_id: str | None,
+    saved: bool,
+    save_url: str,
+) -> str:
+    """A sheet's report: each refused row and why (``reasons``: the catalogue prefix of the
+    reason texts), the counts, and Simpan (after a check) or "Tersimpan"."""
+    rows = "".join(
+        "<li>"
+        + escape(
+            plain(
+                lang,
+                "cli.row_error",
+                row=error.row,
+                reason=plain(lang, f"{reasons}.{error.problem.value}", value=error.value),
+            )
+        )
+        + "</li>"
+        for error in errors
+    )
+    parts = [f"<section><p><b>{escape(summary)}</b></p>"]
+    if rows:
+        parts.append(f"<ul>{rows}</ul>")
+    if saved:
+        parts.append(f"<p>{_t(lang, 'konsol.saved')}</p>")
+    elif upload_id is not None and accepted:
+        parts.append(
+            f"<p>{_t(lang, 'konsol.not_saved_yet')}</p>"
+            f'<form method="post" action="{save_url}">'
+            f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
+            f'<input type="hidden" name="upload" value="{escape(upload_id)}">'
+            f"<button>{_t(lang, 'konsol.save', count=accepted)}</button></form>"
+        )
+    parts.append("</section>")
+    return "".join(parts)
