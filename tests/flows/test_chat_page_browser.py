@@ -17,13 +17,14 @@ from sqlmodel import Session, select
 
 from models.clock import FrozenClock
 from models.meetings import Invitation
+from sandbox.files import make_png
 from tests.flows.conftest import World, open_world
 from tests.flows.personas import Persona
-from tests.flows.test_registration import SITTI
+from tests.flows.test_registration import HASRUL, SITTI
 from tests.flows.test_rsvp import rakor
 
 if TYPE_CHECKING:
-    from playwright.async_api import Page
+    from playwright.async_api import Page, Route
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Without these the browser reaches for Google's hosts, which this machine's closed network
@@ -171,6 +172,51 @@ async def test_a_cadre_answers_hadir_on_the_telegram_page(world: World, page: Pa
     assert await p.evaluate("document.documentElement.scrollWidth") <= 360
     ARTIFACTS.mkdir(exist_ok=True)
     await p.screenshot(path=str(ARTIFACTS / "chat-hadir-telegram-360.png"))
+
+
+async def test_the_reply_keyboard_leaves_the_last_message_in_view(world: World, page: Page) -> None:
+    p = page
+    world.user(*HASRUL)
+    await open_chat(p, world, "Hasrul Nawir")
+    await send(p, "/start")
+    await p.get_by_role("button", name="Setuju", exact=True).click()
+    share = p.locator("#rkb button", has_text="Bagikan nomor HP")
+    await share.wait_for()
+    await p.locator("#log .msg", has_text="Mohon tekan tombol").wait_for()
+    await last_message_in_view(p)  # the keyboard under the composer took its room from the log
+    await share.click()
+    await p.locator("#log .msg", has_text="admin sekretariat").wait_for()
+    await share.wait_for(state="detached")
+    await last_message_in_view(p)
+
+
+async def test_a_reply_after_a_photo_loads_is_scrolled_into_view(world: World, page: Page) -> None:
+    p = page
+    world.user("Rina Wati", "+6281255550001")  # not registered: every message gets a reply
+    await open_chat(p, world, "Rina Wati")
+    for n in range(1, 4):
+        await send(p, f"halo {n}")
+        await bot_messages(p, n)
+    released = asyncio.Event()
+
+    async def slow(route: Route) -> None:  # the photo arrives after the bot's reply is drawn
+        await released.wait()
+        await route.continue_()
+
+    await p.route("**/sandbox/api/files/**", slow)
+    photo = make_png(600, 450)
+    await p.set_input_files(
+        "#photo", files=[{"name": "posyandu.png", "mimeType": "image/png", "buffer": photo}]
+    )
+    await bot_messages(p, 4)
+    released.set()
+    await p.wait_for_function(
+        "[...document.querySelectorAll('#log img')].every((i) => i.complete && i.naturalWidth)"
+    )
+    await last_message_in_view(p)  # the photo grew above the reply, which stays in view
+    await send(p, "halo lagi")
+    await bot_messages(p, 5)
+    await last_message_in_view(p)
 
 
 # ----------------------------------------------------------------------------- the console
