@@ -219,6 +219,39 @@ async def test_a_reply_after_a_photo_loads_is_scrolled_into_view(world: World, p
     await last_message_in_view(p)
 
 
+# ---------------------------------------------------------------------- the list of people
+
+
+async def test_one_person_on_both_apps_is_one_row_and_namesakes_are_told_apart(
+    wa_world: World, page: Page
+) -> None:
+    p = page
+    wa_world.user(*SITTI)
+    wa_world.wa_user(*SITTI)  # the same phone on WhatsApp too: one person, two apps
+    sandbox = wa_world.sandbox
+    # Two cadres who share a name (the demo roster has five such pairs).
+    sandbox.create_whatsapp_user("Ira Safitri", "+6285354528337", label="Posyandu Melati Baruga")
+    sandbox.create_whatsapp_user("Ira Safitri", "+6285368022048", label="Posyandu Mekar Sari")
+    await p.goto(sandbox.base_url + "/")
+    sitti = p.locator("#users li", has_text="Sitti Aminah")
+    await sitti.locator(".badge.wa").wait_for()
+    assert await sitti.count() == 1
+    assert await sitti.locator(".badge.tg").count() == 1
+    await sitti.locator(".badge.wa").click()  # a badge opens the chat on that app
+    await p.locator("#subtitle", has_text="WhatsApp").wait_for()
+    assert await p.evaluate("document.body.classList.contains('wa')")
+    await p.get_by_title("Kembali").click()
+    await sitti.locator(".badge.tg").click()
+    await p.locator("#subtitle", has_text="Telegram").wait_for()
+    assert not await p.evaluate("document.body.classList.contains('wa')")
+    await p.get_by_title("Kembali").click()
+    iras = p.locator("#users li", has_text="Ira Safitri")
+    assert await iras.count() == 2
+    first, second = await iras.all_inner_texts()
+    assert "Posyandu Melati Baruga" in first and "+6285354528337" in first
+    assert "Posyandu Mekar Sari" in second and "+6285368022048" in second
+
+
 # ----------------------------------------------------------------------------- the console
 
 
