@@ -93,6 +93,14 @@ async def last_message_in_view(p: Page, timeout: float = 3.0) -> None:
         await asyncio.sleep(0.05)
 
 
+async def listed(p: Page) -> list[str]:
+    """The names in the list of people, as shown (badges aside)."""
+    names: list[str] = await p.locator("#users li:visible .name").evaluate_all(
+        "(names) => names.map((n) => n.firstChild.textContent)"
+    )
+    return names
+
+
 async def lines(p: Page, selector: str) -> float:
     """How many of its own lines of text the element is tall (padding aside)."""
     box = await p.locator(selector).bounding_box()
@@ -220,6 +228,31 @@ async def test_a_reply_after_a_photo_loads_is_scrolled_into_view(world: World, p
 
 
 # ---------------------------------------------------------------------- the list of people
+
+
+async def test_the_people_list_filters_as_one_types(world: World, page: Page) -> None:
+    p = page
+    world.user("Sitti Aminah", "+6285312345678")
+    world.user("Hasrul Nawir", "+6281141000001")
+    world.user("Andi Rahmawati", "+6281267659951")
+    world.user("Siti Nurhaliza", "+6285211171028")
+    await p.goto(world.sandbox.base_url + "/")
+    await p.locator("#users li").nth(3).wait_for()
+    search = p.get_by_placeholder("Cari nama atau no. HP")
+    await search.press_sequentially("sit")
+    assert await listed(p) == ["Sitti Aminah", "Siti Nurhaliza"]
+    world.user("Sitompul Rahman", "+6281200000009")  # the list changes while filtered
+    world.user("Budi Santoso", "+6281299990001")
+    await p.locator("#users li:visible", has_text="Sitompul Rahman").wait_for()
+    assert await listed(p) == ["Sitti Aminah", "Siti Nurhaliza", "Sitompul Rahman"]
+    await search.fill("")
+    await search.press_sequentially("081141")  # a number as people write it, with a 0
+    assert await listed(p) == ["Hasrul Nawir"]
+    await search.fill("zzz")
+    assert await listed(p) == []
+    await p.get_by_text("Tidak ada yang cocok").wait_for()
+    await search.fill("")
+    assert len(await listed(p)) == 6
 
 
 async def test_one_person_on_both_apps_is_one_row_and_namesakes_are_told_apart(

@@ -131,6 +131,8 @@ INDONESIAN_LABELS = (
     "mengetik…",
     "Matikan HP",
     "Nyalakan HP",
+    "Cari nama atau no. HP",
+    "Tidak ada yang cocok",
 )
 
 
