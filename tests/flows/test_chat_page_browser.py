@@ -285,6 +285,28 @@ async def test_one_person_on_both_apps_is_one_row_and_namesakes_are_told_apart(
     assert "Posyandu Mekar Sari" in second and "+6285368022048" in second
 
 
+# ------------------------------------------------------------------------------ the header
+
+
+async def test_the_headers_fit_a_360_px_phone(wa_world: World, page: Page) -> None:
+    p = page
+    long_name = "Hj. Andi Sitti Rahmawati Mappanyompa"
+    wa_world.wa_user(long_name, "+6285312345678")
+    wa_world.sandbox.create_user(
+        "Abd. Rasyid", "Wahyuningsih, S.KM", phone="+6281321072695", label="opd"
+    )
+    await p.goto(wa_world.sandbox.base_url + "/")
+    await p.locator("#users li", has_text=long_name).wait_for()
+    assert await lines(p, "#side header") < 1.5  # the bot's name and number: one line
+    for name in (long_name, "Abd. Rasyid"):
+        await p.locator("#users li", has_text=name).click()
+        await p.locator("#title", has_text=name).wait_for()
+        await p.locator("#subtitle", has_text="+62").wait_for()
+        assert await lines(p, "#chat header") <= 2  # the name over the number, at most
+        assert await p.evaluate("document.documentElement.scrollWidth") <= 360
+        await p.get_by_title("Kembali").click()
+
+
 # ----------------------------------------------------------------------------- the console
 
 
