@@ -38,6 +38,7 @@ from models.action_import import import_actions
 from models.actions import Action
 from models.clock import SystemClock
 from models.db import unit_of_work
+from models.organizations import Organization
 from models.people import Person, Role
 from models.roster import import_roster
 from sandbox import Sandbox
@@ -63,6 +64,13 @@ DEMO_WA = {
 def on_whatsapp(person: Person) -> bool:
     """Who plays on WhatsApp in the demo: the cadres."""
     return person.role == Role.KADER.value
+
+
+def page_label(person: Person, organization: str | None) -> str:
+    """What the web page shows under a name: the role and the organization. The roster has
+    cadres who share a name (five pairs, on different Posyandu), as real rosters do; their
+    Posyandu is what tells them apart when one picks whom to play."""
+    return f"{person.role} · {organization}" if organization else person.role
 
 
 def demo_roster() -> Path:
@@ -131,9 +139,9 @@ def seed_previous_rakor(session: Session, admin: Person | None, now: datetime) -
     return meeting.id
 
 
-def seed(database_url: str) -> list[Person]:
+def seed(database_url: str) -> list[tuple[Person, str]]:
     """Load the Luwu Timur roster, the previous Rakor with its follow-ups, and next week's
-    Rakor into a migrated database; return everyone."""
+    Rakor into a migrated database; return everyone, each with the web page's label."""
     engine = open_database(database_url)
     headers, rows = read_table(demo_roster())
     now = SystemClock().now()
@@ -154,7 +162,12 @@ def seed(database_url: str) -> list[Person]:
             now=now,
         )
     with unit_of_work(engine) as session:
-        people = list(session.exec(select(Person).order_by(col(Person.role), col(Person.name))))
+        listed = session.exec(
+            select(Person, Organization.name)
+            .outerjoin(Organization, col(Person.organization_id) == col(Organization.id))
+            .order_by(col(Person.role), col(Person.name), col(Person.id))
+        ).all()
+        people = [(person, page_label(person, organization)) for person, organization in listed]
     engine.dispose()
     return people
 
@@ -190,13 +203,13 @@ async def run_demo(
             token=DEMO_WA["token"],
             app_secret=DEMO_WA["secret"],
         )
-        for person in people:
+        for person, label in people:
             if on_whatsapp(person) and person.phone:
-                sandbox.create_whatsapp_user(name=person.name, phone=person.phone)
+                sandbox.create_whatsapp_user(name=person.name, phone=person.phone, label=label)
                 continue
             first, _, last = person.name.partition(" ")
             sandbox.create_user(
-                first_name=first, last_name=last or None, phone=person.phone, label=person.role
+                first_name=first, last_name=last or None, phone=person.phone, label=label
             )
         for name, phone in NEWCOMERS:
             if name in WHATSAPP_NEWCOMERS:
@@ -245,7 +258,7 @@ async def run_demo(
                 path, verify, _ = demo_settings.whatsapp_webhook()
                 await number.subscribe(f"http://127.0.0.1:{server.port}/{path}", verify)
                 url = f"http://{host}:{sandbox.port}/"
-                admin = next((p.name for p in people if p.is_admin), "-")
+                admin = next((p.name for p, _ in people if p.is_admin), "-")
                 print(plain(settings.language, "cli.demo_ready", url=url, admin=admin), flush=True)
                 if open_browser and _has_screen():
                     with contextlib.suppress(Exception):

@@ -272,10 +272,11 @@ class Sandbox:
         return list(self.whatsapp.numbers.values())
 
     def create_whatsapp_user(
-        self, name: str, phone: str, user_id: str | None = None
+        self, name: str, phone: str, user_id: str | None = None, label: str | None = None
     ) -> WhatsAppUser:
-        """A person on WhatsApp; wa_id is the phone's digits, user_id her business-scoped id."""
-        profile = self.whatsapp.add_person(name, phone, user_id)
+        """A person on WhatsApp; wa_id is the phone's digits, user_id her business-scoped id,
+        label (as for Telegram people) a note the web page shows next to her name."""
+        profile = self.whatsapp.add_person(name, phone, user_id, label)
         user = WhatsAppUser(self.whatsapp, profile, lambda: self.whatsapp_number)
         self._whatsapp_users[profile.wa_id] = user
         self.world.users_changed()

@@ -111,7 +111,7 @@ def wa_user_json(user: WhatsAppUser) -> dict[str, Any]:
         "phone": user.phone,
         "wa_id": user.wa_id,
         "user_id": user.user_id,
-        "label": None,
+        "label": user.label,
         "online": user.online,
         "messages": len(chat.messages) if chat else 0,
     }
@@ -350,8 +350,9 @@ class WhatsAppWebApi:
         phone = str(body.get("phone") or "").strip()
         if not name or not phone:
             raise web.HTTPBadRequest(text="name and phone are required on WhatsApp")
+        label = str(body.get("label") or "").strip() or None
         try:
-            user = self.sb.create_whatsapp_user(name, phone)
+            user = self.sb.create_whatsapp_user(name, phone, label=label)
         except SandboxUsageError as exc:
             return web.json_response({"error": str(exc)}, status=400)
         return web.json_response(wa_user_json(user))

@@ -57,6 +57,7 @@ class WhatsAppProfile:
     wa_id: str
     user_id: str
     online: bool = True
+    label: str | None = None  # the page's note on who she is (a Posyandu); WhatsApp never sees it
 
     def contact(self) -> dict[str, Any]:
         return {"profile": {"name": self.name}, "wa_id": self.wa_id, "user_id": self.user_id}
@@ -572,7 +573,9 @@ class WhatsAppWorld:
         self.tokens.setdefault(token, set()).add(waba_id)
         return number
 
-    def add_person(self, name: str, phone: str, user_id: str | None) -> WhatsAppProfile:
+    def add_person(
+        self, name: str, phone: str, user_id: str | None, label: str | None = None
+    ) -> WhatsAppProfile:
         if not name.strip():
             raise SandboxUsageError("a WhatsApp profile needs a name")
         wa_id = "".join(ch for ch in phone if ch.isdigit())
@@ -590,7 +593,7 @@ class WhatsAppWorld:
             raise SandboxUsageError(f"user_id {user_id!r} is not shaped like 'ID.1234567890123456'")
         if user_id in self.people_by_user_id:
             raise SandboxUsageError(f"user_id {user_id} is taken")
-        profile = WhatsAppProfile(name, phone, wa_id, user_id)
+        profile = WhatsAppProfile(name, phone, wa_id, user_id, label=label or None)
         self.people[wa_id] = profile
         self.people_by_user_id[user_id] = profile
         return profile

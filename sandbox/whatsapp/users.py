@@ -57,6 +57,10 @@ class WhatsAppUser:
     def user_id(self) -> str:
         return self.profile.user_id
 
+    @property
+    def label(self) -> str | None:
+        return self.profile.label
+
     def __repr__(self) -> str:
         return f"<WhatsAppUser {self.name!r} wa_id={self.wa_id} user_id={self.user_id}>"
 

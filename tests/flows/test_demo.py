@@ -43,9 +43,21 @@ async def test_an_admin_registers_through_the_web_page(tmp_path: Path) -> None:
         users = await demo.users()
         assert len(users) == 111 + 2  # the Luwu Timur roster and two newcomers
         hasrul = next(u for u in users if u["name"] == "Hasrul Nawir")
-        assert hasrul["label"] == "admin" and hasrul["channel"] == "telegram"
+        assert hasrul["label"].startswith("admin · ") and hasrul["channel"] == "telegram"
         on_whatsapp = [u for u in users if u["channel"] == "whatsapp"]
         assert len(on_whatsapp) == 75 + 1  # three cadres for each of 25 Posyandu, Wahyuni
+        # The roster has five pairs of cadres who share a name (on different Posyandu,
+        # with different numbers): the page tells each pair apart by its label.
+        namesakes: dict[str, list[dict[str, Any]]] = {}
+        for user in users:
+            namesakes.setdefault(user["name"], []).append(user)
+        pairs = [same for same in namesakes.values() if len(same) > 1]
+        assert len(pairs) == 5
+        for same in pairs:
+            labels = [u["label"] for u in same]
+            assert all(labels) and len(set(labels)) == len(same), same
+        ira = [u["label"] for u in namesakes["Ira Safitri"]]
+        assert ira == ["kader · Posyandu Melati Baruga", "kader · Posyandu Harapan Mekar Sari"]
         await _cadre_registers_on_whatsapp(http, base, on_whatsapp[0])
 
         await demo.send(hasrul["id"], "/start")

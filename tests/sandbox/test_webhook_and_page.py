@@ -76,6 +76,75 @@ async def test_page_is_served(sb: Sandbox, http: aiohttp.ClientSession) -> None:
     assert "<script src" not in page and "<link" not in page  # self-contained, no CDN
 
 
+# What the page said in English before it was shown to Indonesian audiences.
+ENGLISH_LABELS = (
+    'lang="en"',
+    "Chat sandbox",
+    "Telegram sandbox",
+    '"Name"',
+    "Phone, e.g.",
+    "Role label",
+    "Add person",
+    '"Back"',
+    "No one selected",
+    "Block bot",
+    "Unblock bot",
+    "Pick a person",
+    '"Message"',
+    ">Send<",
+    "Share my contact",
+    "Send photo",
+    '"Close"',
+    '"Error "',
+    '"Send "',
+    '"blocked"',
+    '"offline"',
+    "no phone",
+    "(unsupported message)",
+    "deleted · ",
+    "edited · ",
+    "No messages yet",
+    "Say halo",
+    "Loading…",
+    "typing…",
+    "WhatsApp to +",
+    "Go offline",
+    "Go online",
+    "not delivered",
+    " message)",
+    "template · ",
+    "not supported in the sandbox",
+    "did not answer the button press",
+)
+INDONESIAN_LABELS = (
+    'lang="id"',
+    "Tambah orang",
+    "Kembali",
+    "Blokir bot",
+    "Buka blokir bot",
+    "Pilih seseorang",
+    ">Kirim<",
+    "Bagikan kontak saya",
+    "Kirim foto",
+    "Belum ada pesan",
+    "Memuat…",
+    "mengetik…",
+    "Matikan HP",
+    "Nyalakan HP",
+    "Cari nama atau no. HP",
+    "Tidak ada yang cocok",
+)
+
+
+async def test_page_labels_are_indonesian(sb: Sandbox, http: aiohttp.ClientSession) -> None:
+    """The page is played in front of Indonesian audiences: its own words are Indonesian,
+    only product names (Telegram, WhatsApp) stay as they are."""
+    async with http.get(sb.base_url + "/") as response:
+        page = await response.text()
+    assert [label for label in ENGLISH_LABELS if label in page] == []
+    assert [label for label in INDONESIAN_LABELS if label not in page] == []
+
+
 async def test_page_api_flow(bot: telegram.Bot, sb: Sandbox, http: aiohttp.ClientSession) -> None:
     api = sb.base_url + "/sandbox/api"
     async with http.post(

@@ -56,8 +56,10 @@ async def test_personas_of_both_apps_are_listed(
     assert listing["whatsapp"] == {"number": "6281100001001"} and listing["bot"] is None
     waiting = asyncio.create_task(get(http, f"{api(wsb)}/users?after={listing['version']}&wait=5"))
     await asyncio.sleep(0.02)
-    created = await post(http, f"{api(wsb)}/wa/users", {"name": "Sitti", "phone": "+6285312345678"})
+    sitti = {"name": "Sitti", "phone": "+6285312345678", "label": "Posyandu Melati Baruga"}
+    created = await post(http, f"{api(wsb)}/wa/users", sitti)
     assert (created["id"], created["channel"]) == ("wa:6285312345678", "whatsapp")
+    assert created["label"] == "Posyandu Melati Baruga"  # what tells namesakes apart on the page
     woken = await asyncio.wait_for(waiting, 2)  # a new WhatsApp person wakes the list's poll
     assert [u["id"] for u in woken["users"]] == ["wa:6285312345678"]
     wsb.create_user("Rina", phone="+628123")
