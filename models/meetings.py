@@ -315,13 +315,9 @@ def reschedule(
         raise MeetingError("start_in_past")
     if ends_at is not None and ends_at <= starts_at:
         raise MeetingError("end_before_start")
-    if ends_at is None and meeting.ends_at is not None:
-        ends_at = starts_at + (meeting.ends_at - meeting.starts_at)  # keep its length
-    if rsvp_deadline is None:
-        # Keep the deadline as far before the start as it was; the start itself if that passed.
-        kept = starts_at - (meeting.starts_at - meeting.rsvp_deadline)
-        rsvp_deadline = kept if kept > now else starts_at
-    deadline = rsvp_deadline
+    ends_at, deadline = moved_times(meeting, starts_at, now=now, ends_at=ends_at)
+    if rsvp_deadline is not None:
+        deadline = rsvp_deadline
     if deadline > starts_at or deadline <= now:
         raise MeetingError("deadline")
     old_start = meeting.starts_at
@@ -340,6 +336,18 @@ def reschedule(
     ]
     outbox.plan(session, notices, now=now)
     return queued
+
+
+def moved_times(
+    meeting: Meeting, starts_at: datetime, *, now: datetime, ends_at: datetime | None = None
+) -> tuple[datetime | None, datetime]:
+    """The end and the answer deadline a move to ``starts_at`` gives, shown in the move's
+    preview before it is made: the meeting keeps its length, and its deadline stays as far
+    before the start as it was (the start itself when that has passed)."""
+    if ends_at is None and meeting.ends_at is not None:
+        ends_at = starts_at + (meeting.ends_at - meeting.starts_at)
+    kept = starts_at - (meeting.starts_at - meeting.rsvp_deadline)
+    return ends_at, kept if kept > now else starts_at
 
 
 def representing_notice(
@@ -372,6 +380,12 @@ def _everyone_concerned(session: Session, meeting: Meeting) -> list[int]:
 def invitations_of(session: Session, meeting: Meeting) -> list[Invitation]:
     query = select(Invitation).where(Invitation.meeting_id == meeting.id)
     return list(session.exec(query.order_by(col(Invitation.id))))
+
+
+def invitees_of(session: Session, meeting: Meeting) -> list[Person]:
+    """The people invited (not their representatives), in one query."""
+    query = select(Person).join(Invitation, col(Invitation.person_id) == col(Person.id))
+    return list(session.exec(query.where(Invitation.meeting_id == meeting.id)))
 
 
 def current_version(session: Session, ref: str) -> int | None:
