@@ -94,6 +94,7 @@ TEXTS: dict[str, str] = {
         "Press Skip if there are none."
     ),
     "rtl.skip": "Skip",
+    "rtl.report_cancel": "✖ Cancel the report",
     "rtl.cancel": "Cancel",
     "rtl.send": "Send report",
     "rtl.save": "Save",

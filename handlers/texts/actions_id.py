@@ -98,6 +98,7 @@ TEXTS: dict[str, str] = {
         "Tekan Lewati bila tidak ada."
     ),
     "rtl.skip": "Lewati",
+    "rtl.report_cancel": "✖ Batalkan laporan",
     "rtl.cancel": "Batal",
     "rtl.send": "Kirim laporan",
     "rtl.save": "Simpan",
