@@ -191,6 +191,47 @@ def create(
     return meeting
 
 
+def invite_to_upcoming(session: Session, person: Person, *, now: datetime) -> int:
+    """Invite someone who joined after meetings were made (a newcomer an admin approved) to
+    those still open for answers whose audience takes them in, and queue the invitations as
+    a meeting's creation does. Returns how many were queued; a second call adds nothing."""
+    assert person.id is not None
+    open_meetings = session.exec(
+        select(Meeting).where(
+            Meeting.status == MeetingStatus.SCHEDULED.value,
+            col(Meeting.starts_at) > now,
+            col(Meeting.rsvp_deadline) > now,
+        )
+    )
+    planned = []
+    for meeting in open_meetings:
+        invited = session.exec(
+            select(Invitation).where(
+                Invitation.meeting_id == meeting.id, Invitation.person_id == person.id
+            )
+        ).first()
+        specs = [spec for spec in meeting.audience.split(",") if spec]
+        if invited is not None or not audience.includes(session, specs, person):
+            continue
+        assert meeting.id is not None
+        invitation = Invitation(
+            meeting_id=meeting.id, person_id=person.id, created_at=now, updated_at=now
+        )
+        session.add(invitation)
+        session.flush()
+        planned.append(
+            message_about(
+                meeting,
+                person_id=person.id,
+                kind=Kind.INVITATION,
+                slot="",
+                now=now,
+                payload={"invitation_id": invitation.id},
+            )
+        )
+    return outbox.plan(session, planned, now=now)
+
+
 def message_about(
     meeting: Meeting,
     *,

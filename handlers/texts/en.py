@@ -83,13 +83,19 @@ TEXTS: dict[str, str] = {
         "<b>New registration request</b>\n"
         "Name on Telegram: {contact_name}\n"
         "Phone: {phone}\n"
-        "Details: {details}\n\n"
+        "Details: {details}\n"
+        "Organization: {organization}\n\n"
         "This number is not on the participant list. Approve as cadre or agency, or reject?"
     ),
     "admin.approve_kader": "Approve (cadre)",
     "admin.approve_opd": "Approve (agency)",
     "admin.reject": "Reject",
-    "admin.request_approved": "✅ Approved by {admin} as {role}.",
+    "admin.request_approved": "✅ Approved by {admin} as {role} — {organization}.",
+    "admin.request_org_unknown": (
+        "not recognised (matches no organization on the list; complete it through the roster "
+        "once approved)"
+    ),
+    "admin.request_no_org": "no organization (complete it through the roster)",
     "admin.request_rejected": "❌ Rejected by {admin}.",
     "admin.request_already": "This request was already decided by {admin}.",
     "admin.request_gone": "This request no longer exists.",

@@ -89,13 +89,19 @@ TEXTS: dict[str, str] = {
         "<b>Permintaan pendaftaran baru</b>\n"
         "Nama di Telegram: {contact_name}\n"
         "Nomor HP: {phone}\n"
-        "Keterangan: {details}\n\n"
+        "Keterangan: {details}\n"
+        "Organisasi: {organization}\n\n"
         "Nomor ini tidak ada di daftar peserta. Setujui sebagai kader atau OPD, atau tolak?"
     ),
     "admin.approve_kader": "Setujui (kader)",
     "admin.approve_opd": "Setujui (OPD)",
     "admin.reject": "Tolak",
-    "admin.request_approved": "✅ Disetujui oleh {admin} sebagai {role}.",
+    "admin.request_approved": "✅ Disetujui oleh {admin} sebagai {role} — {organization}.",
+    "admin.request_org_unknown": (
+        "belum dikenali (tidak cocok dengan daftar organisasi; lengkapi lewat roster setelah "
+        "disetujui)"
+    ),
+    "admin.request_no_org": "tanpa organisasi (lengkapi lewat roster)",
     "admin.request_rejected": "❌ Ditolak oleh {admin}.",
     "admin.request_already": "Permintaan ini sudah diputuskan oleh {admin}.",
     "admin.request_gone": "Permintaan ini tidak ditemukan lagi.",
