@@ -12,10 +12,12 @@ from sqlmodel import Session, col, select
 
 from bot.cli_common import database_or_exit, fail, load_or_exit
 from handlers.i18n import plain
+from handlers.meeting_views import reach_text
 from models.clock import SystemClock
 from models.db import unit_of_work
 from models.errors import InvalidPhone, NotFound
 from models.meetings import Meeting
+from models.people import reach_of
 
 meeting_app = typer.Typer(help="Meetings (Rakor) and their invitations.", no_args_is_help=True)
 export_app = typer.Typer(help="Documents for the secretariat (SPJ).", no_args_is_help=True)
@@ -77,13 +79,13 @@ def meeting_create(
                 specs=invite,
                 now=SystemClock().now(),
             )
-            invited = len(meetings.invitations_of(session, meeting))
+            reach = reach_text(lang, reach_of(meetings.invitees_of(session, meeting)))
             summary = (meeting.id, meeting.attendance_code)
     except UnknownAudience as exc:
         raise fail(plain(lang, "cli.broadcast_unknown_audience", spec=exc.detail)) from None
     except meetings.MeetingError as exc:
         raise fail(plain(lang, f"cli.meeting_error.{exc.code}")) from None
-    typer.echo(plain(lang, "cli.meeting_created", id=summary[0], count=invited, code=summary[1]))
+    typer.echo(plain(lang, "cli.meeting_created", id=summary[0], reach=reach, code=summary[1]))
 
 
 def _meeting(session: Session, meeting_id: int, lang: str) -> Meeting:

@@ -163,7 +163,9 @@ def _status_keyboard(lang: str, draft: ReportDraft) -> list[list[Button]]:
     return [
         [status("b"), status("j")],
         [status("s"), status("k")],
-        [_button(lang, "rtl.cancel", callbacks.ReportDrop(draft.id or 0, draft.version))],
+        # Last and alone, labelled as leaving: on WhatsApp the five are rows of one list,
+        # where a bare "Batal" read as a fifth status.
+        [_button(lang, "rtl.report_cancel", callbacks.ReportDrop(draft.id or 0, draft.version))],
     ]
 
 
@@ -251,7 +253,7 @@ async def _send_preview(chat: Chat, person: Person, draft: ReportDraft, preview:
     rows = [
         [
             _button(lang, "rtl.send", callbacks.ReportSend(draft.id or 0, draft.version)),
-            _button(lang, "rtl.cancel", callbacks.ReportDrop(draft.id or 0, draft.version)),
+            _button(lang, "rtl.report_cancel", callbacks.ReportDrop(draft.id or 0, draft.version)),
         ]
     ]
     await chat.say(preview, rows)

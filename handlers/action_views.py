@@ -174,6 +174,47 @@ def render_row(
     return None
 
 
+ESCALATION_BUDGET = 3500  # characters of lines: header and "and N more" fit under 4096
+
+
+def render_escalations(
+    session: Session, lang: str, rows: list[OutboxMessage], *, now: datetime, zone: str
+) -> Rendered | None:
+    """Escalations that came due together for one admin, as one list: the first admin to link
+    (or a long weekend) would otherwise get one message per late action at once."""
+    lines: list[Markup] = []
+    for row in sorted(rows, key=lambda r: r.id or 0):
+        payload = row.payload or {}
+        action = session.get(Action, payload.get("action_id"))
+        if action is None:
+            continue
+        today = today_for(session, action, now, zone)
+        line = t(
+            lang,
+            "rtl.escalation_item",
+            title=_short(action.title, 150),
+            owner=_short(owner_text(session, action), 60),
+            due=format_day(lang, action.due),
+            days=max((today - action.due).days, 0),
+        )
+        if payload.get("unreachable"):
+            line = Markup(line + t(lang, "rtl.escalation_item_unreachable"))
+        lines.append(line)
+    if not lines:
+        return None
+    shown: list[Markup] = []
+    used = 0
+    for line in lines:  # whole lines within the budget, never cut inside one
+        if shown and used + len(line) > ESCALATION_BUDGET:
+            break
+        shown.append(line)
+        used += len(line) + 1
+    text = t(lang, "rtl.escalation_list", count=len(lines)) + "\n\n" + "\n".join(shown)
+    if len(lines) > len(shown):
+        text += "\n" + t(lang, "rtl.escalation_more", count=len(lines) - len(shown))
+    return Rendered(text=Markup(text))
+
+
 def carry_over_line(
     session: Session, lang: str, meeting: Meeting, person: Person, *, today: date
 ) -> str:

@@ -24,7 +24,8 @@ REGISTRATION = "rg"  # rg:1:<request id>:k|o|x  (approve kader / approve opd / r
 LANGUAGE = "lg"  # lg:1:id|en
 ERASE = "er"  # er:1:y|n
 # mt:1:dl | a:<role> | ok:<draft>:<version> | x  (/rapatbaru)
-# mt:1:c|cx|cy|mv:<meeting>  (close, ask to cancel, cancel, move)
+# mt:1:c|cx|cy|ck|mv:<meeting>  (close, ask to cancel, cancel, keep it, move)
+# mt:1:my|mn:<draft>:<version>  (the move's preview: Ya, pindahkan / Tidak)
 MEETING = "mt"
 RSVP = "rv"  # rv:1:<invitation id>:h|w|t|s
 BROADCAST = "sb"  # sb:1:a:<role>|k|kc:<org>|o|oc:<org>|send|cancel|r:<broadcast>
@@ -312,9 +313,31 @@ class MeetingCancel(CallbackData):
 
 
 @dataclass(frozen=True)
+class MeetingKeep(CallbackData):
+    """Tidak, under "Batalkan rapat ini?": the meeting stays as it is."""
+
+    PREFIX, STEP = MEETING, "ck"
+    meeting_id: int
+
+
+@dataclass(frozen=True)
 class MeetingMove(CallbackData):
     PREFIX, STEP = MEETING, "mv"
     meeting_id: int
+
+
+@dataclass(frozen=True)
+class MeetingMoveConfirm(CallbackData):
+    PREFIX, STEP = MEETING, "my"
+    draft_id: int
+    version: int  # the draft's version when the preview was shown
+
+
+@dataclass(frozen=True)
+class MeetingMoveDrop(CallbackData):
+    PREFIX, STEP = MEETING, "mn"
+    draft_id: int
+    version: int
 
 
 # --- follow-up actions: /rtlbaru and the admins' check -------------------------------------------

@@ -10,11 +10,28 @@ from handlers.people_view import format_when
 from handlers.port import Keyboard
 from models.meetings import Answer, Invitation, Meeting
 from models.messages import Button, Rendered
-from models.people import Person
+from models.people import Person, Reach
 
 # rsvp:1:<invitation id>:h|w|t|s  (hadir, wakil, tidak, skip a step)
 CODES = {Answer.HADIR: "h", Answer.DIWAKILKAN: "w", Answer.TIDAK_HADIR: "t"}
 ANSWERS = {code: answer for answer, code in CODES.items()}
+
+
+def reach_text(lang: str, reach: Reach, lead: str = "invite.reach.sending") -> Markup:
+    """ "1 sedang dikirim; 10 belum terdaftar di bot (akan menerima saat mendaftar)": what an
+    admin is told instead of the audience's size. ``lead`` words the part the bot sends
+    (now, or after a move's confirmation); the split by app is shown once WhatsApp is in it."""
+    channels = ""
+    if reach.whatsapp:
+        channels = t(
+            lang, "invite.reach.channels", telegram=reach.telegram, whatsapp=reach.whatsapp
+        )
+    parts = [t(lang, lead, count=reach.reachable, channels=Markup(channels))]
+    if reach.unregistered:
+        parts.append(t(lang, "invite.reach.unregistered", count=reach.unregistered))
+    if reach.blocked:
+        parts.append(t(lang, "invite.reach.blocked", count=reach.blocked))
+    return Markup("; ".join(parts))
 
 
 def answer_label(lang: str, invitation: Invitation) -> Markup:

@@ -9,7 +9,7 @@ restart; each answer is validated there and a wrong one is asked again with an e
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel import Session
@@ -20,15 +20,13 @@ from handlers.broadcast import audience_label
 from handlers.chat import admin_of, end_other_conversations, say, say_ended
 from handlers.context import BotContext
 from handlers.i18n import language_of, t, t_plain
+from handlers.meeting_views import reach_text
 from handlers.people_view import format_when
 from models import meeting_drafts
 from models.conversations import Conversation
 from models.meeting_drafts import DraftError, MeetingDraft, Stage
-from models.meetings import (
-    MeetingError,
-    invitations_of,
-)
-from models.people import Person, goes_as_template
+from models.meetings import MeetingError, invitees_of
+from models.people import Person, Reach, goes_as_template, reach_of
 
 ROLES = ("all", "opd", "kader")
 QUESTIONS = {
@@ -153,7 +151,7 @@ class Applied:
     problem: str | None = None
     meeting_id: int | None = None
     code: str = ""
-    invited: int = 0
+    reach: Reach = field(default_factory=Reach)
 
 
 def _apply(
@@ -181,8 +179,8 @@ def _apply(
                 if (draft_id, shown) != (draft.id, draft.version + 1):
                     return Applied("stale")
                 meeting = meeting_drafts.confirm(session, draft, now=now)
-                invited = len(invitations_of(session, meeting))
-                return Applied(None, meeting.id, meeting.attendance_code, invited)
+                reach = reach_of(invitees_of(session, meeting))
+                return Applied(None, meeting.id, meeting.attendance_code, reach)
             case _:
                 return Applied("stale")
     except DraftError as error:
@@ -200,7 +198,10 @@ BUTTONS: tuple[type[callbacks.CallbackData], ...] = (
     callbacks.MeetingClose,
     callbacks.MeetingAskCancel,
     callbacks.MeetingCancel,
+    callbacks.MeetingKeep,
     callbacks.MeetingMove,
+    callbacks.MeetingMoveConfirm,
+    callbacks.MeetingMoveDrop,
 )
 
 
@@ -221,6 +222,9 @@ async def button(update: Update, context: BotContext) -> None:
         return
     if isinstance(data, meetings_change.MEETING_ACTIONS):
         await meetings_change.meeting_action(update, context, admin, data)
+        return
+    if isinstance(data, meetings_change.MOVE_BUTTONS):
+        await meetings_change.move_button(update, context, admin, data)
         return
     with context.uow() as session:
         draft = meeting_drafts.draft_of(session, admin.id, now=now)
@@ -255,7 +259,7 @@ async def button(update: Update, context: BotContext) -> None:
                 "rapat.created",
                 id=applied.meeting_id,
                 code=applied.code,
-                count=applied.invited,
+                reach=reach_text(lang, applied.reach),
             ),
         )
     else:
@@ -277,6 +281,7 @@ async def cancel_draft(update: Update, context: BotContext) -> bool:
         Stage.MINUTES: "notulen.stopped",
         Stage.MOVE_DATE: "rapat.move_stopped",
         Stage.MOVE_TIME: "rapat.move_stopped",
+        Stage.MOVE_PREVIEW: "rapat.move_stopped",
     }.get(dropped, "rapat.cancelled")
     await say(update, t(admin.language, key))
     return True

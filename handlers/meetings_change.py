@@ -2,6 +2,8 @@
 
 Each starts from a menu of meetings; closing and moving continue with typed text (the
 minutes; the new date and time), kept as a draft in the database (models.meeting_drafts).
+A cancellation is asked again (Ya / Tidak), and a move is shown old → new with how many will
+be told (Ya, pindahkan / Tidak): both tell everyone invited, so nothing happens on one tap.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ from handlers import callbacks
 from handlers.chat import admin_of, end_other_conversations, fallback_language, say, say_ended
 from handlers.context import BotContext
 from handlers.i18n import t, t_plain
+from handlers.meeting_views import reach_text
 from handlers.people_view import format_when
 from models import meeting_drafts, meetings
 from models.conversations import Conversation, Ended
 from models.meeting_drafts import DraftError, MeetingDraft, Stage
 from models.meetings import Meeting, MeetingError, awaiting_minutes, upcoming_meetings
-from models.people import Person
+from models.people import Person, reach_of
 
 
 async def draft_text(update: Update, context: BotContext) -> bool:
@@ -32,23 +35,26 @@ async def draft_text(update: Update, context: BotContext) -> bool:
     if message is None or not message.text or admin is None or admin.id is None:
         return False
     now = context.deps.clock.now()
+    lang = admin.language
+    markup: InlineKeyboardMarkup | None = None
     with context.uow() as session:
         draft = meeting_drafts.draft_of(session, admin.id, now=now)
         if draft is None:
             return False
         stage = Stage(draft.stage)
         if stage == Stage.MINUTES:
-            outcome = _minutes(session, draft, now, text=message.text)
+            reply = _minutes(session, draft, now, text=message.text).render(lang)
         elif stage in (Stage.MOVE_DATE, Stage.MOVE_TIME):
-            moved = _move(session, draft, now, message.text)
+            reply, markup = _move(session, draft, now, message.text, lang)
+        elif stage == Stage.MOVE_PREVIEW:
+            # Text while the move waits for its buttons: the preview again, nothing moves.
+            meeting = meeting_drafts.meeting_to_move(session, draft)
+            if meeting is None:
+                return False
+            reply, markup = _move_preview(session, lang, draft, meeting, now)
         else:
             return False
-    if stage == Stage.MINUTES:
-        await say(update, outcome.render(admin.language))
-        return True
-    if moved.done:
-        context.deps.wake_delivery()
-    await say(update, moved.render(admin.language))
+    await say(update, reply, markup)
     return True
 
 
@@ -143,33 +149,89 @@ async def _meeting_menu(
     await say(update, t(lang, choose_key), InlineKeyboardMarkup(rows))
 
 
-@dataclass(frozen=True)
-class Moved:
-    """A step of moving a meeting: the next question, a re-ask, or the moved meeting."""
-
-    key: str
-    title: str = ""
-    done: bool = False
-    starts_at: datetime | None = None
-    zone: str = ""
-
-    def render(self, lang: str) -> str:
-        when = format_when(lang, self.starts_at, self.zone) if self.starts_at else ""
-        return t(lang, self.key, title=self.title, when=when)
-
-
-def _move(session: Session, draft: MeetingDraft, now: datetime, text: str) -> Moved:
+def _move(
+    session: Session, draft: MeetingDraft, now: datetime, text: str, lang: str
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The new date, then the new time; then the preview (nothing has moved yet)."""
     try:
         meeting = meeting_drafts.move_answer(session, draft, text, now=now)
     except DraftError as error:
-        return Moved(f"rapat.invalid.{error.code}")
+        return t(lang, f"rapat.invalid.{error.code}"), None
     except MeetingError as error:
-        return Moved(f"rapat.invalid.meeting_{error.code}")
+        return t(lang, f"rapat.invalid.meeting_{error.code}"), None
     if meeting is None:
-        return Moved("rapat.ask.time")
-    return Moved(
-        "rapat.moved", meeting.title, done=True, starts_at=meeting.starts_at, zone=meeting.timezone
+        return t(lang, "rapat.ask.time"), None
+    return _move_preview(session, lang, draft, meeting, now)
+
+
+def _move_preview(
+    session: Session, lang: str, draft: MeetingDraft, meeting: Meeting, now: datetime
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Old → new time, the place, the new deadline and who will be told, with Ya / Tidak."""
+    assert draft.starts_at is not None and draft.id is not None
+    _, deadline = meetings.moved_times(meeting, draft.starts_at, now=now)
+    reach = reach_of(meetings.invitees_of(session, meeting))
+    text = t(
+        lang,
+        "rapat.move_preview",
+        title=meeting.title,
+        old=format_when(lang, meeting.starts_at, meeting.timezone),
+        new=format_when(lang, draft.starts_at, meeting.timezone),
+        deadline=format_when(lang, deadline, meeting.timezone),
+        venue=meeting.venue,
+        reach=reach_text(lang, reach, "invite.reach.by_bot"),
     )
+    yes = callbacks.MeetingMoveConfirm(draft.id, draft.version)
+    no = callbacks.MeetingMoveDrop(draft.id, draft.version)
+    buttons = [
+        [_plain_button(t(lang, "rapat.move_yes"), yes), _plain_button(t(lang, "rapat.no"), no)]
+    ]
+    return text, InlineKeyboardMarkup(buttons)
+
+
+async def move_button(
+    update: Update,
+    context: BotContext,
+    admin: Person,
+    data: callbacks.MeetingMoveConfirm | callbacks.MeetingMoveDrop,
+) -> None:
+    """Ya, pindahkan (the meeting moves, everyone is told) or Tidak (nothing changes). A
+    button of another preview, or of a move already decided, changes nothing."""
+    query = update.callback_query
+    assert query is not None and admin.id is not None
+    lang, now = admin.language, context.deps.clock.now()
+    reply = ""
+    with context.uow() as session:
+        draft = meeting_drafts.draft_of(session, admin.id, now=now)
+        current = (
+            draft is not None
+            and draft.stage == Stage.MOVE_PREVIEW.value
+            and (data.draft_id, data.version) == (draft.id, draft.version)
+        )
+        if draft is not None and current and isinstance(data, callbacks.MeetingMoveDrop):
+            meeting_drafts.discard(session, admin.id)
+            reply = t(lang, "rapat.move_stopped")
+        elif draft is not None and current:
+            try:
+                meeting = meeting_drafts.confirm_move(session, draft, now=now)
+            except MeetingError as error:
+                meeting_drafts.discard(session, admin.id)
+                key = f"rapat.invalid.meeting_{error.code}"
+                if error.code == "start_in_past":
+                    key = "rapat.invalid.move_start_in_past"
+                reply = t(lang, key)
+            else:
+                when = format_when(lang, meeting.starts_at, meeting.timezone)
+                reply = t(lang, "rapat.moved", title=meeting.title, when=when)
+    if not current:
+        await query.answer(t_plain(lang, "button.expired"))
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+    if isinstance(data, callbacks.MeetingMoveConfirm):
+        context.deps.wake_delivery()
+    await say(update, reply)
 
 
 async def batalrapat(update: Update, context: BotContext) -> None:
@@ -200,9 +262,12 @@ async def meeting_action(
     update: Update,
     context: BotContext,
     admin: Person,
-    data: callbacks.MeetingAskCancel | callbacks.MeetingCancel | callbacks.MeetingMove,
+    data: callbacks.MeetingAskCancel
+    | callbacks.MeetingCancel
+    | callbacks.MeetingKeep
+    | callbacks.MeetingMove,
 ) -> None:
-    """Ask to confirm a cancellation; cancel; start moving."""
+    """Ask to confirm a cancellation; cancel, or keep the meeting (Tidak); start moving."""
     query = update.callback_query
     assert query is not None and admin.id is not None
     lang, now, meeting_id = admin.language, context.deps.clock.now(), data.meeting_id
@@ -229,9 +294,14 @@ async def meeting_action(
         await query.message.edit_reply_markup(reply_markup=None)
     if isinstance(data, callbacks.MeetingAskCancel):
         yes = _plain_button(t(lang, "rapat.cancel_yes"), callbacks.MeetingCancel(meeting_id))
+        no = _plain_button(t(lang, "rapat.no"), callbacks.MeetingKeep(meeting_id))
         await say(
-            update, t(lang, "rapat.cancel_confirm", title=title), InlineKeyboardMarkup([[yes]])
+            update,
+            t(lang, "rapat.cancel_confirm", title=title),
+            InlineKeyboardMarkup([[yes, no]]),
         )
+    elif isinstance(data, callbacks.MeetingKeep):
+        await say(update, t(lang, "rapat.cancel_kept", title=title))
     elif isinstance(data, callbacks.MeetingCancel):
         context.deps.wake_delivery()
         await say(update, t(lang, "rapat.cancel_done", title=title))
@@ -248,10 +318,18 @@ MeetingButton = (
     callbacks.MeetingClose
     | callbacks.MeetingAskCancel
     | callbacks.MeetingCancel
+    | callbacks.MeetingKeep
     | callbacks.MeetingMove
 )
 # The buttons under a chosen meeting (not of a draft), handled by ``meeting_action``.
-MEETING_ACTIONS = (callbacks.MeetingAskCancel, callbacks.MeetingCancel, callbacks.MeetingMove)
+MEETING_ACTIONS = (
+    callbacks.MeetingAskCancel,
+    callbacks.MeetingCancel,
+    callbacks.MeetingKeep,
+    callbacks.MeetingMove,
+)
+# The buttons of a move's preview, handled by ``move_button``.
+MOVE_BUTTONS = (callbacks.MeetingMoveConfirm, callbacks.MeetingMoveDrop)
 
 
 async def start_closing(

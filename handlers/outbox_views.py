@@ -57,6 +57,8 @@ class OutboxRenderer:
         if len(rows) == 1 and rows[0].kind == Kind.DIGEST.value:
             zone = str((rows[0].payload or {}).get("zone") or self.zone)
             return render_digest(session, lang, now=now, zone=zone)
+        if len(rows) > 1 and all(row.kind == Kind.ESCALATION.value for row in rows):
+            return action_views.render_escalations(session, lang, rows, now=now, zone=self.zone)
         action_row = rows[0].subject.startswith("action:") and rows[0].kind != Kind.NUDGE
         if len(rows) == 1 and action_row:
             return action_views.render_row(session, lang, rows[0], now=now, zone=self.zone)

@@ -18,11 +18,12 @@ from telegram.error import TelegramError
 from handlers import callbacks, checkin, keyboards, rsvp
 from handlers.context import BotContext
 from handlers.i18n import Markup, language_of, t, t_plain
-from handlers.people_view import organization_label, role_label
+from handlers.people_view import organization_label, organization_name, role_label
 from handlers.port import Chat, Env
 from handlers.telegram_chat import TelegramChat
 from models import people, registration
 from models.accounts import Account, Channel
+from models.organizations import organization_of
 from models.people import Person, Role
 from models.registration import Decision, LinkResult, Outcome, Stage
 
@@ -221,17 +222,25 @@ async def _tell_admins(
     Bulk and scheduled messages go through the delivery engine.
     """
     delivered = 0
+    with env.uow() as session:
+        named = registration.organization_named(session, request)
     for admin in admins:
         accounts = admin.accounts()
         if not accounts or request.id is None:
             continue
         account = accounts[0]
+        organization = (
+            organization_name(admin.language, named)
+            if named is not None
+            else t(admin.language, "admin.request_org_unknown")
+        )
         text = t(
             admin.language,
             "admin.request",
             contact_name=request.contact_name or t(admin.language, "value.empty"),
             phone=request.phone,
             details=request.details,
+            organization=organization,
         )
         buttons = keyboards.registration_decision(admin.language, request.id)
         if await _send(env, account, text, buttons):
@@ -290,13 +299,22 @@ async def decide_and_tell(
     decided_by = result.decided_by.name if result.decided_by else t_plain(lang, "value.empty")
     if result.decision == Decision.APPROVED and result.person is not None:
         role = role_label(lang, result.person.role)  # the roster's role wins when it had one
-        status = t(lang, "admin.request_approved", admin=decided_by, role=role)
+        with env.uow() as session:
+            organization = organization_of(session, result.person.organization_id)
+        where = (
+            organization_name(lang, organization)
+            if organization is not None
+            else t(lang, "admin.request_no_org")
+        )
+        status = t(lang, "admin.request_approved", admin=decided_by, role=role, organization=where)
         note = t(request.language, "register.approved", name=result.person.name)
     else:
         status = t(lang, "admin.request_rejected", admin=decided_by)
         note = t(request.language, "register.rejected", body=env.deps.body_name)
     # The requester first: the decision is already saved, and their news matters most.
     await _send(env, registration.account_of(request), note)
+    if result.decision == Decision.APPROVED:
+        env.deps.wake_delivery()  # the invitations of meetings made before they joined
     return result, status
 
 

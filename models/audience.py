@@ -114,3 +114,28 @@ def canonical(session: Session, specs: Iterable[str]) -> list[str]:
         else:
             result.append(kind if not ref else spec)
     return list(dict.fromkeys(result))
+
+
+def includes(session: Session, specs: Iterable[str], person: Person) -> bool:
+    """Whether a stored audience (canonical specs) takes in this person, without resolving it:
+    someone approved after a meeting was made is checked against its audience."""
+    if person.status != PersonStatus.ACTIVE.value:
+        return False
+    for raw in specs:
+        kind, _, ref = raw.strip().partition(":")
+        kind = kind.lower()
+        if kind == "all" and not ref:
+            return True
+        if kind in {r.value for r in Role} and not ref and person.role == kind:
+            return True
+        if kind in ("org", "kecamatan") and ref and person.organization_id is not None:
+            try:
+                org = _find_org(session, ref, OrgKind.KECAMATAN if kind == "kecamatan" else None)
+            except UnknownAudience:
+                continue  # an organization gone since: it takes in nobody
+            assert org.id is not None
+            if person.organization_id in subtree_ids(session, org.id):
+                return True
+        if kind == "phone" and ref and person.phone == ref:
+            return True
+    return False

@@ -30,6 +30,7 @@ class Stage(StrEnum):
     MINUTES = "minutes"  # closing a held meeting: the admin's next text or document
     MOVE_DATE = "move_date"  # moving a meeting: its new date, then its new time
     MOVE_TIME = "move_time"
+    MOVE_PREVIEW = "move_preview"  # the move shown (old → new) until Ya, pindahkan or Tidak
 
 
 def new_version() -> int:
@@ -237,7 +238,8 @@ def start_moving(
 def move_answer(
     session: Session, draft: MeetingDraft, text: str, *, now: datetime
 ) -> meetings.Meeting | None:
-    """The new date, then the new time (in the meeting's zone); the moved meeting at the end.
+    """The new date, then the new time (in the meeting's zone); after the time, the meeting
+    to move, with the draft at its preview: nothing moves until the admin confirms it.
 
     Raises:
         DraftError: an answer that does not fit (re-asked).
@@ -254,21 +256,38 @@ def move_answer(
     except DateParseError as error:
         raise DraftError("time") from error
     assert draft.day is not None
+    meeting = _meeting_to_move(session, draft)
+    starts_at = datetime.combine(draft.day, moment, zone)
+    if starts_at <= now:
+        raise DraftError("time_past")
+    draft.starts_at = starts_at
+    _advance(session, draft, Stage.MOVE_PREVIEW, now)
+    return meeting
+
+
+def _meeting_to_move(session: Session, draft: MeetingDraft) -> meetings.Meeting:
     meeting = session.get(meetings.Meeting, draft.target_meeting_id)
     if meeting is None or meeting.status != meetings.MeetingStatus.SCHEDULED.value:
         session.delete(draft)  # nothing left to move: end the conversation
         raise meetings.MeetingError("not_scheduled")
-    starts_at = datetime.combine(draft.day, moment, zone)
-    length = meeting.ends_at - meeting.starts_at if meeting.ends_at else None
-    if starts_at <= now:
-        raise DraftError("time_past")
-    meetings.reschedule(
-        session,
-        meeting,
-        starts_at=starts_at,
-        ends_at=starts_at + length if length else None,
-        now=now,
-    )
+    return meeting
+
+
+def meeting_to_move(session: Session, draft: MeetingDraft) -> meetings.Meeting | None:
+    """The meeting a move's preview is about (None when it is gone meanwhile)."""
+    meeting = session.get(meetings.Meeting, draft.target_meeting_id)
+    return meeting if draft.stage == Stage.MOVE_PREVIEW.value else None
+
+
+def confirm_move(session: Session, draft: MeetingDraft, *, now: datetime) -> meetings.Meeting:
+    """Ya, pindahkan: the meeting moves to the previewed time; the draft is gone.
+
+    Raises:
+        MeetingError: cancelled meanwhile, or the new start passed while previewing.
+    """
+    meeting = _meeting_to_move(session, draft)
+    assert draft.starts_at is not None
+    meetings.reschedule(session, meeting, starts_at=draft.starts_at, now=now)
     session.delete(draft)
     return meeting
 

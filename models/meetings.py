@@ -194,6 +194,47 @@ def create(
     return meeting
 
 
+def invite_to_upcoming(session: Session, person: Person, *, now: datetime) -> int:
+    """Invite someone who joined after meetings were made (a newcomer an admin approved) to
+    those still open for answers whose audience takes them in, and queue the invitations as
+    a meeting's creation does. Returns how many were queued; a second call adds nothing."""
+    assert person.id is not None
+    open_meetings = session.exec(
+        select(Meeting).where(
+            Meeting.status == MeetingStatus.SCHEDULED.value,
+            col(Meeting.starts_at) > now,
+            col(Meeting.rsvp_deadline) > now,
+        )
+    )
+    planned = []
+    for meeting in open_meetings:
+        invited = session.exec(
+            select(Invitation).where(
+                Invitation.meeting_id == meeting.id, Invitation.person_id == person.id
+            )
+        ).first()
+        specs = [spec for spec in meeting.audience.split(",") if spec]
+        if invited is not None or not audience.includes(session, specs, person):
+            continue
+        assert meeting.id is not None
+        invitation = Invitation(
+            meeting_id=meeting.id, person_id=person.id, created_at=now, updated_at=now
+        )
+        session.add(invitation)
+        session.flush()
+        planned.append(
+            message_about(
+                meeting,
+                person_id=person.id,
+                kind=Kind.INVITATION,
+                slot="",
+                now=now,
+                payload={"invitation_id": invitation.id},
+            )
+        )
+    return outbox.plan(session, planned, now=now)
+
+
 def message_about(
     meeting: Meeting,
     *,
@@ -318,13 +359,9 @@ def reschedule(
         raise MeetingError("start_in_past")
     if ends_at is not None and ends_at <= starts_at:
         raise MeetingError("end_before_start")
-    if ends_at is None and meeting.ends_at is not None:
-        ends_at = starts_at + (meeting.ends_at - meeting.starts_at)  # keep its length
-    if rsvp_deadline is None:
-        # Keep the deadline as far before the start as it was; the start itself if that passed.
-        kept = starts_at - (meeting.starts_at - meeting.rsvp_deadline)
-        rsvp_deadline = kept if kept > now else starts_at
-    deadline = rsvp_deadline
+    ends_at, deadline = moved_times(meeting, starts_at, now=now, ends_at=ends_at)
+    if rsvp_deadline is not None:
+        deadline = rsvp_deadline
     if deadline > starts_at or deadline <= now:
         raise MeetingError("deadline")
     old_start = meeting.starts_at
@@ -343,6 +380,18 @@ def reschedule(
     ]
     outbox.plan(session, notices, now=now)
     return queued
+
+
+def moved_times(
+    meeting: Meeting, starts_at: datetime, *, now: datetime, ends_at: datetime | None = None
+) -> tuple[datetime | None, datetime]:
+    """The end and the answer deadline a move to ``starts_at`` gives, shown in the move's
+    preview before it is made: the meeting keeps its length, and its deadline stays as far
+    before the start as it was (the start itself when that has passed)."""
+    if ends_at is None and meeting.ends_at is not None:
+        ends_at = starts_at + (meeting.ends_at - meeting.starts_at)
+    kept = starts_at - (meeting.starts_at - meeting.rsvp_deadline)
+    return ends_at, kept if kept > now else starts_at
 
 
 def representing_notice(
@@ -375,6 +424,12 @@ def _everyone_concerned(session: Session, meeting: Meeting) -> list[int]:
 def invitations_of(session: Session, meeting: Meeting) -> list[Invitation]:
     query = select(Invitation).where(Invitation.meeting_id == meeting.id)
     return list(session.exec(query.order_by(col(Invitation.id))))
+
+
+def invitees_of(session: Session, meeting: Meeting) -> list[Person]:
+    """The people invited (not their representatives), in one query."""
+    query = select(Person).join(Invitation, col(Invitation.person_id) == col(Person.id))
+    return list(session.exec(query.where(Invitation.meeting_id == meeting.id)))
 
 
 def current_version(session: Session, ref: str) -> int | None:

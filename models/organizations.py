@@ -166,6 +166,32 @@ def search(session: Session, text: str, *, limit: int = 8) -> list[Organization]
     return sorted(found, key=lambda org: (len(org.name), org.name))[:limit]
 
 
+def named_in(session: Session, text: str) -> Organization | None:
+    """The organization someone named in free text ("Posyandu Melati Baruga", "Dinas Kesehatan
+    Kab. Luwu Timur"): the one whose whole name it is; else the one whose name it holds as
+    whole words (the longest, so a Posyandu wins over its desa); else the only one whose name
+    holds it. None when nothing or more than one fits equally: a guess would put a newcomer
+    in the wrong organization, and the admin is told it was not recognised."""
+    typed = _clean(text).lower()
+    if len(typed) < 3:
+        return None
+    organizations = list(session.exec(select(Organization)))
+    exact = [org for org in organizations if org.name.lower() == typed]
+    if len(exact) == 1:
+        return exact[0]
+    held = [
+        org
+        for org in organizations
+        if re.search(rf"(?<!\w){re.escape(org.name.lower())}(?!\w)", typed)
+    ]
+    if held:
+        longest = max(len(org.name) for org in held)
+        best = [org for org in held if len(org.name) == longest]
+        return best[0] if len(best) == 1 else None
+    found = search(session, typed, limit=2)
+    return found[0] if len(found) == 1 else None
+
+
 def kecamatan_list(session: Session) -> list[Organization]:
     query = select(Organization).where(Organization.kind == OrgKind.KECAMATAN.value)
     return list(session.exec(query.order_by(col(Organization.name))))

@@ -39,7 +39,12 @@ class Kind(StrEnum):
     NOTICE = "notice"
 
 
-BUNDLED_KINDS = frozenset({Kind.NUDGE.value})
+# Due rows of these kinds go out as one message per person and kind: a person's nudges as
+# one bundle, an admin's escalations (several come due at once when the first admin links) as
+# one list. Each row is still checked, sent and recorded on its own.
+BUNDLED_KINDS = frozenset({Kind.NUDGE.value, Kind.ESCALATION.value})
+# At most one nudge message a person a day (SPEC §4); an escalation is not held back by it.
+ONCE_A_DAY_KINDS = frozenset({Kind.NUDGE.value})
 # Nudges wait for working days (SPEC §4); reminders about a meeting day do not.
 WORKING_DAY_KINDS = frozenset({Kind.NUDGE.value})
 
@@ -199,11 +204,11 @@ def claim_due(
     return _claim(session, due, worker=worker, now=now)
 
 
-def claim_more_nudges(
+def claim_more_bundled(
     session: Session, *, person_ids: list[int], now: datetime, worker: str
 ) -> list[int]:
-    """Claim the other due nudges of these people too, so they go out in one bundle
-    instead of one now and the rest tomorrow (a batch boundary must not split a bundle)."""
+    """Claim the other due rows of bundled kinds of these people too, so they go out in one
+    bundle instead of one now and the rest later (a batch boundary must not split a bundle)."""
     if not person_ids:
         return []
     due = (

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -119,6 +121,35 @@ class Person(SQLModel, table=True):
     @property
     def reachable(self) -> bool:
         return bool(self.channels())
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Where a message to a group goes now: by each app, and how many the bot cannot write to
+    (on the roster but not registered yet, or blocked on every app). An admin is told these
+    counts, not the size of the audience, so "sent to 11" never means 1."""
+
+    telegram: int = 0
+    whatsapp: int = 0
+    unregistered: int = 0
+    blocked: int = 0
+
+    @property
+    def reachable(self) -> int:
+        return self.telegram + self.whatsapp
+
+
+def reach_of(people: Iterable[Person]) -> Reach:
+    counts = {"telegram": 0, "whatsapp": 0, "unregistered": 0, "blocked": 0}
+    for person in people:
+        channels = person.channels()
+        if channels:
+            counts[channels[0].value] += 1
+        elif not person.has_channel:
+            counts["unregistered"] += 1
+        else:
+            counts["blocked"] += 1
+    return Reach(**counts)
 
 
 # Meta's customer-service window: for 24 hours after a person's message, any message may be

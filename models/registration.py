@@ -16,9 +16,11 @@ from enum import StrEnum
 from sqlalchemy import BigInteger
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from models import meetings, organizations
 from models.accounts import Account, Channel
 from models.erasures import forget_erasure
 from models.errors import InvalidPhone
+from models.organizations import Organization
 from models.people import Person, PersonStatus, Role, by_account, by_phone
 from models.phones import normalize_phone
 
@@ -423,12 +425,15 @@ def decide(
         return DecisionResult(Decision.REJECTED, request=request, decided_by=admin)
     person = by_phone(session, request.phone)
     if person is None:
-        # The details read "name, organization"; the roster import fills the rest later.
+        # The details read "name, organization": the organization is the one they named when
+        # it is recognised; the roster import fills the rest (or corrects it) later.
         typed_name = request.details.split(",")[0].strip()
+        organization = organization_named(session, request)
         person = Person(
             name=(typed_name or request.contact_name or request.phone)[:200],
             phone=request.phone,
             role=role.value,
+            organization_id=organization.id if organization is not None else None,
             language=request.language,
             created_at=now,
             updated_at=now,
@@ -441,7 +446,16 @@ def decide(
     forget_erasure(session, request.phone)  # they came back of their own will
     session.add(request)
     session.flush()
+    # The meetings made before they joined: as a roster person registering finds them waiting.
+    meetings.invite_to_upcoming(session, person, now=now)
     return DecisionResult(Decision.APPROVED, request=request, person=person, decided_by=admin)
+
+
+def organization_named(session: Session, request: RegistrationRequest) -> Organization | None:
+    """The organization a requester named after their name ("Budi Santoso, Posyandu Melati
+    Baruga"), when it is one we know; shown to the admins with the request."""
+    _, _, named = request.details.partition(",")
+    return organizations.named_in(session, named) if named.strip() else None
 
 
 def set_language(session: Session, person: Person, language: str, *, now: datetime) -> None:

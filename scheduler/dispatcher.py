@@ -28,12 +28,13 @@ from models.db import unit_of_work
 from models.organizations import zone_of
 from models.outbox import (
     BUNDLED_KINDS,
+    ONCE_A_DAY_KINDS,
     WORKING_DAY_KINDS,
     OutboxMessage,
     Status,
     apply_early_statuses,
     claim_due,
-    claim_more_nudges,
+    claim_more_bundled,
     confirm_claim,
     next_due,
     take_nudge_day,
@@ -159,13 +160,9 @@ class Dispatcher:
                 lease=self.config.lease,
             )
             if ids:
-                nudged = self._people_with_nudges(session, ids)
-                ids = sorted(
-                    set(ids)
-                    | set(
-                        claim_more_nudges(session, person_ids=nudged, now=now, worker=self.worker)
-                    )
-                )
+                bundled = self._people_with_bundles(session, ids)
+                more = claim_more_bundled(session, person_ids=bundled, now=now, worker=self.worker)
+                ids = sorted(set(ids) | set(more))
         if not ids:
             return 0
         tasks = [asyncio.create_task(self._guarded(group)) for group in self._group(ids)]
@@ -175,22 +172,23 @@ class Dispatcher:
         return len(ids)
 
     @staticmethod
-    def _people_with_nudges(session: Session, ids: list[int]) -> list[int]:
+    def _people_with_bundles(session: Session, ids: list[int]) -> list[int]:
         query = select(OutboxMessage.person_id).where(
             col(OutboxMessage.id).in_(ids), col(OutboxMessage.kind).in_(BUNDLED_KINDS)
         )
         return sorted(set(session.exec(query)))
 
     def _group(self, ids: list[int]) -> list[list[int]]:
-        """Bundled kinds (nudges) go out as one message per person; the rest one by one."""
+        """Bundled kinds (nudges, escalations) go out as one message per person and kind; the
+        rest one by one."""
         with Session(self.engine) as session:
             rows = session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(ids))).all()
-        bundles: dict[int, list[int]] = defaultdict(list)
+        bundles: dict[tuple[int, str], list[int]] = defaultdict(list)
         singles: list[list[int]] = []
         for row in sorted(rows, key=lambda r: (r.not_before, r.id or 0)):
             assert row.id is not None
             if row.kind in BUNDLED_KINDS:
-                bundles[row.person_id].append(row.id)
+                bundles[(row.person_id, row.kind)].append(row.id)
             else:
                 singles.append([row.id])
         return singles + list(bundles.values())
@@ -402,7 +400,7 @@ class Dispatcher:
     ) -> datetime:
         working = any(row.kind in WORKING_DAY_KINDS for row in rows)
         when = self.calendar.deliverable_at(now, zone, working_days_only=working)
-        if when > now or not any(row.kind in BUNDLED_KINDS for row in rows):
+        if when > now or not any(row.kind in ONCE_A_DAY_KINDS for row in rows):
             return when
         tz = ZoneInfo(zone)
         assert person.id is not None

@@ -31,6 +31,13 @@ TEXTS: dict[str, str] = {
         "⚠️ <b>Follow-up not reported</b> after two reminders past its due date. "
         "Please help reach its owner."
     ),
+    "rtl.escalation_list": (
+        "⚠️ <b>{count} overdue follow-ups have not been reported.</b> "
+        "Please help reach their owners:"
+    ),
+    "rtl.escalation_item": "• <b>{title}</b> — {owner}, due {due}, {days} days overdue",
+    "rtl.escalation_item_unreachable": " (nobody registered with the bot yet)",
+    "rtl.escalation_more": "… and {count} more: /statusrtl",
     "rtl.review": "<b>A Done report is waiting for your check</b>",
     "rtl.accept": "✅ Accept",
     "rtl.return": "↩️ Return",
@@ -87,6 +94,7 @@ TEXTS: dict[str, str] = {
         "Press Skip if there are none."
     ),
     "rtl.skip": "Skip",
+    "rtl.report_cancel": "✖ Cancel the report",
     "rtl.cancel": "Cancel",
     "rtl.send": "Send report",
     "rtl.save": "Save",

@@ -33,6 +33,13 @@ TEXTS: dict[str, str] = {
         "⚠️ <b>Tindak lanjut belum dilaporkan</b> meski sudah dua kali diingatkan "
         "setelah tenggat. Mohon bantu menghubungi penanggung jawabnya."
     ),
+    "rtl.escalation_list": (
+        "⚠️ <b>{count} tindak lanjut lewat tenggat belum dilaporkan.</b> "
+        "Mohon bantu menghubungi penanggung jawabnya:"
+    ),
+    "rtl.escalation_item": "• <b>{title}</b> — {owner}, tenggat {due}, lewat {days} hari",
+    "rtl.escalation_item_unreachable": " (belum ada yang terdaftar di bot)",
+    "rtl.escalation_more": "… dan {count} lainnya: /statusrtl",
     "rtl.review": "<b>Laporan Selesai menunggu pemeriksaan Bapak/Ibu</b>",
     "rtl.accept": "✅ Terima",
     "rtl.return": "↩️ Kembalikan",
@@ -91,6 +98,7 @@ TEXTS: dict[str, str] = {
         "Tekan Lewati bila tidak ada."
     ),
     "rtl.skip": "Lewati",
+    "rtl.report_cancel": "✖ Batalkan laporan",
     "rtl.cancel": "Batal",
     "rtl.send": "Kirim laporan",
     "rtl.save": "Simpan",

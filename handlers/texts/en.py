@@ -83,13 +83,19 @@ TEXTS: dict[str, str] = {
         "<b>New registration request</b>\n"
         "Name on Telegram: {contact_name}\n"
         "Phone: {phone}\n"
-        "Details: {details}\n\n"
+        "Details: {details}\n"
+        "Organization: {organization}\n\n"
         "This number is not on the participant list. Approve as cadre or agency, or reject?"
     ),
     "admin.approve_kader": "Approve (cadre)",
     "admin.approve_opd": "Approve (agency)",
     "admin.reject": "Reject",
-    "admin.request_approved": "✅ Approved by {admin} as {role}.",
+    "admin.request_approved": "✅ Approved by {admin} as {role} — {organization}.",
+    "admin.request_org_unknown": (
+        "not recognised (matches no organization on the list; complete it through the roster "
+        "once approved)"
+    ),
+    "admin.request_no_org": "no organization (complete it through the roster)",
     "admin.request_rejected": "❌ Rejected by {admin}.",
     "admin.request_already": "This request was already decided by {admin}.",
     "admin.request_gone": "This request no longer exists.",
@@ -212,7 +218,7 @@ CLI_TEXTS: dict[str, str] = {
     "cli.port_busy": "{host}:{port} is in use by another program: choose another with --port.",
     "cli.meeting_bad_time": "{option}: '{value}' is not a time 'YYYY-MM-DD HH:MM', e.g. '2023-12-06 09:00'.",
     "cli.meeting_bad_zone": "Unknown time zone: {zone}. Use Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT).",
-    "cli.meeting_created": "Meeting #{id} created; {count} invitations queued. Attendance code: {code}",
+    "cli.meeting_created": "Meeting #{id} created. Invitations: {reach}. Attendance code: {code}",
     "cli.meeting_error.title": "The title must have 1 to 200 characters.",
     "cli.meeting_error.venue": "The venue must have 1 to 200 characters.",
     "cli.meeting_error.agenda": "The agenda has at most 2000 characters.",
@@ -355,7 +361,7 @@ TEXTS.update(
         "rapat.confirm": "Create & send invitations",
         "rapat.cancel": "Cancel",
         "rapat.cancelled": "Meeting creation cancelled.",
-        "rapat.created": "✅ Meeting #{id} created. Invitations sent to {count} people.\nAttendance code: <b>{code}</b> (participants send /hadir {code} on arrival).",
+        "rapat.created": "✅ Meeting #{id} created.\nInvitations: {reach}.\nAttendance code: <b>{code}</b> (participants send /hadir {code} on arrival).",
         "rapat.invalid.title": "The title must have 3 to 200 characters. Please write it again.",
         "rapat.invalid.date": "That date cannot be read. Write e.g. <i>6/12/2023</i>, <i>6 Dec 2023</i> or <i>tomorrow</i>.",
         "rapat.invalid.date_past": "That date has passed. Please write today's date or a later one.",
@@ -402,6 +408,16 @@ TEXTS.update(
         "rapat.invalid.meeting_already_started": "This meeting has started; close it with /notulen instead of cancelling.",
         "notulen.invalid.already_started": "This meeting has started; close it with /notulen instead of cancelling.",
         "rapat.move_stopped": "All right, the meeting's schedule is unchanged.",
+        "rapat.move_preview": "<b>Move the meeting?</b>\n<b>{title}</b>\nWas: {old}\nNow: <b>{new}</b>\nPlace: {venue} (unchanged)\nAnswer by: {deadline}\n\nTold of the new time: {reach}. Those who answered are asked to confirm again.",
+        "rapat.move_yes": "Yes, move it",
+        "rapat.no": "No",
+        "rapat.cancel_kept": "All right, <b>{title}</b> is not cancelled. Nothing was changed.",
+        "rapat.invalid.move_start_in_past": "That new time passed during the preview; the schedule is unchanged. Start again with /pindahrapat.",
+        "invite.reach.sending": "{count} being sent{channels}",
+        "invite.reach.by_bot": "{count} through the bot{channels}",
+        "invite.reach.channels": " (Telegram {telegram}, WhatsApp {whatsapp})",
+        "invite.reach.unregistered": "{count} not registered with the bot yet (they get it when they register)",
+        "invite.reach.blocked": "{count} cannot be reached (blocked the bot)",
         "notulen.stopped": "All right, no minutes recorded; the meeting stays open.",
         "meeting.notice.late_decline": "⚠️ <b>{invitee}</b> ({organization}) cancelled their attendance at <b>{title}</b> ({when}). Reason: {reason}",
         "undangan.header": "<b>Open invitations ({count})</b>",

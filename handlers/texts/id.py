@@ -89,13 +89,19 @@ TEXTS: dict[str, str] = {
         "<b>Permintaan pendaftaran baru</b>\n"
         "Nama di Telegram: {contact_name}\n"
         "Nomor HP: {phone}\n"
-        "Keterangan: {details}\n\n"
+        "Keterangan: {details}\n"
+        "Organisasi: {organization}\n\n"
         "Nomor ini tidak ada di daftar peserta. Setujui sebagai kader atau OPD, atau tolak?"
     ),
     "admin.approve_kader": "Setujui (kader)",
     "admin.approve_opd": "Setujui (OPD)",
     "admin.reject": "Tolak",
-    "admin.request_approved": "✅ Disetujui oleh {admin} sebagai {role}.",
+    "admin.request_approved": "✅ Disetujui oleh {admin} sebagai {role} — {organization}.",
+    "admin.request_org_unknown": (
+        "belum dikenali (tidak cocok dengan daftar organisasi; lengkapi lewat roster setelah "
+        "disetujui)"
+    ),
+    "admin.request_no_org": "tanpa organisasi (lengkapi lewat roster)",
     "admin.request_rejected": "❌ Ditolak oleh {admin}.",
     "admin.request_already": "Permintaan ini sudah diputuskan oleh {admin}.",
     "admin.request_gone": "Permintaan ini tidak ditemukan lagi.",
@@ -218,7 +224,7 @@ CLI_TEXTS: dict[str, str] = {
     "cli.port_busy": "Alamat {host}:{port} sedang dipakai program lain: pilih yang lain dengan --port.",
     "cli.meeting_bad_time": "{option}: '{value}' bukan waktu 'TTTT-BB-HH JJ:MM', misalnya '2023-12-06 09:00'.",
     "cli.meeting_bad_zone": "Zona waktu tidak dikenal: {zone}. Gunakan Asia/Jakarta (WIB), Asia/Makassar (WITA) atau Asia/Jayapura (WIT).",
-    "cli.meeting_created": "Rapat #{id} dibuat; {count} undangan diantrekan. Kode hadir: {code}",
+    "cli.meeting_created": "Rapat #{id} dibuat. Undangan: {reach}. Kode hadir: {code}",
     "cli.meeting_error.title": "Judul rapat harus berisi 1 sampai 200 huruf.",
     "cli.meeting_error.venue": "Tempat rapat harus berisi 1 sampai 200 huruf.",
     "cli.meeting_error.agenda": "Acara rapat paling banyak 2000 huruf.",
@@ -361,7 +367,7 @@ TEXTS.update(
         "rapat.confirm": "Buat & kirim undangan",
         "rapat.cancel": "Batal",
         "rapat.cancelled": "Pembuatan rapat dibatalkan.",
-        "rapat.created": "✅ Rapat #{id} dibuat. Undangan dikirim ke {count} orang.\nKode hadir: <b>{code}</b> (peserta mengirim /hadir {code} saat tiba).",
+        "rapat.created": "✅ Rapat #{id} dibuat.\nUndangan: {reach}.\nKode hadir: <b>{code}</b> (peserta mengirim /hadir {code} saat tiba).",
         "rapat.invalid.title": "Judul harus berisi 3 sampai 200 huruf. Mohon tulis lagi.",
         "rapat.invalid.date": "Tanggal itu tidak dapat dibaca. Tulis misalnya <i>6/12/2023</i>, <i>6 Des 2023</i> atau <i>besok</i>.",
         "rapat.invalid.date_past": "Tanggal itu sudah lewat. Mohon tulis tanggal hari ini atau sesudahnya.",
@@ -408,6 +414,16 @@ TEXTS.update(
         "rapat.invalid.meeting_already_started": "Rapat ini sudah dimulai; tutup dengan /notulen, bukan dibatalkan.",
         "notulen.invalid.already_started": "Rapat ini sudah dimulai; tutup dengan /notulen, bukan dibatalkan.",
         "rapat.move_stopped": "Baik, jadwal rapat tidak diubah.",
+        "rapat.move_preview": "<b>Pindahkan rapat?</b>\n<b>{title}</b>\nSemula: {old}\nMenjadi: <b>{new}</b>\nTempat: {venue} (tidak berubah)\nBatas konfirmasi: {deadline}\n\nDiberi tahu jadwal baru: {reach}. Yang sudah menjawab diminta konfirmasi lagi.",
+        "rapat.move_yes": "Ya, pindahkan",
+        "rapat.no": "Tidak",
+        "rapat.cancel_kept": "Baik, <b>{title}</b> tidak dibatalkan. Tidak ada yang diubah.",
+        "rapat.invalid.move_start_in_past": "Waktu baru itu sudah lewat selama pratinjau; jadwal tidak diubah. Mulai lagi dengan /pindahrapat.",
+        "invite.reach.sending": "{count} sedang dikirim{channels}",
+        "invite.reach.by_bot": "{count} lewat bot{channels}",
+        "invite.reach.channels": " (Telegram {telegram}, WhatsApp {whatsapp})",
+        "invite.reach.unregistered": "{count} belum terdaftar di bot (akan menerima saat mendaftar)",
+        "invite.reach.blocked": "{count} tidak dapat dihubungi (memblokir bot)",
         "notulen.stopped": "Baik, notulen belum dicatat; rapat tetap terbuka.",
         "meeting.notice.late_decline": "⚠️ <b>{invitee}</b> ({organization}) membatalkan kehadiran di <b>{title}</b> ({when}). Alasan: {reason}",
         "undangan.header": "<b>Undangan terbuka ({count})</b>",

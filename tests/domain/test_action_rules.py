@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from handlers.outbox_views import OutboxRenderer
 from models import action_drafts, actions, organizations
 from models.action_drafts import ReportDraft
 from models.action_owners import find_owner
@@ -588,3 +589,41 @@ def test_the_digest_lists_a_few_meetings_and_still_shows_the_overdue(
     assert rendered is not None and len(rendered.text) < 4096
     assert f"dan {16 - DIGEST_MEETINGS} rapat lainnya" in rendered.text
     assert "RTL terlambat" in rendered.text and "Laporan SKDN" in rendered.text
+
+
+def test_a_long_list_of_escalations_stays_one_readable_message(
+    session: Session, posyandu: Person, clock: FrozenClock
+) -> None:
+    """Forty late actions at once (a district's first admin): whole lines within Telegram's
+    4096 characters, and where to see the rest."""
+    owner = find_owner(session, "posyandu melati baruga")
+    assert owner is not None
+    admin = session.exec(select(Person).where(Person.role == Role.ADMIN.value)).one()
+    rows = []
+    for i in range(40):
+        title = f"Tindak lanjut nomor {i:02d} " + "dengan uraian yang cukup panjang " * 3
+        action = actions.create(session, title=title, owner=owner, due=DUE, now=clock.now())
+        planned = actions.action_message(
+            action.created[0],
+            person_id=admin.id or 0,
+            kind=Kind.ESCALATION,
+            slot="escalation",
+            now=clock.now(),
+        )
+        rows.append(
+            OutboxMessage(
+                id=i + 1,
+                **planned.__dict__,
+                dedupe_key=str(i),
+                created_at=clock.now(),
+                updated_at=clock.now(),
+            )
+        )
+    rendered = OutboxRenderer("Pokjanal Posyandu").render(session, admin, rows)
+    assert rendered is not None and len(rendered.text) < 4096
+    assert rendered.text.startswith("⚠️ <b>40 tindak lanjut lewat tenggat")
+    shown = rendered.text.count("\n• ")
+    assert 0 < shown < 40 and f"… dan {40 - shown} lainnya: /statusrtl" in rendered.text
+    assert (
+        "Tindak lanjut nomor 00" in rendered.text and "Tindak lanjut nomor 39" not in rendered.text
+    )

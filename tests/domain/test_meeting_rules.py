@@ -7,11 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session, select
 
+from handlers.meeting_views import reach_text
 from models import meetings, rsvp
 from models.clock import FrozenClock
 from models.meetings import Answer, Invitation, MeetingError
 from models.outbox import Kind
-from models.people import Person
+from models.people import Person, Reach, reach_of
 from tests.factories import person
 
 START = datetime(2023, 12, 6, 1, 0, tzinfo=UTC)
@@ -99,3 +100,26 @@ def test_a_reminder_for_a_replaced_representative_falls_away(
     )
     assert meetings.row_unwanted(session, Kind.REMINDER.value, payload, hasrul.id) is None
     assert isinstance(session.get(Person, dewi.id), Person)
+
+
+def test_reach_counts_each_invitee_by_the_app_a_message_would_go_on(
+    session: Session, clock: FrozenClock
+) -> None:
+    now = clock.now()
+    on_telegram = person(session, name="Sitti", phone="085312345678", now=now, telegram_user_id=7)
+    on_paper = person(session, name="Dewi", phone="085399990003", now=now)
+    on_paper.whatsapp_opt_in_at = now  # signed WhatsApp's opt-in on paper: written to there
+    blocked = person(session, name="Rahma", phone="085399990002", now=now, telegram_user_id=8)
+    blocked.unreachable_at = now
+    unknown = person(session, name="Nur", phone="085399990001", now=now)
+    meeting = rakor(session, clock)
+    reach = reach_of(meetings.invitees_of(session, meeting))
+    assert reach == Reach(telegram=1, whatsapp=1, unregistered=1, blocked=1)
+    assert {on_telegram.id, on_paper.id, blocked.id, unknown.id} == {
+        p.id for p in meetings.invitees_of(session, meeting)
+    }
+    text = reach_text("id", reach)
+    assert text == (
+        "2 sedang dikirim (Telegram 1, WhatsApp 1); 1 belum terdaftar di bot (akan menerima "
+        "saat mendaftar); 1 tidak dapat dihubungi (memblokir bot)"
+    )

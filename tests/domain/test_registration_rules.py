@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlmodel import Session, select
 
-from models import registration
+from models import meetings, organizations, registration
 from models.accounts import Account
 from models.clock import FrozenClock
+from models.meetings import Invitation
+from models.outbox import OutboxMessage
 from models.people import Person, PersonStatus, Role, ensure_invite_token
 from models.privacy import erase_person
 from models.registration import ConsentRecord, Decision, Outcome, RequestStatus
@@ -240,3 +244,96 @@ def test_erasure_removes_both_channels_and_their_consents(
     assert sitti.whatsapp_opt_in_at is None and sitti.preferred_channel is None
     assert not sitti.reachable
     assert session.exec(select(ConsentRecord)).all() == []
+
+
+def test_the_organization_a_newcomer_names_is_found_only_when_sure(
+    session: Session, clock: FrozenClock
+) -> None:
+    now = clock.now()
+    place = organizations.place_organization
+    melati = place(
+        session,
+        organization="",
+        kecamatan="Malili",
+        desa="Baruga",
+        posyandu="Posyandu Melati",
+        now=now,
+    )
+    mawar = place(
+        session,
+        organization="",
+        kecamatan="Wotu",
+        desa="Lampenai",
+        posyandu="Posyandu Mawar",
+        now=now,
+    )
+    dinkes = place(
+        session, organization="Dinas Kesehatan", kecamatan="", desa="", posyandu="", now=now
+    )
+    named = organizations.named_in
+    assert named(session, "posyandu melati") == melati
+    assert named(session, "Posyandu Melati, Desa Baruga, Malili") == melati  # longest held
+    assert named(session, "Dinas Kesehatan Kab. Luwu Timur") == dinkes
+    assert named(session, "Mawar") == mawar  # the only name that holds it
+    assert named(session, "Posyandu") is None  # two Posyandu: no guess
+    assert named(session, "Posyandu Anggrek") is None
+    assert named(session, "Malilian") is None  # not a whole word of any name
+
+
+def test_an_approved_newcomer_is_invited_to_the_meetings_open_to_them(
+    session: Session, clock: FrozenClock
+) -> None:
+    now = clock.now()
+    melati = organizations.place_organization(
+        session,
+        organization="",
+        kecamatan="Malili",
+        desa="Baruga",
+        posyandu="Posyandu Melati",
+        now=now,
+    )
+    admin = person(session, name="Hasrul", phone="081141000001", role=Role.ADMIN, now=now)
+    person(session, name="Sitti", phone="085312345678", now=now)
+    start = now + timedelta(days=9)
+
+    def meeting(title: str, specs: list[str], deadline: timedelta | None = None) -> int:
+        made = meetings.create(
+            session,
+            title=title,
+            starts_at=start,
+            timezone="Asia/Makassar",
+            venue="Aula",
+            specs=specs,
+            now=now,
+            rsvp_deadline=now + deadline if deadline else None,
+        )
+        assert made.id is not None
+        return made.id
+
+    for_all = meeting("Rakor", ["all"])
+    for_malili = meeting("Lokmin Malili", ["kecamatan:Malili"])
+    for_opd = meeting("Rapat OPD", ["opd"])
+    closed = meeting("Rakor lama", ["all"], deadline=timedelta(hours=1))
+    account = Account.telegram(SRI)
+    registration.record_consent(session, account=account, now=now)
+    asked = _contact(session, clock, phone="6281299998888").request
+    assert asked is not None and asked.id is not None
+    registration.submit_details(session, request=asked, text="Budi Santoso, Posyandu Melati")
+    later = now + timedelta(hours=2)  # the old Rakor's answers have closed meanwhile
+    result = registration.decide(
+        session, request_id=asked.id, admin=admin, approve=True, role=Role.KADER, now=later
+    )
+    budi = result.person
+    assert budi is not None and budi.organization_id == melati.id
+    invited = session.exec(select(Invitation).where(Invitation.person_id == budi.id)).all()
+    assert sorted(i.meeting_id for i in invited) == [for_all, for_malili]
+    assert closed not in [i.meeting_id for i in invited] and for_opd not in [
+        i.meeting_id for i in invited
+    ]
+    queued = session.exec(
+        select(OutboxMessage).where(
+            OutboxMessage.person_id == budi.id, OutboxMessage.kind == "invitation"
+        )
+    ).all()
+    assert len(queued) == 2
+    assert meetings.invite_to_upcoming(session, budi, now=later) == 0  # never twice

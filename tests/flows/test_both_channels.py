@@ -174,6 +174,41 @@ async def test_a_reminder_reaches_who_is_coming(wa_world: World, channel: str) -
     assert reminder_row().channel == channel
 
 
+async def test_the_report_cancel_is_set_apart_from_the_statuses(
+    wa_world: World, channel: str
+) -> None:
+    """Cancelling the report is last, alone on its row, and cannot be read as a fifth status:
+    on WhatsApp the five choices are rows of one list, so its label is what sets it apart."""
+    sitti = Persona(wa_world, channel, *SITTI)
+    await sitti.register()
+    an_action(wa_world)
+    await sitti.wait_text("ada tindak lanjut untuk")
+    await sitti.send(sitti.command("tindaklanjut"))
+    listed = await sitti.wait_text("tindak lanjut terbuka")
+    await sitti.press(listed.buttons[0][0], message=listed)
+    status = await sitti.wait_text("Bagaimana statusnya")
+    if sitti.on_whatsapp:
+        labels = [row.title for row in status.rows]
+    else:
+        assert status.buttons == [
+            ["Belum mulai", "Sedang berjalan"],
+            ["Selesai", "Terkendala"],
+            ["✖ Batalkan laporan"],
+        ]
+        labels = [label for row in status.buttons for label in row]
+    assert labels == [
+        "Belum mulai",
+        "Sedang berjalan",
+        "Selesai",
+        "Terkendala",
+        "✖ Batalkan laporan",
+    ]
+    await sitti.press("✖ Batalkan laporan", message=status)
+    await sitti.wait_text("Tidak ada yang disimpan")
+    with Session(wa_world.engine) as session:
+        assert session.exec(select(ActionReport)).all() == []
+
+
 async def test_a_follow_up_report_with_a_photo(wa_world: World, channel: str) -> None:
     hasrul = Persona(wa_world, "telegram", *HASRUL)  # the secretariat stays on Telegram
     await hasrul.register()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from models.meetings import Meeting
+from tests.factories import person
 from tests.flows.conftest import World
 from tests.flows.test_registration import HASRUL, SITTI, register
 from tests.flows.test_rsvp import invited
@@ -65,3 +66,31 @@ async def test_batal_and_restart_and_non_admins(world: World) -> None:
     await ask(hasrul, "besok", "Jam mulai?")
     await ask(hasrul, "/batal", "dibatalkan")
     await ask(hasrul, "09.00", "belum mengerti")
+
+
+async def test_the_created_message_counts_only_who_the_bot_can_reach(world: World) -> None:
+    """Eleven kader invited, one of them registered: the admin is not told "sent to 11"."""
+    hasrul, sitti = world.user(*HASRUL), world.user(*SITTI)
+    await register(hasrul)
+    await register(sitti)
+    with Session(world.engine) as session:  # nine more kader on the roster, none registered yet
+        for i in range(9):
+            person(session, name=f"Kader {i}", phone=f"0853777700{i:02d}", now=world.clock.now())
+    await ask(hasrul, "/rapatbaru", "Apa judul rapatnya?")
+    await ask(hasrul, "Rakor Pokjanal Posyandu", "Tanggal rapat?")
+    await ask(hasrul, "6 Des 2023", "Jam mulai?")
+    await ask(hasrul, "09.00 Wita", "Tempat rapat?")
+    await ask(hasrul, "Aula Hotel I Lagaligo, Malili", "Batas konfirmasi")
+    await hasrul.press("Sampai waktu mulai")
+    await hasrul.wait_for(lambda m: "Siapa yang diundang" in m[-1].text)
+    await hasrul.press("Semua kader")
+    preview = await hasrul.wait_for(lambda m: "Pratinjau rapat" in m[-1].text)
+    assert "(11 orang)" in preview[-1].text
+    await hasrul.press("Buat & kirim undangan")
+    created = await hasrul.wait_for(lambda m: "Rapat #1 dibuat" in m[-1].text)
+    assert (
+        "Undangan: 1 sedang dikirim; 10 belum terdaftar di bot (akan menerima saat mendaftar)."
+        in created[-1].text
+    )
+    assert "11" not in created[-1].text
+    await invited(sitti)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from models.inbox import InboxUpdate
+from models.meetings import Invitation
+from models.organizations import Organization
 from models.people import Person, ensure_invite_token
 from models.registration import ConsentRecord, RegistrationRequest
 from sandbox.users import SandboxUser
@@ -298,3 +300,49 @@ async def test_an_alert_shows_a_name_as_typed_not_as_html(world: World) -> None:
         request = session.exec(select(RegistrationRequest)).one()
     answer = await hasrul.press_callback(f"rg:1:{request.id}:k")
     assert answer == "Permintaan ini sudah diputuskan oleh <b>Iseng</b> & Co."
+
+
+async def test_an_approved_newcomer_joins_the_organization_named_and_is_invited(
+    world: World,
+) -> None:
+    """Budi is not on the roster: the Posyandu he names is recognised, the admin sees it, and
+    once approved he belongs to it and gets the open invitation meant for everyone."""
+    from tests.flows.test_rsvp import rakor
+
+    hasrul = await _admin(world)
+    rakor(world)  # everyone is invited; Budi is not yet anyone
+    budi = world.user(*NEWCOMER)
+    assert "belum ada di daftar peserta" in await register(budi)
+    await budi.send_text("Budi Santoso, Posyandu Melati Baruga")
+    assert "sudah dikirim ke sekretariat" in (await budi.next_message()).text
+    request = await hasrul.wait_for(lambda m: "Permintaan pendaftaran baru" in m[-1].text)
+    assert "Organisasi: Posyandu Melati Baruga" in request[-1].text
+    await hasrul.press("Setujui (kader)", message=request[-1])
+    decided = await hasrul.wait_for(lambda m: "Disetujui oleh Hasrul Nawir" in m[-1].text)
+    assert "kader — Posyandu Melati Baruga" in decided[-1].text
+    await budi.wait_for(lambda m: any("disetujui" in x.text for x in m))
+    card = await budi.wait_for(
+        lambda m: any("Rakor Pokjanal Posyandu" in x.text and x.buttons for x in m)
+    )
+    assert [x.buttons for x in card if "Rakor Pokjanal Posyandu" in x.text][-1] == [
+        ["Hadir"],
+        ["Diwakilkan", "Tidak hadir"],
+    ]
+    with Session(world.engine) as session:
+        budi_row = session.exec(select(Person).where(Person.phone == NEWCOMER[1])).one()
+        org = session.get(Organization, budi_row.organization_id)
+        assert org is not None and org.name == "Posyandu Melati Baruga"
+        assert session.exec(select(Invitation).where(Invitation.person_id == budi_row.id)).one()
+    await budi.press("Hadir")
+    await budi.wait_for(lambda m: "Jawaban Anda untuk" in m[-1].text)
+
+
+async def test_an_organization_nobody_knows_is_said_and_left_empty(world: World) -> None:
+    hasrul = await _admin(world)
+    await _newcomer_asks(world)  # "Posyandu Mawar Lampenai" is not on this roster
+    request = await hasrul.wait_for(lambda m: "Permintaan pendaftaran baru" in m[-1].text)
+    assert "Organisasi: belum dikenali" in request[-1].text
+    await hasrul.press("Setujui (kader)", message=request[-1])
+    decided = await hasrul.wait_for(lambda m: "Disetujui oleh Hasrul Nawir" in m[-1].text)
+    assert "tanpa organisasi" in decided[-1].text
+    assert world.person(NEWCOMER[1]).organization_id is None

@@ -340,3 +340,34 @@ async def test_a_file_past_the_limit_is_refused_and_nothing_is_kept(
         with Session(world.engine) as session:
             assert session.exec(select(Evidence)).all() == []
         assert not (world.settings.files_dir / "actions").exists()
+
+
+async def test_escalations_due_together_reach_an_admin_as_one_list(world: World) -> None:
+    """An admin who links on a Sunday, with four late actions nobody could be told of, gets
+    one message listing the four (each row still recorded as sent), not four at once."""
+    late = [
+        ("Posyandu Anggrek Lakawali", "Pendataan sasaran baru Anggrek"),
+        ("Posyandu Anggrek Lakawali", "Laporan SKDN Oktober Anggrek"),
+        ("Dinas Sosial", "Penyampaian data balita keluarga miskin"),
+        ("Dinas Sosial", "Daftar penerima bantuan pangan"),
+    ]
+    with unit_of_work(world.engine) as session:  # nobody of either owner is registered
+        for owner, title in late:
+            found = action_owners.find_owner(session, owner)
+            assert found is not None
+            actions.create(
+                session, title=title, owner=found, due=date(2023, 11, 1), now=world.clock.now()
+            )
+    world.clock.set(datetime(2023, 12, 3, 2, 0, tzinfo=UTC))  # Sunday 3 December, 09.00 WIB
+    hasrul = world.user(*HASRUL)
+    await register(hasrul)
+    linked = len(hasrul.messages)
+    await tick(world)
+    await settled(world)
+    escalations = rows(world, "escalation", HASRUL[1])
+    assert len(escalations) == 4 and {r.status for r in escalations} == {"sent"}
+    await tick(world)  # nothing more comes of a second look
+    news = hasrul.messages[linked:]
+    assert len(news) == 1, [m.text for m in news]
+    for owner, title in late:
+        assert title in news[0].text and owner in news[0].text

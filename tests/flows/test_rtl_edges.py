@@ -81,7 +81,7 @@ async def test_an_old_batal_button_leaves_the_report_being_written(world: World)
     await sitti.press(listed[-1].buttons[0][0])
     first = await sitti.wait_for(lambda m: "Bagaimana statusnya" in m[-1].text)
     old_batal = first[-1].buttons[-1][0]
-    assert old_batal == "Batal"
+    assert old_batal == "✖ Batalkan laporan"
     await sitti.send_text("/tindaklanjut")  # a second report starts over the first
     listed = await sitti.wait_for(lambda m: "tindak lanjut terbuka" in m[-1].text)
     await sitti.press(listed[-1].buttons[0][0])
