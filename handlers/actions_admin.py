@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlmodel import Session, col, select
@@ -27,7 +27,7 @@ from handlers.chat import (
 )
 from handlers.context import BotContext
 from handlers.i18n import t, t_plain
-from handlers.people_view import format_day, format_when
+from handlers.people_view import date_examples, format_day, format_when, local_today
 from models import action_drafts, action_owners, actions, organizations
 from models.action_drafts import ActionDraft, Stage
 from models.actions import ActionError, Evidence
@@ -103,7 +103,7 @@ async def _ask(update: Update, context: BotContext, admin: Person, draft: Action
             ]
         ]
     else:
-        text = t(lang, QUESTIONS[stage])
+        text = t(lang, QUESTIONS[stage], **_examples(context, lang))
         if stage == Stage.MEETING:
             with context.uow() as session:
                 rows = _meeting_buttons(session, lang, draft.version)
@@ -181,7 +181,10 @@ async def draft_text(update: Update, context: BotContext) -> bool:
         except ActionError as error:
             problem, detail = error.code, error.detail
     if problem is not None:
-        await say(update, t(lang, f"rtl.invalid.{problem}", value=_day_text(lang, detail)))
+        value = _day_text(lang, detail)
+        await say(
+            update, t(lang, f"rtl.invalid.{problem}", value=value, **_examples(context, lang))
+        )
         if problem not in ("already_checked", "gone"):
             await _ask(update, context, admin, draft)
         return True
@@ -352,6 +355,15 @@ async def cancel_draft(update: Update, context: BotContext) -> bool:
     if dropped:
         await say(update, t(admin.language, "rtl.cancelled"))
     return dropped
+
+
+# A due date's example: a month on, a usual time to carry out what a meeting agreed.
+DUE_EXAMPLE_AHEAD = timedelta(days=30)
+
+
+def _examples(context: BotContext, lang: str) -> dict[str, str]:
+    today = local_today(context.deps.clock.now(), context.deps.timezone)
+    return date_examples(lang, today + DUE_EXAMPLE_AHEAD)
 
 
 def _day_text(lang: str, detail: str) -> str:

@@ -10,7 +10,7 @@ restart; each answer is validated there and a wrong one is asked again with an e
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -20,7 +20,7 @@ from handlers.broadcast import audience_label
 from handlers.chat import admin_of, end_other_conversations, say, say_ended
 from handlers.context import BotContext
 from handlers.i18n import language_of, t, t_plain
-from handlers.people_view import format_when
+from handlers.people_view import EXAMPLE_AHEAD, date_examples, format_when, local_today
 from models import meeting_drafts
 from models.conversations import Conversation
 from models.meeting_drafts import DraftError, MeetingDraft, Stage
@@ -97,8 +97,18 @@ async def _ask(update: Update, context: BotContext, admin: Person, draft: Meetin
             templates=t(lang, "preview.templates", count=templates) if templates else "",
         )
     else:
-        text = t(lang, QUESTIONS[stage])
+        text = t(lang, QUESTIONS[stage], **_examples(context, lang, draft))
     await say(update, text, _keyboard(lang, stage, draft))
+
+
+def _examples(context: BotContext, lang: str, draft: MeetingDraft) -> dict[str, str]:
+    """The dated examples of the date and deadline steps: a week from today for the day, the
+    eve of the meeting (or its day, when that is today or tomorrow) for the deadline."""
+    today = local_today(context.deps.clock.now(), draft.timezone or context.deps.timezone)
+    day = today + EXAMPLE_AHEAD
+    if draft.day is not None and Stage(draft.stage) != Stage.DATE:
+        day = max(today, draft.day - timedelta(days=1))
+    return date_examples(lang, day)
 
 
 async def rapatbaru(update: Update, context: BotContext) -> None:
@@ -138,7 +148,11 @@ async def draft_text(update: Update, context: BotContext) -> bool:
     if problem is not None:
         await say(
             update,
-            t(admin.language, f"rapat.invalid.{problem}"),
+            t(
+                admin.language,
+                f"rapat.invalid.{problem}",
+                **_examples(context, admin.language, draft),
+            ),
             _keyboard(admin.language, stage, draft),
         )
         return True
@@ -260,7 +274,10 @@ async def button(update: Update, context: BotContext) -> None:
         )
     else:
         if applied.problem is not None:
-            await say(update, t(lang, f"rapat.invalid.{applied.problem}"))
+            await say(
+                update,
+                t(lang, f"rapat.invalid.{applied.problem}", **_examples(context, lang, draft)),
+            )
         await _ask(update, context, admin, draft)
 
 

@@ -17,7 +17,7 @@ from handlers import callbacks
 from handlers.chat import admin_of, end_other_conversations, fallback_language, say, say_ended
 from handlers.context import BotContext
 from handlers.i18n import t, t_plain
-from handlers.people_view import format_when
+from handlers.people_view import EXAMPLE_AHEAD, date_examples, format_when, local_today
 from models import meeting_drafts, meetings
 from models.conversations import Conversation, Ended
 from models.meeting_drafts import DraftError, MeetingDraft, Stage
@@ -41,6 +41,7 @@ async def draft_text(update: Update, context: BotContext) -> bool:
             outcome = _minutes(session, draft, now, text=message.text)
         elif stage in (Stage.MOVE_DATE, Stage.MOVE_TIME):
             moved = _move(session, draft, now, message.text)
+            zone = draft.timezone or context.deps.timezone
         else:
             return False
     if stage == Stage.MINUTES:
@@ -48,8 +49,13 @@ async def draft_text(update: Update, context: BotContext) -> bool:
         return True
     if moved.done:
         context.deps.wake_delivery()
-    await say(update, moved.render(admin.language))
+    await say(update, moved.render(admin.language, _examples(admin.language, now, zone)))
     return True
+
+
+def _examples(lang: str, now: datetime, zone: str) -> dict[str, str]:
+    """The new date's examples: a week from the meeting's today."""
+    return date_examples(lang, local_today(now, zone) + EXAMPLE_AHEAD)
 
 
 @dataclass(frozen=True)
@@ -153,9 +159,9 @@ class Moved:
     starts_at: datetime | None = None
     zone: str = ""
 
-    def render(self, lang: str) -> str:
+    def render(self, lang: str, examples: dict[str, str]) -> str:
         when = format_when(lang, self.starts_at, self.zone) if self.starts_at else ""
-        return t(lang, self.key, title=self.title, when=when)
+        return t(lang, self.key, title=self.title, when=when, **examples)
 
 
 def _move(session: Session, draft: MeetingDraft, now: datetime, text: str) -> Moved:
@@ -211,6 +217,7 @@ async def meeting_action(
         meeting = session.get(Meeting, meeting_id) if meeting_id else None
         problem: str | None = None
         title = meeting.title if meeting else ""
+        zone = meeting.timezone if meeting else context.deps.timezone
         try:
             if meeting is None or meeting.status != "scheduled":
                 raise MeetingError("not_scheduled")
@@ -237,7 +244,8 @@ async def meeting_action(
         await say(update, t(lang, "rapat.cancel_done", title=title))
     else:
         await say_ended(update, context, admin, ended)
-        await say(update, t(lang, "rapat.ask.move_date", title=title))
+        examples = _examples(lang, now, zone)
+        await say(update, t(lang, "rapat.ask.move_date", title=title, **examples))
 
 
 def _plain_button(label: str, data: callbacks.CallbackData) -> InlineKeyboardButton:

@@ -1,0 +1,97 @@
+"""What a newcomer found in the dialogs: examples dated in the past, a refusal in two messages,
+a command word stored as a position, a double tap answered twice, labels cut mid-word, the
+same language "changed", a refusal in the app's language, a /bantuan without /hadir, evidence
+without a caption."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from models import meetings
+from models.dates import parse_date
+from models.db import unit_of_work
+from sandbox.users import SandboxUser
+from tests.flows.conftest import World
+from tests.flows.test_registration import HASRUL, SITTI, register  # noqa: F401
+
+LATER = datetime(2026, 3, 10, 1, 0, tzinfo=UTC)  # Selasa, 10 Maret 2026, 09.00 WITA
+LATER_TODAY = LATER.astimezone(ZoneInfo("Asia/Jakarta")).date()
+_EXAMPLE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{1,2} [A-Za-z]{3} \d{4}\b")
+
+
+def example_dates(text: str, today: date) -> list[date]:
+    """Every dated example in a question (``6/12/2023``, ``6 Des 2023``), read as the bot would."""
+    found = [parse_date(example, today=today) for example in _EXAMPLE.findall(text)]
+    assert found, f"no dated example in {text!r}"
+    return found
+
+
+async def ask(user: SandboxUser, text: str, expect: str) -> str:
+    await user.send_text(text)
+    shown = await user.wait_for(lambda m: expect in m[-1].text)
+    return str(shown[-1].text)
+
+
+async def test_the_examples_in_the_questions_are_ahead_of_today(world: World) -> None:
+    hasrul = world.user(*HASRUL)
+    await register(hasrul)
+    world.clock.set(LATER)  # two years after the roster's story: fixed examples would be past
+    question = await ask(hasrul, "/rapatbaru", "Apa judul rapatnya?")
+    question = await ask(hasrul, "Rakor Pokjanal Posyandu", "Tanggal rapat?")
+    assert all(day > LATER_TODAY for day in example_dates(question, LATER_TODAY))
+    refusal = await ask(hasrul, "tanggal tiga puluh", "tidak dapat dibaca")
+    assert all(day > LATER_TODAY for day in example_dates(refusal, LATER_TODAY))
+    await ask(hasrul, "20/3/2026", "Jam mulai?")
+    await ask(hasrul, "09.00", "Tempat rapat?")
+    await ask(hasrul, "Aula Kantor Bupati", "Batas konfirmasi")
+    refusal = await ask(hasrul, "secepatnya", "tidak dapat dibaca")
+    # The deadline's example falls between today and the meeting's day.
+    assert all(
+        LATER_TODAY <= day <= date(2026, 3, 20) for day in example_dates(refusal, LATER_TODAY)
+    )
+    await ask(hasrul, "/batal", "dibatalkan")
+
+    with unit_of_work(world.engine) as session:
+        meetings.create(
+            session,
+            title="Lokmin Kecamatan Malili",
+            starts_at=LATER + timedelta(days=5),
+            timezone="Asia/Makassar",
+            venue="Kantor Camat Malili",
+            specs=["opd"],
+            now=world.clock.now(),
+        )
+    await hasrul.send_text("/pindahrapat")
+    choose = await hasrul.wait_for(lambda m: "dipindahkan?" in m[-1].text)
+    await hasrul.press(choose[-1].buttons[0][0])
+    moved = await hasrul.wait_for(lambda m: "Tanggal baru" in m[-1].text)
+    assert all(day > LATER_TODAY for day in example_dates(moved[-1].text, LATER_TODAY))
+    await ask(hasrul, "/batal", "tidak diubah")
+
+    await ask(hasrul, "/rtlbaru", "dari rapat mana")
+    await hasrul.press("Tanpa rapat")
+    await hasrul.wait_for(lambda m: "Apa tindak lanjutnya" in m[-1].text)
+    await ask(hasrul, "Laporan SKDN bulanan", "Siapa penanggung jawabnya")
+    await ask(hasrul, "melati", "Pilih penanggung jawab")
+    await hasrul.press("Posyandu Melati Baruga")
+    due = await hasrul.wait_for(lambda m: "Tenggatnya kapan" in m[-1].text)
+    assert all(day > LATER_TODAY for day in example_dates(due[-1].text, LATER_TODAY))
+    await hasrul.send_text("akhir bulan")
+    refused = await hasrul.wait_for(lambda m: "tidak terbaca" in "".join(x.text for x in m[-2:]))
+    text = "\n".join(x.text for x in refused[-2:])
+    assert all(day > LATER_TODAY for day in example_dates(text, LATER_TODAY))
+
+
+async def test_the_examples_are_in_the_persons_language_too(world: World) -> None:
+    hasrul = world.user(*HASRUL)
+    await register(hasrul)
+    world.clock.set(LATER)
+    await hasrul.send_text("/profil")
+    await hasrul.wait_for(lambda m: "English" in str(m[-1].buttons))
+    await hasrul.press("English")
+    await hasrul.wait_for(lambda m: "Language" in m[-1].text or "language" in m[-1].text)
+    await ask(hasrul, "/rapatbaru", "title")
+    question = await ask(hasrul, "Rakor Pokjanal Posyandu", "Date of the meeting?")
+    assert all(day > LATER_TODAY for day in example_dates(question, LATER_TODAY))
