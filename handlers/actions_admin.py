@@ -24,6 +24,7 @@ from handlers.chat import (
     keyboard,
     say,
     say_ended,
+    with_lead,
 )
 from handlers.context import BotContext
 from handlers.i18n import t, t_plain
@@ -90,7 +91,10 @@ def _preview(session: Session, lang: str, draft: ActionDraft) -> str:
     )
 
 
-async def _ask(update: Update, context: BotContext, admin: Person, draft: ActionDraft) -> None:
+async def _ask(
+    update: Update, context: BotContext, admin: Person, draft: ActionDraft, *, lead: str = ""
+) -> None:
+    """The draft's question with its buttons; ``lead`` says first what was wrong (one message)."""
     lang, stage, draft_id = admin.language, Stage(draft.stage), draft.id or 0
     rows: list[list[Button]] = []
     if stage == Stage.PREVIEW:
@@ -107,7 +111,7 @@ async def _ask(update: Update, context: BotContext, admin: Person, draft: Action
         if stage == Stage.MEETING:
             with context.uow() as session:
                 rows = _meeting_buttons(session, lang, draft.version)
-    await say(update, text, keyboard(rows))
+    await say(update, with_lead(lead, text), keyboard(rows))
 
 
 async def rtlbaru(update: Update, context: BotContext) -> None:
@@ -182,11 +186,11 @@ async def draft_text(update: Update, context: BotContext) -> bool:
             problem, detail = error.code, error.detail
     if problem is not None:
         value = _day_text(lang, detail)
-        await say(
-            update, t(lang, f"rtl.invalid.{problem}", value=value, **_examples(context, lang))
-        )
-        if problem not in ("already_checked", "gone"):
-            await _ask(update, context, admin, draft)
+        refusal = t(lang, f"rtl.invalid.{problem}", value=value, **_examples(context, lang))
+        if problem in ("already_checked", "gone"):
+            await say(update, refusal)  # nothing left to ask
+        else:
+            await _ask(update, context, admin, draft, lead=refusal)
         return True
     if stage == Stage.OWNER:
         await say(update, t(lang, "rtl.ask.owner_pick"), keyboard(choices))
@@ -208,8 +212,7 @@ async def hint_text(update: Update, context: BotContext) -> bool:
         draft = action_drafts.action_draft_of(session, admin.id, now=context.deps.clock.now())
     if draft is None or draft.stage not in BUTTON_STAGES:
         return False
-    await say(update, t(admin.language, "rtl.invalid.use_buttons"))
-    await _ask(update, context, admin, draft)
+    await _ask(update, context, admin, draft, lead=t(admin.language, "rtl.invalid.use_buttons"))
     return True
 
 

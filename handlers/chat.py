@@ -6,7 +6,7 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from handlers.context import BotContext
-from handlers.i18n import language_of, t, t_plain
+from handlers.i18n import Markup, language_of, t, t_plain
 from handlers.port import Chat, Env, Keyboard
 from models import conversations
 from models.conversations import Conversation, Ended
@@ -39,6 +39,12 @@ async def say(update: Update, text: str, markup: InlineKeyboardMarkup | None = N
 
 async def say_not_registered(update: Update) -> None:
     await say(update, t(fallback_language(update), "register.prompt"))
+
+
+def with_lead(lead: str, text: str) -> str:
+    """A refusal and the question again as one message: what was wrong, then what to type
+    (with its example) above the question's own buttons."""
+    return Markup(f"{lead}\n\n{text}") if lead else text
 
 
 def keyboard(rows: Keyboard) -> InlineKeyboardMarkup | None:

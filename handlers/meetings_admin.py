@@ -17,7 +17,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from handlers import callbacks, meetings_change
 from handlers.broadcast import audience_label
-from handlers.chat import admin_of, end_other_conversations, say, say_ended
+from handlers.chat import admin_of, end_other_conversations, say, say_ended, with_lead
 from handlers.context import BotContext
 from handlers.i18n import language_of, t, t_plain
 from handlers.people_view import EXAMPLE_AHEAD, date_examples, format_when, local_today
@@ -75,7 +75,10 @@ def _keyboard(lang: str, stage: Stage, draft: MeetingDraft) -> InlineKeyboardMar
     return None
 
 
-async def _ask(update: Update, context: BotContext, admin: Person, draft: MeetingDraft) -> None:
+async def _ask(
+    update: Update, context: BotContext, admin: Person, draft: MeetingDraft, *, lead: str = ""
+) -> None:
+    """The step's question with its buttons; ``lead`` says first what was wrong (one message)."""
     lang, stage = admin.language, Stage(draft.stage)
     if stage == Stage.PREVIEW:
         with context.uow() as session:
@@ -98,7 +101,7 @@ async def _ask(update: Update, context: BotContext, admin: Person, draft: Meetin
         )
     else:
         text = t(lang, QUESTIONS[stage], **_examples(context, lang, draft))
-    await say(update, text, _keyboard(lang, stage, draft))
+    await say(update, with_lead(lead, text), _keyboard(lang, stage, draft))
 
 
 def _examples(context: BotContext, lang: str, draft: MeetingDraft) -> dict[str, str]:
@@ -273,12 +276,10 @@ async def button(update: Update, context: BotContext) -> None:
             ),
         )
     else:
+        lead = ""
         if applied.problem is not None:
-            await say(
-                update,
-                t(lang, f"rapat.invalid.{applied.problem}", **_examples(context, lang, draft)),
-            )
-        await _ask(update, context, admin, draft)
+            lead = t(lang, f"rapat.invalid.{applied.problem}", **_examples(context, lang, draft))
+        await _ask(update, context, admin, draft, lead=lead)
 
 
 async def cancel_draft(update: Update, context: BotContext) -> bool:

@@ -14,7 +14,8 @@ from models.dates import parse_date
 from models.db import unit_of_work
 from sandbox.users import SandboxUser
 from tests.flows.conftest import World
-from tests.flows.test_registration import HASRUL, SITTI, register  # noqa: F401
+from tests.flows.test_registration import HASRUL, SITTI, register
+from tests.flows.test_rtl import TITLE
 
 LATER = datetime(2026, 3, 10, 1, 0, tzinfo=UTC)  # Selasa, 10 Maret 2026, 09.00 WITA
 LATER_TODAY = LATER.astimezone(ZoneInfo("Asia/Jakarta")).date()
@@ -95,3 +96,50 @@ async def test_the_examples_are_in_the_persons_language_too(world: World) -> Non
     await ask(hasrul, "/rapatbaru", "title")
     question = await ask(hasrul, "Rakor Pokjanal Posyandu", "Date of the meeting?")
     assert all(day > LATER_TODAY for day in example_dates(question, LATER_TODAY))
+
+
+async def refused_once(user: SandboxUser, bad: str, good: str, expect: str, then: str) -> str:
+    """Send a bad answer, then a good one: between them the bot said exactly one thing (what
+    was wrong, with what to type); its text."""
+    before = len(user.messages)
+    await user.send_text(bad)
+    await user.wait_for(lambda m: len(m) > before and expect in m[-1].text)
+    await user.send_text(good)
+    shown = await user.wait_for(lambda m: then in m[-1].text)
+    between = shown[before:-1]
+    assert [m.text for m in between] == [between[0].text] and len(between) == 1, between
+    return str(between[0].text)
+
+
+async def test_a_refused_typed_answer_is_one_message(world: World) -> None:
+    hasrul, sitti = world.user(*HASRUL), world.user(*SITTI)
+    await register(hasrul)
+    await register(sitti)
+    await ask(hasrul, "/rtlbaru", "dari rapat mana")
+    # Text where a button is awaited: one message, with the buttons to press.
+    before = len(hasrul.messages)
+    await hasrul.send_text("rapat kemarin")
+    hint = await hasrul.wait_for(lambda m: len(m) > before and "tombol" in m[-1].text)
+    assert "Tanpa rapat" in str(hint[-1].buttons)
+    await hasrul.press("Tanpa rapat", message=hint[-1])
+    await hasrul.wait_for(lambda m: "Apa tindak lanjutnya" in m[-1].text)
+    refusal = await refused_once(hasrul, "ab", TITLE, "3–300 huruf", "Siapa penanggung jawabnya")
+    assert "Apa tindak lanjutnya" in refusal  # what to type, in the same message
+    await ask(hasrul, "melati", "Pilih penanggung jawab")
+    await hasrul.press("Posyandu Melati Baruga")
+    await hasrul.wait_for(lambda m: "Tenggatnya kapan" in m[-1].text)
+    refusal = await refused_once(hasrul, "akhir bulan", "1 Des 2023", "tidak terbaca", "Periksa")
+    assert "Tenggatnya kapan" in refusal
+    await hasrul.press("Simpan")
+    await hasrul.wait_for(lambda m: "Tersimpan" in m[-1].text)
+
+    await sitti.wait_for(lambda m: "ada tindak lanjut untuk" in m[-1].text)
+    await ask(sitti, "/tindaklanjut", "tindak lanjut terbuka")
+    await sitti.press(sitti.messages[-1].buttons[0][0])
+    await sitti.wait_for(lambda m: "Bagaimana statusnya" in m[-1].text)
+    await sitti.press("Selesai")
+    await sitti.wait_for(lambda m: "(wajib)" in m[-1].text)
+    refusal = await refused_once(
+        sitti, "ok", "Laporan SKDN sudah dikirim.", "Catatan wajib", "Kirim foto atau dokumen"
+    )
+    assert "(wajib)" in refusal
