@@ -66,6 +66,8 @@ async def _tell(chat: Chat, env: Env, person: Person, result: Result) -> None:
             )
     elif result.outcome == Outcome.NO_OPEN:
         await chat.say(t(lang, "rsvp.no_open"))
+    elif result.outcome == Outcome.STOPPED:
+        await chat.say(t(lang, "rsvp.stopped"))
     elif result.outcome in (Outcome.DEADLINE_PASSED, Outcome.CANCELLED):
         await chat.say(t(lang, f"rsvp.{result.outcome.value}"))
 

@@ -48,6 +48,7 @@ class Outcome(StrEnum):
     NOT_YOURS = "not_yours"
     NO_OPEN = "no_open"  # a typed answer, but no invitation is open
     WHICH = "which"  # a typed answer, several invitations open: the person must choose
+    STOPPED = "stopped"  # "batal" typed halfway: the previous answer stands
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,9 @@ def answer_step(session: Session, *, person: Person, text: str, now: datetime) -
         return Result(closed, invitation, meeting)
     cleaned = " ".join(text.split())
     step = Step(invitation.step)
+    command = step_command(cleaned)
+    if command is not None:
+        return _changed_mind(session, invitation, meeting, command, now)
     if step == Step.REP_NAME:
         if not NAME_MIN <= len(cleaned) <= NAME_MAX:
             return Result(Outcome.INVALID, invitation, meeting, step=step)
@@ -191,6 +195,48 @@ def answer_step(session: Session, *, person: Person, text: str, now: datetime) -
     if not 1 <= len(cleaned) <= REASON_MAX:
         return Result(Outcome.INVALID, invitation, meeting, step=step)
     return record(session, invitation, meeting, Answer.TIDAK_HADIR, now=now, reason=cleaned)
+
+
+# Words that, typed alone at a step, are the person changing course rather than the answer to
+# the step: "hadir" is not a position, nor a representative's name, nor a reason. Only the bare
+# words: "Wakil Ketua TP PKK" is a position, "Tidak bisa, ada Posyandu" a reason.
+STOP = "batal"
+_STEP_COMMANDS: dict[str, str] = {
+    "hadir": Answer.HADIR.value,
+    "saya hadir": Answer.HADIR.value,
+    "tidak hadir": Answer.TIDAK_HADIR.value,
+    "tdk hadir": Answer.TIDAK_HADIR.value,
+    "tidak": Answer.TIDAK_HADIR.value,
+    "tdk": Answer.TIDAK_HADIR.value,
+    "wakil": Answer.DIWAKILKAN.value,
+    "diwakilkan": Answer.DIWAKILKAN.value,
+    "batal": STOP,
+    "/batal": STOP,
+}
+
+
+def step_command(text: str) -> str | None:
+    """What a bare command word typed at a step means (an answer's value, or ``STOP``); None
+    for any other text, which is the step's answer."""
+    return _STEP_COMMANDS.get(" ".join(text.lower().strip(" .!,").split()))
+
+
+def _changed_mind(
+    session: Session, invitation: Invitation, meeting: Meeting, command: str, now: datetime
+) -> Result:
+    """A command word at a step does what it does anywhere: Hadir is saved, Tidak hadir asks
+    the reason, Wakil starts the representative again, batal keeps the previous answer."""
+    invitation.pending_name = invitation.pending_position = ""
+    if command == STOP:
+        invitation.step = Step.NONE.value
+        session.add(invitation)
+        session.flush()
+        return Result(Outcome.STOPPED, invitation, meeting)
+    if command == Answer.HADIR.value:
+        return record(session, invitation, meeting, Answer.HADIR, now=now)
+    step = Step.REP_NAME if command == Answer.DIWAKILKAN.value else Step.REASON
+    _set_step(session, invitation, step, now)
+    return Result(Outcome.ASK, invitation, meeting, step=step)
 
 
 def _represented(
