@@ -50,10 +50,19 @@ def invitation_text(lang: str, meeting: Meeting, invitation: Invitation, body: s
     return text
 
 
-def answer_buttons(lang: str, invitation: Invitation) -> list[Button]:
+CHOSEN = "✓ "
+
+
+def answer_buttons(lang: str, invitation: Invitation, *, marked: bool = True) -> list[Button]:
+    """Hadir / Diwakilkan / Tidak hadir, the stored answer marked ✓ (``marked``), so the
+    invitation itself shows what was chosen."""
     assert invitation.id is not None
+    chosen = invitation.answer if marked else None
     return [
-        Button(t(lang, f"rsvp.{answer.value}"), callbacks.RsvpButton(invitation.id, code).encode())
+        Button(
+            (CHOSEN if answer.value == chosen else "") + t(lang, f"rsvp.{answer.value}"),
+            callbacks.RsvpButton(invitation.id, code).encode(),
+        )
         for answer, code in CODES.items()
     ]
 
@@ -108,8 +117,8 @@ def render_notice(
     return Rendered(text=text)
 
 
-def invitation_keyboard(lang: str, invitation: Invitation) -> Keyboard:
-    hadir, wakil, tidak = answer_buttons(lang, invitation)
+def invitation_keyboard(lang: str, invitation: Invitation, *, marked: bool = True) -> Keyboard:
+    hadir, wakil, tidak = answer_buttons(lang, invitation, marked=marked)
     return ((hadir,), (wakil, tidak))
 
 

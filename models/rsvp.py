@@ -49,6 +49,7 @@ class Outcome(StrEnum):
     NO_OPEN = "no_open"  # a typed answer, but no invitation is open
     WHICH = "which"  # a typed answer, several invitations open: the person must choose
     STOPPED = "stopped"  # "batal" typed halfway: the previous answer stands
+    UNCHANGED = "unchanged"  # Hadir again: nothing new to store or to confirm
 
 
 @dataclass(frozen=True)
@@ -129,10 +130,22 @@ def choose(
         return loaded
     invitation, meeting = loaded
     if answer == Answer.HADIR:
-        return record(session, invitation, meeting, Answer.HADIR, now=now)
+        return _hadir(session, invitation, meeting, now)
     step = Step.REP_NAME if answer == Answer.DIWAKILKAN else Step.REASON
     _set_step(session, invitation, step, now)
     return Result(Outcome.ASK, invitation, meeting, step=step)
+
+
+def _hadir(session: Session, invitation: Invitation, meeting: Meeting, now: datetime) -> Result:
+    """Hadir, unless it already is: a second tap (or a typed HADIR) stores no second history
+    row and asks for no second confirmation; a half-typed other answer is dropped."""
+    if invitation.answer != Answer.HADIR.value:
+        return record(session, invitation, meeting, Answer.HADIR, now=now)
+    invitation.pending_name = invitation.pending_position = ""
+    invitation.step = Step.NONE.value
+    session.add(invitation)
+    session.flush()
+    return Result(Outcome.UNCHANGED, invitation, meeting)
 
 
 def _set_step(session: Session, invitation: Invitation, step: Step, now: datetime) -> None:
@@ -233,7 +246,7 @@ def _changed_mind(
         session.flush()
         return Result(Outcome.STOPPED, invitation, meeting)
     if command == Answer.HADIR.value:
-        return record(session, invitation, meeting, Answer.HADIR, now=now)
+        return _hadir(session, invitation, meeting, now)
     step = Step.REP_NAME if command == Answer.DIWAKILKAN.value else Step.REASON
     _set_step(session, invitation, step, now)
     return Result(Outcome.ASK, invitation, meeting, step=step)
@@ -325,7 +338,7 @@ def answer_typed(
         return Result(Outcome.WHICH, choices=tuple(choices))
     invitation, meeting = choices[0]
     if answer == Answer.HADIR:
-        return record(session, invitation, meeting, Answer.HADIR, now=now)
+        return _hadir(session, invitation, meeting, now)
     if answer == Answer.TIDAK_HADIR:
         return record(session, invitation, meeting, Answer.TIDAK_HADIR, now=now, reason=detail)
     _set_step(session, invitation, Step.REP_NAME, now)

@@ -325,6 +325,7 @@ TEXTS.update(
         "rsvp.no_open": "No invitation is waiting for your answer.",
         "rsvp.which": "You have {count} open invitations. Please choose your answer under the invitation you mean:",
         "rsvp.stopped": "All right, your previous answer stands.",
+        "rsvp.unchanged": "Your answer is already {answer}.",
         "meeting.reminder": "⏰ <b>Meeting reminder</b>\n<b>{title}</b>\n🗓 {when}\n📍 {venue}\nYour answer: {answer}\nWhen you arrive, send /hadir {code} to record your attendance.",
         "meeting.reminder_representative": "⏰ <b>Meeting reminder</b>\nYou represent <b>{invitee}</b> at <b>{title}</b>\n🗓 {when}\n📍 {venue}\nWhen you arrive, send /hadir {code} to record your attendance.",
         "rsvp.nudge_item": "The invitation to <b>{title}</b> ({when}) is waiting for your answer",

@@ -331,6 +331,7 @@ TEXTS.update(
         "rsvp.no_open": "Tidak ada undangan yang menunggu jawaban.",
         "rsvp.which": "Ada {count} undangan terbuka. Mohon pilih jawaban di bawah undangan yang dimaksud:",
         "rsvp.stopped": "Baik, jawaban sebelumnya tetap berlaku.",
+        "rsvp.unchanged": "Jawaban Anda sudah {answer}.",
         "meeting.reminder": "⏰ <b>Pengingat rapat</b>\n<b>{title}</b>\n🗓 {when}\n📍 {venue}\nJawaban Anda: {answer}\nSaat tiba, kirim /hadir {code} untuk mencatat kehadiran.",
         "meeting.reminder_representative": "⏰ <b>Pengingat rapat</b>\nAnda mewakili <b>{invitee}</b> di <b>{title}</b>\n🗓 {when}\n📍 {venue}\nSaat tiba, kirim /hadir {code} untuk mencatat kehadiran.",
         "rsvp.nudge_item": "Undangan <b>{title}</b> ({when}) menunggu jawaban",

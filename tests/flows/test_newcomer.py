@@ -15,6 +15,7 @@ from models.db import unit_of_work
 from sandbox.users import SandboxUser
 from tests.flows.conftest import World
 from tests.flows.test_registration import HASRUL, SITTI, register
+from tests.flows.test_rsvp import invited, rakor
 from tests.flows.test_rtl import TITLE
 
 LATER = datetime(2026, 3, 10, 1, 0, tzinfo=UTC)  # Selasa, 10 Maret 2026, 09.00 WITA
@@ -143,3 +144,33 @@ async def test_a_refused_typed_answer_is_one_message(world: World) -> None:
         sitti, "ok", "Laporan SKDN sudah dikirim.", "Catatan wajib", "Kirim foto atau dokumen"
     )
     assert "(wajib)" in refusal
+
+
+async def test_a_second_hadir_says_so_and_the_invitation_shows_the_answer(world: World) -> None:
+    sitti = world.user(*SITTI)
+    await register(sitti)
+    rakor(world)
+    await invited(sitti)
+    card = sitti.last_message
+    assert card is not None and card.buttons == [["Hadir"], ["Diwakilkan", "Tidak hadir"]]
+    await sitti.press("Hadir", message=card)
+    await sitti.wait_for(lambda m: "Jawaban Anda untuk" in m[-1].text)
+    assert card.buttons == [["✓ Hadir"], ["Diwakilkan", "Tidak hadir"]]  # edited in place
+    before = len(sitti.messages)
+    toast = await sitti.press("✓ Hadir", message=card)
+    assert toast == "Jawaban Anda sudah Hadir."
+    await sitti.send_text("/bantuan")  # whatever the tap said came before this answer
+    shown = await sitti.wait_for(lambda m: len(m) > before and "/undangan" in m[-1].text)
+    assert len(shown) == before + 1, [m.text for m in shown[before:]]
+    assert card.buttons == [["✓ Hadir"], ["Diwakilkan", "Tidak hadir"]]
+    # A changed answer: the mark leaves while the reason is typed, and comes back with Hadir.
+    await sitti.press("Tidak hadir", message=card)
+    await sitti.wait_for(lambda m: "alasan singkat" in m[-1].text)
+    assert card.buttons == [["Hadir"], ["Diwakilkan", "Tidak hadir"]]
+    await sitti.send_text("Posyandu buka hari itu")
+    await sitti.wait_for(lambda m: "alasan: Posyandu buka hari itu" in m[-1].text)
+    await sitti.press("Hadir", message=card)
+    await sitti.wait_for(lambda m: "Jawaban Anda untuk" in m[-1].text and "Hadir" in m[-1].text)
+    assert card.buttons == [["✓ Hadir"], ["Diwakilkan", "Tidak hadir"]]
+    refused = [c for c in world.sandbox.calls if "not modified" in (c.description or "")]
+    assert refused == []  # no edit Telegram would answer "message is not modified"
