@@ -34,7 +34,7 @@ from models.action_drafts import ActionDraft, Stage
 from models.actions import ActionError, Evidence
 from models.conversations import Conversation, Ended
 from models.meetings import Meeting, MeetingStatus
-from models.messages import Button
+from models.messages import LABEL_TITLE, Button, short_label
 from models.people import Person
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,8 @@ def _meeting_buttons(session: Session, lang: str, version: int) -> list[list[But
     rows = [
         [
             _button(
-                f"{m.title[:30]} ({format_when(lang, m.starts_at, m.timezone)})",
+                f"{short_label(m.title, LABEL_TITLE)} "
+                f"({format_when(lang, m.starts_at, m.timezone)})",
                 callbacks.ActionMeeting(m.id or 0, version),
             )
         ]
@@ -138,7 +139,7 @@ def _owner_choices(session: Session, lang: str, text: str, version: int) -> list
         )
         rows.append([_button(label, callbacks.ActionOwnerGroup(group.group_key, version))])
     for org in organizations.search(session, text):
-        name = action_owners.owner_name(org)[:60]
+        name = short_label(action_owners.owner_name(org), 60)
         rows.append([_button(name, callbacks.ActionOwnerOrg(org.id or 0, version))])
     return rows
 

@@ -9,7 +9,7 @@ from handlers.i18n import Markup, t, t_plain
 from handlers.people_view import format_when
 from handlers.port import Keyboard
 from models.meetings import Answer, Invitation, Meeting
-from models.messages import Button, Rendered
+from models.messages import LABEL_TITLE, Button, Rendered, short_label
 from models.people import Person
 
 # rsvp:1:<invitation id>:h|w|t|s  (hadir, wakil, tidak, skip a step)
@@ -161,7 +161,9 @@ def nudge_item(lang: str, meeting: Meeting, invitation: Invitation) -> tuple[str
     )
     assert invitation.id is not None
     data = callbacks.RsvpButton(invitation.id, "o").encode()
-    return text, Button(t_plain(lang, "rsvp.open", title=meeting.title[:30]), data)
+    return text, Button(
+        t_plain(lang, "rsvp.open", title=short_label(meeting.title, LABEL_TITLE)), data
+    )
 
 
 def closing_item(lang: str, meeting: Meeting) -> tuple[str, Button]:
@@ -170,7 +172,9 @@ def closing_item(lang: str, meeting: Meeting) -> tuple[str, Button]:
     when = format_when(lang, meeting.starts_at, meeting.timezone)
     text = t(lang, "notulen.nudge_item", title=meeting.title, when=when)
     data = callbacks.MeetingClose(meeting.id).encode()
-    return text, Button(t_plain(lang, "notulen.button", title=meeting.title[:30]), data)
+    return text, Button(
+        t_plain(lang, "notulen.button", title=short_label(meeting.title, LABEL_TITLE)), data
+    )
 
 
 def minutes_summary(lang: str, meeting: Meeting, *, limit: int = 800) -> str | None:

@@ -22,6 +22,7 @@ from models import meeting_drafts, meetings
 from models.conversations import Conversation, Ended
 from models.meeting_drafts import DraftError, MeetingDraft, Stage
 from models.meetings import Meeting, MeetingError, awaiting_minutes, upcoming_meetings
+from models.messages import short_label
 from models.people import Person
 
 
@@ -141,7 +142,8 @@ async def _meeting_menu(
     rows = [
         [
             _plain_button(
-                f"{m.title[:40]} ({format_when(lang, m.starts_at, m.timezone)})", kind(m.id or 0)
+                f"{short_label(m.title, 40)} ({format_when(lang, m.starts_at, m.timezone)})",
+                kind(m.id or 0),
             )
         ]
         for m in found
