@@ -106,6 +106,7 @@ TEXTS: dict[str, str] = {
         "Choose a language below."
     ),
     "profile.language_set": "Language changed to English.",
+    "profile.language_same": "Your language is already English.",
     "language.id": "Bahasa Indonesia",
     "language.en": "English",
     "role.kader": "cadre",

@@ -112,6 +112,7 @@ TEXTS: dict[str, str] = {
         "Pilih bahasa di bawah ini."
     ),
     "profile.language_set": "Bahasa diubah ke Bahasa Indonesia.",
+    "profile.language_same": "Bahasa Anda sudah Bahasa Indonesia.",
     "language.id": "Bahasa Indonesia",
     "language.en": "English",
     "role.kader": "kader",

@@ -174,3 +174,23 @@ async def test_a_second_hadir_says_so_and_the_invitation_shows_the_answer(world:
     assert card.buttons == [["✓ Hadir"], ["Diwakilkan", "Tidak hadir"]]
     refused = [c for c in world.sandbox.calls if "not modified" in (c.description or "")]
     assert refused == []  # no edit Telegram would answer "message is not modified"
+
+
+async def test_choosing_the_language_already_chosen_changes_nothing(world: World) -> None:
+    sitti = world.user(*SITTI)
+    await register(sitti)
+    profile = await ask(sitti, "/profil", "Bahasa")
+    assert profile
+    card = sitti.last_message
+    assert card is not None and card.buttons == [["✓ Bahasa Indonesia", "English"]]
+    edits = len(world.sandbox.calls_to("editMessageText"))
+    toast = await sitti.press("✓ Bahasa Indonesia", message=card)
+    assert toast == "Bahasa Anda sudah Bahasa Indonesia."
+    assert len(world.sandbox.calls_to("editMessageText")) == edits  # nothing to edit
+    toast = await sitti.press("English", message=card)
+    assert toast == "Language changed to English."
+    await sitti.wait_for(lambda _: card.buttons == [["Bahasa Indonesia", "✓ English"]])
+    toast = await sitti.press("✓ English", message=card)
+    assert toast == "Your language is already English."
+    refused = [c for c in world.sandbox.calls if "not modified" in (c.description or "")]
+    assert refused == []
