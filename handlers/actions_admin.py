@@ -20,8 +20,8 @@ from handlers import action_views, callbacks
 from handlers.chat import (
     admin_of,
     end_other_conversations,
-    fallback_language,
     keyboard,
+    reply_language,
     say,
     say_ended,
     with_lead,
@@ -119,7 +119,7 @@ async def rtlbaru(update: Update, context: BotContext) -> None:
     """/rtlbaru: record a follow-up action (admins only)."""
     admin = admin_of(context, update)
     if admin is None or admin.id is None:
-        await say(update, t(fallback_language(update), "admin.only"))
+        await say(update, t(reply_language(context, update), "admin.only"))
         return
     with context.uow() as session:
         ended = end_other_conversations(session, context, admin, Conversation.ACTION)
@@ -237,7 +237,7 @@ async def button(update: Update, context: BotContext) -> None:
     admin = admin_of(context, update)
     data = callbacks.parse(query.data, *BUTTONS)
     if admin is None or admin.id is None or data is None:
-        await query.answer(t_plain(fallback_language(update), "button.expired"))
+        await query.answer(t_plain(reply_language(context, update), "button.expired"))
         return
     lang, now = admin.language, context.deps.clock.now()
     if isinstance(data, callbacks.ReportEvidence):

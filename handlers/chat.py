@@ -28,8 +28,16 @@ def admin_of(context: BotContext, update: Update) -> Person | None:
 
 
 def fallback_language(update: Update) -> str:
+    """The Telegram app's language: only for someone the bot does not know yet."""
     user = update.effective_user
     return language_of(user.language_code if user else None)
+
+
+def reply_language(context: BotContext, update: Update) -> str:
+    """The registered person's chosen language (even when they are refused, say a cadre trying
+    an admin's command); the app's language only for someone not registered."""
+    person = person_of(context, update)
+    return person.language if person is not None else fallback_language(update)
 
 
 async def say(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:

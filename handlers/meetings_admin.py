@@ -17,9 +17,16 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from handlers import callbacks, meetings_change
 from handlers.broadcast import audience_label
-from handlers.chat import admin_of, end_other_conversations, say, say_ended, with_lead
+from handlers.chat import (
+    admin_of,
+    end_other_conversations,
+    reply_language,
+    say,
+    say_ended,
+    with_lead,
+)
 from handlers.context import BotContext
-from handlers.i18n import language_of, t, t_plain
+from handlers.i18n import t, t_plain
 from handlers.people_view import EXAMPLE_AHEAD, date_examples, format_when, local_today
 from models import meeting_drafts
 from models.conversations import Conversation
@@ -116,10 +123,9 @@ def _examples(context: BotContext, lang: str, draft: MeetingDraft) -> dict[str, 
 
 async def rapatbaru(update: Update, context: BotContext) -> None:
     """/rapatbaru: start a new meeting (admins only)."""
-    user = update.effective_user
     admin = admin_of(context, update)
     if admin is None or admin.id is None:
-        await say(update, t(language_of(user.language_code if user else None), "admin.only"))
+        await say(update, t(reply_language(context, update), "admin.only"))
         return
     with context.uow() as session:
         ended = end_other_conversations(session, context, admin, Conversation.MEETING)
@@ -227,7 +233,7 @@ async def button(update: Update, context: BotContext) -> None:
     if query is None or update.effective_user is None:
         return
     admin = admin_of(context, update)
-    lang = admin.language if admin else language_of(update.effective_user.language_code)
+    lang = reply_language(context, update)
     data = callbacks.parse(query.data, *BUTTONS)
     if admin is None or admin.id is None:
         await query.answer(t_plain(lang, "admin.only"), show_alert=True)

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from handlers import callbacks
-from handlers.chat import admin_of, end_other_conversations, fallback_language, say, say_ended
+from handlers.chat import admin_of, end_other_conversations, reply_language, say, say_ended
 from handlers.context import BotContext
 from handlers.i18n import t, t_plain
 from handlers.people_view import EXAMPLE_AHEAD, date_examples, format_when, local_today
@@ -131,7 +131,7 @@ async def _meeting_menu(
     """An admin picks a meeting: one button each, labelled with its title and time."""
     admin = admin_of(context, update)
     if admin is None:
-        await say(update, t(fallback_language(update), "admin.only"))
+        await say(update, t(reply_language(context, update), "admin.only"))
         return
     lang = admin.language
     with context.uow() as session:

@@ -194,3 +194,21 @@ async def test_choosing_the_language_already_chosen_changes_nothing(world: World
     assert toast == "Your language is already English."
     refused = [c for c in world.sandbox.calls if "not modified" in (c.description or "")]
     assert refused == []
+
+
+async def test_the_admin_only_refusal_is_in_the_persons_chosen_language(world: World) -> None:
+    """Sitti's Telegram app is in English, but her language in the bot is Indonesian."""
+    sitti = world.user(*SITTI, language_code="en")
+    await sitti.send_text("/start")
+    await sitti.wait_for(lambda m: bool(m) and "privacy notice" in m[-1].text)
+    await sitti.press("I agree")
+    await sitti.wait_for(lambda m: "Share phone number" in m[-1].text)
+    await sitti.press("Share phone number")
+    await sitti.wait_for(lambda m: "Sitti Aminah" in m[-1].text)
+    await sitti.send_text("/profil")
+    await sitti.wait_for(lambda m: "✓ Bahasa Indonesia" in str(m[-1].buttons))  # her language
+    for command in ("/rapatbaru", "/rtlbaru", "/siaran", "/pindahrapat", "/batalrapat", "/rekap"):
+        before = len(sitti.messages)
+        await sitti.send_text(command)
+        shown = await sitti.wait_for(lambda m, before=before: len(m) > before)
+        assert "hanya untuk admin" in shown[-1].text, (command, shown[-1].text)
