@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from sqlmodel import Session, col, select
@@ -138,14 +138,23 @@ def choose(
 
 def _hadir(session: Session, invitation: Invitation, meeting: Meeting, now: datetime) -> Result:
     """Hadir, unless it already is: a second tap (or a typed HADIR) stores no second history
-    row and asks for no second confirmation; a half-typed other answer is dropped."""
-    if invitation.answer != Answer.HADIR.value:
+    row and asks for no second confirmation; a half-typed other answer is dropped. A Hadir
+    given before the meeting changed (moved: everyone is asked to confirm again) is recorded
+    again, as the confirmation it is."""
+    answered, changed = _aware(invitation.answered_at), _aware(meeting.updated_at)
+    stale = answered is None or (changed is not None and answered < changed)
+    if invitation.answer != Answer.HADIR.value or stale:
         return record(session, invitation, meeting, Answer.HADIR, now=now)
     invitation.pending_name = invitation.pending_position = ""
     invitation.step = Step.NONE.value
     session.add(invitation)
     session.flush()
     return Result(Outcome.UNCHANGED, invitation, meeting)
+
+
+def _aware(when: datetime | None) -> datetime | None:
+    """Stored times are UTC; SQLite hands them back naive."""
+    return when.replace(tzinfo=UTC) if when is not None and when.tzinfo is None else when
 
 
 def _set_step(session: Session, invitation: Invitation, step: Step, now: datetime) -> None:

@@ -9,13 +9,16 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlmodel import Session, select
+
 from models import meetings
 from models.dates import parse_date
 from models.db import unit_of_work
+from models.meetings import AnswerChange, Meeting
 from sandbox.users import SandboxUser
 from tests.flows.conftest import World
 from tests.flows.test_registration import HASRUL, SITTI, register
-from tests.flows.test_rsvp import invited, rakor
+from tests.flows.test_rsvp import START, invited, rakor
 from tests.flows.test_rtl import TITLE
 
 LATER = datetime(2026, 3, 10, 1, 0, tzinfo=UTC)  # Selasa, 10 Maret 2026, 09.00 WITA
@@ -212,3 +215,29 @@ async def test_the_admin_only_refusal_is_in_the_persons_chosen_language(world: W
         await sitti.send_text(command)
         shown = await sitti.wait_for(lambda m, before=before: len(m) > before)
         assert "hanya untuk admin" in shown[-1].text, (command, shown[-1].text)
+
+
+async def test_hadir_again_after_the_meeting_moved_is_a_new_confirmation(world: World) -> None:
+    """Asked to confirm again after a move, the same Hadir is recorded and confirmed."""
+    sitti = world.user(*SITTI)
+    await register(sitti)
+    meeting_id = rakor(world)
+    await invited(sitti)
+    await sitti.press("Hadir")
+    await sitti.wait_for(lambda m: "Jawaban Anda untuk" in m[-1].text)
+    world.clock.advance(timedelta(hours=1))
+    with unit_of_work(world.engine) as session:
+        meeting = session.get(Meeting, meeting_id)
+        assert meeting is not None
+        meetings.reschedule(
+            session, meeting, starts_at=START + timedelta(days=7), now=world.clock.now()
+        )
+    world.delivery.wake()
+    moved = await sitti.wait_for(lambda m: "Jadwal berubah" in m[-1].text)
+    world.clock.advance(timedelta(hours=1))
+    before = len(sitti.messages)
+    await sitti.press("✓ Hadir", message=moved[-1])
+    await sitti.wait_for(lambda m: len(m) > before and "Jawaban Anda untuk" in m[-1].text)
+    with Session(world.engine) as session:
+        history = session.exec(select(AnswerChange)).all()
+    assert [h.answer for h in history] == ["hadir", "hadir"]
