@@ -3,6 +3,7 @@
 TEXTS: dict[str, str] = {
     "nudge.bundle_more": "… dan {count} lainnya: /tindaklanjut dan /undangan",
     "help.rtl": "\n/tindaklanjut — laporkan tindak lanjut (RTL) instansi/Posyandu saya",
+    "help.rtl_status": "\n/statusrtl — status tindak lanjut instansi/Posyandu saya",
     "help.admin_rtl": (
         "\n/rtlbaru — catat tindak lanjut rapat\n/statusrtl — status tindak lanjut per instansi"
     ),

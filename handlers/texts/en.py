@@ -170,6 +170,7 @@ TEXTS: dict[str, str] = {
     "wa.help": (
         "<b>What you can type</b>\n"
         "UNDANGAN — my meeting invitations\n"
+        "HADIR CODE — check in when you arrive at a meeting (the organisers' code)\n"
         "TINDAKLANJUT — report on a follow-up action\n"
         "PROFIL — profile and language\n"
         "DATAKU — my stored data\n"
@@ -410,6 +411,7 @@ TEXTS.update(
         "undangan.header": "<b>Open invitations ({count})</b>",
         "help.rsvp": "\n/undangan — my meeting invitations\nYou can also type: HADIR, WAKIL name, or TIDAK reason.",
         "cmd.undangan": "My meeting invitations",
+        "help.checkin": "\n/hadir CODE — check in when you arrive at a meeting (the organisers' code)",
     }
 )
 TEXTS.update(

@@ -176,6 +176,7 @@ TEXTS: dict[str, str] = {
     "wa.help": (
         "<b>Yang dapat Anda ketik</b>\n"
         "UNDANGAN — undangan rapat saya\n"
+        "HADIR KODE — catat kehadiran saat tiba di rapat (kode dari panitia)\n"
         "TINDAKLANJUT — laporkan tindak lanjut rapat\n"
         "PROFIL — profil dan bahasa\n"
         "DATAKU — data saya yang disimpan\n"
@@ -416,6 +417,7 @@ TEXTS.update(
         "undangan.header": "<b>Undangan terbuka ({count})</b>",
         "help.rsvp": "\n/undangan — undangan rapat saya\nJawab juga dengan mengetik: HADIR, WAKIL nama, atau TIDAK alasan.",
         "cmd.undangan": "Undangan rapat saya",
+        "help.checkin": "\n/hadir KODE — catat kehadiran saat tiba di rapat (kode dari panitia)",
     }
 )
 TEXTS.update(

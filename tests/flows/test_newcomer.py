@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
+from telegram.ext import CommandHandler
 
 from models import meetings
 from models.dates import parse_date
@@ -17,6 +18,7 @@ from models.db import unit_of_work
 from models.meetings import AnswerChange, Meeting
 from sandbox.users import SandboxUser
 from tests.flows.conftest import World
+from tests.flows.personas import Persona
 from tests.flows.test_registration import HASRUL, SITTI, register
 from tests.flows.test_rsvp import START, invited, rakor
 from tests.flows.test_rtl import TITLE
@@ -241,3 +243,42 @@ async def test_hadir_again_after_the_meeting_moved_is_a_new_confirmation(world: 
     with Session(world.engine) as session:
         history = session.exec(select(AnswerChange)).all()
     assert [h.answer for h in history] == ["hadir", "hadir"]
+
+
+ADMIN_ONLY = {"siaran", "rapatbaru", "notulen", "batalrapat", "pindahrapat", "rtlbaru", "konsol"}
+ADMIN_ONLY |= {"rekap"}
+NOT_LISTED = {"start", "help"}  # /start begins; /help is /bantuan's English twin
+
+
+def registered_commands(world: World) -> set[str]:
+    assert world.app is not None
+    return {
+        command
+        for group in world.app.handlers.values()
+        for handler in group
+        if isinstance(handler, CommandHandler)
+        for command in handler.commands
+    }
+
+
+async def test_bantuan_lists_every_command_the_person_can_use(world: World) -> None:
+    hasrul, sitti = world.user(*HASRUL), world.user(*SITTI)
+    await register(hasrul)
+    await register(sitti)
+    commands = registered_commands(world) - NOT_LISTED
+    assert commands >= ADMIN_ONLY
+    cadre_help = await ask(sitti, "/bantuan", "Perintah")
+    listed = set(re.findall(r"/([a-z]+)", cadre_help))
+    assert listed == commands - ADMIN_ONLY, cadre_help  # /hadir (the check-in) among them
+    admin_help = await ask(hasrul, "/bantuan", "Perintah")
+    assert set(re.findall(r"/([a-z]+)", admin_help)) == commands, admin_help
+    for command in sorted(ADMIN_ONLY):  # and what the cadre does not see is not hers indeed
+        await ask(sitti, f"/{command}", "hanya untuk admin")
+
+
+async def test_bantuan_on_whatsapp_lists_the_check_in_too(wa_world: World) -> None:
+    sitti = Persona(wa_world, "whatsapp", *SITTI)
+    await sitti.register()
+    await sitti.send("BANTUAN")
+    shown = await sitti.wait_text("Yang dapat Anda ketik")
+    assert "HADIR KODE" in shown.text  # the check-in, as on Telegram (/hadir KODE)
