@@ -38,6 +38,7 @@ from models.messages import LABEL_TITLE, Button, short_label
 from models.people import Person
 
 log = logging.getLogger(__name__)
+EVIDENCE_TITLE = 300  # a caption holds 1024 characters: the title, cut if it must be
 RECENT_MEETINGS = 6
 BUTTON_STAGES = (Stage.MEETING.value, Stage.PREVIEW.value)
 QUESTIONS = {
@@ -321,30 +322,58 @@ async def _show_evidence(
     store when Telegram no longer knows it)."""
     query = update.callback_query
     assert query is not None
+    lang = admin.language
     with context.uow() as session:
         files = actions.evidence_of(session, report_id) if report_id else []
+        captions = _evidence_captions(session, lang, report_id, len(files), context.deps.timezone)
     if not files:
-        await query.answer(t_plain(admin.language, "button.expired"))
+        await query.answer(t_plain(lang, "button.expired"))
         return
     await query.answer()
     chat = update.effective_chat
     assert chat is not None
-    for item in files:
-        await _send_file(context, chat.id, item)
+    for item, caption in zip(files, captions, strict=True):
+        await _send_file(context, chat.id, item, caption)
 
 
-async def _send_file(context: BotContext, chat_id: int, item: Evidence) -> None:
+def _evidence_captions(
+    session: Session, lang: str, report_id: int | None, count: int, zone: str
+) -> list[str]:
+    """Each file's caption: which action and report it belongs to, who sent it and when, so a
+    photo among other reviews' photos in the chat still says what it proves."""
+    report = session.get(actions.ActionReport, report_id) if report_id else None
+    action = session.get(actions.Action, report.action_id) if report is not None else None
+    if report is None or action is None:
+        return [""] * count
+    reporter = session.get(Person, report.reporter_id) if report.reporter_id else None
+    return [
+        t(
+            lang,
+            "rtl.evidence_caption",
+            number=number,
+            count=count,
+            id=action.id,
+            title=short_label(action.title, EVIDENCE_TITLE),
+            reporter=reporter.name if reporter is not None else "-",
+            when=format_when(lang, report.created_at, zone),
+        )
+        for number in range(1, count + 1)
+    ]
+
+
+async def _send_file(context: BotContext, chat_id: int, item: Evidence, caption: str) -> None:
     send = context.bot.send_photo if item.kind == "photo" else context.bot.send_document
     if item.telegram_file_id:  # none for evidence sent on WhatsApp: from the store
         try:
-            await send(chat_id, item.telegram_file_id)
+            await send(chat_id, item.telegram_file_id, caption=caption or None)
             return
         except BadRequest as error:
             log.info("file id not accepted, sending from the store: %s", error)
     path: Path = context.deps.files.path_of(item.path)
     try:
         with open(path, "rb") as handle:
-            await send(chat_id, InputFile(handle, filename=item.file_name or path.name))
+            upload = InputFile(handle, filename=item.file_name or path.name)
+            await send(chat_id, upload, caption=caption or None)
     except (OSError, TelegramError) as error:
         log.warning("evidence %s could not be sent: %s", item.id, error)
 

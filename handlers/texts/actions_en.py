@@ -3,6 +3,7 @@
 TEXTS: dict[str, str] = {
     "nudge.bundle_more": "… and {count} more: /tindaklanjut and /undangan",
     "help.rtl": "\n/tindaklanjut — report on my agency's or Posyandu's follow-ups (RTL)",
+    "rtl.evidence_caption": "📎 Evidence {number}/{count} — follow-up #{id}: <b>{title}</b>\nReported by {reporter}, {when}",
     "help.rtl_status": "\n/statusrtl — where my agency's or Posyandu's follow-ups stand",
     "help.admin_rtl": (
         "\n/rtlbaru — record a meeting follow-up\n/statusrtl — follow-up status per agency"

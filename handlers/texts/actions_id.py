@@ -3,6 +3,7 @@
 TEXTS: dict[str, str] = {
     "nudge.bundle_more": "… dan {count} lainnya: /tindaklanjut dan /undangan",
     "help.rtl": "\n/tindaklanjut — laporkan tindak lanjut (RTL) instansi/Posyandu saya",
+    "rtl.evidence_caption": "📎 Bukti {number}/{count} — tindak lanjut #{id}: <b>{title}</b>\nDilaporkan oleh {reporter}, {when}",
     "help.rtl_status": "\n/statusrtl — status tindak lanjut instansi/Posyandu saya",
     "help.admin_rtl": (
         "\n/rtlbaru — catat tindak lanjut rapat\n/statusrtl — status tindak lanjut per instansi"

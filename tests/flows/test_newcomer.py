@@ -21,7 +21,7 @@ from tests.flows.conftest import World
 from tests.flows.personas import Persona
 from tests.flows.test_registration import HASRUL, SITTI, register
 from tests.flows.test_rsvp import START, invited, rakor
-from tests.flows.test_rtl import TITLE
+from tests.flows.test_rtl import TITLE, an_action, report_selesai
 
 LATER = datetime(2026, 3, 10, 1, 0, tzinfo=UTC)  # Selasa, 10 Maret 2026, 09.00 WITA
 LATER_TODAY = LATER.astimezone(ZoneInfo("Asia/Jakarta")).date()
@@ -282,3 +282,21 @@ async def test_bantuan_on_whatsapp_lists_the_check_in_too(wa_world: World) -> No
     await sitti.send("BANTUAN")
     shown = await sitti.wait_text("Yang dapat Anda ketik")
     assert "HADIR KODE" in shown.text  # the check-in, as on Telegram (/hadir KODE)
+
+
+async def test_the_evidence_shown_to_the_admin_says_which_report_it_belongs_to(
+    world: World,
+) -> None:
+    hasrul, sitti = world.user(*HASRUL), world.user(*SITTI)
+    await register(hasrul)
+    await register(sitti)
+    action_id = an_action(world)
+    await report_selesai(world, sitti, action_id)
+    review = await hasrul.wait_for(lambda m: "menunggu pemeriksaan Bapak/Ibu" in m[-1].text)
+    await hasrul.press("Lihat bukti", message=review[-1])
+    shown = await hasrul.wait_for(lambda m: sum(1 for x in m if x.photo) >= 2)
+    captions = [m.caption or "" for m in shown if m.photo]
+    for number, caption in enumerate(captions, start=1):
+        assert TITLE in caption and f"#{action_id}" in caption, caption
+        assert "Sitti Aminah" in caption and "27 November 2023" in caption, caption
+        assert f"{number}/2" in caption, caption
