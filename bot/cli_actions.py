@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -67,7 +67,8 @@ def action_add(
     lang = settings.language
     due_date = parse_sheet_date(due)
     if due_date is None:
-        raise fail(plain(lang, "cli.action_bad_due", value=due))
+        example = (_today(settings) + timedelta(days=30)).isoformat()  # ahead, never a past date
+        raise fail(plain(lang, "cli.action_bad_due", value=due, example=example))
     engine = database_or_exit(settings)
     now = SystemClock().now()
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -28,7 +28,11 @@ def _local_time(text: str, zone: str, lang: str, option: str) -> datetime:
     try:
         naive = datetime.strptime(text.strip(), "%Y-%m-%d %H:%M")  # noqa: DTZ007 - zone added below
     except ValueError:
-        raise fail(plain(lang, "cli.meeting_bad_time", option=option, value=text)) from None
+        # A week from today as the example: a fixed date would be in the past a year on.
+        example = (SystemClock().now().astimezone(ZoneInfo(zone)) + timedelta(days=7)).date()
+        raise fail(
+            plain(lang, "cli.meeting_bad_time", option=option, value=text, example=example)
+        ) from None
     return naive.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 

@@ -20,7 +20,7 @@ from telegram.error import BadRequest, TelegramError
 
 from handlers import action_views, callbacks
 from handlers.action_views import STATUS_CODES
-from handlers.chat import end_other_conversations, say_ended_in
+from handlers.chat import end_other_conversations, say_ended_in, with_lead
 from handlers.context import BotContext
 from handlers.i18n import Markup, language_of, t, t_plain
 from handlers.message_split import split_message
@@ -169,8 +169,11 @@ def _status_keyboard(lang: str, draft: ReportDraft) -> list[list[Button]]:
     ]
 
 
-async def _ask(chat: Chat, person: Person, draft: ReportDraft, card: str = "") -> None:
-    """The question of the draft's current step, with its buttons."""
+async def _ask(
+    chat: Chat, person: Person, draft: ReportDraft, card: str = "", *, lead: str = ""
+) -> None:
+    """The question of the draft's current step, with its buttons; ``lead`` (what was wrong
+    with the last answer) opens the same message, so a refusal is one message, not two."""
     lang, stage = person.language, Stage(draft.stage)
     rows: list[list[Button]] = []
     if stage == Stage.STATUS:
@@ -192,7 +195,7 @@ async def _ask(chat: Chat, person: Person, draft: ReportDraft, card: str = "") -
         ]
     else:
         return
-    await chat.say(text, rows)
+    await chat.say(with_lead(lead, text), rows)
 
 
 async def _step(
@@ -290,9 +293,8 @@ async def on_text(chat: Chat, env: Env, text: str) -> bool:
             problem: str | None = error.code
         else:
             problem = None
-    if problem is not None:
-        await chat.say(t(person.language, f"rtl.invalid.{problem}"))
-    await _ask(chat, person, draft)
+    lead = t(person.language, f"rtl.invalid.{problem}") if problem is not None else ""
+    await _ask(chat, person, draft, lead=lead)
     return True
 
 
@@ -310,11 +312,10 @@ async def on_hint(chat: Chat, env: Env) -> bool:
     if draft.stage == Stage.EVIDENCE.value:
         await _reask_evidence(chat, person, draft, "rtl.invalid.evidence_text")
     elif draft.stage == Stage.PREVIEW.value:
-        await chat.say(t(person.language, "rtl.invalid.use_buttons"))
-        await _send_preview(chat, person, draft, preview)
+        lead = t(person.language, "rtl.invalid.use_buttons")
+        await _send_preview(chat, person, draft, with_lead(lead, preview))
     else:
-        await chat.say(t(person.language, "rtl.invalid.use_buttons"))
-        await _ask(chat, person, draft)
+        await _ask(chat, person, draft, lead=t(person.language, "rtl.invalid.use_buttons"))
     return True
 
 
@@ -365,8 +366,7 @@ async def _note_first(chat: Chat, env: Env, person: Person) -> bool:
         draft = action_drafts.report_draft_of(session, person.id, now=env.deps.clock.now())
     if draft is None or draft.stage != Stage.NOTE.value:
         return False
-    await chat.say(t(person.language, "rtl.invalid.note_first"))
-    await _ask(chat, person, draft)
+    await _ask(chat, person, draft, lead=t(person.language, "rtl.invalid.note_first"))
     return True
 
 

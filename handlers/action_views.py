@@ -14,7 +14,7 @@ from handlers.people_view import format_day
 from models import action_owners, actions
 from models.actions import Action, ActionReport, Verdict
 from models.meetings import Meeting
-from models.messages import Button, Rendered
+from models.messages import LABEL_TITLE, Button, Rendered, short_label
 from models.organizations import Organization, zone_of
 from models.outbox import Kind, OutboxMessage
 from models.people import Person
@@ -71,9 +71,10 @@ def action_card(
 def report_button(lang: str, action: Action, *, number: int | None = None) -> Button:
     """Opens the report on this action; numbered like its line in a list."""
     assert action.id is not None
-    label = t_plain(lang, "rtl.report_button", title=action.title[:30])
+    title = short_label(action.title, LABEL_TITLE)
+    label = t_plain(lang, "rtl.report_button", title=title)
     if number is not None:
-        label = t_plain(lang, "rtl.report_button_numbered", number=number, title=action.title[:30])
+        label = t_plain(lang, "rtl.report_button_numbered", number=number, title=title)
     return Button(label, callbacks.ReportOpen(action.id or 0).encode())
 
 

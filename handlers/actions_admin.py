@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlmodel import Session, col, select
@@ -20,23 +20,25 @@ from handlers import action_views, callbacks
 from handlers.chat import (
     admin_of,
     end_other_conversations,
-    fallback_language,
     keyboard,
+    reply_language,
     say,
     say_ended,
+    with_lead,
 )
 from handlers.context import BotContext
 from handlers.i18n import t, t_plain
-from handlers.people_view import format_day, format_when
+from handlers.people_view import date_examples, format_day, format_when, local_today
 from models import action_drafts, action_owners, actions, organizations
 from models.action_drafts import ActionDraft, Stage
 from models.actions import ActionError, Evidence
 from models.conversations import Conversation, Ended
 from models.meetings import Meeting, MeetingStatus
-from models.messages import Button
+from models.messages import LABEL_TITLE, Button, short_label
 from models.people import Person
 
 log = logging.getLogger(__name__)
+EVIDENCE_TITLE = 300  # a caption holds 1024 characters: the title, cut if it must be
 RECENT_MEETINGS = 6
 BUTTON_STAGES = (Stage.MEETING.value, Stage.PREVIEW.value)
 QUESTIONS = {
@@ -59,7 +61,8 @@ def _meeting_buttons(session: Session, lang: str, version: int) -> list[list[But
     rows = [
         [
             _button(
-                f"{m.title[:30]} ({format_when(lang, m.starts_at, m.timezone)})",
+                f"{short_label(m.title, LABEL_TITLE)} "
+                f"({format_when(lang, m.starts_at, m.timezone)})",
                 callbacks.ActionMeeting(m.id or 0, version),
             )
         ]
@@ -90,7 +93,10 @@ def _preview(session: Session, lang: str, draft: ActionDraft) -> str:
     )
 
 
-async def _ask(update: Update, context: BotContext, admin: Person, draft: ActionDraft) -> None:
+async def _ask(
+    update: Update, context: BotContext, admin: Person, draft: ActionDraft, *, lead: str = ""
+) -> None:
+    """The draft's question with its buttons; ``lead`` says first what was wrong (one message)."""
     lang, stage, draft_id = admin.language, Stage(draft.stage), draft.id or 0
     rows: list[list[Button]] = []
     if stage == Stage.PREVIEW:
@@ -103,18 +109,18 @@ async def _ask(update: Update, context: BotContext, admin: Person, draft: Action
             ]
         ]
     else:
-        text = t(lang, QUESTIONS[stage])
+        text = t(lang, QUESTIONS[stage], **_examples(context, lang))
         if stage == Stage.MEETING:
             with context.uow() as session:
                 rows = _meeting_buttons(session, lang, draft.version)
-    await say(update, text, keyboard(rows))
+    await say(update, with_lead(lead, text), keyboard(rows))
 
 
 async def rtlbaru(update: Update, context: BotContext) -> None:
     """/rtlbaru: record a follow-up action (admins only)."""
     admin = admin_of(context, update)
     if admin is None or admin.id is None:
-        await say(update, t(fallback_language(update), "admin.only"))
+        await say(update, t(reply_language(context, update), "admin.only"))
         return
     with context.uow() as session:
         ended = end_other_conversations(session, context, admin, Conversation.ACTION)
@@ -134,7 +140,7 @@ def _owner_choices(session: Session, lang: str, text: str, version: int) -> list
         )
         rows.append([_button(label, callbacks.ActionOwnerGroup(group.group_key, version))])
     for org in organizations.search(session, text):
-        name = action_owners.owner_name(org)[:60]
+        name = short_label(action_owners.owner_name(org), 60)
         rows.append([_button(name, callbacks.ActionOwnerOrg(org.id or 0, version))])
     return rows
 
@@ -181,9 +187,12 @@ async def draft_text(update: Update, context: BotContext) -> bool:
         except ActionError as error:
             problem, detail = error.code, error.detail
     if problem is not None:
-        await say(update, t(lang, f"rtl.invalid.{problem}", value=_day_text(lang, detail)))
-        if problem not in ("already_checked", "gone"):
-            await _ask(update, context, admin, draft)
+        value = _day_text(lang, detail)
+        refusal = t(lang, f"rtl.invalid.{problem}", value=value, **_examples(context, lang))
+        if problem in ("already_checked", "gone"):
+            await say(update, refusal)  # nothing left to ask
+        else:
+            await _ask(update, context, admin, draft, lead=refusal)
         return True
     if stage == Stage.OWNER:
         await say(update, t(lang, "rtl.ask.owner_pick"), keyboard(choices))
@@ -205,8 +214,7 @@ async def hint_text(update: Update, context: BotContext) -> bool:
         draft = action_drafts.action_draft_of(session, admin.id, now=context.deps.clock.now())
     if draft is None or draft.stage not in BUTTON_STAGES:
         return False
-    await say(update, t(admin.language, "rtl.invalid.use_buttons"))
-    await _ask(update, context, admin, draft)
+    await _ask(update, context, admin, draft, lead=t(admin.language, "rtl.invalid.use_buttons"))
     return True
 
 
@@ -230,7 +238,7 @@ async def button(update: Update, context: BotContext) -> None:
     admin = admin_of(context, update)
     data = callbacks.parse(query.data, *BUTTONS)
     if admin is None or admin.id is None or data is None:
-        await query.answer(t_plain(fallback_language(update), "button.expired"))
+        await query.answer(t_plain(reply_language(context, update), "button.expired"))
         return
     lang, now = admin.language, context.deps.clock.now()
     if isinstance(data, callbacks.ReportEvidence):
@@ -314,30 +322,58 @@ async def _show_evidence(
     store when Telegram no longer knows it)."""
     query = update.callback_query
     assert query is not None
+    lang = admin.language
     with context.uow() as session:
         files = actions.evidence_of(session, report_id) if report_id else []
+        captions = _evidence_captions(session, lang, report_id, len(files), context.deps.timezone)
     if not files:
-        await query.answer(t_plain(admin.language, "button.expired"))
+        await query.answer(t_plain(lang, "button.expired"))
         return
     await query.answer()
     chat = update.effective_chat
     assert chat is not None
-    for item in files:
-        await _send_file(context, chat.id, item)
+    for item, caption in zip(files, captions, strict=True):
+        await _send_file(context, chat.id, item, caption)
 
 
-async def _send_file(context: BotContext, chat_id: int, item: Evidence) -> None:
+def _evidence_captions(
+    session: Session, lang: str, report_id: int | None, count: int, zone: str
+) -> list[str]:
+    """Each file's caption: which action and report it belongs to, who sent it and when, so a
+    photo among other reviews' photos in the chat still says what it proves."""
+    report = session.get(actions.ActionReport, report_id) if report_id else None
+    action = session.get(actions.Action, report.action_id) if report is not None else None
+    if report is None or action is None:
+        return [""] * count
+    reporter = session.get(Person, report.reporter_id) if report.reporter_id else None
+    return [
+        t(
+            lang,
+            "rtl.evidence_caption",
+            number=number,
+            count=count,
+            id=action.id,
+            title=short_label(action.title, EVIDENCE_TITLE),
+            reporter=reporter.name if reporter is not None else "-",
+            when=format_when(lang, report.created_at, zone),
+        )
+        for number in range(1, count + 1)
+    ]
+
+
+async def _send_file(context: BotContext, chat_id: int, item: Evidence, caption: str) -> None:
     send = context.bot.send_photo if item.kind == "photo" else context.bot.send_document
     if item.telegram_file_id:  # none for evidence sent on WhatsApp: from the store
         try:
-            await send(chat_id, item.telegram_file_id)
+            await send(chat_id, item.telegram_file_id, caption=caption or None)
             return
         except BadRequest as error:
             log.info("file id not accepted, sending from the store: %s", error)
     path: Path = context.deps.files.path_of(item.path)
     try:
         with open(path, "rb") as handle:
-            await send(chat_id, InputFile(handle, filename=item.file_name or path.name))
+            upload = InputFile(handle, filename=item.file_name or path.name)
+            await send(chat_id, upload, caption=caption or None)
     except (OSError, TelegramError) as error:
         log.warning("evidence %s could not be sent: %s", item.id, error)
 
@@ -352,6 +388,15 @@ async def cancel_draft(update: Update, context: BotContext) -> bool:
     if dropped:
         await say(update, t(admin.language, "rtl.cancelled"))
     return dropped
+
+
+# A due date's example: a month on, a usual time to carry out what a meeting agreed.
+DUE_EXAMPLE_AHEAD = timedelta(days=30)
+
+
+def _examples(context: BotContext, lang: str) -> dict[str, str]:
+    today = local_today(context.deps.clock.now(), context.deps.timezone)
+    return date_examples(lang, today + DUE_EXAMPLE_AHEAD)
 
 
 def _day_text(lang: str, detail: str) -> str:

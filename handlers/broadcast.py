@@ -10,9 +10,9 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from handlers import callbacks
-from handlers.chat import admin_of, end_other_conversations, say_ended
+from handlers.chat import admin_of, end_other_conversations, reply_language, say_ended
 from handlers.context import BotContext
-from handlers.i18n import Markup, escape, language_of, t, t_plain
+from handlers.i18n import Markup, escape, t, t_plain
 from handlers.people_view import organization_name
 from models import broadcasts
 from models.audience import UnknownAudience
@@ -85,7 +85,7 @@ async def siaran(update: Update, context: BotContext) -> None:
         return
     admin = admin_of(context, update)
     if admin is None:
-        await chat.send_message(t(language_of(user.language_code), "admin.only"))
+        await chat.send_message(t(reply_language(context, update), "admin.only"))
         return
     assert admin.id is not None
     with context.uow() as session:
@@ -104,7 +104,7 @@ async def button(update: Update, context: BotContext) -> None:
         return
     admin = admin_of(context, update)
     data = callbacks.parse(query.data, *BUTTONS)
-    lang = admin.language if admin else language_of(update.effective_user.language_code)
+    lang = reply_language(context, update)
     if admin is None:
         await query.answer(t_plain(lang, "admin.only"), show_alert=True)
         return

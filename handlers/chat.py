@@ -6,7 +6,7 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from handlers.context import BotContext
-from handlers.i18n import language_of, t, t_plain
+from handlers.i18n import Markup, language_of, t, t_plain
 from handlers.port import Chat, Env, Keyboard
 from models import conversations
 from models.conversations import Conversation, Ended
@@ -28,8 +28,16 @@ def admin_of(context: BotContext, update: Update) -> Person | None:
 
 
 def fallback_language(update: Update) -> str:
+    """The Telegram app's language: only for someone the bot does not know yet."""
     user = update.effective_user
     return language_of(user.language_code if user else None)
+
+
+def reply_language(context: BotContext, update: Update) -> str:
+    """The registered person's chosen language (even when they are refused, say a cadre trying
+    an admin's command); the app's language only for someone not registered."""
+    person = person_of(context, update)
+    return person.language if person is not None else fallback_language(update)
 
 
 async def say(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
@@ -39,6 +47,12 @@ async def say(update: Update, text: str, markup: InlineKeyboardMarkup | None = N
 
 async def say_not_registered(update: Update) -> None:
     await say(update, t(fallback_language(update), "register.prompt"))
+
+
+def with_lead(lead: str, text: str) -> str:
+    """A refusal and the question again as one message: what was wrong, then what to type
+    (with its example) above the question's own buttons."""
+    return Markup(f"{lead}\n\n{text}") if lead else text
 
 
 def keyboard(rows: Keyboard) -> InlineKeyboardMarkup | None:

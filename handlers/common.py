@@ -63,7 +63,12 @@ async def help_command(update: Update, context: BotContext) -> None:
     if person is None:
         await chat.send_message(t(lang, "register.prompt"))
         return
-    text: str = t(lang, "help.everyone") + t(lang, "help.rsvp") + t(lang, "help.rtl")
+    # Everything this person can use, per role: a cadre checks in with /hadir and sees her
+    # Posyandu's follow-ups with /statusrtl (an admin's /statusrtl is listed with the others).
+    text: str = t(lang, "help.everyone") + t(lang, "help.rsvp") + t(lang, "help.checkin")
+    text += t(lang, "help.rtl")
+    if not person.is_admin:
+        text += t(lang, "help.rtl_status")
     if person.is_admin:
         text = text + t(lang, "help.admin") + t(lang, "help.admin_siaran")
         text += t(lang, "help.admin_rapat") + t(lang, "help.admin_rekap")

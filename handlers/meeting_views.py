@@ -9,7 +9,7 @@ from handlers.i18n import Markup, t, t_plain
 from handlers.people_view import format_when
 from handlers.port import Keyboard
 from models.meetings import Answer, Invitation, Meeting
-from models.messages import Button, Rendered
+from models.messages import LABEL_TITLE, Button, Rendered, short_label
 from models.people import Person, Reach
 
 # rsvp:1:<invitation id>:h|w|t|s  (hadir, wakil, tidak, skip a step)
@@ -67,10 +67,19 @@ def invitation_text(lang: str, meeting: Meeting, invitation: Invitation, body: s
     return text
 
 
-def answer_buttons(lang: str, invitation: Invitation) -> list[Button]:
+CHOSEN = "✓ "
+
+
+def answer_buttons(lang: str, invitation: Invitation, *, marked: bool = True) -> list[Button]:
+    """Hadir / Diwakilkan / Tidak hadir, the stored answer marked ✓ (``marked``), so the
+    invitation itself shows what was chosen."""
     assert invitation.id is not None
+    chosen = invitation.answer if marked else None
     return [
-        Button(t(lang, f"rsvp.{answer.value}"), callbacks.RsvpButton(invitation.id, code).encode())
+        Button(
+            (CHOSEN if answer.value == chosen else "") + t(lang, f"rsvp.{answer.value}"),
+            callbacks.RsvpButton(invitation.id, code).encode(),
+        )
         for answer, code in CODES.items()
     ]
 
@@ -125,8 +134,8 @@ def render_notice(
     return Rendered(text=text)
 
 
-def invitation_keyboard(lang: str, invitation: Invitation) -> Keyboard:
-    hadir, wakil, tidak = answer_buttons(lang, invitation)
+def invitation_keyboard(lang: str, invitation: Invitation, *, marked: bool = True) -> Keyboard:
+    hadir, wakil, tidak = answer_buttons(lang, invitation, marked=marked)
     return ((hadir,), (wakil, tidak))
 
 
@@ -169,7 +178,9 @@ def nudge_item(lang: str, meeting: Meeting, invitation: Invitation) -> tuple[str
     )
     assert invitation.id is not None
     data = callbacks.RsvpButton(invitation.id, "o").encode()
-    return text, Button(t_plain(lang, "rsvp.open", title=meeting.title[:30]), data)
+    return text, Button(
+        t_plain(lang, "rsvp.open", title=short_label(meeting.title, LABEL_TITLE)), data
+    )
 
 
 def closing_item(lang: str, meeting: Meeting) -> tuple[str, Button]:
@@ -178,7 +189,9 @@ def closing_item(lang: str, meeting: Meeting) -> tuple[str, Button]:
     when = format_when(lang, meeting.starts_at, meeting.timezone)
     text = t(lang, "notulen.nudge_item", title=meeting.title, when=when)
     data = callbacks.MeetingClose(meeting.id).encode()
-    return text, Button(t_plain(lang, "notulen.button", title=meeting.title[:30]), data)
+    return text, Button(
+        t_plain(lang, "notulen.button", title=short_label(meeting.title, LABEL_TITLE)), data
+    )
 
 
 def minutes_summary(lang: str, meeting: Meeting, *, limit: int = 800) -> str | None:

@@ -10,18 +10,25 @@ restart; each answer is validated there and a wrong one is asked again with an e
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from handlers import callbacks, meetings_change
 from handlers.broadcast import audience_label
-from handlers.chat import admin_of, end_other_conversations, say, say_ended
+from handlers.chat import (
+    admin_of,
+    end_other_conversations,
+    reply_language,
+    say,
+    say_ended,
+    with_lead,
+)
 from handlers.context import BotContext
-from handlers.i18n import language_of, t, t_plain
+from handlers.i18n import t, t_plain
 from handlers.meeting_views import reach_text
-from handlers.people_view import format_when
+from handlers.people_view import EXAMPLE_AHEAD, date_examples, format_when, local_today
 from models import meeting_drafts
 from models.conversations import Conversation
 from models.meeting_drafts import DraftError, MeetingDraft, Stage
@@ -73,7 +80,10 @@ def _keyboard(lang: str, stage: Stage, draft: MeetingDraft) -> InlineKeyboardMar
     return None
 
 
-async def _ask(update: Update, context: BotContext, admin: Person, draft: MeetingDraft) -> None:
+async def _ask(
+    update: Update, context: BotContext, admin: Person, draft: MeetingDraft, *, lead: str = ""
+) -> None:
+    """The step's question with its buttons; ``lead`` says first what was wrong (one message)."""
     lang, stage = admin.language, Stage(draft.stage)
     if stage == Stage.PREVIEW:
         with context.uow() as session:
@@ -95,16 +105,25 @@ async def _ask(update: Update, context: BotContext, admin: Person, draft: Meetin
             templates=t(lang, "preview.templates", count=templates) if templates else "",
         )
     else:
-        text = t(lang, QUESTIONS[stage])
-    await say(update, text, _keyboard(lang, stage, draft))
+        text = t(lang, QUESTIONS[stage], **_examples(context, lang, draft))
+    await say(update, with_lead(lead, text), _keyboard(lang, stage, draft))
+
+
+def _examples(context: BotContext, lang: str, draft: MeetingDraft) -> dict[str, str]:
+    """The dated examples of the date and deadline steps: a week from today for the day, the
+    eve of the meeting (or its day, when that is today or tomorrow) for the deadline."""
+    today = local_today(context.deps.clock.now(), draft.timezone or context.deps.timezone)
+    day = today + EXAMPLE_AHEAD
+    if draft.day is not None and Stage(draft.stage) != Stage.DATE:
+        day = max(today, draft.day - timedelta(days=1))
+    return date_examples(lang, day)
 
 
 async def rapatbaru(update: Update, context: BotContext) -> None:
     """/rapatbaru: start a new meeting (admins only)."""
-    user = update.effective_user
     admin = admin_of(context, update)
     if admin is None or admin.id is None:
-        await say(update, t(language_of(user.language_code if user else None), "admin.only"))
+        await say(update, t(reply_language(context, update), "admin.only"))
         return
     with context.uow() as session:
         ended = end_other_conversations(session, context, admin, Conversation.MEETING)
@@ -136,7 +155,11 @@ async def draft_text(update: Update, context: BotContext) -> bool:
     if problem is not None:
         await say(
             update,
-            t(admin.language, f"rapat.invalid.{problem}"),
+            t(
+                admin.language,
+                f"rapat.invalid.{problem}",
+                **_examples(context, admin.language, draft),
+            ),
             _keyboard(admin.language, stage, draft),
         )
         return True
@@ -211,7 +234,7 @@ async def button(update: Update, context: BotContext) -> None:
     if query is None or update.effective_user is None:
         return
     admin = admin_of(context, update)
-    lang = admin.language if admin else language_of(update.effective_user.language_code)
+    lang = reply_language(context, update)
     data = callbacks.parse(query.data, *BUTTONS)
     if admin is None or admin.id is None:
         await query.answer(t_plain(lang, "admin.only"), show_alert=True)
@@ -263,9 +286,10 @@ async def button(update: Update, context: BotContext) -> None:
             ),
         )
     else:
+        lead = ""
         if applied.problem is not None:
-            await say(update, t(lang, f"rapat.invalid.{applied.problem}"))
-        await _ask(update, context, admin, draft)
+            lead = t(lang, f"rapat.invalid.{applied.problem}", **_examples(context, lang, draft))
+        await _ask(update, context, admin, draft, lead=lead)
 
 
 async def cancel_draft(update: Update, context: BotContext) -> bool:

@@ -16,15 +16,16 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from handlers import callbacks
-from handlers.chat import admin_of, end_other_conversations, fallback_language, say, say_ended
+from handlers.chat import admin_of, end_other_conversations, reply_language, say, say_ended
 from handlers.context import BotContext
 from handlers.i18n import t, t_plain
 from handlers.meeting_views import reach_text
-from handlers.people_view import format_when
+from handlers.people_view import EXAMPLE_AHEAD, date_examples, format_when, local_today
 from models import meeting_drafts, meetings
 from models.conversations import Conversation, Ended
 from models.meeting_drafts import DraftError, MeetingDraft, Stage
 from models.meetings import Meeting, MeetingError, awaiting_minutes, upcoming_meetings
+from models.messages import short_label
 from models.people import Person, reach_of
 
 
@@ -45,7 +46,10 @@ async def draft_text(update: Update, context: BotContext) -> bool:
         if stage == Stage.MINUTES:
             reply = _minutes(session, draft, now, text=message.text).render(lang)
         elif stage in (Stage.MOVE_DATE, Stage.MOVE_TIME):
-            reply, markup = _move(session, draft, now, message.text, lang)
+            zone = draft.timezone or context.deps.timezone
+            reply, markup = _move(
+                session, draft, now, message.text, lang, _examples(lang, now, zone)
+            )
         elif stage == Stage.MOVE_PREVIEW:
             # Text while the move waits for its buttons: the preview again, nothing moves.
             meeting = meeting_drafts.meeting_to_move(session, draft)
@@ -56,6 +60,11 @@ async def draft_text(update: Update, context: BotContext) -> bool:
             return False
     await say(update, reply, markup)
     return True
+
+
+def _examples(lang: str, now: datetime, zone: str) -> dict[str, str]:
+    """The new date's examples: a week from the meeting's today."""
+    return date_examples(lang, local_today(now, zone) + EXAMPLE_AHEAD)
 
 
 @dataclass(frozen=True)
@@ -130,7 +139,7 @@ async def _meeting_menu(
     """An admin picks a meeting: one button each, labelled with its title and time."""
     admin = admin_of(context, update)
     if admin is None:
-        await say(update, t(fallback_language(update), "admin.only"))
+        await say(update, t(reply_language(context, update), "admin.only"))
         return
     lang = admin.language
     with context.uow() as session:
@@ -141,7 +150,8 @@ async def _meeting_menu(
     rows = [
         [
             _plain_button(
-                f"{m.title[:40]} ({format_when(lang, m.starts_at, m.timezone)})", kind(m.id or 0)
+                f"{short_label(m.title, 40)} ({format_when(lang, m.starts_at, m.timezone)})",
+                kind(m.id or 0),
             )
         ]
         for m in found
@@ -150,17 +160,22 @@ async def _meeting_menu(
 
 
 def _move(
-    session: Session, draft: MeetingDraft, now: datetime, text: str, lang: str
+    session: Session,
+    draft: MeetingDraft,
+    now: datetime,
+    text: str,
+    lang: str,
+    examples: dict[str, str],
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The new date, then the new time; then the preview (nothing has moved yet)."""
     try:
         meeting = meeting_drafts.move_answer(session, draft, text, now=now)
     except DraftError as error:
-        return t(lang, f"rapat.invalid.{error.code}"), None
+        return t(lang, f"rapat.invalid.{error.code}", **examples), None
     except MeetingError as error:
-        return t(lang, f"rapat.invalid.meeting_{error.code}"), None
+        return t(lang, f"rapat.invalid.meeting_{error.code}", **examples), None
     if meeting is None:
-        return t(lang, "rapat.ask.time"), None
+        return t(lang, "rapat.ask.time", **examples), None
     return _move_preview(session, lang, draft, meeting, now)
 
 
@@ -276,6 +291,7 @@ async def meeting_action(
         meeting = session.get(Meeting, meeting_id) if meeting_id else None
         problem: str | None = None
         title = meeting.title if meeting else ""
+        zone = meeting.timezone if meeting else context.deps.timezone
         try:
             if meeting is None or meeting.status != "scheduled":
                 raise MeetingError("not_scheduled")
@@ -307,7 +323,8 @@ async def meeting_action(
         await say(update, t(lang, "rapat.cancel_done", title=title))
     else:
         await say_ended(update, context, admin, ended)
-        await say(update, t(lang, "rapat.ask.move_date", title=title))
+        examples = _examples(lang, now, zone)
+        await say(update, t(lang, "rapat.ask.move_date", title=title, **examples))
 
 
 def _plain_button(label: str, data: callbacks.CallbackData) -> InlineKeyboardButton:

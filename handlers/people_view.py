@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -51,3 +51,24 @@ def format_when(lang: str, when: datetime | None, zone: str) -> str:
 def format_day(lang: str, day: date) -> str:
     """A due date: ``Rabu, 31 Januari 2024`` (no time: a tenggat is a whole day)."""
     return format_date(day, "EEEE, d MMMM yyyy", locale="id" if lang == "id" else "en")
+
+
+# How far ahead a question's example date lies: a week on is a plausible meeting day.
+EXAMPLE_AHEAD = timedelta(days=7)
+
+
+def local_today(now: datetime, zone: str) -> date:
+    return now.astimezone(ZoneInfo(zone)).date()
+
+
+def date_examples(lang: str, day: date) -> dict[str, str]:
+    """``day`` as a question's examples: ``example`` (``17/3/2026``) and ``example_named``
+    (``17 Mar 2026``), both forms the parser reads.
+
+    Callers pick a day ahead of today: a fixed date in the catalogue reads, a year on, as a
+    day in the past, and typing it as shown would be refused.
+    """
+    return {
+        "example": f"{day.day}/{day.month}/{day.year}",
+        "example_named": format_date(day, "d MMM yyyy", locale="id" if lang == "id" else "en"),
+    }

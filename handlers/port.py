@@ -55,6 +55,12 @@ class Chat(Protocol):
         WhatsApp, which cannot, sends it as a new message)."""
         ...
 
+    async def show_buttons(self, buttons: Keyboard) -> None:
+        """The message whose button was pressed shows these buttons now (an invitation marks
+        the chosen answer): Telegram edits its keyboard unless it shows them already (Telegram
+        refuses an identical edit); WhatsApp cannot edit a sent message and does nothing."""
+        ...
+
     async def buttons_used(self) -> None:
         """The buttons just pressed are used up: Telegram removes them from the message;
         WhatsApp cannot edit a sent message, and answers a second press with "sudah dijawab /

@@ -53,12 +53,17 @@ async def on_language(chat: Chat, env: Env, data: callbacks.LanguageChoice | Non
     """A language button under /profil: switch, and show the profile in the new language."""
     chosen = data.code if data else None
     person = env.person_of(chat.account)
-    with env.uow() as session:
-        if person is not None and chosen in LANGUAGES:
-            registration.set_language(session, person, chosen, now=env.deps.clock.now())
     if person is None or chosen not in LANGUAGES:
         await chat.ack(t_plain(language_of(chat.language_hint), "button.expired"))
         return
+    if chosen == person.language:
+        # Nothing changes, so nothing is edited (Telegram refuses an identical edit); the
+        # buttons are brought up to date only if the message shows an older choice.
+        await chat.ack(t_plain(chosen, "profile.language_same"))
+        await chat.show_buttons(keyboards.languages(chosen))
+        return
+    with env.uow() as session:
+        registration.set_language(session, person, chosen, now=env.deps.clock.now())
     await chat.ack(t_plain(chosen, "profile.language_set"))
     await chat.replace(_profile_text(env, person), keyboards.languages(chosen))
 

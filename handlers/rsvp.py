@@ -66,6 +66,11 @@ async def _tell(chat: Chat, env: Env, person: Person, result: Result) -> None:
             )
     elif result.outcome == Outcome.NO_OPEN:
         await chat.say(t(lang, "rsvp.no_open"))
+    elif result.outcome == Outcome.STOPPED:
+        await chat.say(t(lang, "rsvp.stopped"))
+    elif result.outcome == Outcome.UNCHANGED and invitation:
+        answer = t(lang, f"rsvp.answer.{invitation.answer}")
+        await chat.say(t(lang, "rsvp.unchanged", answer=answer))
     elif result.outcome in (Outcome.DEADLINE_PASSED, Outcome.CANCELLED):
         await chat.say(t(lang, f"rsvp.{result.outcome.value}"))
 
@@ -104,9 +109,18 @@ async def on_button(chat: Chat, env: Env, data: callbacks.RsvpButton | None) -> 
     if result.outcome in (Outcome.DEADLINE_PASSED, Outcome.CANCELLED):
         await chat.ack(t_plain(lang, f"rsvp.{result.outcome.value}"), alert=True)
         return
+    if result.outcome == Outcome.UNCHANGED and result.invitation is not None:
+        answer = t_plain(lang, f"rsvp.answer.{result.invitation.answer}")
+        await chat.ack(t_plain(lang, "rsvp.unchanged", answer=answer))
+        await chat.show_buttons(invitation_keyboard(lang, result.invitation))
+        return
     await chat.ack()
     if code == "s":
         await chat.buttons_used()
+    elif result.invitation is not None:
+        # The invitation shows the stored answer; while another is being typed, none.
+        marked = result.outcome == Outcome.SAVED
+        await chat.show_buttons(invitation_keyboard(lang, result.invitation, marked=marked))
     await say_ended_in(chat, env, person, ended)
     await _tell(chat, env, person, result)
 

@@ -57,6 +57,17 @@ class TelegramChat:
         with contextlib.suppress(BadRequest):  # "message is not modified": a double tap
             await query.message.edit_text(text, reply_markup=keyboard(buttons or ()))
 
+    async def show_buttons(self, buttons: Keyboard) -> None:
+        query = self.update.callback_query
+        if query is None or not isinstance(query.message, Message):
+            return
+        markup = keyboard(buttons)
+        shown = query.message.reply_markup
+        if (shown.to_dict() if shown else None) == (markup.to_dict() if markup else None):
+            return  # already so: Telegram would answer "message is not modified"
+        with contextlib.suppress(BadRequest):  # two taps racing: the other one edited it
+            await query.message.edit_reply_markup(reply_markup=markup)
+
     async def buttons_used(self) -> None:
         query = self.update.callback_query
         if query is not None and isinstance(query.message, Message):

@@ -7,6 +7,17 @@ zone and on the injectable clock, neither of which the parser should know about.
 
 Numeric dates are always day first: Indonesian never writes month first, so ``6/12/2023`` is the
 sixth of December and ``6/13/2023`` is an invalid date rather than a guess.
+
+A date typed without a year (``31/12``, ``6 Des``) is the next such day on or after today: every
+date the bot asks for (a meeting's day, its new day when moved, the answer deadline, a
+follow-up's due date) lies ahead, so a secretariat typing ``31/12`` in November means this
+December, and in January the coming one. ``kemarin`` is read too, so that a past day is refused
+as past ("sudah lewat") rather than as unreadable. A year-less numeric date takes ``/`` or ``-``
+only: ``14.30`` is a time.
+
+Times take the Indonesian time-of-day words: ``jam 3 sore`` is 15.00, ``9 malam`` 21.00,
+``12 siang`` noon, ``12 malam`` midnight; an hour that does not fit its word (``9 sore``) is
+refused rather than guessed.
 """
 
 from __future__ import annotations
@@ -54,6 +65,8 @@ _WEEKDAYS: dict[int, tuple[str, ...]] = {
 _WEEKDAY_BY_NAME = {name: number for number, names in _WEEKDAYS.items() for name in names}
 
 _RELATIVE: dict[str, int] = {
+    "kemarin": -1,
+    "yesterday": -1,
     "hari ini": 0,
     "hariini": 0,
     "today": 0,
@@ -72,10 +85,11 @@ _DATE = re.compile(
     rf"""
     (?:(?P<weekday>{_alternation(_WEEKDAY_BY_NAME)})\.?\ )?
     (?:
-        (?P<relative>hari\ ?ini|today|besok|tomorrow|lusa)
+        (?P<relative>kemarin|yesterday|hari\ ?ini|today|besok|tomorrow|lusa)
       | (?P<iso_y>\d{{4}})(?P<iso_sep>[-/.])(?P<iso_m>\d{{1,2}})(?P=iso_sep)(?P<iso_d>\d{{1,2}})
       | (?P<num_d>\d{{1,2}})(?P<num_sep>[-/.])(?P<num_m>\d{{1,2}})(?P=num_sep)
         (?P<num_y>\d{{4}}|\d{{2}})
+      | (?P<short_d>\d{{1,2}})(?P<short_sep>[-/])(?P<short_m>\d{{1,2}})
       | (?P<name_d>\d{{1,2}})[\ -]?(?P<name_m>{_alternation(_MONTH_BY_NAME)})\.?
         (?:[\ -]?(?P<name_y>\d{{4}}|\d{{2}}))?
     )
@@ -84,8 +98,20 @@ _DATE = re.compile(
 )
 
 _TIME = re.compile(
-    r"(?:(?:jam|pukul|pkl)\.? ?)?(?P<h>\d{1,2})(?:[.:](?P<m>\d{2}))? ?(?P<zone>wita|wib|wit)?"
+    r"(?:(?:jam|pukul|pkl)\.? ?)?(?P<h>\d{1,2})(?:[.:](?P<m>\d{2}))?"
+    r" ?(?P<period>pagi|siang|sore|malam|am|pm)? ?(?P<zone>wita|wib|wit)?"
 )
+
+# The hours (24-hour clock) each time-of-day word covers, as people use them: "jam 11 siang"
+# and "jam 1 siang" are both lunchtime, "jam 12 malam" is midnight, "jam 1 malam" past it.
+_PERIODS: dict[str, frozenset[int]] = {
+    "pagi": frozenset(range(0, 12)),
+    "siang": frozenset(range(10, 16)),
+    "sore": frozenset(range(14, 19)),
+    "malam": frozenset((*range(18, 24), *range(0, 4))),
+    "am": frozenset(range(0, 12)),
+    "pm": frozenset(range(12, 24)),
+}
 
 
 class DateParseError(ValueError):
@@ -143,6 +169,11 @@ def _date_from_match(match: re.Match[str], today: date, text: str) -> date:
         result = today + timedelta(days=_RELATIVE[groups["relative"]])
     elif groups["iso_y"]:
         result = _make_date(int(groups["iso_y"]), int(groups["iso_m"]), int(groups["iso_d"]), text)
+    elif groups["short_d"]:
+        day, month = int(groups["short_d"]), int(groups["short_m"])
+        if not 1 <= month <= 12:
+            raise DateParseError("invalid_date", text)
+        result = _next_occurrence(day, month, today, text)
     elif groups["num_d"]:
         result = _make_date(
             _year(groups["num_y"]), int(groups["num_m"]), int(groups["num_d"]), text
@@ -176,7 +207,8 @@ def parse_date(text: str, *, today: date) -> date:
 
 
 def parse_time(text: str) -> tuple[time, str | None]:
-    """Read ``jam 9``, ``pkl. 09.00``, ``13:30 Wita``; the zone is returned as an IANA name.
+    """Read ``jam 9``, ``pkl. 09.00``, ``13:30 Wita``, ``jam 3 sore``; the zone is returned as
+    an IANA name.
 
     The zone is ``None`` when not typed, so the caller can fall back to the user's own zone
     rather than this module assuming Jakarta.
@@ -192,8 +224,22 @@ def parse_time(text: str) -> tuple[time, str | None]:
     hour, minute = int(match["h"]), int(match["m"] or 0)
     if hour > 23 or minute > 59:
         raise DateParseError("invalid_time", text)
+    if match["period"]:
+        hour = _in_period(hour, match["period"], text)
     zone = ZONES[match["zone"].upper()] if match["zone"] else None
     return time(hour, minute), zone
+
+
+def _in_period(hour: int, period: str, text: str) -> int:
+    """The 24-hour reading of ``hour`` that falls in the word's part of the day: 3 sore is 15,
+    12 siang 12, 12 malam 0; a 24-hour hour must already fit (14 siang, not 15 pagi)."""
+    if hour == 0 and period in ("am", "pm"):
+        raise DateParseError("invalid_time", text)  # "0 pm" is no clock anyone reads
+    readings = [hour] if hour > 12 else [hour % 12, hour % 12 + 12]
+    for reading in readings:
+        if reading in _PERIODS[period]:
+            return reading
+    raise DateParseError("invalid_time", text)
 
 
 def parse_when(text: str, *, today: date) -> tuple[date, time | None, str | None]:

@@ -25,3 +25,27 @@ class Rendered:
     # ("" for the general one, which carries the text), and its parameters as plain text.
     template: str = ""
     params: tuple[str, ...] = ()
+
+
+ELLIPSIS = "…"
+# A title in a button label ("Lapor: …", "Jawab: …"): enough to recognise it on a phone.
+LABEL_TITLE = 30
+
+
+def short_label(text: str, limit: int) -> str:
+    """``text`` on one line, cut to ``limit`` characters when longer: after the last whole
+    word that fits, with "…", so a button never reads "Pendataan ulang Pos"; inside a word only
+    when one word alone is longer than half the room.
+
+    A label shows a title to recognise, not to read in full: the full title is in the message.
+    """
+    line = " ".join(text.split())
+    if len(line) <= limit:
+        return line
+    room = limit - len(ELLIPSIS)
+    head = line[:room]
+    if line[room] != " " and " " in head:
+        words = head[: head.rfind(" ")]
+        if len(words) >= room // 2:  # unless the word boundary wastes half the room
+            head = words
+    return head.rstrip(" ,.;:-–—…") + ELLIPSIS

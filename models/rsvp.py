@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import update
@@ -50,6 +50,8 @@ class Outcome(StrEnum):
     NOT_YOURS = "not_yours"
     NO_OPEN = "no_open"  # a typed answer, but no invitation is open
     WHICH = "which"  # a typed answer, several invitations open: the person must choose
+    STOPPED = "stopped"  # "batal" typed halfway: the previous answer stands
+    UNCHANGED = "unchanged"  # Hadir again: nothing new to store or to confirm
 
 
 @dataclass(frozen=True)
@@ -130,10 +132,31 @@ def choose(
         return loaded
     invitation, meeting = loaded
     if answer == Answer.HADIR:
-        return record(session, invitation, meeting, Answer.HADIR, now=now)
+        return _hadir(session, invitation, meeting, now)
     step = Step.REP_NAME if answer == Answer.DIWAKILKAN else Step.REASON
     _set_step(session, invitation, step, now)
     return Result(Outcome.ASK, invitation, meeting, step=step)
+
+
+def _hadir(session: Session, invitation: Invitation, meeting: Meeting, now: datetime) -> Result:
+    """Hadir, unless it already is: a second tap (or a typed HADIR) stores no second history
+    row and asks for no second confirmation; a half-typed other answer is dropped. A Hadir
+    given before the meeting changed (moved: everyone is asked to confirm again) is recorded
+    again, as the confirmation it is."""
+    answered, changed = _aware(invitation.answered_at), _aware(meeting.updated_at)
+    stale = answered is None or (changed is not None and answered < changed)
+    if invitation.answer != Answer.HADIR.value or stale:
+        return record(session, invitation, meeting, Answer.HADIR, now=now)
+    invitation.pending_name = invitation.pending_position = ""
+    invitation.step = Step.NONE.value
+    session.add(invitation)
+    session.flush()
+    return Result(Outcome.UNCHANGED, invitation, meeting)
+
+
+def _aware(when: datetime | None) -> datetime | None:
+    """Stored times are UTC; SQLite hands them back naive."""
+    return when.replace(tzinfo=UTC) if when is not None and when.tzinfo is None else when
 
 
 def _set_step(session: Session, invitation: Invitation, step: Step, now: datetime) -> None:
@@ -172,6 +195,9 @@ def answer_step(session: Session, *, person: Person, text: str, now: datetime) -
         return Result(closed, invitation, meeting)
     cleaned = " ".join(text.split())
     step = Step(invitation.step)
+    command = step_command(cleaned)
+    if command is not None:
+        return _changed_mind(session, invitation, meeting, command, now)
     if step == Step.REP_NAME:
         if not NAME_MIN <= len(cleaned) <= NAME_MAX:
             return Result(Outcome.INVALID, invitation, meeting, step=step)
@@ -193,6 +219,48 @@ def answer_step(session: Session, *, person: Person, text: str, now: datetime) -
     if not 1 <= len(cleaned) <= REASON_MAX:
         return Result(Outcome.INVALID, invitation, meeting, step=step)
     return record(session, invitation, meeting, Answer.TIDAK_HADIR, now=now, reason=cleaned)
+
+
+# Words that, typed alone at a step, are the person changing course rather than the answer to
+# the step: "hadir" is not a position, nor a representative's name, nor a reason. Only the bare
+# words: "Wakil Ketua TP PKK" is a position, "Tidak bisa, ada Posyandu" a reason.
+STOP = "batal"
+_STEP_COMMANDS: dict[str, str] = {
+    "hadir": Answer.HADIR.value,
+    "saya hadir": Answer.HADIR.value,
+    "tidak hadir": Answer.TIDAK_HADIR.value,
+    "tdk hadir": Answer.TIDAK_HADIR.value,
+    "tidak": Answer.TIDAK_HADIR.value,
+    "tdk": Answer.TIDAK_HADIR.value,
+    "wakil": Answer.DIWAKILKAN.value,
+    "diwakilkan": Answer.DIWAKILKAN.value,
+    "batal": STOP,
+    "/batal": STOP,
+}
+
+
+def step_command(text: str) -> str | None:
+    """What a bare command word typed at a step means (an answer's value, or ``STOP``); None
+    for any other text, which is the step's answer."""
+    return _STEP_COMMANDS.get(" ".join(text.lower().strip(" .!,").split()))
+
+
+def _changed_mind(
+    session: Session, invitation: Invitation, meeting: Meeting, command: str, now: datetime
+) -> Result:
+    """A command word at a step does what it does anywhere: Hadir is saved, Tidak hadir asks
+    the reason, Wakil starts the representative again, batal keeps the previous answer."""
+    invitation.pending_name = invitation.pending_position = ""
+    if command == STOP:
+        invitation.step = Step.NONE.value
+        session.add(invitation)
+        session.flush()
+        return Result(Outcome.STOPPED, invitation, meeting)
+    if command == Answer.HADIR.value:
+        return _hadir(session, invitation, meeting, now)
+    step = Step.REP_NAME if command == Answer.DIWAKILKAN.value else Step.REASON
+    _set_step(session, invitation, step, now)
+    return Result(Outcome.ASK, invitation, meeting, step=step)
 
 
 def _represented(
@@ -288,7 +356,7 @@ def answer_typed(
         return Result(Outcome.WHICH, choices=tuple(choices))
     invitation, meeting = choices[0]
     if answer == Answer.HADIR:
-        return record(session, invitation, meeting, Answer.HADIR, now=now)
+        return _hadir(session, invitation, meeting, now)
     if answer == Answer.TIDAK_HADIR:
         return record(session, invitation, meeting, Answer.TIDAK_HADIR, now=now, reason=detail)
     _set_step(session, invitation, Step.REP_NAME, now)

@@ -93,6 +93,9 @@ class WhatsAppChat:
     async def replace(self, text: str, buttons: Keyboard | None = None) -> None:
         await self.say(text, buttons)  # no editing on WhatsApp: the new state as a new message
 
+    async def show_buttons(self, buttons: Keyboard) -> None:
+        return None  # no editing on WhatsApp: the step's reply says what was chosen
+
     async def buttons_used(self) -> None:
         return None
 

@@ -3,6 +3,8 @@
 TEXTS: dict[str, str] = {
     "nudge.bundle_more": "… and {count} more: /tindaklanjut and /undangan",
     "help.rtl": "\n/tindaklanjut — report on my agency's or Posyandu's follow-ups (RTL)",
+    "rtl.evidence_caption": "📎 Evidence {number}/{count} — follow-up #{id}: <b>{title}</b>\nReported by {reporter}, {when}",
+    "help.rtl_status": "\n/statusrtl — where my agency's or Posyandu's follow-ups stand",
     "help.admin_rtl": (
         "\n/rtlbaru — record a meeting follow-up\n/statusrtl — follow-up status per agency"
     ),
@@ -114,7 +116,7 @@ TEXTS: dict[str, str] = {
         "or Camat se-Kabupaten."
     ),
     "rtl.ask.owner_pick": "Choose the owner:",
-    "rtl.ask.due": "When is it due? (e.g. 31/1/2024, 31 Jan 2024, besok)",
+    "rtl.ask.due": "When is it due? (e.g. {example}, {example_named}, besok)",
     "rtl.ask.return_comment": "Write why it is returned (what must be completed):",
     "rtl.owner_group": "{group} ({count} organizations)",
     "rtl.preview_action": (
@@ -126,7 +128,7 @@ TEXTS: dict[str, str] = {
     "rtl.invalid.detail": "The note is too long (at most 2000 characters).",
     "rtl.invalid.owner_not_found": "Not found. Try another part of the name.",
     "rtl.invalid.unknown_owner": "Unknown owner.",
-    "rtl.invalid.due": "Could not read the date. Example: 31/1/2024 or 31 Jan 2024.",
+    "rtl.invalid.due": "Could not read the date. Example: {example} or {example_named}.",
     "rtl.invalid.due_before_meeting": "The due date cannot be before its meeting ({value}).",
     "rtl.invalid.due_in_past": "The due date cannot be before today ({value}).",
     "rtl.invalid.unknown_meeting": "That meeting was not found.",

@@ -3,6 +3,8 @@
 TEXTS: dict[str, str] = {
     "nudge.bundle_more": "… dan {count} lainnya: /tindaklanjut dan /undangan",
     "help.rtl": "\n/tindaklanjut — laporkan tindak lanjut (RTL) instansi/Posyandu saya",
+    "rtl.evidence_caption": "📎 Bukti {number}/{count} — tindak lanjut #{id}: <b>{title}</b>\nDilaporkan oleh {reporter}, {when}",
+    "help.rtl_status": "\n/statusrtl — status tindak lanjut instansi/Posyandu saya",
     "help.admin_rtl": (
         "\n/rtlbaru — catat tindak lanjut rapat\n/statusrtl — status tindak lanjut per instansi"
     ),
@@ -120,7 +122,7 @@ TEXTS: dict[str, str] = {
         "Posyandu Melati, atau Camat se-Kabupaten."
     ),
     "rtl.ask.owner_pick": "Pilih penanggung jawab:",
-    "rtl.ask.due": "Tenggatnya kapan? (mis. 31/1/2024, 31 Jan 2024, besok)",
+    "rtl.ask.due": "Tenggatnya kapan? (mis. {example}, {example_named}, besok)",
     "rtl.ask.return_comment": "Tulis alasan pengembalian (apa yang perlu dilengkapi):",
     "rtl.owner_group": "{group} ({count} organisasi)",
     "rtl.preview_action": (
@@ -133,7 +135,7 @@ TEXTS: dict[str, str] = {
     "rtl.invalid.detail": "Keterangan terlalu panjang (paling banyak 2000 huruf).",
     "rtl.invalid.owner_not_found": "Tidak ditemukan. Coba ketik bagian lain dari namanya.",
     "rtl.invalid.unknown_owner": "Penanggung jawab tidak dikenal.",
-    "rtl.invalid.due": "Tanggal tidak terbaca. Contoh: 31/1/2024 atau 31 Jan 2024.",
+    "rtl.invalid.due": "Tanggal tidak terbaca. Contoh: {example} atau {example_named}.",
     "rtl.invalid.due_before_meeting": "Tenggat tidak boleh sebelum tanggal rapatnya ({value}).",
     "rtl.invalid.due_in_past": "Tenggat tidak boleh sebelum hari ini ({value}).",
     "rtl.invalid.unknown_meeting": "Rapat itu tidak ditemukan.",

@@ -112,6 +112,7 @@ TEXTS: dict[str, str] = {
         "Choose a language below."
     ),
     "profile.language_set": "Language changed to English.",
+    "profile.language_same": "Your language is already English.",
     "language.id": "Bahasa Indonesia",
     "language.en": "English",
     "role.kader": "cadre",
@@ -175,6 +176,7 @@ TEXTS: dict[str, str] = {
     "wa.help": (
         "<b>What you can type</b>\n"
         "UNDANGAN — my meeting invitations\n"
+        "HADIR CODE — check in when you arrive at a meeting (the organisers' code)\n"
         "TINDAKLANJUT — report on a follow-up action\n"
         "PROFIL — profile and language\n"
         "DATAKU — my stored data\n"
@@ -216,7 +218,7 @@ CLI_TEXTS: dict[str, str] = {
     "cli.bad_token": "POKJANAL_TELEGRAM_TOKEN was refused by the Bot API server: check the token from @BotFather.",
     "cli.network_error": "POKJANAL_TELEGRAM_API_URL: the Bot API server at {url} cannot be reached ({reason}).",
     "cli.port_busy": "{host}:{port} is in use by another program: choose another with --port.",
-    "cli.meeting_bad_time": "{option}: '{value}' is not a time 'YYYY-MM-DD HH:MM', e.g. '2023-12-06 09:00'.",
+    "cli.meeting_bad_time": "{option}: '{value}' is not a time 'YYYY-MM-DD HH:MM', e.g. '{example} 09:00'.",
     "cli.meeting_bad_zone": "Unknown time zone: {zone}. Use Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT).",
     "cli.meeting_created": "Meeting #{id} created. Invitations: {reach}. Attendance code: {code}",
     "cli.meeting_error.title": "The title must have 1 to 200 characters.",
@@ -331,6 +333,7 @@ TEXTS.update(
         "rsvp.no_open": "No invitation is waiting for your answer.",
         "rsvp.which": "You have {count} open invitations. Please choose your answer under the invitation you mean:",
         "rsvp.stopped": "All right, your previous answer stands.",
+        "rsvp.unchanged": "Your answer is already {answer}.",
         "meeting.reminder": "⏰ <b>Meeting reminder</b>\n<b>{title}</b>\n🗓 {when}\n📍 {venue}\nYour answer: {answer}\nWhen you arrive, send /hadir {code} to record your attendance.",
         "meeting.reminder_representative": "⏰ <b>Meeting reminder</b>\nYou represent <b>{invitee}</b> at <b>{title}</b>\n🗓 {when}\n📍 {venue}\nWhen you arrive, send /hadir {code} to record your attendance.",
         "rsvp.nudge_item": "The invitation to <b>{title}</b> ({when}) is waiting for your answer",
@@ -348,7 +351,7 @@ TEXTS.update(
         "meeting.notice.cancelled": "❌ <b>Meeting cancelled</b>\n<b>{title}</b>, planned for {when}, is <b>cancelled</b>. We apologise for the change.",
         "meeting.notice.representing": "📩 <b>You have been asked to represent {invitee}</b>\n<b>{title}</b>\n🗓 {when}\n📍 {venue}\nWhen you arrive, send /hadir {code} to record your attendance.",
         "rapat.ask.title": "<b>New meeting</b>. What is its title? E.g. <i>District Pokjanal Posyandu coordination meeting</i>. Send /batal to cancel.",
-        "rapat.ask.date": "Date of the meeting? E.g. <i>6/12/2023</i>, <i>6 Dec 2023</i>, <i>tomorrow</i> or <i>besok</i>.",
+        "rapat.ask.date": "Date of the meeting? E.g. <i>{example}</i>, <i>{example_named}</i>, <i>tomorrow</i> or <i>besok</i>.",
         "rapat.ask.time": "Start time? E.g. <i>09.00</i> or <i>09.00 WITA</i>.",
         "rapat.ask.venue": "Venue? E.g. <i>Regent's office hall</i>.",
         "rapat.ask.deadline": "Answer deadline? Type a date (and time), or press the button below.",
@@ -363,12 +366,12 @@ TEXTS.update(
         "rapat.cancelled": "Meeting creation cancelled.",
         "rapat.created": "✅ Meeting #{id} created.\nInvitations: {reach}.\nAttendance code: <b>{code}</b> (participants send /hadir {code} on arrival).",
         "rapat.invalid.title": "The title must have 3 to 200 characters. Please write it again.",
-        "rapat.invalid.date": "That date cannot be read. Write e.g. <i>6/12/2023</i>, <i>6 Dec 2023</i> or <i>tomorrow</i>.",
+        "rapat.invalid.date": "That date cannot be read. Write e.g. <i>{example}</i>, <i>{example_named}</i> or <i>tomorrow</i>.",
         "rapat.invalid.date_past": "That date has passed. Please write today's date or a later one.",
         "rapat.invalid.time": "That time cannot be read. Write e.g. <i>09.00</i> or <i>jam 9 WITA</i>.",
         "rapat.invalid.time_past": "That time has passed. Please write a time to come.",
         "rapat.invalid.venue": "The venue must have 3 to 200 characters. Please write it again.",
-        "rapat.invalid.deadline": "That deadline cannot be read. Write e.g. <i>5/12/2023 16.00</i>, or press the button.",
+        "rapat.invalid.deadline": "That deadline cannot be read. Write e.g. <i>{example} 16.00</i>, or press the button.",
         "rapat.invalid.deadline_order": "The answer deadline must be after now and not after the start.",
         "rapat.invalid.audience": "Nobody matches. Press a button, or check the kecamatan/organization name.",
         "rapat.invalid.stale": "That button is from an old preview. Use the latest message.",
@@ -397,7 +400,7 @@ TEXTS.update(
         "rapat.cancel_confirm": "Cancel <b>{title}</b>? Every invitee is told and no reminder goes out.",
         "rapat.cancel_yes": "Yes, cancel the meeting",
         "rapat.cancel_done": "❌ <b>{title}</b> is cancelled. Every invitee is being told.",
-        "rapat.ask.move_date": "New date for <b>{title}</b>? E.g. <i>13/12/2023</i> or <i>13 Dec 2023</i>.",
+        "rapat.ask.move_date": "New date for <b>{title}</b>? E.g. <i>{example}</i> or <i>{example_named}</i>.",
         "rapat.moved": "✅ <b>{title}</b> moved to {when}. Invitations with the new time are being sent; those who answered are asked to confirm again.",
         "help.admin_move_cancel": "\n/pindahrapat, /batalrapat — move or cancel a meeting",
         "cmd.batalrapat": "Cancel a meeting (admin)",
@@ -423,6 +426,7 @@ TEXTS.update(
         "undangan.header": "<b>Open invitations ({count})</b>",
         "help.rsvp": "\n/undangan — my meeting invitations\nYou can also type: HADIR, WAKIL name, or TIDAK reason.",
         "cmd.undangan": "My meeting invitations",
+        "help.checkin": "\n/hadir CODE — check in when you arrive at a meeting (the organisers' code)",
     }
 )
 TEXTS.update(

@@ -118,6 +118,7 @@ TEXTS: dict[str, str] = {
         "Pilih bahasa di bawah ini."
     ),
     "profile.language_set": "Bahasa diubah ke Bahasa Indonesia.",
+    "profile.language_same": "Bahasa Anda sudah Bahasa Indonesia.",
     "language.id": "Bahasa Indonesia",
     "language.en": "English",
     "role.kader": "kader",
@@ -181,6 +182,7 @@ TEXTS: dict[str, str] = {
     "wa.help": (
         "<b>Yang dapat Anda ketik</b>\n"
         "UNDANGAN — undangan rapat saya\n"
+        "HADIR KODE — catat kehadiran saat tiba di rapat (kode dari panitia)\n"
         "TINDAKLANJUT — laporkan tindak lanjut rapat\n"
         "PROFIL — profil dan bahasa\n"
         "DATAKU — data saya yang disimpan\n"
@@ -222,7 +224,7 @@ CLI_TEXTS: dict[str, str] = {
     "cli.bad_token": "POKJANAL_TELEGRAM_TOKEN ditolak oleh server Bot API: periksa token dari @BotFather.",
     "cli.network_error": "POKJANAL_TELEGRAM_API_URL: server Bot API di {url} tidak dapat dihubungi ({reason}).",
     "cli.port_busy": "Alamat {host}:{port} sedang dipakai program lain: pilih yang lain dengan --port.",
-    "cli.meeting_bad_time": "{option}: '{value}' bukan waktu 'TTTT-BB-HH JJ:MM', misalnya '2023-12-06 09:00'.",
+    "cli.meeting_bad_time": "{option}: '{value}' bukan waktu 'TTTT-BB-HH JJ:MM', misalnya '{example} 09:00'.",
     "cli.meeting_bad_zone": "Zona waktu tidak dikenal: {zone}. Gunakan Asia/Jakarta (WIB), Asia/Makassar (WITA) atau Asia/Jayapura (WIT).",
     "cli.meeting_created": "Rapat #{id} dibuat. Undangan: {reach}. Kode hadir: {code}",
     "cli.meeting_error.title": "Judul rapat harus berisi 1 sampai 200 huruf.",
@@ -337,6 +339,7 @@ TEXTS.update(
         "rsvp.no_open": "Tidak ada undangan yang menunggu jawaban.",
         "rsvp.which": "Ada {count} undangan terbuka. Mohon pilih jawaban di bawah undangan yang dimaksud:",
         "rsvp.stopped": "Baik, jawaban sebelumnya tetap berlaku.",
+        "rsvp.unchanged": "Jawaban Anda sudah {answer}.",
         "meeting.reminder": "⏰ <b>Pengingat rapat</b>\n<b>{title}</b>\n🗓 {when}\n📍 {venue}\nJawaban Anda: {answer}\nSaat tiba, kirim /hadir {code} untuk mencatat kehadiran.",
         "meeting.reminder_representative": "⏰ <b>Pengingat rapat</b>\nAnda mewakili <b>{invitee}</b> di <b>{title}</b>\n🗓 {when}\n📍 {venue}\nSaat tiba, kirim /hadir {code} untuk mencatat kehadiran.",
         "rsvp.nudge_item": "Undangan <b>{title}</b> ({when}) menunggu jawaban",
@@ -354,7 +357,7 @@ TEXTS.update(
         "meeting.notice.cancelled": "❌ <b>Rapat dibatalkan</b>\n<b>{title}</b> yang dijadwalkan {when} <b>dibatalkan</b>. Mohon maaf atas perubahan ini.",
         "meeting.notice.representing": "📩 <b>Anda ditunjuk mewakili {invitee}</b>\n<b>{title}</b>\n🗓 {when}\n📍 {venue}\nSaat tiba, kirim /hadir {code} untuk mencatat kehadiran.",
         "rapat.ask.title": "<b>Rapat baru</b>. Apa judul rapatnya? Misalnya: <i>Rakor Pokjanal Posyandu Kabupaten</i>. Ketik /batal untuk batal.",
-        "rapat.ask.date": "Tanggal rapat? Misalnya <i>6/12/2023</i>, <i>6 Des 2023</i>, <i>besok</i> atau <i>lusa</i>.",
+        "rapat.ask.date": "Tanggal rapat? Misalnya <i>{example}</i>, <i>{example_named}</i>, <i>besok</i> atau <i>lusa</i>.",
         "rapat.ask.time": "Jam mulai? Misalnya <i>09.00</i> atau <i>09.00 WITA</i>.",
         "rapat.ask.venue": "Tempat rapat? Misalnya <i>Aula Kantor Bupati</i>.",
         "rapat.ask.deadline": "Batas konfirmasi kehadiran? Ketik tanggal (dan jam), atau tekan tombol di bawah.",
@@ -369,12 +372,12 @@ TEXTS.update(
         "rapat.cancelled": "Pembuatan rapat dibatalkan.",
         "rapat.created": "✅ Rapat #{id} dibuat.\nUndangan: {reach}.\nKode hadir: <b>{code}</b> (peserta mengirim /hadir {code} saat tiba).",
         "rapat.invalid.title": "Judul harus berisi 3 sampai 200 huruf. Mohon tulis lagi.",
-        "rapat.invalid.date": "Tanggal itu tidak dapat dibaca. Tulis misalnya <i>6/12/2023</i>, <i>6 Des 2023</i> atau <i>besok</i>.",
+        "rapat.invalid.date": "Tanggal itu tidak dapat dibaca. Tulis misalnya <i>{example}</i>, <i>{example_named}</i> atau <i>besok</i>.",
         "rapat.invalid.date_past": "Tanggal itu sudah lewat. Mohon tulis tanggal hari ini atau sesudahnya.",
         "rapat.invalid.time": "Jam itu tidak dapat dibaca. Tulis misalnya <i>09.00</i> atau <i>jam 9 WITA</i>.",
         "rapat.invalid.time_past": "Waktu itu sudah lewat. Mohon tulis jam yang akan datang.",
         "rapat.invalid.venue": "Tempat harus berisi 3 sampai 200 huruf. Mohon tulis lagi.",
-        "rapat.invalid.deadline": "Batas itu tidak dapat dibaca. Tulis misalnya <i>5/12/2023 16.00</i>, atau tekan tombol.",
+        "rapat.invalid.deadline": "Batas itu tidak dapat dibaca. Tulis misalnya <i>{example} 16.00</i>, atau tekan tombol.",
         "rapat.invalid.deadline_order": "Batas konfirmasi harus sesudah sekarang dan tidak sesudah waktu mulai.",
         "rapat.invalid.audience": "Tidak ada orang yang cocok. Tekan tombol, atau periksa nama kecamatan/instansi.",
         "rapat.invalid.stale": "Tombol itu dari pratinjau lama. Gunakan pesan terbaru.",
@@ -403,7 +406,7 @@ TEXTS.update(
         "rapat.cancel_confirm": "Batalkan <b>{title}</b>? Semua undangan diberi tahu dan pengingat tidak dikirim.",
         "rapat.cancel_yes": "Ya, batalkan rapat",
         "rapat.cancel_done": "❌ <b>{title}</b> dibatalkan. Semua undangan sedang diberi tahu.",
-        "rapat.ask.move_date": "Tanggal baru untuk <b>{title}</b>? Misalnya <i>13/12/2023</i> atau <i>13 Des 2023</i>.",
+        "rapat.ask.move_date": "Tanggal baru untuk <b>{title}</b>? Misalnya <i>{example}</i> atau <i>{example_named}</i>.",
         "rapat.moved": "✅ <b>{title}</b> dipindahkan ke {when}. Undangan dengan jadwal baru sedang dikirim; yang sudah menjawab diminta konfirmasi lagi.",
         "help.admin_move_cancel": "\n/pindahrapat, /batalrapat — pindahkan atau batalkan rapat",
         "cmd.batalrapat": "Batalkan rapat (admin)",
@@ -429,6 +432,7 @@ TEXTS.update(
         "undangan.header": "<b>Undangan terbuka ({count})</b>",
         "help.rsvp": "\n/undangan — undangan rapat saya\nJawab juga dengan mengetik: HADIR, WAKIL nama, atau TIDAK alasan.",
         "cmd.undangan": "Undangan rapat saya",
+        "help.checkin": "\n/hadir KODE — catat kehadiran saat tiba di rapat (kode dari panitia)",
     }
 )
 TEXTS.update(

@@ -139,6 +139,36 @@ async def test_typed_replies_and_a_skipped_step(wa_world: World, channel: str) -
     assert answer_of(wa_world, SITTI[1], meeting_id).answer == "tidak_hadir"
 
 
+async def test_a_command_word_is_never_stored_as_a_representatives_position(
+    wa_world: World, channel: str
+) -> None:
+    """Halfway through naming a representative, ``hadir`` means "I will come after all", not
+    a position called "hadir"; ``tidak hadir`` asks the reason, ``batal`` stops."""
+    sitti = Persona(wa_world, channel, *SITTI)
+    await sitti.register()
+    meeting_id = rakor(wa_world)
+    await invited(sitti)
+    await sitti.send("WAKIL Bu Rina")
+    await sitti.wait_text("Apa jabatan Bu Rina")
+    await sitti.send("hadir")
+    await sitti.wait_text("Jawaban Anda untuk")
+    row = answer_of(wa_world, SITTI[1], meeting_id)
+    assert (row.answer, row.representative_position, row.pending_position) == ("hadir", "", "")
+    assert row.step == ""
+    await sitti.send("WAKIL Bu Rina")
+    await sitti.wait_text("Apa jabatan Bu Rina")
+    await sitti.send("Tidak hadir")
+    await sitti.wait_text("alasan singkat")
+    await sitti.send("batal")
+    await sitti.wait_text("jawaban sebelumnya tetap berlaku")
+    row = answer_of(wa_world, SITTI[1], meeting_id)
+    assert (row.answer, row.representative_position, row.reason) == ("hadir", "", "")
+    await sitti.send("WAKIL Bu Rina")
+    await sitti.wait_text("Apa jabatan Bu Rina")
+    await sitti.send("Wakil Ketua TP PKK")  # a position that starts with "wakil" is a position
+    await sitti.wait_text("Nomor HP Bu Rina")
+
+
 async def test_a_stale_or_foreign_button_changes_nothing(wa_world: World, channel: str) -> None:
     sitti = Persona(wa_world, channel, *SITTI)
     await sitti.register()

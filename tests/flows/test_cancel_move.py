@@ -78,7 +78,7 @@ async def test_a_moved_meeting_asks_again_and_reminds_for_the_new_time_only(worl
     assert "semula Rabu, 6 Desember 2023 pukul 09.00 WITA" in moved[-1].text
     assert "Rabu, 13 Desember 2023 pukul 09.00 WITA" in moved[-1].text
     assert "Jawaban Anda sekarang: Hadir" in moved[-1].text  # asked whether that still holds
-    assert moved[-1].buttons == [["Hadir"], ["Diwakilkan", "Tidak hadir"]]
+    assert moved[-1].buttons == [["✓ Hadir"], ["Diwakilkan", "Tidak hadir"]]
     world.clock.set(START - timedelta(days=1))  # the old "1 day before": nothing
     world.delivery.tick()
     world.clock.set(START + timedelta(days=6))  # the new "1 day before"

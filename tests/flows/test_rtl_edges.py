@@ -139,7 +139,7 @@ async def test_one_conversation_at_a_time_each_new_one_ends_the_one_before(world
     await hasrul.send_document(
         b"%PDF-1.4 notulen", file_name="notulen.pdf", mime_type="application/pdf"
     )
-    await hasrul.wait_for(lambda m: "Tulis catatannya dulu" in m[-2].text)
+    await hasrul.wait_for(lambda m: "Tulis catatannya dulu" in m[-1].text)
     await hasrul.send_text("Draf SK sudah di bagian hukum.")
     await hasrul.wait_for(lambda m: "Kirim foto atau dokumen" in m[-1].text)
     with Session(world.engine) as session:

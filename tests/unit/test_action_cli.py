@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -103,8 +103,14 @@ def test_add_refuses_with_one_line(db_url: str) -> None:
     assert _refused(["--owner", "Dinas Pariwisata", "--due", "2099-01-01", *base]).startswith(
         "Penanggung jawab tidak dikenal: Dinas Pariwisata."
     )
-    assert _refused(["--owner", "Dinas Kesehatan", "--due", "31/02/2099", *base]) == (
-        "Tanggal tidak dikenal: 31/02/2099. Tulis --due YYYY-MM-DD, mis. 2024-01-31."
+    # The example is a month from today, never a fixed (and one day past) date.
+    example = (datetime.now(UTC).date() + timedelta(days=30)).isoformat()
+    refusal = _refused(["--owner", "Dinas Kesehatan", "--due", "31/02/2099", *base])
+    assert refusal in (
+        f"Tanggal tidak dikenal: 31/02/2099. Tulis --due YYYY-MM-DD, mis. {example}.",
+        # Asia/Jakarta's today may be a day ahead of UTC's
+        "Tanggal tidak dikenal: 31/02/2099. Tulis --due YYYY-MM-DD, mis. "
+        f"{(datetime.now(UTC).date() + timedelta(days=31)).isoformat()}.",
     )
     assert _refused(["--owner", "Dinas Kesehatan", "--due", "2020-01-01", *base]).startswith(
         "Tenggat 2020-01-01 sudah lewat (hari ini "
@@ -200,7 +206,7 @@ def test_import_reports_bad_rows_and_an_unknown_meeting(db_url: str, tmp_path: P
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert "Baris 2: penanggung jawab tidak dikenal (Dinas Pariwisata)" in lines
-    assert "Baris 3: tanggal tidak dikenal (Maret); tulis 2024-01-31 atau 31/01/2024" in lines
+    assert "Baris 3: tanggal tidak dikenal (Maret); tulis TTTT-BB-HH atau HH/BB/TTTT" in lines
     assert "3 baris: 1 baris membuat 1 tindak lanjut baru" in result.output
     assert _count(db_url) == 1
 

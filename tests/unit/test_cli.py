@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -209,6 +211,9 @@ def test_meeting_create_queues_invitations_and_refuses_bad_input(db_url: str) ->
     assert past.exit_code == 1 and "sudah lewat" in past.output
     bad = runner.invoke(app, [*args, "--start", "6/12/2023 9.00", "--invite", "all"])
     assert bad.exit_code == 1 and "--start" in bad.output
+    example = re.search(r"misalnya '(\d{4}-\d{2}-\d{2}) 09:00'", bad.output)
+    assert example is not None, bad.output  # a date ahead of today, not a fixed one
+    assert date.fromisoformat(example.group(1)) > datetime.now(UTC).date()
     zone = runner.invoke(
         app, [*args, "--start", f"{next_year}-12-06 09:00", "--tz", "WITA", "--invite", "all"]
     )

@@ -133,10 +133,10 @@ def test_a_contradicting_day_name_is_an_invalid_date(typed: str) -> None:
         ("", "empty"),
         ("   ", "empty"),
         (" , ", "empty"),
-        ("kemarin", "unknown_format"),
+        ("kemarin dulu", "unknown_format"),
         ("Rabu", "unknown_format"),
         ("6 Dse 2023", "unknown_format"),
-        ("6/12", "unknown_format"),
+        ("6.12", "unknown_format"),  # dots without a year read as a time, never a date
         ("6/12/2023 09.00", "unknown_format"),
         ("6/12-2023", "unknown_format"),
         ("6/12/202", "unknown_format"),
@@ -194,7 +194,7 @@ def test_times_in_every_typed_format(typed: str, expected: tuple[time, str | Non
         ("9.5", "unknown_format"),
         ("123", "unknown_format"),
         ("09.00 CET", "unknown_format"),
-        ("9 pagi", "unknown_format"),
+        ("9 nanti", "unknown_format"),
         ("24.00", "invalid_time"),
         ("25", "invalid_time"),
         ("9.60", "invalid_time"),
@@ -282,3 +282,101 @@ def test_zones_outside_indonesia_are_refused(zone: str) -> None:
     with pytest.raises(DateParseError) as caught:
         zone_abbreviation(zone)
     assert caught.value.code == "unknown_zone"
+
+
+# -- what a newcomer typed and the bot did not understand ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("kemarin", date(2023, 11, 14)),
+        ("Kemarin", date(2023, 11, 14)),
+        ("yesterday", date(2023, 11, 14)),
+        ("hari ini", TODAY),
+        ("besok", date(2023, 11, 16)),
+        ("lusa", date(2023, 11, 17)),
+    ],
+)
+def test_kemarin_and_the_other_relative_words(typed: str, expected: date) -> None:
+    assert parse_date(typed, today=TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("31/12", date(2023, 12, 31)),  # still ahead this year
+        ("6/12", date(2023, 12, 6)),
+        ("06-12", date(2023, 12, 6)),
+        ("15/11", TODAY),  # today counts as "on or after today"
+        ("14/11", date(2024, 11, 14)),  # yesterday's date: the next one, a year on
+        ("1/1", date(2024, 1, 1)),
+        ("Jumat 1/12", date(2023, 12, 1)),
+    ],
+)
+def test_a_numeric_date_without_year_is_the_next_one_on_or_after_today(
+    typed: str, expected: date
+) -> None:
+    assert parse_date(typed, today=TODAY) == expected
+
+
+@pytest.mark.parametrize(("typed", "code"), [("31/2", "invalid_date"), ("12/13", "invalid_date")])
+def test_a_numeric_date_without_year_is_still_checked(typed: str, code: str) -> None:
+    with pytest.raises(DateParseError) as caught:
+        parse_date(typed, today=TODAY)
+    assert caught.value.code == code
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("jam 3 sore", time(15, 0)),
+        ("3 sore", time(15, 0)),
+        ("jam 5.30 sore", time(17, 30)),
+        ("6 sore", time(18, 0)),
+        ("9 pagi", time(9, 0)),
+        ("jam 7 pagi", time(7, 0)),
+        ("pukul 10.30 pagi", time(10, 30)),
+        ("12 siang", time(12, 0)),
+        ("jam 1 siang", time(13, 0)),
+        ("11 siang", time(11, 0)),
+        ("9 malam", time(21, 0)),
+        ("jam 7 malam", time(19, 0)),
+        ("12 malam", time(0, 0)),
+        ("jam 14.30", time(14, 30)),
+        ("14.30 siang", time(14, 30)),
+        ("19:00", time(19, 0)),
+        ("19:00 malam", time(19, 0)),
+        ("3 pm", time(15, 0)),
+        ("9 am", time(9, 0)),
+        ("12 pm", time(12, 0)),
+        ("12 am", time(0, 0)),
+    ],
+)
+def test_times_with_the_time_of_day_word(typed: str, expected: time) -> None:
+    assert parse_time(typed) == (expected, None)
+
+
+def test_a_time_of_day_word_before_the_zone() -> None:
+    assert parse_time("jam 3 sore WITA") == (time(15, 0), "Asia/Makassar")
+
+
+@pytest.mark.parametrize("typed", ["15.00 pagi", "9 sore", "3 malam sekali", "8 siang", "0 pm"])
+def test_a_time_that_contradicts_its_word_is_not_guessed(typed: str) -> None:
+    with pytest.raises(DateParseError):
+        parse_time(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("besok jam 3 sore", (date(2023, 11, 16), time(15, 0), None)),
+        ("31/12 9 pagi", (date(2023, 12, 31), time(9, 0), None)),
+        ("lusa 19:00 WIT", (date(2023, 11, 17), time(19, 0), "Asia/Jayapura")),
+        ("hari ini jam 9 malam", (TODAY, time(21, 0), None)),
+    ],
+)
+def test_dates_and_times_with_the_new_forms_together(
+    typed: str, expected: tuple[date, time | None, str | None]
+) -> None:
+    assert parse_when(typed, today=TODAY) == expected
