@@ -76,6 +76,7 @@ def make_deps(settings: Settings, engine: Engine, clock: Clock, delivery: Delive
         timezone=settings.timezone,
         files=FileStore(settings.files_dir, max_bytes=int(settings.evidence_max_mb * 1024 * 1024)),
         wake_delivery=delivery.wake,
+        read_sheet=read_table,
     )
 
 

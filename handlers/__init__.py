@@ -35,6 +35,7 @@ from handlers import (
     registration,
     router,
     rsvp,
+    sheet_upload,
 )
 from handlers.i18n import LANGUAGES, t
 
@@ -107,6 +108,9 @@ def register_all(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CallbackQueryHandler(
             action_report.button, pattern=callbacks.pattern(callbacks.ACTION_REPORT)
         )
+    )
+    app.add_handler(
+        CallbackQueryHandler(sheet_upload.button, pattern=callbacks.pattern(callbacks.SHEET))
     )
     recap.register(app)  # /rekap and its buttons (put at the front of group 0 by register)
     # 3. Messages: the shared contact, then typed text, then anything else.

@@ -37,6 +37,7 @@ ACTION_REPORT = "tl"
 # rk:1:m|n|d|k:<meeting id>  (show the recap, nudge the silent, the daftar hadir, the console)
 # rk:1:p:<meeting id>:<page>  (the list of those who have not answered, a page of it)
 RECAP = "rk"
+SHEET = "lb"  # lb:1:<token>  (Simpan a sheet an admin sent as a document, after its check)
 
 
 class CallbackTooLong(ValueError):
@@ -211,6 +212,12 @@ class RecapDownload(CallbackData):
 class RecapConsole(CallbackData):
     PREFIX, STEP = RECAP, "k"
     meeting_id: int
+
+
+@dataclass(frozen=True)
+class SheetSave(CallbackData):
+    PREFIX = SHEET
+    token: str
 
 
 # --- /siaran -------------------------------------------------------------------------------------

@@ -80,6 +80,9 @@ class Deps:
     wake_delivery: Callable[[], None] = field(default=lambda: None)
     # Where the console is reached from outside (POKJANAL_PUBLIC_URL), for its sign-in links.
     public_url: str | None = None
+    # Reads a CSV or XLSX file into (headers, rows): the composition root's (bot.tables), for
+    # the sheets an admin sends as documents.
+    read_sheet: Callable[[Path], tuple[list[str], list[list[str]]]] | None = None
     # Direct sends to a person on their channel (an admin told of a request, a requester of
     # the decision), by channel name; filled by the composition root.
     messengers: dict[str, Messenger] = field(default_factory=dict)

@@ -21,6 +21,7 @@ from handlers import (
     meetings_change,
     registration,
     rsvp,
+    sheet_upload,
 )
 from handlers.chat import person_of
 from handlers.context import BotContext
@@ -123,6 +124,8 @@ async def document_message(update: Update, context: BotContext) -> None:
     active = conversation_of(update, context)
     if active is not None and await _first(FILE.get(active.kind, ()), update, context):
         return
+    if await sheet_upload.document(update, context):
+        return  # an admin's roster or RTL sheet
     await anything_else(update, context, active)
 
 

@@ -30,6 +30,7 @@ from handlers import (
     profile,
     registration,
     rsvp,
+    sheet_upload,
 )
 from handlers.deps import Deps
 from handlers.i18n import t, t_plain
@@ -67,6 +68,7 @@ REPLIES: tuple[type[callbacks.CallbackData], ...] = (
     callbacks.RsvpButton,
     callbacks.LanguageChoice,
     callbacks.EraseAnswer,
+    callbacks.SheetSave,
     *action_report.BUTTONS,
 )
 
@@ -120,6 +122,8 @@ class WhatsAppRouter:
             await profile.on_language(chat, env, data)
         elif isinstance(data, callbacks.EraseAnswer):
             await profile.on_erase(chat, env, data)
+        elif isinstance(data, callbacks.SheetSave):
+            await sheet_upload.on_save(chat, env, data)
         elif data is not None:
             await action_report.on_button(chat, env, data)
         else:  # not ours, from an older version, or forged: changes nothing
@@ -169,6 +173,10 @@ class WhatsAppRouter:
                 return
             if await action_report.on_file_before_note(chat, env):
                 return
+        if reading.file_kind == "document" and await sheet_upload.on_file(
+            chat, env, self._incoming(reading)
+        ):
+            return  # an admin's roster or RTL sheet
         await self._not_understood(chat, env)
 
     def _incoming(self, reading: Reading) -> IncomingFile:

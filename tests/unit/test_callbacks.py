@@ -20,6 +20,7 @@ EXAMPLES: list[CallbackData] = [
     callbacks.RecapPending(5, 3),
     callbacks.RecapDownload(5),
     callbacks.RecapConsole(5),
+    callbacks.SheetSave("AbC-12_xyz0123456"),
     callbacks.SiaranRole("kader"),
     callbacks.SiaranKecamatanList(),
     callbacks.SiaranOrgSearch(),
