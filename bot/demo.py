@@ -17,6 +17,7 @@ import signal
 import sys
 import tempfile
 import webbrowser
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
@@ -25,29 +26,39 @@ from zoneinfo import ZoneInfo
 from pydantic import SecretStr
 from sqlmodel import Session, col, select
 
-from bot.app import ALLOWED_UPDATES, build_application, start_services, stop_services
+from bot.app import (
+    ALLOWED_UPDATES,
+    AnyApplication,
+    build_application,
+    delivery_of,
+    start_services,
+    stop_services,
+)
 from bot.channels import template_book
 from bot.database import open_database
 from bot.settings import Settings
 from bot.tables import read_table
-from bot.web import start_web
+from bot.web import CONSOLE_KEY, start_web
 from handlers.context import DEPS_KEY
 from handlers.i18n import plain
+from handlers.people_view import format_when
 from models import actions, meetings
 from models.action_import import import_actions
 from models.actions import Action
-from models.clock import SystemClock
+from models.clock import ShiftedClock, SystemClock
 from models.db import unit_of_work
 from models.organizations import Organization
 from models.people import Person, Role
 from models.roster import import_roster
 from sandbox import Sandbox
+from sandbox.controls import Control
 from whatsapp.templates import definitions
 
 log = logging.getLogger(__name__)
 
 DEMO_TOKEN = "7000000001:POKJANAL-DEMO-TOKEN-NOT-A-SECRET"
 DEMO_BOT_USERNAME = "pokjanal_demo_bot"
+DEMO_ZONE = "Asia/Makassar"  # Luwu Timur, South Sulawesi: WITA
 # Two people who are not on the roster, to show the approval path (one on each app).
 NEWCOMERS = (("Budi Santoso", "+6281299990001"), ("Wahyuni", "+6285299990002"))
 WHATSAPP_NEWCOMERS = frozenset({"Wahyuni"})
@@ -102,13 +113,13 @@ DEMO_REPORTS = (
 def seed_previous_rakor(session: Session, admin: Person | None, now: datetime) -> int:
     """The Rakor held two months ago, closed with its minutes, and its 12 follow-ups (the
     sample sheet's dates shifted by as much): some done, some overdue, most still open."""
-    zone = ZoneInfo("Asia/Makassar")
-    held = next_wednesday_nine(now, "Asia/Makassar") - timedelta(weeks=EARLIER_RAKOR_WEEKS + 1)
+    zone = ZoneInfo(DEMO_ZONE)
+    held = next_wednesday_nine(now, DEMO_ZONE) - timedelta(weeks=EARLIER_RAKOR_WEEKS + 1)
     meeting = meetings.create(
         session,
         title="Rakor Pokjanal Posyandu (triwulan lalu)",
         starts_at=held + timedelta(weeks=EARLIER_RAKOR_WEEKS + 2),  # create refuses the past
-        timezone="Asia/Makassar",
+        timezone=DEMO_ZONE,
         venue="Aula Kantor Bupati Luwu Timur, Malili",
         specs=[f"phone:{admin.phone}"] if admin is not None and admin.phone else [],
         now=now,
@@ -153,8 +164,8 @@ def seed(database_url: str) -> list[tuple[Person, str]]:
         meetings.create(
             session,
             title="Rapat Koordinasi Pokjanal Posyandu Kabupaten Luwu Timur",
-            starts_at=next_wednesday_nine(now, "Asia/Makassar"),
-            timezone="Asia/Makassar",
+            starts_at=next_wednesday_nine(now, DEMO_ZONE),
+            timezone=DEMO_ZONE,
             venue="Aula Hotel I Lagaligo, Malili",
             agenda="Evaluasi revitalisasi Posyandu dan percepatan penurunan stunting",
             specs=["all"],
@@ -170,6 +181,41 @@ def seed(database_url: str) -> list[tuple[Person, str]]:
         people = [(person, page_label(person, organization)) for person, organization in listed]
     engine.dispose()
     return people
+
+
+def add_controls(
+    sandbox: Sandbox, app: AnyApplication, clock: ShiftedClock, console: str, lang: str
+) -> None:
+    """The chat page's demo buttons: the console signed in as the admin, and the clock moved
+    ahead with the planners run at once, so a reminder, a nudge or an escalation comes while
+    one watches rather than at its hour."""
+    delivery = delivery_of(app)
+    zone = app.bot_data[DEPS_KEY].timezone
+
+    def status() -> str:
+        return plain(lang, "cli.demo_clock", when=format_when(lang, clock.now(), zone))
+
+    def forward(delta: timedelta) -> Callable[[], Awaitable[str]]:
+        async def run() -> str:
+            clock.advance(delta)
+            queued = await asyncio.to_thread(delivery.plan)
+            delivery.wake()
+            return plain(
+                lang, "cli.demo_moved", when=format_when(lang, clock.now(), zone), count=queued
+            )
+
+        return run
+
+    sandbox.controls.status = status
+    sandbox.controls.add(
+        Control("konsol", plain(lang, "cli.demo_console"), href=f"{console}/konsol/demo")
+    )
+    sandbox.controls.add(
+        Control("maju-jam", plain(lang, "cli.demo_hour"), run=forward(timedelta(hours=1)))
+    )
+    sandbox.controls.add(
+        Control("maju-hari", plain(lang, "cli.demo_day"), run=forward(timedelta(days=1)))
+    )
 
 
 def _has_screen() -> bool:
@@ -230,13 +276,16 @@ async def run_demo(
                 "whatsapp_api_url": sandbox.whatsapp_api_url,
                 "whatsapp_webhook_url": "http://127.0.0.1/whatsapp",  # the path; port below
                 "public_url": "http://127.0.0.1",  # the console's; its port is set below
+                "timezone": DEMO_ZONE,  # Luwu Timur keeps WITA
                 "whatsapp_number": DEMO_WA["number"],
             }
         )
         for definition in definitions(template_book(demo_settings)):
             number.approve_template(definition)  # as if Meta had approved what was submitted
         engine = open_database(database_url)
-        app = build_application(demo_settings, engine=engine, token=DEMO_TOKEN)
+        clock = ShiftedClock()  # moved ahead by the page's "Maju 1 jam / 1 hari"
+        app = build_application(demo_settings, engine=engine, token=DEMO_TOKEN, clock=clock)
+        app.bot_data[CONSOLE_KEY].demo = True  # "Buka konsol" signs in as the demo's admin
         stop = stop or asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -255,6 +304,9 @@ async def run_demo(
                 # The console's sign-in links (/konsol in the chat) point at this server.
                 shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
                 app.bot_data[DEPS_KEY].public_url = f"http://{shown}:{server.port}"
+                add_controls(
+                    sandbox, app, clock, f"http://{shown}:{server.port}", settings.language
+                )
                 path, verify, _ = demo_settings.whatsapp_webhook()
                 await number.subscribe(f"http://127.0.0.1:{server.port}/{path}", verify)
                 url = f"http://{host}:{sandbox.port}/"

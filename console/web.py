@@ -128,6 +128,7 @@ class Console:
         language: str = "id",
         read_sheet: ReadSheet | None = None,
         checkin_links: CheckinLinks | None = None,
+        demo: bool = False,
     ) -> None:
         self.deps = deps
         # The chat apps' check-in links for a code: the composition root knows the bot's
@@ -139,6 +140,7 @@ class Console:
         # Reading CSV/XLSX is the composition root's (bot.tables), handed in like a renderer.
         self.read_sheet = read_sheet
         self.uploads = PendingUploads()
+        self.demo = demo
 
     def add_routes(self, app: web.Application) -> None:
         app.router.add_get(f"{PREFIX}/masuk", self.sign_in_page)
@@ -156,6 +158,8 @@ class Console:
         app.router.add_post(f"{PREFIX}/peserta/simpan", self.save_upload)
         app.router.add_post(PREFIX + "/peserta/permintaan/{request_id:[0-9]{1,9}}", self.decide)
         ActionRoutes(self).add_routes(app)
+        if self.demo:
+            app.router.add_get(f"{PREFIX}/demo", self.demo_sign_in)
 
     # -- signing in ------------------------------------------------------------------------
 
@@ -215,7 +219,10 @@ class Console:
             started = console.redeem(session, token, now=self.deps.clock.now())
         if not isinstance(started, Started):
             return self._refused_attempt(request, started)
-        onward = _onward(str(form.get(NEXT) or ""))
+        return self._start(started, _onward(str(form.get(NEXT) or "")))
+
+    def _start(self, started: Started, onward: str) -> web.Response:
+        """The session's cookie, and on to the page."""
         response = web.Response(status=303, headers={"Location": onward})
         max_age = int((started.expires_at - self.deps.clock.now()).total_seconds())
         response.set_cookie(
@@ -228,6 +235,21 @@ class Console:
             samesite="Strict",
         )
         return response
+
+    async def demo_sign_in(self, request: web.Request) -> web.Response:
+        """The demo's "Buka konsol": signed in as the demo's admin in one click. Only routed
+        when the console is made with ``demo=True`` (``pokjanal demo``), never by ``run``."""
+        now = self.deps.clock.now()
+        with unit_of_work(self.deps.engine) as session:
+            admin = console.first_admin(session)
+            token = console.issue_link(session, admin, now=now) if admin is not None else None
+        if token is None:
+            return self._refused(Refused.NOT_ADMIN)
+        with unit_of_work(self.deps.engine) as session:
+            started = console.redeem(session, token, now=now)
+        if not isinstance(started, Started):
+            return self._refused(started)
+        return self._start(started, f"{PREFIX}/")
 
     def _session(self, request: web.Request) -> SignedIn | None:
         with unit_of_work(self.deps.engine) as session:

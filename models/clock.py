@@ -19,6 +19,21 @@ class SystemClock:
         return datetime.now(UTC)  # noqa: TID251 - the one place that may read the wall clock
 
 
+class ShiftedClock:
+    """The real clock moved ahead by hand: the demo's "maju 1 jam / 1 hari", so reminders,
+    nudges and escalations come while one watches. Never used in production."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset  # noqa: TID251 - the wall clock, moved ahead
+
+    def advance(self, delta: timedelta) -> datetime:
+        self.offset += delta
+        return self.now()
+
+
 class FrozenClock:
     """A clock that only moves when told to: scheduler tests move it instead of sleeping."""
 

@@ -18,7 +18,7 @@ from enum import StrEnum
 from sqlalchemy import update
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from models.people import Person, PersonStatus
+from models.people import Person, PersonStatus, Role
 
 LINK_TTL = timedelta(minutes=10)
 SESSION_TTL = timedelta(hours=12)
@@ -66,6 +66,14 @@ def _hash(secret: str) -> str:
 
 def _admin(person: Person | None) -> bool:
     return person is not None and person.is_admin and person.status == PersonStatus.ACTIVE.value
+
+
+def first_admin(session: Session) -> Person | None:
+    """The demo's admin: the first active admin on the roster."""
+    query = select(Person).where(
+        Person.role == Role.ADMIN.value, Person.status == PersonStatus.ACTIVE.value
+    )
+    return session.exec(query.order_by(col(Person.id))).first()
 
 
 def issue_link(session: Session, person: Person, *, now: datetime) -> str | None:

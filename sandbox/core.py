@@ -12,6 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
+from sandbox.controls import Controls
 from sandbox.errors import SandboxUsageError
 from sandbox.faults import Faults
 from sandbox.records import ApiCall, UserProfile
@@ -83,6 +84,8 @@ class Sandbox:
         self._default_bot: BotState | None = None
         self._runner: web.AppRunner | None = None
         self._webhooks = WebhookDelivery(self.world)
+        # The runner's buttons on the chat page (the demo's console link and clock).
+        self.controls = Controls()
         self.world.webhook_changed = self._webhooks.changed
         self.whatsapp = WhatsAppWorld(
             self.world,

@@ -210,6 +210,17 @@ class WebApi:
     async def index(self, request: web.Request) -> web.FileResponse:
         return web.FileResponse(STATIC / "chat.html")
 
+    async def controls(self, request: web.Request) -> web.Response:
+        """The runner's buttons (none in a plain sandbox) and its status line."""
+        return web.json_response(self.sb.controls.json())
+
+    async def control(self, request: web.Request) -> web.Response:
+        found = self.sb.controls.get(request.match_info["name"])
+        if found is None or found.run is None:
+            raise web.HTTPNotFound(text="no such control")
+        text = await found.run()
+        return web.json_response({"text": text, **self.sb.controls.json()})
+
     async def users(self, request: web.Request) -> web.Response:
         after, wait = self._wait_args(request)
         world = self.sb.world
@@ -478,6 +489,8 @@ def add_web_routes(app: web.Application, sandbox: Sandbox) -> None:
     app.router.add_post(f"{API}/users/{{user_id}}/photo", api.photo)
     app.router.add_post(f"{API}/users/{{user_id}}/block", api.block)
     app.router.add_get(f"{API}/files/{{file_id}}", api.file)
+    app.router.add_get(f"{API}/controls", api.controls)
+    app.router.add_post(f"{API}/controls/{{name}}", api.control)
     wa = WhatsAppWebApi(sandbox)
     app.router.add_post(f"{API}/wa/users", wa.create_user)
     app.router.add_get(f"{API}/wa/users/{{wa_id}}/messages", wa.messages)

@@ -254,6 +254,11 @@ CLI_TEXTS: dict[str, str] = {
     "cli.health_failed_update": "  failed {when} {update}: {error}",
     "cli.health_outbox": "Outgoing: {pending} queued, {failed} failed, {unreachable} unreachable.",
     "cli.demo_ready": "The demo is running. Open {url} in a browser: pick a person and send /start.\nStart with the admin ({admin}) so that requests from new numbers can be approved.\nPress Ctrl+C to stop.",
+    "cli.demo_console": "Open the console (admin)",
+    "cli.demo_hour": "Ahead 1 hour",
+    "cli.demo_day": "Ahead 1 day",
+    "cli.demo_clock": "Demo time: {when}",
+    "cli.demo_moved": "The demo's time is now {when}; {count} new messages queued (reminders, nudges, escalations).",
     "cli.demo_stopped": "The demo has stopped.",
     "cli.run_starting": "The bot is running ({mode}). Press Ctrl+C to stop.",
 }

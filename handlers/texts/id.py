@@ -260,6 +260,11 @@ CLI_TEXTS: dict[str, str] = {
     "cli.health_failed_update": "  gagal {when} {update}: {error}",
     "cli.health_outbox": "Pesan keluar: {pending} dalam antrean, {failed} gagal, {unreachable} tidak terjangkau.",
     "cli.demo_ready": "Demo berjalan. Buka {url} di peramban: pilih seseorang lalu kirim /start.\nMulailah dengan admin ({admin}) agar permintaan pendaftaran nomor baru dapat disetujui.\nTekan Ctrl+C untuk berhenti.",
+    "cli.demo_console": "Buka konsol (admin)",
+    "cli.demo_hour": "Maju 1 jam",
+    "cli.demo_day": "Maju 1 hari",
+    "cli.demo_clock": "Jam demo: {when}",
+    "cli.demo_moved": "Jam demo kini {when}; {count} pesan baru diantrekan (pengingat, tagihan, eskalasi).",
     "cli.demo_stopped": "Demo berhenti.",
     "cli.run_starting": "Bot berjalan ({mode}). Tekan Ctrl+C untuk berhenti.",
 }

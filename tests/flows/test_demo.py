@@ -73,3 +73,35 @@ async def test_an_admin_registers_through_the_web_page(tmp_path: Path) -> None:
         link = await demo.console_link(hasrul)
         async with http.get(link) as sign_in:
             assert sign_in.status == 200 and "Masuk" in await sign_in.text()
+
+
+async def test_the_page_opens_the_console_signed_in_and_moves_the_demos_clock(
+    tmp_path: Path,
+) -> None:
+    async with running_demo(tmp_path) as demo:
+        http, base = demo.http, demo.base
+        async with http.get(f"{base}{API}/controls") as response:
+            shown = await response.json()
+        labels = [c["label"] for c in shown["controls"]]
+        assert labels == ["Buka konsol (admin)", "Maju 1 jam", "Maju 1 hari"]
+        assert shown["status"].startswith("Jam demo: ")
+        # One click: the console, signed in as the demo's admin (no chat needed).
+        console = shown["controls"][0]["href"]
+        jar = aiohttp.CookieJar(unsafe=True)
+        async with aiohttp.ClientSession(cookie_jar=jar) as browser, browser.get(console) as home:
+            assert home.status == 200 and "Beranda" in await home.text()
+            assert "Hasrul Nawir" in await home.text()
+        # The clock: a day at a time, reminders and nudges come as they would.
+        hasrul = await demo.register_admin()
+        before = len((await demo.messages(hasrul["id"]))["messages"])
+        for _ in range(8):
+            async with http.post(f"{base}{API}/controls/maju-hari") as moved:
+                answer = await moved.json()
+            assert answer["text"].startswith("Jam demo kini ")
+            if len((await demo.messages(hasrul["id"]))["messages"]) > before:
+                break
+            await asyncio.sleep(0.3)
+        later = (await demo.messages(hasrul["id"]))["messages"]
+        assert len(later) > before, "a week ahead brought the admin nothing"
+        async with http.post(f"{base}{API}/controls/tidak-ada") as unknown:
+            assert unknown.status == 404

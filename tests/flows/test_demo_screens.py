@@ -95,3 +95,17 @@ async def test_the_chat_recap_of_the_demo_fits_two_screens(tmp_path: Path, page:
         texts = await recap.locator("button").all_inner_texts()
         assert any(text.startswith("Belum menjawab (") for text in texts)
         assert "Unduh daftar hadir" in texts and "Buka konsol" in texts
+
+
+async def test_the_console_is_one_click_from_the_chat_page(tmp_path: Path, page: Any) -> None:
+    async with running_demo(tmp_path) as demo:
+        await page.goto(demo.base + "/")
+        link = page.get_by_role("link", name="Buka konsol (admin)")
+        async with page.context.expect_page() as opening:
+            await link.click()
+        console = await opening.value
+        await console.get_by_role("heading", name="Beranda").wait_for()
+        assert await console.get_by_text("Hasrul Nawir").count() >= 1
+        await page.get_by_role("button", name="Maju 1 jam").click()
+        await page.get_by_text("Jam demo kini").wait_for()
+        await screenshot(page, "demo-halaman-obrolan")
