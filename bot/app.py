@@ -26,7 +26,7 @@ from bot.web import (
     LISTEN_KEY,
     WEB_KEY,
     WHATSAPP_KEY,
-    checkin_links,
+    chat_links,
     start_web,
     whatsapp_of,
 )
@@ -127,7 +127,7 @@ def build_application(
             public_url=settings.public_url,
             language=settings.language,
             read_sheet=read_table,
-            checkin_links=checkin_links(settings, lambda: _username(app)),
+            links=chat_links(settings, lambda: _username(app)),
         )
     if settings.whatsapp_enabled:
         channel = build_whatsapp(

@@ -19,11 +19,11 @@ from sqlmodel import Session, col, select
 from bot.channels import template_book
 from bot.cli_common import database_or_exit, fail, load_or_exit
 from handlers.i18n import plain
+from handlers.registration import START_WORD
 from models.organizations import Organization, OrgKind
 from whatsapp.templates import definitions
 
 whatsapp_app = typer.Typer(help="The WhatsApp channel (Cloud API).", no_args_is_help=True)
-START_WORD = "DAFTAR"
 
 
 @whatsapp_app.command("templates")

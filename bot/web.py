@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from aiohttp import web
 from telegram.ext import Application
@@ -14,9 +13,8 @@ from telegram.ext import Application
 from bot.channels import WhatsAppChannel, add_whatsapp_routes
 from bot.settings import Settings
 from bot.webhook import TelegramWebhook
-from console.checkin_page import CheckinLink
-from console.web import CheckinLinks, Console
-from handlers.checkin import DEEP_LINK_PREFIX
+from console.links import ChatLinks
+from console.web import Console
 
 WEB_KEY = "pokjanal.web"
 WHATSAPP_KEY = "pokjanal.whatsapp"
@@ -93,20 +91,10 @@ async def start_web(
     return server
 
 
-def checkin_links(settings: Settings, username: Callable[[], str | None]) -> CheckinLinks:
-    """The console's check-in QR targets: Telegram's deep link when the bot's username is
-    known (asked of Telegram at start, or POKJANAL_BOT_USERNAME), WhatsApp's click-to-chat
-    with ``HADIR <kode>`` typed in when the number is set."""
-
-    def links(code: str) -> list[CheckinLink]:
-        found = []
-        name = username() or settings.bot_username
-        if name:
-            url = f"https://t.me/{name}?start={DEEP_LINK_PREFIX}{code}"
-            found.append(CheckinLink("telegram", url))
-        if settings.whatsapp_number:
-            url = f"https://wa.me/{settings.whatsapp_number}?text={quote('HADIR ' + code)}"
-            found.append(CheckinLink("whatsapp", url))
-        return found
-
-    return links
+def chat_links(settings: Settings, username: Callable[[], str | None]) -> ChatLinks:
+    """The console's links into the bot's chat: Telegram's when the bot's username is known
+    (asked of Telegram at start, or POKJANAL_BOT_USERNAME), WhatsApp's when the number is set."""
+    return ChatLinks(
+        telegram_username=lambda: username() or settings.bot_username,
+        whatsapp_number=settings.whatsapp_number,
+    )

@@ -20,7 +20,7 @@ from bot.delivery import Delivery
 from bot.inbox import Inbox
 from bot.settings import Settings
 from bot.tables import read_table
-from bot.web import WebServer, checkin_links, serve
+from bot.web import WebServer, chat_links, serve
 from console.web import Console
 from handlers.deps import Deps
 from models.accounts import Channel
@@ -66,7 +66,7 @@ async def start_whatsapp_only(
             public_url=settings.public_url,
             language=settings.language,
             read_sheet=read_table,
-            checkin_links=checkin_links(settings, lambda: None),
+            links=chat_links(settings, lambda: None),
         )
         if settings.public_url
         else None

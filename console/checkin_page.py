@@ -9,18 +9,12 @@ Content-Security-Policy, which permits no images from anywhere, not even ``data:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from html import escape
 
+from console.links import ChatLink
 from handlers.i18n import t_plain
 from handlers.people_view import format_when
 from models.meetings import Meeting
-
-
-@dataclass(frozen=True)
-class CheckinLink:
-    channel: str  # telegram, whatsapp
-    url: str
 
 
 def qr_svg(url: str) -> str:
@@ -33,7 +27,7 @@ def qr_svg(url: str) -> str:
     return text.replace("<svg ", '<svg class="qr" role="img" ', 1)
 
 
-def checkin_body(lang: str, meeting: Meeting, links: Sequence[CheckinLink]) -> str:
+def checkin_body(lang: str, meeting: Meeting, links: Sequence[ChatLink]) -> str:
     when = format_when(lang, meeting.starts_at, meeting.timezone)
     code = escape(meeting.attendance_code)
     parts = [

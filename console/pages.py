@@ -58,6 +58,8 @@ li.report textarea{display:block;width:100%;font:inherit;margin:.2rem 0}
 button.light{background:#e8f3ee;color:#0b6e4f}
 .late{color:#b3261e;font-size:.85rem}
 label.check{flex-direction:row;align-items:center;gap:.3rem}
+section.card h3{font-size:.95rem;margin:.6rem 0 0}
+@media print{section.card{break-inside:avoid}}
 @media print{header,form,nav{display:none}body{background:#fff}section{box-shadow:none}}
 """
 

@@ -3,12 +3,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
+from urllib.parse import urlencode
 
 from console.uploads import sheet_form, sheet_report
 from handlers.i18n import plain, t_plain
+from handlers.people_view import organization_name
+from models.organizations import OrgKind
+from models.people import Role
+from models.people_directory import (
+    REACHABLE,
+    REACHING,
+    PeopleFilters,
+    PersonRow,
+    Registration,
+    filtered,
+)
 from models.registration import RegistrationRequest
 from models.roster import ImportReport
+
+BASE = "/konsol/peserta"
 
 
 def _t(lang: str, key: str, **values: object) -> str:
@@ -79,3 +94,109 @@ def requests_body(lang: str, requests: list[RegistrationRequest], csrf: str) -> 
 
 
 DECISIONS = (("k", "admin.approve_kader"), ("o", "admin.approve_opd"), ("x", "admin.reject"))
+
+
+PAGE_ROWS = 50
+
+
+def _options(values: Sequence[tuple[str, str]], chosen: str) -> str:
+    return "".join(
+        f'<option value="{escape(value)}"{" selected" if value == chosen else ""}>'
+        f"{escape(label)}</option>"
+        for value, label in values
+    )
+
+
+def _filter_form(lang: str, rows: Sequence[PersonRow], filters: PeopleFilters) -> str:
+    every = ("", t_plain(lang, "konsol.filter.all"))
+    roles = [every] + [(r.value, t_plain(lang, f"konsol.role.{r.value}")) for r in Role]
+    states = [every, (REACHABLE, t_plain(lang, "konsol.reg.reachable"))] + [
+        (r.value, t_plain(lang, f"konsol.reg.{r.value}")) for r in Registration
+    ]
+    kinds = [every] + [(k.value, t_plain(lang, f"rekap.kind.{k.value}")) for k in OrgKind]
+    found = {row.kecamatan.id: row.kecamatan for row in rows if row.kecamatan is not None}
+    kecamatan = [every] + [
+        (str(org.id), org.name) for org in sorted(found.values(), key=lambda o: o.name.lower())
+    ]
+    chosen_kec = str(filters.kecamatan_id) if filters.kecamatan_id is not None else ""
+    fields = [
+        (
+            "q",
+            f'<input type="search" name="q" value="{escape(filters.text)}" '
+            f'placeholder="{_t(lang, "konsol.people_search_hint")}">',
+        ),
+        ("status", f'<select name="status">{_options(states, filters.registration)}</select>'),
+        ("peran", f'<select name="peran">{_options(roles, filters.role)}</select>'),
+        ("jenis", f'<select name="jenis">{_options(kinds, filters.kind)}</select>'),
+        ("kecamatan", f'<select name="kecamatan">{_options(kecamatan, chosen_kec)}</select>'),
+    ]
+    labelled = "".join(
+        f"<label>{_t(lang, f'konsol.people_filter.{name}')}{control}</label>"
+        for name, control in fields
+    )
+    return (
+        f'<form class="filters" method="get" action="{BASE}#daftar">{labelled}'
+        f"<button>{_t(lang, 'konsol.filter.apply')}</button> "
+        f'<a href="{BASE}#daftar">{_t(lang, "konsol.filter.clear")}</a></form>'
+    )
+
+
+def _query(filters: PeopleFilters, page_no: int) -> str:
+    values = {
+        "q": filters.text,
+        "status": filters.registration,
+        "peran": filters.role,
+        "jenis": filters.kind,
+        "kecamatan": "" if filters.kecamatan_id is None else str(filters.kecamatan_id),
+        "hal": str(page_no),
+    }
+    return urlencode({key: value for key, value in values.items() if value})
+
+
+def directory_body(
+    lang: str, rows: Sequence[PersonRow], filters: PeopleFilters, page_no: int
+) -> str:
+    """Everyone on the roster: searched, filtered, each with where the bot reaches them and
+    a printable registration link (the person's, and their organization's sheet)."""
+    shown = filtered(rows, filters)
+    pages = max(1, -(-len(shown) // PAGE_ROWS))
+    page_no = min(max(page_no, 1), pages)
+    head = "".join(
+        f"<th>{_t(lang, key)}</th>"
+        for key in ("konsol.col.name", "konsol.col.organization", "konsol.col.registration")
+    )
+    body = []
+    for row in shown[(page_no - 1) * PAGE_ROWS : page_no * PAGE_ROWS]:
+        person = row.person
+        name = escape(person.name or t_plain(lang, "rekap.erased_name"))
+        role = _t(lang, f"konsol.role.{person.role}")
+        org = organization_name(lang, row.organization)
+        if row.organization is not None:
+            org = f'<a href="{BASE}/organisasi/{row.organization.id}/tautan">{org}</a>'
+        status = _t(lang, f"konsol.reg.{row.registration.value}")
+        if row.registration != Registration.ERASED:
+            status += f'<br><a href="{BASE}/{person.id}/tautan">{_t(lang, "konsol.link_qr")}</a>'
+        body.append(
+            f'<tr><td>{name}<br><span class="muted">{role}</span></td>'
+            f"<td>{org}</td><td>{status}</td></tr>"
+        )
+    table = (
+        f'<div class="scroll"><table class="people"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+        if body
+        else f"<p>{_t(lang, 'konsol.filter.nothing')}</p>"
+    )
+    turn = []
+    if page_no > 1:
+        turn.append(f'<a href="{BASE}?{_query(filters, page_no - 1)}#daftar">◀</a>')
+    if pages > 1:
+        turn.append(_t(lang, "konsol.page", page=page_no, pages=pages))
+    if page_no < pages:
+        turn.append(f'<a href="{BASE}?{_query(filters, page_no + 1)}#daftar">▶</a>')
+    reached = sum(1 for row in rows if row.registration in REACHING)
+    count = _t(lang, "konsol.people_found", count=len(shown), total=len(rows), reached=reached)
+    return (
+        f'<section id="daftar"><h2>{_t(lang, "konsol.roster")}</h2>'
+        f'{_filter_form(lang, rows, filters)}<p class="muted">{count}</p>{table}'
+        f"<p>{' '.join(turn)}</p></section>"
+    )

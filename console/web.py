@@ -14,7 +14,7 @@ import re
 import tempfile
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from html import escape
 from pathlib import Path
@@ -26,10 +26,13 @@ from multidict import MultiDictProxy
 from sqlmodel import Session
 
 from console.actions_routes import ActionRoutes
-from console.checkin_page import CheckinLink, checkin_body
+from console.checkin_page import checkin_body
+from console.links import ChatLink, ChatLinks
+from console.links_page import card, sheet_body
 from console.meeting_page import meeting_body
 from console.pages import message, page
 from console.people_page import (
+    directory_body,
     problem_body,
     report_body,
     requests_body,
@@ -50,15 +53,22 @@ from models.db import unit_of_work
 from models.errors import NotFound
 from models.invitees import Filters, invitee_rows, late_changes
 from models.meetings import Answer, Meeting
-from models.organizations import OrgKind, zone_of
+from models.organizations import Organization, OrgKind, zone_of
 from models.people import Person, Role
+from models.people_directory import (
+    REACHABLE,
+    PeopleFilters,
+    PersonRow,
+    Registration,
+    directory,
+    of_organization,
+)
 from models.recap import Funnel, nudge_non_responders, recap, recent_meetings
 from models.registration import Decision
 from models.roster import ImportReport, import_roster
 from models.sheets import MissingColumns
 
 ReadSheet = Callable[[Path], tuple[list[str], list[list[str]]]]
-CheckinLinks = Callable[[str], list[CheckinLink]]
 COOKIE = "pokjanal_konsol"
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -127,13 +137,13 @@ class Console:
         public_url: str,
         language: str = "id",
         read_sheet: ReadSheet | None = None,
-        checkin_links: CheckinLinks | None = None,
+        links: ChatLinks | None = None,
         demo: bool = False,
     ) -> None:
         self.deps = deps
-        # The chat apps' check-in links for a code: the composition root knows the bot's
-        # username and WhatsApp number.
-        self.checkin_links: CheckinLinks = checkin_links or (lambda code: [])
+        # Links into the bot's chat (registration, check-in): the composition root knows the
+        # bot's username and WhatsApp number.
+        self.links = links or ChatLinks()
         self.secure = public_url.startswith("https://")
         self.language = language  # for pages shown to nobody signed in
         self.limit = SignInLimit()
@@ -156,6 +166,10 @@ class Console:
         app.router.add_get(f"{PREFIX}/peserta", self.people)
         app.router.add_post(f"{PREFIX}/peserta/unggah", self.upload)
         app.router.add_post(f"{PREFIX}/peserta/simpan", self.save_upload)
+        app.router.add_get(PREFIX + "/peserta/{person_id:[0-9]{1,9}}/tautan", self.person_card)
+        app.router.add_get(
+            PREFIX + "/peserta/organisasi/{org_id:[0-9]{1,9}}/tautan", self.organization_cards
+        )
         app.router.add_post(PREFIX + "/peserta/permintaan/{request_id:[0-9]{1,9}}", self.decide)
         ActionRoutes(self).add_routes(app)
         if self.demo:
@@ -347,7 +361,7 @@ class Console:
             meeting = session.get(Meeting, int(request.match_info["meeting_id"]))
         if meeting is None:
             return self.html(message(lang, "konsol.not_found_title", "konsol.not_found"), 404)
-        links = self.checkin_links(meeting.attendance_code)
+        links = self.links.checkin(meeting.attendance_code)
         body = await asyncio.to_thread(checkin_body, lang, meeting, links)
         return self.html(page(lang, meeting.title, body))
 
@@ -408,18 +422,68 @@ class Console:
         body = problem_body(signed.person.language, text, signed.csrf)
         return self._people_page(signed, body, 400)
 
-    def _people_home(self, signed: SignedIn, before: str = "") -> web.Response:
-        lang = signed.person.language
+    def _people_home(
+        self, signed: SignedIn, before: str = "", query: Mapping[str, str] | None = None
+    ) -> web.Response:
+        lang, query = signed.person.language, query or {}
         with unit_of_work(self.deps.engine) as session:
             waiting = registration.pending_requests(session)
-        body = before + requests_body(lang, waiting, signed.csrf) + upload_form(lang, signed.csrf)
-        return self._people_page(signed, body)
+            rows = directory(session)
+        listed = directory_body(
+            lang, rows, people_filters_of(query), _number(query.get("hal", "")) or 1
+        )
+        body = before + requests_body(lang, waiting, signed.csrf) + listed
+        return self._people_page(signed, body + upload_form(lang, signed.csrf))
 
     async def people(self, request: web.Request) -> web.Response:
         signed = self.signed_or_refused(request)
         if isinstance(signed, web.Response):
             return signed
-        return self._people_home(signed)
+        return self._people_home(signed, query=request.query)
+
+    def _cards(self, session: Session, rows: Sequence[PersonRow]) -> dict[int, list[ChatLink]]:
+        """Each person's links; a Telegram token is made the first time it is printed."""
+        found = {}
+        for row in rows:
+            person = session.get(Person, row.person.id)
+            assert person is not None and person.id is not None
+            linked = person.telegram_user_id is not None
+            token = None if linked else people.ensure_invite_token(session, person)
+            found[person.id] = self.links.registration(token)
+        return found
+
+    async def person_card(self, request: web.Request) -> web.Response:
+        """One person's printable registration card."""
+        signed = self.signed_or_refused(request)
+        if isinstance(signed, web.Response):
+            return signed
+        lang, person_id = signed.person.language, int(request.match_info["person_id"])
+        with unit_of_work(self.deps.engine) as session:
+            rows = [r for r in directory(session) if r.person.id == person_id]
+            shown = [r for r in rows if r.registration != Registration.ERASED]
+            links = self._cards(session, shown)
+        if not shown:
+            return self.html(message(lang, "konsol.not_found_title", "konsol.person_gone"), 404)
+        body = card(lang, shown[0], links[person_id])
+        return self.html(page(lang, shown[0].person.name, body, signed_in=signed.person.name))
+
+    async def organization_cards(self, request: web.Request) -> web.Response:
+        """A Posyandu's (or any organization's) sheet of cards, to print and hand out."""
+        signed = self.signed_or_refused(request)
+        if isinstance(signed, web.Response):
+            return signed
+        lang, org_id = signed.person.language, int(request.match_info["org_id"])
+        with unit_of_work(self.deps.engine) as session:
+            organization = session.get(Organization, org_id)
+            rows = of_organization(directory(session), org_id)
+            links = self._cards(session, rows)
+        if organization is None:
+            return self.html(message(lang, "konsol.not_found_title", "konsol.person_gone"), 404)
+        body = await asyncio.to_thread(
+            sheet_body, lang, organization, rows, lambda row: links[row.person.id or 0]
+        )
+        title = t_plain(lang, "konsol.card.sheet_title", name=organization.name)
+        return self.html(page(lang, title, body, signed_in=signed.person.name))
 
     async def decide(self, request: web.Request) -> web.Response:
         """Setujui (kader/OPD) or Tolak, as under the request in the chat; the requester is
@@ -564,6 +628,19 @@ class Console:
 def _number(text: str) -> int | None:
     """A small count or page number from a query, or None (forged or missing)."""
     return int(text) if text.isascii() and text.isdigit() and len(text) < 7 else None
+
+
+def people_filters_of(query: Mapping[str, str]) -> PeopleFilters:
+    """Peserta's filters from its GET form; anything not offered there is ignored."""
+    role, kind, status = query.get("peran", ""), query.get("jenis", ""), query.get("status", "")
+    statuses = {REACHABLE, *(r.value for r in Registration)}
+    return PeopleFilters(
+        text=" ".join(query.get("q", "").split())[:100],
+        role=role if role in {r.value for r in Role} else "",
+        registration=status if status in statuses else "",
+        kind=kind if kind in {k.value for k in OrgKind} else "",
+        kecamatan_id=_number(query.get("kecamatan", "")),
+    )
 
 
 def filters_of(query: Mapping[str, str]) -> Filters:

@@ -27,6 +27,9 @@ from models.organizations import organization_of
 from models.people import Person, Role
 from models.registration import Decision, LinkResult, Outcome, Stage
 
+# The word that starts registering on WhatsApp (no bot commands there); links type it in.
+START_WORD = "DAFTAR"
+
 log = logging.getLogger(__name__)
 
 

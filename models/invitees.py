@@ -67,7 +67,8 @@ class LateChange:
     representative: str
 
 
-def _kecamatan(orgs: dict[int, Organization], org: Organization | None) -> Organization | None:
+def kecamatan_in(orgs: dict[int, Organization], org: Organization | None) -> Organization | None:
+    """The kecamatan an organization is, or lies in (walking up the tree), if any."""
     seen: set[int] = set()
     while org is not None and org.id not in seen:
         if org.kind == OrgKind.KECAMATAN.value:
@@ -102,7 +103,7 @@ def invitee_rows(session: Session, meeting_id: int) -> list[InviteeRow]:
                 name="" if erased else person.name,
                 role=person.role,
                 organization=org,
-                kecamatan=_kecamatan(orgs, org),
+                kecamatan=kecamatan_in(orgs, org),
                 answer=invitation.answer,
                 representative=_representative(invitation),
                 reason=invitation.reason,
