@@ -40,6 +40,7 @@ async def page() -> AsyncIterator[Any]:
     async with playwright_api.async_playwright() as driver:
         browser = await driver.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         context = await browser.new_context(viewport=PHONE, accept_downloads=True)
+        context.set_default_timeout(10_000)  # a missing element fails in seconds, not half a minute
         opened = await context.new_page()
         try:
             yield opened
@@ -47,7 +48,7 @@ async def page() -> AsyncIterator[Any]:
             await browser.close()
 
 
-async def screenshot(page: Any, name: str, element: Any = None) -> Path:
+async def screenshot(page: Any, name: str, element: Any = None, *, full_page: bool = True) -> Path:
     """The whole page (or one element of it, whole) at 360 px, kept as a test artifact."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}-360.png"
@@ -61,5 +62,5 @@ async def screenshot(page: Any, name: str, element: Any = None) -> Path:
         await element.screenshot(path=str(path))
         await page.set_viewport_size(PHONE)
     else:
-        await page.screenshot(path=str(path), full_page=True)
+        await page.screenshot(path=str(path), full_page=full_page)
     return path

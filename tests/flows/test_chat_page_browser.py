@@ -6,19 +6,14 @@ list of people can be searched and shows each person once, the labels are Indone
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pytest
 from sqlmodel import Session, select
 
-from models.clock import FrozenClock
 from models.meetings import Invitation
 from sandbox.files import make_png
-from tests.flows.conftest import World, open_world
+from tests.flows.browser import page, screenshot
+from tests.flows.conftest import World
 from tests.flows.personas import Persona
 from tests.flows.test_registration import HASRUL, SITTI
 from tests.flows.test_rsvp import rakor
@@ -26,39 +21,7 @@ from tests.flows.test_rsvp import rakor
 if TYPE_CHECKING:
     from playwright.async_api import Page, Route
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Without these the browser reaches for Google's hosts, which this machine's closed network
-# refuses, many at a time.
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-
-playwright_api = pytest.importorskip("playwright.async_api")
-
-
-@pytest.fixture
-async def page() -> AsyncIterator[Page]:
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("chromium is missing: .ci/run installs Debian's chromium")
-        pytest.skip("Debian's chromium is not installed")
-    async with playwright_api.async_playwright() as driver:
-        browser = await driver.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = await browser.new_context(viewport={"width": 360, "height": 740})
-        context.set_default_timeout(10_000)  # a missing element fails in seconds, not half a minute
-        opened = await context.new_page()
-        try:
-            yield opened
-        finally:
-            await browser.close()
+__all__ = ["page"]  # the fixture, used by name
 
 
 async def open_chat(p: Page, world: World, name: str) -> None:
@@ -178,8 +141,7 @@ async def test_a_cadre_answers_hadir_on_the_telegram_page(world: World, page: Pa
         ).one()
     assert answer == "hadir"
     assert await p.evaluate("document.documentElement.scrollWidth") <= 360
-    ARTIFACTS.mkdir(exist_ok=True)
-    await p.screenshot(path=str(ARTIFACTS / "chat-hadir-telegram-360.png"))
+    await screenshot(p, "chat-hadir-telegram", full_page=False)
 
 
 async def test_the_reply_keyboard_leaves_the_last_message_in_view(world: World, page: Page) -> None:
@@ -305,34 +267,3 @@ async def test_the_headers_fit_a_360_px_phone(wa_world: World, page: Page) -> No
         assert await lines(p, "#chat header") <= 2  # the name over the number, at most
         assert await p.evaluate("document.documentElement.scrollWidth") <= 360
         await p.get_by_title("Kembali").click()
-
-
-# ----------------------------------------------------------------------------- the console
-
-
-@pytest.fixture
-async def console_world(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[World]:
-    async with open_world(tmp_path, clock, public_url="http://console.test") as opened:
-        yield opened
-
-
-async def test_the_console_meeting_page_fits_a_phone(console_world: World, page: Page) -> None:
-    p = page
-    world = console_world
-    hasrul = Persona(world, "telegram", "Hasrul Nawir", "+6281141000001")
-    await hasrul.register()
-    meeting_id = rakor(world)
-    await hasrul.send("/konsol")
-    link = await hasrul.wait_text("Tautan masuk konsol")
-    path = link.text.split("http://console.test", 1)[1].split()[0]
-    base = f"http://127.0.0.1:{world.web_port}"
-    await p.goto(base + path)
-    await p.get_by_role("button", name="Masuk").click()
-    await p.get_by_role("heading", name="Beranda").wait_for()
-    await p.get_by_role("link", name="Rakor Pokjanal Posyandu").click()
-    await p.get_by_text("Ingatkan yang belum menjawab").wait_for()
-    assert p.url.endswith(f"/konsol/rapat/{meeting_id}")
-    width = await p.evaluate("document.documentElement.scrollWidth")
-    assert width <= 360  # nothing sticks out sideways on a cheap phone
-    ARTIFACTS.mkdir(exist_ok=True)
-    await p.screenshot(path=str(ARTIFACTS / "konsol-rapat-360.png"), full_page=True)

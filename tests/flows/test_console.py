@@ -10,20 +10,12 @@ from sqlmodel import Session, select
 from models.meetings import Meeting
 from models.people import Person
 from tests.flows.conftest import World
+from tests.flows.console_driver import sign_in_link
 from tests.flows.personas import Persona
 from tests.flows.test_rsvp import rakor
 
 HASRUL = ("Hasrul Nawir", "+6281141000001")
 SITTI = ("Sitti Aminah", "+6285312345678")
-LINK = re.compile(r"http://console\.test(/konsol/masuk\?t=[A-Za-z0-9_-]+)")
-
-
-async def sign_in_link(persona: Persona) -> str:
-    await persona.send("/konsol")
-    message = await persona.wait_text("Tautan masuk konsol")
-    found = LINK.search(message.text)
-    assert found, message.text
-    return found.group(1)
 
 
 async def test_an_admin_signs_in_with_a_one_time_link_and_out_again(
@@ -287,14 +279,8 @@ async def test_open_the_console_from_the_recap_lands_on_the_meetings_page(
             assert signed.headers["Location"] == f"/konsol/rapat/{meeting_id}"
     # Anywhere else is refused as a destination: the console's home instead (no open redirect).
     for elsewhere in ("https://evil.example/", "//evil.example", "/konsol/../x", "/sandbox"):
-        before = len(hasrul.messages)
-        await hasrul.send("/konsol")
-        fresh = await hasrul.wait_for(
-            lambda msgs, n=before: len(msgs) > n and "Tautan masuk" in (msgs[-1].text or "")
-        )
-        path = LINK.search(fresh[-1].text)
-        assert path
-        form = {"t": path.group(1).split("t=", 1)[1], "ke": elsewhere}
+        path = await sign_in_link(hasrul)
+        form = {"t": path.split("t=", 1)[1], "ke": elsewhere}
         async with (
             aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http,
             http.post(base + "/konsol/masuk", data=form, allow_redirects=False) as signed,

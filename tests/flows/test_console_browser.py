@@ -16,6 +16,7 @@ from tests.flows.conftest import World
 from tests.flows.console_driver import sign_in_link
 from tests.flows.personas import Persona
 from tests.flows.test_registration import HASRUL, SITTI
+from tests.flows.test_rsvp import rakor
 from tests.flows.test_rtl import TITLE, an_action, report_selesai
 
 __all__ = ["page"]  # the fixture, used by name
@@ -86,3 +87,16 @@ async def test_a_report_is_accepted_with_its_photo_in_view(console_world: World,
     with Session(world.engine) as session:
         assert session.exec(select(ActionReport)).one().verdict == "accepted"
     await sitti.wait_text("diterima")
+
+
+async def test_the_console_meeting_page_fits_a_phone(console_world: World, page: Any) -> None:
+    world = console_world
+    hasrul = Persona(world, "telegram", *HASRUL)
+    await hasrul.register()
+    meeting_id = rakor(world)
+    await open_console(world, hasrul, page)
+    await page.get_by_role("link", name="Rakor Pokjanal Posyandu").click()
+    await page.get_by_text("Ingatkan yang belum menjawab").wait_for()
+    assert page.url.endswith(f"/konsol/rapat/{meeting_id}")
+    await fits(page)
+    await screenshot(page, "konsol-rapat")
