@@ -19,8 +19,8 @@ from bot.cli_whatsapp import whatsapp_app
 from bot.logs import setup_logging
 from bot.settings import SettingsError
 from bot.tables import UnreadableTable, read_table
-from console.people_page import import_summary
 from handlers.i18n import plain
+from handlers.import_reports import summary
 from models.clock import SystemClock
 from models.db import unit_of_work
 from models.errors import InvalidPhone, NotFound
@@ -53,7 +53,7 @@ def db_upgrade() -> None:
 
 def print_report(lang: str, report: ImportReport, *, dry_run: bool) -> None:
     print_row_errors(lang, report.errors, "cli.reason")
-    typer.echo(import_summary(lang, report))
+    typer.echo(summary(lang, report))
     typer.echo(plain(lang, "cli.import_dry_run" if dry_run else "cli.import_saved"))
 
 

@@ -15,6 +15,7 @@ from bot.cli_meetings import export_app
 from bot.settings import Settings
 from bot.tables import UnreadableTable, read_table
 from handlers.i18n import plain
+from handlers.import_reports import summary
 from models import action_owners, actions
 from models.action_import import ActionImportReport, import_actions, parse_sheet_date
 from models.clock import SystemClock
@@ -112,18 +113,7 @@ def print_action_report(
     lang: str, report: ActionImportReport, *, today: date, dry_run: bool
 ) -> None:
     print_row_errors(lang, report.errors, "cli.action_reason")
-    typer.echo(
-        plain(
-            lang,
-            "cli.action_import_summary",
-            total=report.total,
-            rows_created=report.rows_created,
-            created=report.created,
-            rows_existing=report.rows_existing,
-            existing=report.existing,
-            rejected=len(report.errors),
-        )
-    )
+    typer.echo(summary(lang, report))
     if report.overdue:
         typer.echo(plain(lang, "cli.action_import_overdue", count=report.overdue, today=today))
     typer.echo(plain(lang, "cli.import_dry_run" if dry_run else "cli.import_saved"))

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from enum import StrEnum
-from typing import Protocol
 
 import typer
 from sqlalchemy.engine import Engine
@@ -13,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.database import open_database
 from bot.settings import Settings, SettingsError, load_settings
 from handlers.i18n import plain
+from handlers.import_reports import RowError, row_lines
 
 
 def load_or_exit() -> Settings:
@@ -49,22 +48,8 @@ def safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-class RowErrorLike(Protocol):
-    """A rejected row of an imported sheet (the roster's or the RTL sheet's)."""
-
-    @property
-    def row(self) -> int: ...
-
-    @property
-    def value(self) -> str: ...
-
-    @property
-    def problem(self) -> StrEnum: ...
-
-
-def print_row_errors(lang: str, errors: Sequence[RowErrorLike], reasons: str) -> None:
+def print_row_errors(lang: str, errors: Sequence[RowError], reasons: str) -> None:
     """One line per rejected row of an imported sheet: "Baris 3: <reason>". ``reasons`` is
     the catalogue prefix of the reason texts (roster and RTL sheets have their own)."""
-    for error in errors:
-        reason = plain(lang, f"{reasons}.{error.problem.value}", value=error.value)
-        typer.echo(plain(lang, "cli.row_error", row=error.row, reason=reason))
+    for line in row_lines(lang, errors, reasons):
+        typer.echo(line)

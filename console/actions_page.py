@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
-from urllib.parse import urlencode
 
 from babel.dates import format_date
 
+from console.pages import options
 from console.uploads import sheet_form, sheet_report
-from handlers.i18n import plain, t_plain
+from handlers.i18n import t_plain
+from handlers.import_reports import ACTION_REASONS, summary
 from handlers.people_view import format_when
 from models.action_board import STATUS_FILTERS, BoardFilters, BoardLine, WaitingReport
 from models.action_import import ActionImportReport
@@ -77,14 +78,10 @@ def waiting_section(lang: str, items: Sequence[WaitingReport], csrf: str, zone: 
 
 
 def _filter_form(lang: str, filters: BoardFilters) -> str:
-    options = [("", t_plain(lang, "konsol.filter.all"))] + [
+    statuses = [("", t_plain(lang, "konsol.filter.all"))] + [
         (value, t_plain(lang, f"konsol.rtl.status.{value}")) for value in STATUS_FILTERS
     ]
-    chosen = "".join(
-        f'<option value="{escape(value)}"{" selected" if value == filters.status else ""}>'
-        f"{escape(label)}</option>"
-        for value, label in options
-    )
+    chosen = options(statuses, filters.status)
     late = " checked" if filters.overdue_only else ""
     return (
         f'<form class="filters" method="get" action="{BASE}">'
@@ -135,31 +132,14 @@ def rtl_report(
     lang: str, report: ActionImportReport, *, csrf: str, upload_id: str | None, saved: bool
 ) -> str:
     """The RTL sheet's report: the CLI's words, row by row, then Simpan or "Tersimpan"."""
-    summary = plain(
-        lang,
-        "cli.action_import_summary",
-        total=report.total,
-        rows_created=report.rows_created,
-        created=report.created,
-        rows_existing=report.rows_existing,
-        existing=report.existing,
-        rejected=len(report.errors),
-    )
     return sheet_report(
         lang,
-        summary,
+        summary(lang, report),
         report.errors,
-        "cli.action_reason",
+        ACTION_REASONS,
         accepted=report.rows_created,
         csrf=csrf,
         upload_id=upload_id,
         saved=saved,
         save_url=f"{BASE}/simpan",
     )
-
-
-def query_of(filters: BoardFilters) -> str:
-    values = {"q": filters.text, "status": filters.status}
-    if filters.overdue_only:
-        values["terlambat"] = "1"
-    return urlencode({key: value for key, value in values.items() if value})

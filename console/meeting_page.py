@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from urllib.parse import urlencode
 
+from console.pages import options, page_of, pager, query
 from handlers.i18n import t_plain
 from handlers.people_view import format_when, organization_name
 from models.invitees import Filters, InviteeRow, LateChange, filtered, kecamatan_of_rows
@@ -111,14 +112,6 @@ def _actions(lang: str, data: Recap, base: str, csrf: str) -> str:
     return f"<section>{button}<p>{_t(lang, 'konsol.attendance')}: {links}<br>{qr}</p></section>"
 
 
-def _options(values: Sequence[tuple[str, str]], chosen: str) -> str:
-    return "".join(
-        f'<option value="{escape(value)}"{" selected" if value == chosen else ""}>'
-        f"{escape(label)}</option>"
-        for value, label in values
-    )
-
-
 def _filter_form(lang: str, rows: Sequence[InviteeRow], filters: Filters, base: str) -> str:
     every = ("", t_plain(lang, "konsol.filter.all"))
     answers = [every] + [(a.value, t_plain(lang, f"konsol.answer_word.{a.value}")) for a in Answer]
@@ -134,10 +127,10 @@ def _filter_form(lang: str, rows: Sequence[InviteeRow], filters: Filters, base: 
             f'<input type="search" name="q" value="{escape(filters.text)}" '
             f'placeholder="{_t(lang, "konsol.filter.search_hint")}">',
         ),
-        ("jawaban", f'<select name="jawaban">{_options(answers, filters.answer)}</select>'),
-        ("jenis", f'<select name="jenis">{_options(kinds, filters.kind)}</select>'),
-        ("kecamatan", f'<select name="kecamatan">{_options(kecamatan, chosen_kec)}</select>'),
-        ("peran", f'<select name="peran">{_options(roles, filters.role)}</select>'),
+        ("jawaban", f'<select name="jawaban">{options(answers, filters.answer)}</select>'),
+        ("jenis", f'<select name="jenis">{options(kinds, filters.kind)}</select>'),
+        ("kecamatan", f'<select name="kecamatan">{options(kecamatan, chosen_kec)}</select>'),
+        ("peran", f'<select name="peran">{options(roles, filters.role)}</select>'),
     ]
     labelled = "".join(
         f"<label>{_t(lang, f'konsol.filter.{name}')}{control}</label>" for name, control in fields
@@ -161,22 +154,21 @@ def _answer_cell(lang: str, row: InviteeRow) -> str:
 
 
 def _query(filters: Filters, page_no: int) -> str:
-    values = {
-        "q": filters.text,
-        "jawaban": filters.answer,
-        "jenis": filters.kind,
-        "kecamatan": "" if filters.kecamatan_id is None else str(filters.kecamatan_id),
-        "peran": filters.role,
-        "hal": str(page_no),
-    }
-    return urlencode({key: value for key, value in values.items() if value})
+    return query(
+        {
+            "q": filters.text,
+            "jawaban": filters.answer,
+            "jenis": filters.kind,
+            "kecamatan": "" if filters.kecamatan_id is None else str(filters.kecamatan_id),
+            "peran": filters.role,
+            "hal": str(page_no),
+        }
+    )
 
 
 def _table(lang: str, rows: Sequence[InviteeRow], filters: Filters, base: str, page_no: int) -> str:
     shown = filtered(rows, filters)
-    pages = max(1, -(-len(shown) // PAGE_ROWS))
-    page_no = min(max(page_no, 1), pages)
-    window = shown[(page_no - 1) * PAGE_ROWS : page_no * PAGE_ROWS]
+    window, page_no, pages = page_of(shown, page_no, PAGE_ROWS)
     head = "".join(
         f"<th>{_t(lang, key)}</th>"
         for key in ("konsol.col.name", "konsol.col.organization", "konsol.col.answer")
@@ -192,20 +184,14 @@ def _table(lang: str, rows: Sequence[InviteeRow], filters: Filters, base: str, p
         if window
         else f"<p>{_t(lang, 'konsol.filter.nothing')}</p>"
     )
-    turn = []
-    if page_no > 1:
-        turn.append(f'<a href="{base}?{_query(filters, page_no - 1)}#peserta">◀</a>')
-    if pages > 1:
-        turn.append(_t(lang, "konsol.page", page=page_no, pages=pages))
-    if page_no < pages:
-        turn.append(f'<a href="{base}?{_query(filters, page_no + 1)}#peserta">▶</a>')
+    turn = pager(lang, lambda to: f"{base}?{_query(filters, to)}#peserta", page_no, pages)
     count = _t(lang, "konsol.invitees_found", count=len(shown), total=len(rows))
     opened = " open" if filters.any or page_no > 1 else ""
     return (
         f'<section id="peserta"><details{opened}><summary><h2>'
         f"{_t(lang, 'konsol.invitees', count=len(rows))}</h2></summary>"
         f'{_filter_form(lang, rows, filters, base)}<p class="muted">{count}</p>{table}'
-        f"<p>{' '.join(turn)}</p></details></section>"
+        f"{turn}</details></section>"
     )
 
 

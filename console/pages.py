@@ -7,9 +7,14 @@ admin's language.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
+from typing import TypeVar
+from urllib.parse import urlencode
 
 from handlers.i18n import t_plain
+
+T = TypeVar("T")
 
 STYLE = """
 *{box-sizing:border-box}
@@ -101,3 +106,37 @@ def message(lang: str, title_key: str, text_key: str, **values: object) -> str:
     """A page that only says something (a refused link, signed out)."""
     text = escape(t_plain(lang, text_key, **values))
     return page(lang, t_plain(lang, title_key), f'<section class="refused"><p>{text}</p></section>')
+
+
+def options(values: Sequence[tuple[str, str]], chosen: str) -> str:
+    """A select's options, the chosen one selected."""
+    return "".join(
+        f'<option value="{escape(value)}"{" selected" if value == chosen else ""}>'
+        f"{escape(label)}</option>"
+        for value, label in values
+    )
+
+
+def query(values: Mapping[str, str]) -> str:
+    """A filtered view's query string: the fields that are set."""
+    return urlencode({key: value for key, value in values.items() if value})
+
+
+def page_of(rows: Sequence[T], page_no: int, size: int) -> tuple[Sequence[T], int, int]:
+    """The rows of one page, that page's number (kept within the pages there are) and how many
+    pages there are: a forged or stale page number shows the nearest page."""
+    pages = max(1, -(-len(rows) // size))
+    page_no = min(max(page_no, 1), pages)
+    return rows[(page_no - 1) * size : page_no * size], page_no, pages
+
+
+def pager(lang: str, href: Callable[[int], str], page_no: int, pages: int) -> str:
+    """◀ halaman 2 dari 5 ▶, each arrow a link to its page."""
+    turn = []
+    if page_no > 1:
+        turn.append(f'<a href="{href(page_no - 1)}">◀</a>')
+    if pages > 1:
+        turn.append(escape(t_plain(lang, "konsol.page", page=page_no, pages=pages)))
+    if page_no < pages:
+        turn.append(f'<a href="{href(page_no + 1)}">▶</a>')
+    return f"<p>{' '.join(turn)}</p>"

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
-from urllib.parse import urlencode
 
+from console.pages import options, page_of, pager, query
 from console.uploads import sheet_form, sheet_report
-from handlers.i18n import plain, t_plain
+from handlers.i18n import t_plain
+from handlers.import_reports import ROSTER_REASONS, summary
 from handlers.people_view import organization_name
 from models.organizations import OrgKind
 from models.people import Role
@@ -30,19 +31,6 @@ def _t(lang: str, key: str, **values: object) -> str:
     return escape(t_plain(lang, key, **values))
 
 
-def import_summary(lang: str, report: ImportReport) -> str:
-    """ "8 baris: 4 baru, …": the same line on the console and the command line."""
-    return plain(
-        lang,
-        "cli.import_summary",
-        total=report.total,
-        created=report.created,
-        updated=report.updated,
-        unchanged=report.unchanged,
-        rejected=len(report.errors),
-    )
-
-
 def upload_form(lang: str, csrf: str) -> str:
     return sheet_form(
         lang, csrf, "/konsol/peserta/unggah", "konsol.roster_upload", "konsol.roster_hint"
@@ -55,9 +43,9 @@ def report_body(
     """The roster's report: each refused row and why, the counts, and Simpan or "Tersimpan"."""
     return sheet_report(
         lang,
-        import_summary(lang, report),
+        summary(lang, report),
         report.errors,
-        "cli.reason",
+        ROSTER_REASONS,
         accepted=report.accepted,
         csrf=csrf,
         upload_id=upload_id,
@@ -99,14 +87,6 @@ DECISIONS = (("k", "admin.approve_kader"), ("o", "admin.approve_opd"), ("x", "ad
 PAGE_ROWS = 50
 
 
-def _options(values: Sequence[tuple[str, str]], chosen: str) -> str:
-    return "".join(
-        f'<option value="{escape(value)}"{" selected" if value == chosen else ""}>'
-        f"{escape(label)}</option>"
-        for value, label in values
-    )
-
-
 def _filter_form(lang: str, rows: Sequence[PersonRow], filters: PeopleFilters) -> str:
     every = ("", t_plain(lang, "konsol.filter.all"))
     roles = [every] + [(r.value, t_plain(lang, f"konsol.role.{r.value}")) for r in Role]
@@ -125,10 +105,10 @@ def _filter_form(lang: str, rows: Sequence[PersonRow], filters: PeopleFilters) -
             f'<input type="search" name="q" value="{escape(filters.text)}" '
             f'placeholder="{_t(lang, "konsol.people_search_hint")}">',
         ),
-        ("status", f'<select name="status">{_options(states, filters.registration)}</select>'),
-        ("peran", f'<select name="peran">{_options(roles, filters.role)}</select>'),
-        ("jenis", f'<select name="jenis">{_options(kinds, filters.kind)}</select>'),
-        ("kecamatan", f'<select name="kecamatan">{_options(kecamatan, chosen_kec)}</select>'),
+        ("status", f'<select name="status">{options(states, filters.registration)}</select>'),
+        ("peran", f'<select name="peran">{options(roles, filters.role)}</select>'),
+        ("jenis", f'<select name="jenis">{options(kinds, filters.kind)}</select>'),
+        ("kecamatan", f'<select name="kecamatan">{options(kecamatan, chosen_kec)}</select>'),
     ]
     labelled = "".join(
         f"<label>{_t(lang, f'konsol.people_filter.{name}')}{control}</label>"
@@ -142,15 +122,16 @@ def _filter_form(lang: str, rows: Sequence[PersonRow], filters: PeopleFilters) -
 
 
 def _query(filters: PeopleFilters, page_no: int) -> str:
-    values = {
-        "q": filters.text,
-        "status": filters.registration,
-        "peran": filters.role,
-        "jenis": filters.kind,
-        "kecamatan": "" if filters.kecamatan_id is None else str(filters.kecamatan_id),
-        "hal": str(page_no),
-    }
-    return urlencode({key: value for key, value in values.items() if value})
+    return query(
+        {
+            "q": filters.text,
+            "status": filters.registration,
+            "peran": filters.role,
+            "jenis": filters.kind,
+            "kecamatan": "" if filters.kecamatan_id is None else str(filters.kecamatan_id),
+            "hal": str(page_no),
+        }
+    )
 
 
 def directory_body(
@@ -159,14 +140,13 @@ def directory_body(
     """Everyone on the roster: searched, filtered, each with where the bot reaches them and
     a printable registration link (the person's, and their organization's sheet)."""
     shown = filtered(rows, filters)
-    pages = max(1, -(-len(shown) // PAGE_ROWS))
-    page_no = min(max(page_no, 1), pages)
+    window, page_no, pages = page_of(shown, page_no, PAGE_ROWS)
     head = "".join(
         f"<th>{_t(lang, key)}</th>"
         for key in ("konsol.col.name", "konsol.col.organization", "konsol.col.registration")
     )
     body = []
-    for row in shown[(page_no - 1) * PAGE_ROWS : page_no * PAGE_ROWS]:
+    for row in window:
         person = row.person
         name = escape(person.name or t_plain(lang, "rekap.erased_name"))
         role = _t(lang, f"konsol.role.{person.role}")
@@ -186,17 +166,11 @@ def directory_body(
         if body
         else f"<p>{_t(lang, 'konsol.filter.nothing')}</p>"
     )
-    turn = []
-    if page_no > 1:
-        turn.append(f'<a href="{BASE}?{_query(filters, page_no - 1)}#daftar">◀</a>')
-    if pages > 1:
-        turn.append(_t(lang, "konsol.page", page=page_no, pages=pages))
-    if page_no < pages:
-        turn.append(f'<a href="{BASE}?{_query(filters, page_no + 1)}#daftar">▶</a>')
+    turn = pager(lang, lambda to: f"{BASE}?{_query(filters, to)}#daftar", page_no, pages)
     reached = sum(1 for row in rows if row.registration in REACHING)
     count = _t(lang, "konsol.people_found", count=len(shown), total=len(rows), reached=reached)
     return (
         f'<section id="daftar"><h2>{_t(lang, "konsol.roster")}</h2>'
         f'{_filter_form(lang, rows, filters)}<p class="muted">{count}</p>{table}'
-        f"<p>{' '.join(turn)}</p></section>"
+        f"{turn}</section>"
     )

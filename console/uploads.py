@@ -8,11 +8,10 @@ import secrets
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from html import escape
-from typing import Protocol
 
-from handlers.i18n import plain, t_plain
+from handlers.i18n import t_plain
+from handlers.import_reports import RowError, row_lines
 
 UPLOAD_TTL_SECONDS = 30 * 60
 MAX_PENDING = 20
@@ -55,17 +54,6 @@ class PendingUploads:
         return found
 
 
-class RowError(Protocol):
-    @property
-    def row(self) -> int: ...
-
-    @property
-    def problem(self) -> StrEnum: ...
-
-    @property
-    def value(self) -> str: ...
-
-
 def _t(lang: str, key: str, **values: object) -> str:
     return escape(t_plain(lang, key, **values))
 
@@ -95,19 +83,7 @@ def sheet_report(
 ) -> str:
     """A sheet's report: each refused row and why (``reasons``: the catalogue prefix of the
     reason texts), the counts, and Simpan (after a check) or "Tersimpan"."""
-    rows = "".join(
-        "<li>"
-        + escape(
-            plain(
-                lang,
-                "cli.row_error",
-                row=error.row,
-                reason=plain(lang, f"{reasons}.{error.problem.value}", value=error.value),
-            )
-        )
-        + "</li>"
-        for error in errors
-    )
+    rows = "".join(f"<li>{escape(line)}</li>" for line in row_lines(lang, errors, reasons))
     parts = [f"<section><p><b>{escape(summary)}</b></p>"]
     if rows:
         parts.append(f"<ul>{rows}</ul>")

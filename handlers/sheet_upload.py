@@ -25,6 +25,7 @@ from handlers.action_report import telegram_file
 from handlers.chat import person_of
 from handlers.context import BotContext
 from handlers.i18n import Markup, plain, t, t_plain
+from handlers.import_reports import reasons_of, row_lines, summary
 from handlers.port import Chat, Env, FileFailed, FileTooBig, IncomingFile
 from handlers.telegram_chat import TelegramChat
 from models.action_import import ActionImportReport
@@ -32,7 +33,7 @@ from models.file_store import FileRefused
 from models.messages import Button
 from models.organizations import zone_of
 from models.people import Person
-from models.sheet_import import SheetKind, SheetResult, import_sheet
+from models.sheet_import import SheetResult, import_sheet
 from models.sheets import MissingColumns
 
 SUFFIXES = (".csv", ".xlsx")
@@ -65,50 +66,16 @@ def _clear_stale(env: Env) -> None:
                 path.unlink(missing_ok=True)
 
 
-def _summary(lang: str, result: SheetResult) -> str:
-    report = result.report
-    if isinstance(report, ActionImportReport):
-        return plain(
-            lang,
-            "cli.action_import_summary",
-            total=report.total,
-            rows_created=report.rows_created,
-            created=report.created,
-            rows_existing=report.rows_existing,
-            existing=report.existing,
-            rejected=len(report.errors),
-        )
-    return plain(
-        lang,
-        "cli.import_summary",
-        total=report.total,
-        created=report.created,
-        updated=report.updated,
-        unchanged=report.unchanged,
-        rejected=len(report.errors),
-    )
-
-
 def report_text(lang: str, result: SheetResult, *, saved: bool) -> Markup:
     """What kind of sheet, the refused rows and why (the CLI's words), the counts."""
-    reasons = "cli.action_reason" if result.kind == SheetKind.RTL else "cli.reason"
     errors = result.report.errors
     lines = [
-        t(
-            lang,
-            "lembar.row",
-            text=plain(
-                lang,
-                "cli.row_error",
-                row=error.row,
-                reason=plain(lang, f"{reasons}.{error.problem.value}", value=error.value),
-            ),
-        )
-        for error in errors[:ERRORS_SHOWN]
+        t(lang, "lembar.row", text=line)
+        for line in row_lines(lang, errors[:ERRORS_SHOWN], reasons_of(result.report))
     ]
     if len(errors) > ERRORS_SHOWN:
         lines.append(t(lang, "lembar.more_rows", count=len(errors) - ERRORS_SHOWN))
-    head = t(lang, f"lembar.kind.{result.kind.value}", summary=_summary(lang, result))
+    head = t(lang, f"lembar.kind.{result.kind.value}", summary=summary(lang, result.report))
     tail = t(lang, "lembar.saved" if saved else "lembar.not_saved_yet")
     return Markup("\n".join([head, *lines, tail]))
 
