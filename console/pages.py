@@ -84,6 +84,7 @@ def page(lang: str, title: str, body: str, *, signed_in: str = "", csrf: str = "
             ("/konsol/", "konsol.home"),
             ("/konsol/peserta", "konsol.people"),
             ("/konsol/tindak-lanjut", "konsol.actions"),
+            ("/konsol/siaran", "konsol.siaran"),
         )
         who = (
             "<nav>"

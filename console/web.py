@@ -38,6 +38,7 @@ from console.people_page import (
     requests_body,
     upload_form,
 )
+from console.siaran_routes import SiaranRoutes
 from console.uploads import Pending, PendingUploads
 from handlers import attendance_export
 from handlers.console_link import NEXT
@@ -172,6 +173,7 @@ class Console:
         )
         app.router.add_post(PREFIX + "/peserta/permintaan/{request_id:[0-9]{1,9}}", self.decide)
         ActionRoutes(self).add_routes(app)
+        SiaranRoutes(self).add_routes(app)
         if self.demo:
             app.router.add_get(f"{PREFIX}/demo", self.demo_sign_in)
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, delete, select
 
 from models import audience, outbox
-from models.outbox import Kind, Planned, Status
+from models.outbox import Kind, OutboxMessage, Planned, Status
 from models.people import goes_as_template
+from models.recap import ChannelLine
 
 TEXT_MAX = 3500  # leaves room under Telegram's 4096 for the header the renderer adds
 AUDIENCE_MAX = 300
@@ -190,6 +192,89 @@ def send_draft(session: Session, draft: BroadcastDraft, *, now: datetime) -> Bro
     )
     session.delete(draft)
     return created
+
+
+def compose(
+    session: Session, *, author_id: int, specs: list[str], text: str, now: datetime
+) -> BroadcastDraft | None:
+    """The whole draft at once, audience and text, at its preview (the console's form gives
+    both together): the admin's one draft, as the chat's steps leave it, so either side's Kirim
+    is checked against the same version. None, and nothing changed: the audience is nobody.
+
+    Raises (nothing changed):
+        ValueError: the text is empty or too long.
+        UnknownAudience: a spec names nothing we know.
+    """
+    cleaned = validate_text(text)
+    if not audience.resolve(session, specs):
+        return None
+    draft = start_draft(session, author_id=author_id, now=now)
+    choose_audience(session, draft, specs, now=now)
+    write_text(session, draft, cleaned, now=now)
+    session.flush()
+    return draft
+
+
+def send_previewed(
+    session: Session, *, author_id: int, draft_id: int, version: int, now: datetime
+) -> Broadcast | None:
+    """Kirim under a preview: the broadcast, only while the draft is still the one that preview
+    showed (same draft, same version, still at its preview). None: already sent (a second
+    click, a re-posted form) or changed since; nothing is queued.
+
+    The draft is claimed by a conditional delete, so of two Kirim at once (two tabs, two
+    processes) only the one that deleted it sends.
+
+    Raises:
+        UnknownAudience: an organization chosen went away since (nothing is changed).
+    """
+    draft = draft_of(session, author_id, now=now)
+    if (
+        draft is None
+        or draft.stage != DraftStage.PREVIEW.value
+        or (draft.id, draft.version) != (draft_id, version)
+    ):
+        return None
+    specs, text = draft.specs.split(","), draft.text
+    claimed = session.execute(
+        delete(BroadcastDraft).where(
+            col(BroadcastDraft.id) == draft_id,
+            col(BroadcastDraft.version) == version,
+            col(BroadcastDraft.stage) == DraftStage.PREVIEW.value,
+        )
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    return create(session, author_id=author_id, specs=specs, text=text, now=now)
+
+
+def recent(session: Session, *, limit: int = 20) -> list[Broadcast]:
+    """The latest broadcasts, newest first: the console's reports."""
+    query = select(Broadcast).order_by(col(Broadcast.id).desc()).limit(limit)
+    return list(session.exec(query))
+
+
+def by_channel(session: Session, broadcast_id: int) -> tuple[ChannelLine, ...]:
+    """What the sent messages became on each app, counted as the meeting recap counts
+    invitations: Telegram tells a bot neither delivery nor reading (delivered is sent, read
+    None); WhatsApp reports both."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    rows = session.exec(
+        select(OutboxMessage).where(
+            OutboxMessage.subject == subject_of(broadcast_id),
+            OutboxMessage.status == Status.SENT.value,
+        )
+    )
+    for row in rows:
+        channel = row.channel or "telegram"
+        line = counts[channel]
+        line[0] += 1
+        line[1] += channel != "whatsapp" or row.delivered_at is not None
+        line[2] += row.read_at is not None
+    return tuple(
+        ChannelLine(name, sent, got, read if name == "whatsapp" else None)
+        for name, (sent, got, read) in sorted(counts.items())
+    )
 
 
 def discard_draft(session: Session, author_id: int) -> bool:
