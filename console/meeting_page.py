@@ -18,7 +18,7 @@ from console.pages import options, page_of, pager, query
 from handlers.i18n import t_plain
 from handlers.people_view import format_when, organization_name
 from models.invitees import Filters, InviteeRow, LateChange, filtered, kecamatan_of_rows
-from models.meetings import Answer
+from models.meetings import Answer, MeetingStatus
 from models.organizations import Organization, OrgKind
 from models.people import Role
 from models.recap import Recap
@@ -109,7 +109,26 @@ def _actions(lang: str, data: Recap, base: str, csrf: str) -> str:
         )
     links = " · ".join(f'<a href="{base}/daftar-hadir.{fmt}">{fmt.upper()}</a>' for fmt in FORMATS)
     qr = f'<a href="{base}/qr">{_t(lang, "konsol.checkin_qr")}</a>'
-    return f"<section>{button}<p>{_t(lang, 'konsol.attendance')}: {links}<br>{qr}</p></section>"
+    return (
+        f"<section>{button}<p>{_t(lang, 'konsol.attendance')}: {links}<br>{qr}</p>"
+        f"{_changes(lang, data, base)}</section>"
+    )
+
+
+def _changes(lang: str, data: Recap, base: str) -> str:
+    """Pindahkan, Batalkan and Notulen (console.meeting_admin_routes): a scheduled meeting
+    offers all three, each page refusing with the chat's words when the time is wrong (the
+    notulen once answers are closed); a closed one shows its minutes."""
+    status = data.meeting.status
+    pages = []
+    if status == MeetingStatus.SCHEDULED.value:
+        pages = [("pindah", "konsol.rapat.move"), ("batal", "konsol.rapat.cancel")]
+        if not data.open_for_answers:
+            pages.append(("notulen", "konsol.rapat.minutes"))
+    elif status == MeetingStatus.DONE.value:
+        pages = [("notulen", "konsol.rapat.minutes")]
+    links = " · ".join(f'<a href="{base}/{path}">{_t(lang, key)}</a>' for path, key in pages)
+    return f"<p>{links}</p>" if links else ""
 
 
 def _filter_form(lang: str, rows: Sequence[InviteeRow], filters: Filters, base: str) -> str:

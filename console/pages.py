@@ -82,6 +82,7 @@ def page(lang: str, title: str, body: str, *, signed_in: str = "", csrf: str = "
     if signed_in:
         links = (
             ("/konsol/", "konsol.home"),
+            ("/konsol/rapat/baru", "konsol.new_meeting"),
             ("/konsol/peserta", "konsol.people"),
             ("/konsol/tindak-lanjut", "konsol.actions"),
             ("/konsol/siaran", "konsol.siaran"),

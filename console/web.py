@@ -29,6 +29,7 @@ from console.actions_routes import ActionRoutes
 from console.checkin_page import checkin_body
 from console.links import ChatLink, ChatLinks
 from console.links_page import card, sheet_body
+from console.meeting_admin_routes import MeetingAdminRoutes
 from console.meeting_page import meeting_body
 from console.pages import message, page
 from console.people_page import (
@@ -174,6 +175,7 @@ class Console:
         app.router.add_post(PREFIX + "/peserta/permintaan/{request_id:[0-9]{1,9}}", self.decide)
         ActionRoutes(self).add_routes(app)
         SiaranRoutes(self).add_routes(app)
+        MeetingAdminRoutes(self).add_routes(app)
         if self.demo:
             app.router.add_get(f"{PREFIX}/demo", self.demo_sign_in)
 

@@ -7,8 +7,11 @@ messages loses nothing and the same rules serve a future WhatsApp channel.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Field, Session, SQLModel, select
@@ -17,6 +20,7 @@ from models import audience, meetings
 from models.dates import DateParseError, parse_date, parse_time, parse_when
 
 DRAFT_TTL = timedelta(hours=24)
+_T = TypeVar("_T")
 
 
 class Stage(StrEnum):
@@ -176,6 +180,14 @@ def choose_audience(
     session: Session, draft: MeetingDraft, specs: list[str], *, now: datetime
 ) -> int:
     """Raises DraftError("audience") when the specs name nothing or nobody."""
+    canonical, count = _audience_of(session, specs)
+    draft.specs = ",".join(canonical)
+    _advance(session, draft, Stage.PREVIEW, now)
+    return count
+
+
+def _audience_of(session: Session, specs: list[str]) -> tuple[list[str], int]:
+    """The specs as stored, and how many they invite; DraftError("audience") for nobody."""
     try:
         canonical = audience.canonical(session, specs)
         count = len(audience.resolve(session, canonical)) if canonical else 0
@@ -183,9 +195,7 @@ def choose_audience(
         raise DraftError("audience") from error
     if not count:
         raise DraftError("audience")
-    draft.specs = ",".join(canonical)
-    _advance(session, draft, Stage.PREVIEW, now)
-    return count
+    return canonical, count
 
 
 def confirm(session: Session, draft: MeetingDraft, *, now: datetime) -> meetings.Meeting:
@@ -214,10 +224,7 @@ def start_closing(
     session: Session, *, author_id: int, meeting: meetings.Meeting, now: datetime
 ) -> MeetingDraft:
     """The admin chose a held meeting to close: the next text or document is its minutes."""
-    if meeting.status != meetings.MeetingStatus.SCHEDULED.value:
-        raise meetings.MeetingError("not_scheduled")
-    if not meetings.has_ended(meeting, now):
-        raise meetings.MeetingError("not_ended")
+    meetings.check_closable(meeting, now)
     draft = start(session, author_id=author_id, now=now)
     draft.target_meeting_id = meeting.id
     _advance(session, draft, Stage.MINUTES, now)
@@ -227,8 +234,7 @@ def start_closing(
 def start_moving(
     session: Session, *, author_id: int, meeting: meetings.Meeting, now: datetime
 ) -> MeetingDraft:
-    if meeting.status != meetings.MeetingStatus.SCHEDULED.value or meeting.starts_at <= now:
-        raise meetings.MeetingError("not_scheduled")
+    meetings.check_movable(meeting, now)
     draft = start(session, author_id=author_id, now=now)
     draft.target_meeting_id, draft.timezone = meeting.id, meeting.timezone
     _advance(session, draft, Stage.MOVE_DATE, now)
@@ -251,18 +257,29 @@ def move_answer(
         draft.day = _meeting_day(cleaned, now.astimezone(zone).date())
         _advance(session, draft, Stage.MOVE_TIME, now)
         return None
-    try:
-        moment, _ = parse_time(cleaned)
-    except DateParseError as error:
-        raise DraftError("time") from error
     assert draft.day is not None
+    moment = _typed_time(cleaned)
     meeting = _meeting_to_move(session, draft)
-    starts_at = datetime.combine(draft.day, moment, zone)
-    if starts_at <= now:
-        raise DraftError("time_past")
+    starts_at = _start_at(draft.day, moment, zone, now)
     draft.starts_at = starts_at
     _advance(session, draft, Stage.MOVE_PREVIEW, now)
     return meeting
+
+
+def _typed_time(text: str) -> time:
+    """A moved meeting's new time: a zone typed with it is ignored, the meeting keeps its own."""
+    try:
+        moment, _ = parse_time(text)
+    except DateParseError as error:
+        raise DraftError("time") from error
+    return moment
+
+
+def _start_at(day: date, moment: time, zone: ZoneInfo, now: datetime) -> datetime:
+    starts_at = datetime.combine(day, moment, zone)
+    if starts_at <= now:
+        raise DraftError("time_past")
+    return starts_at
 
 
 def _meeting_to_move(session: Session, draft: MeetingDraft) -> meetings.Meeting:
@@ -317,3 +334,158 @@ def discard(session: Session, author_id: int) -> Stage | None:
         return None
     session.delete(draft)
     return Stage(draft.stage)
+
+
+# -- The console's forms: every answer on one page, checked with the steps' own rules -------
+
+
+@dataclass(frozen=True)
+class MeetingForm:
+    """/rapatbaru's answers as typed in the console's form; empty: not given. ``audience`` is
+    a button's choice (all, opd, kader) or specs typed as in the chat, comma-separated."""
+
+    title: str = ""
+    day: str = ""
+    starts: str = ""
+    ends: str = ""
+    venue: str = ""
+    agenda: str = ""
+    deadline: str = ""
+    audience: str = ""
+
+
+@dataclass(frozen=True)
+class NewMeeting:
+    """A form that fits: what ``meetings.create`` is given, and how many it invites."""
+
+    title: str
+    starts_at: datetime
+    ends_at: datetime | None
+    timezone: str
+    venue: str
+    agenda: str
+    rsvp_deadline: datetime
+    specs: tuple[str, ...]
+    invited: int
+
+
+class FormErrors(ValueError):
+    """Every answer that does not fit, by the form's field, with the code the chat's step
+    gives the same answer (so the page says what the bot says)."""
+
+    def __init__(self, problems: dict[str, str], day: date | None = None) -> None:
+        super().__init__(", ".join(f"{name}={code}" for name, code in problems.items()))
+        self.problems = problems
+        self.day = day  # the meeting's day when it could be read: the examples start there
+
+
+class _Checks:
+    """Collects each field's DraftError instead of stopping at the first."""
+
+    def __init__(self) -> None:
+        self.problems: dict[str, str] = {}
+
+    def run(self, name: str, check: Callable[[], _T]) -> _T | None:
+        try:
+            return check()
+        except DraftError as error:
+            self.problems.setdefault(name, error.code)
+            return None
+
+
+def _typed(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _time_of(text: str) -> tuple[time, str | None]:
+    try:
+        return parse_time(text)
+    except DateParseError as error:
+        raise DraftError("time") from error
+
+
+def check_form(
+    session: Session, form: MeetingForm, *, now: datetime, default_zone: str
+) -> NewMeeting:
+    """The whole of /rapatbaru at once, each answer read as its step reads it (``6 Des``,
+    ``besok``, ``09.00 Wita``...), plus the optional end time and agenda the chat does not ask.
+
+    Raises:
+        FormErrors: every answer that does not fit, with its step's code.
+    """
+    checks = _Checks()
+    title = _typed(form.title)
+    if not 3 <= len(title) <= meetings.TITLE_MAX:
+        checks.problems["title"] = "title"
+    zone_name = default_zone
+    day = checks.run("day", lambda: _meeting_day(_typed(form.day), _today(now, default_zone)))
+    typed = checks.run("starts", lambda: _time_of(_typed(form.starts)))
+    starts_at: datetime | None = None
+    if typed is not None:
+        zone_name = typed[1] or default_zone
+        if day is not None:
+            moment, zone = typed[0], ZoneInfo(zone_name)
+            starts_at = checks.run("starts", lambda: _start_at(day, moment, zone, now))
+    ends_at = None
+    if form.ends.strip():
+        end = checks.run("ends", lambda: _time_of(_typed(form.ends)))
+        if end is not None and day is not None and starts_at is not None:
+            ends_at = datetime.combine(day, end[0], ZoneInfo(end[1] or zone_name))
+            if ends_at <= starts_at:
+                checks.problems["ends"] = "meeting_end_before_start"
+    venue = _typed(form.venue)
+    if not 3 <= len(venue) <= meetings.VENUE_MAX:
+        checks.problems["venue"] = "venue"
+    agenda = form.agenda.strip()
+    if len(agenda) > meetings.AGENDA_MAX:
+        checks.problems["agenda"] = "meeting_agenda"
+    zone = ZoneInfo(zone_name)
+    deadline = starts_at
+    if form.deadline.strip():
+        today = now.astimezone(zone).date()
+        deadline = checks.run(
+            "deadline", lambda: _deadline_from(_typed(form.deadline), today, zone)
+        )
+    if starts_at is not None and deadline is not None and not now < deadline <= starts_at:
+        checks.problems["deadline"] = "deadline_order"
+    specs = [part for part in _typed(form.audience).split(",") if part.strip()]
+    chosen = checks.run("audience", lambda: _audience_of(session, specs))
+    if checks.problems:
+        raise FormErrors(checks.problems, day)
+    assert starts_at is not None and deadline is not None and chosen is not None
+    return NewMeeting(
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        timezone=zone_name,
+        venue=venue,
+        agenda=agenda,
+        rsvp_deadline=deadline,
+        specs=tuple(chosen[0]),
+        invited=chosen[1],
+    )
+
+
+def _today(now: datetime, zone: str) -> date:
+    return now.astimezone(ZoneInfo(zone)).date()
+
+
+def check_move(meeting: meetings.Meeting, day: str, starts: str, *, now: datetime) -> datetime:
+    """/pindahrapat's new date and time at once, read as its steps read them, in the
+    meeting's zone: the new start (nothing moves here).
+
+    Raises:
+        MeetingError: the meeting cannot be moved (closed, cancelled, started).
+        FormErrors: the date or the time does not fit.
+    """
+    meetings.check_movable(meeting, now)
+    zone = ZoneInfo(meeting.timezone)
+    checks = _Checks()
+    new_day = checks.run("day", lambda: _meeting_day(_typed(day), now.astimezone(zone).date()))
+    moment = checks.run("starts", lambda: _typed_time(_typed(starts)))
+    starts_at = None
+    if new_day is not None and moment is not None:
+        starts_at = checks.run("starts", lambda: _start_at(new_day, moment, zone, now))
+    if checks.problems or starts_at is None:
+        raise FormErrors(checks.problems, new_day)
+    return starts_at

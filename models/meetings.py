@@ -59,6 +59,9 @@ class Meeting(SQLModel, table=True):
     # with the follow-up actions issue) and the name as sent.
     minutes_file_id: str | None = Field(default=None, max_length=200)
     minutes_file_name: str | None = Field(default=None, max_length=200)
+    # Minutes uploaded on the console: the document's path in the file store (a Telegram file
+    # id cannot be made from a browser's upload, and the file must be served back).
+    minutes_path: str | None = Field(default=None, max_length=300)
     closed_at: datetime | None = None
     created_at: datetime
     updated_at: datetime
@@ -312,16 +315,29 @@ def queue_invitations(
     return outbox.plan(session, planned, now=now)
 
 
+def check_cancellable(meeting: Meeting, now: datetime) -> None:
+    """Raises MeetingError when the meeting can no longer be cancelled (the chat's and the
+    console's Batalkan ask before they show Ya / Tidak)."""
+    if meeting.status != MeetingStatus.SCHEDULED.value:
+        raise MeetingError("not_scheduled")
+    if now >= meeting.starts_at:
+        raise MeetingError("already_started")  # a held meeting is closed with its minutes
+
+
+def check_movable(meeting: Meeting, now: datetime) -> None:
+    """Raises MeetingError("not_scheduled") for a meeting that is closed, cancelled or has
+    started: only a coming meeting is moved (the chat's /pindahrapat and the console alike)."""
+    if meeting.status != MeetingStatus.SCHEDULED.value or meeting.starts_at <= now:
+        raise MeetingError("not_scheduled")
+
+
 def cancel(session: Session, meeting: Meeting, *, now: datetime) -> int:
     """Cancel: every invitee (and representative) is told; every queued row falls away.
 
     The notice's subject is ``meetingnews:<id>``, which has no version check, because the
     meeting's own rows are exactly what a cancellation must stop.
     """
-    if meeting.status != MeetingStatus.SCHEDULED.value:
-        raise MeetingError("not_scheduled")
-    if now >= meeting.starts_at:
-        raise MeetingError("already_started")  # a held meeting is closed with its minutes
+    check_cancellable(meeting, now)
     meeting.status = MeetingStatus.CANCELLED.value
     meeting.version += 1
     meeting.updated_at = now
@@ -492,6 +508,15 @@ def has_ended(meeting: Meeting, now: datetime) -> bool:
     return now > meeting.checkin_window[1]
 
 
+def check_closable(meeting: Meeting, now: datetime) -> None:
+    """Raises MeetingError when no minutes can close the meeting: already closed or
+    cancelled ("not_scheduled"), or not held yet ("not_ended")."""
+    if meeting.status != MeetingStatus.SCHEDULED.value:
+        raise MeetingError("not_scheduled")
+    if not has_ended(meeting, now):
+        raise MeetingError("not_ended")
+
+
 def close(
     session: Session,
     meeting: Meeting,
@@ -500,22 +525,23 @@ def close(
     text: str = "",
     file_id: str | None = None,
     file_name: str | None = None,
+    file_path: str | None = None,
 ) -> None:
-    """Record the minutes (notulen) and close the meeting; the daily nudge stops.
+    """Record the minutes (notulen) and close the meeting; the daily nudge stops. A document
+    is Telegram's ``file_id`` (sent in the chat) or a ``file_path`` in the file store
+    (uploaded on the console).
 
     Raises:
         MeetingError: not held yet ("not_ended"), already closed or cancelled
             ("not_scheduled"), or neither text nor a document ("minutes").
     """
-    if meeting.status != MeetingStatus.SCHEDULED.value:
-        raise MeetingError("not_scheduled")
-    if not has_ended(meeting, now):
-        raise MeetingError("not_ended")
+    check_closable(meeting, now)
     cleaned = text.strip()
-    if not file_id and not (3 <= len(cleaned) <= MINUTES_MAX):
+    if not (file_id or file_path) and not (3 <= len(cleaned) <= MINUTES_MAX):
         raise MeetingError("minutes")
     meeting.minutes = cleaned or None
     meeting.minutes_file_id, meeting.minutes_file_name = file_id, file_name
+    meeting.minutes_path = file_path
     meeting.status = MeetingStatus.DONE.value
     meeting.closed_at = meeting.updated_at = now
     session.add(meeting)
