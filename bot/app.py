@@ -31,6 +31,7 @@ from bot.web import (
     whatsapp_of,
 )
 from console.web import Console
+from handlers import sheet_upload
 from handlers.context import DEPS_KEY, BotContext, Deps
 from handlers.telegram_chat import TelegramMessenger
 from models import action_drafts, actions
@@ -197,7 +198,8 @@ def sweep_files(deps: Deps) -> int:
     with unit_of_work(deps.engine) as session:
         action_drafts.expire_report_drafts(session, now=deps.clock.now())
         referenced = actions.evidence_paths(session)
-    return deps.files.sweep(referenced, now=deps.clock.now().timestamp())
+    removed = sheet_upload.clear_stale(deps.files)  # sheets an admin checked and never saved
+    return removed + deps.files.sweep(referenced, now=deps.clock.now().timestamp())
 
 
 async def _sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:

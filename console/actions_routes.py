@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import asyncio
-import mimetypes
+import re
 import tempfile
 from collections.abc import Mapping
 from html import escape
@@ -19,7 +19,7 @@ from console.actions_page import BASE, board_section, rtl_form, rtl_report, wait
 from console.pages import page
 from console.uploads import Pending
 from handlers.actions_export import write_actions_xlsx
-from handlers.i18n import plain, t_plain
+from handlers.i18n import t_plain
 from models import actions
 from models.action_board import (
     STATUS_FILTERS,
@@ -33,12 +33,12 @@ from models.console import SignedIn
 from models.db import unit_of_work
 from models.organizations import zone_of
 from models.people import Person
-from models.sheets import MissingColumns
 
 if TYPE_CHECKING:
     from console.web import Console
 
 EVERYTHING = BoardFilters()
+INLINE_IMAGES = frozenset({"image/jpeg", "image/png", "image/webp"})
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -141,14 +141,18 @@ class ActionRoutes:
         path = self.deps.files.path_of(item.path) if item is not None else None
         if item is None or path is None or not path.is_file():
             raise web.HTTPNotFound()
-        kind = item.mime_type or mimetypes.guess_type(item.file_name or path.name)[0]
-        image = (kind or "").startswith("image/")
-        name = (item.file_name or path.name).replace('"', "")
+        # Shown in the page only as a photo of a kind no browser runs (an SVG could carry a
+        # script); anything else is a download, whatever its name says.
+        image = item.mime_type in INLINE_IMAGES
+        kind = item.mime_type if image else "application/octet-stream"
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "-", item.file_name or path.name).strip("-.")
+        disposition = "inline" if image else "attachment"
         return web.FileResponse(
             path,
             headers={
-                "Content-Type": kind or "application/octet-stream",
-                "Content-Disposition": f'{"inline" if image else "attachment"}; filename="{name}"',
+                "Content-Type": kind,
+                "Content-Disposition": f'{disposition}; filename="{stem or "bukti"}"',
+                "Content-Security-Policy": "sandbox",
                 "Cache-Control": "private, no-store",
                 "X-Content-Type-Options": "nosniff",
             },
@@ -222,23 +226,18 @@ class ActionRoutes:
         self, pending: Pending, lang: str, signed: SignedIn, *, dry_run: bool
     ) -> ActionImportReport | str:
         """Read and import (rolled back for a check); an escaped text when it cannot be."""
-        sheet = await self.console.read(pending, lang)
-        if isinstance(sheet, str):
-            return escape(sheet)
-        headers, rows = sheet
         now = self.deps.clock.now()
         today = now.astimezone(ZoneInfo(self._zone(signed))).date()
-        with Session(self.deps.engine, expire_on_commit=False) as session:
-            try:
-                report = import_actions(session, headers, rows, now=now, today=today)
-            except MissingColumns as exc:
-                columns = ", ".join(exc.missing)
-                return escape(plain(lang, "cli.action_import_missing_columns", columns=columns))
-            if dry_run:
-                session.rollback()
-            else:
-                session.commit()
-        return report
+        result = await self.console.imported(
+            pending,
+            lang,
+            lambda session, headers, rows: import_actions(
+                session, headers, rows, now=now, today=today
+            ),
+            save=not dry_run,
+            missing_key="cli.action_import_missing_columns",
+        )
+        return escape(result) if isinstance(result, str) else result
 
 
 def plain_escaped(lang: str, key: str) -> str:

@@ -28,6 +28,8 @@ def card(lang: str, row: PersonRow, links: Sequence[ChatLink]) -> str:
     ]
     if row.registration in (Registration.TELEGRAM, Registration.BOTH):
         parts.append(f"<p>{_t(lang, 'konsol.card.done')}</p>")
+    elif person.is_admin:
+        parts.append(f"<p>{_t(lang, 'konsol.card.admin')}</p>")
     for link in links:
         parts.append(
             f"<h3>{_t(lang, f'konsol.card.{link.channel}')}</h3>{qr_svg(link.url)}"

@@ -29,19 +29,6 @@ FIELDS: tuple[tuple[str, str], ...] = (
 ROLES = ("all", "opd", "kader")
 OTHER = "lain"
 MINUTES_ACCEPT = ".pdf,.doc,.docx,.jpg,.jpeg,.png,.webp"
-# These pages' own rules, beside the layout's (pages.STYLE): one field under the other, at
-# full width on a phone; the invitation framed as a chat bubble.
-STYLE = (
-    "<style>form.stack label,form.stack fieldset{display:flex;flex-direction:column;"
-    "gap:.2rem;margin:0 0 .7rem;font-size:.9rem;color:#5b6573}"
-    "form.stack fieldset{border:1px solid #e3e7ea;border-radius:.4rem;padding:.4rem .6rem}"
-    "form.stack label.check{flex-direction:row;align-items:center;gap:.4rem;margin:.1rem 0;"
-    "color:#1c2430}"
-    "form.stack input:not([type=radio]),form.stack textarea{font:inherit;color:#1c2430;"
-    "padding:.4rem;border:1px solid #c9d0d6;border-radius:.35rem;width:100%;min-width:0}"
-    ".bubble{background:#e8f3ee;border-radius:.6rem;padding:.6rem .8rem;overflow-wrap:anywhere}"
-    ".minutes{white-space:pre-wrap}</style>"
-)
 
 
 def _t(lang: str, key: str, **values: object) -> str:

@@ -23,7 +23,6 @@ from sqlmodel import Session
 
 from console.meeting_admin_page import (
     NEW,
-    STYLE,
     back,
     cancel_question,
     form_of,
@@ -125,7 +124,7 @@ class MeetingAdminRoutes:
 
     def _page(self, signed: SignedIn, title: str, body: str, status: int = 200) -> web.Response:
         lang, csrf = signed.person.language, signed.csrf
-        shown = page(lang, title, STYLE + body, signed_in=signed.person.name, csrf=csrf)
+        shown = page(lang, title, body, signed_in=signed.person.name, csrf=csrf)
         return self.console.html(shown, status)
 
     def _forged(self, signed: SignedIn, key: str = "konsol.forged") -> web.Response:

@@ -65,6 +65,24 @@ button.light{background:#e8f3ee;color:#0b6e4f}
 label.check{flex-direction:row;align-items:center;gap:.3rem}
 section.card h3{font-size:.95rem;margin:.6rem 0 0}
 @media print{section.card{break-inside:avoid}}
+form.stack label,form.stack fieldset{display:flex;flex-direction:column;gap:.2rem;
+margin:0 0 .7rem;font-size:.9rem;color:#5b6573}
+form.stack fieldset{border:1px solid #e3e7ea;border-radius:.4rem;padding:.4rem .6rem}
+form.stack label.check{flex-direction:row;align-items:center;gap:.4rem;margin:.1rem 0;
+color:#1c2430}
+form.stack input:not([type=radio]),form.stack textarea{font:inherit;color:#1c2430;
+padding:.4rem;border:1px solid #c9d0d6;border-radius:.35rem;width:100%;min-width:0}
+.bubble{white-space:pre-wrap;overflow-wrap:anywhere;background:#e8f3ee;border-radius:.6rem;
+padding:.6rem .8rem;margin:.4rem 0 .8rem}
+.minutes{white-space:pre-wrap}
+form.siaran fieldset{border:0;padding:0;margin:0 0 .6rem}
+form.siaran legend{font-weight:600;margin-bottom:.3rem}
+form.siaran label{display:block;margin:.25rem 0}
+form.siaran select,form.siaran input[type=search],form.siaran textarea{display:block;
+width:100%;max-width:100%;font:inherit;padding:.35rem;border:1px solid #c9d0d6;
+border-radius:.35rem;margin:.2rem 0 .4rem}
+form.siaran .sub{margin-left:1.6rem}
+.excerpt{white-space:pre-wrap;overflow-wrap:anywhere;margin:.3rem 0}
 @media print{header,form,nav{display:none}body{background:#fff}section{box-shadow:none}}
 """
 

@@ -24,22 +24,6 @@ KECAMATAN, ORGANIZATION = "kecamatan", "instansi"
 COUNTS = ("sent", "waiting", "unreachable", "failed", "skipped")
 EXCERPT = 160  # characters of a past broadcast's text shown in its report
 
-# Kept here (pages.py holds the shared layout): the message as a chat bubble, line breaks kept.
-STYLE = (
-    "<style>"
-    ".bubble{white-space:pre-wrap;overflow-wrap:anywhere;background:#e8f3ee;"
-    "border-radius:.6rem;padding:.6rem .8rem;margin:.4rem 0 .8rem}"
-    "form.siaran fieldset{border:0;padding:0;margin:0 0 .6rem}"
-    "form.siaran legend{font-weight:600;margin-bottom:.3rem}"
-    "form.siaran label{display:block;margin:.25rem 0}"
-    "form.siaran select,form.siaran input[type=search],form.siaran textarea{display:block;"
-    "width:100%;max-width:100%;font:inherit;padding:.35rem;border:1px solid #c9d0d6;"
-    "border-radius:.35rem;margin:.2rem 0 .4rem}"
-    "form.siaran .sub{margin-left:1.6rem}"
-    ".excerpt{white-space:pre-wrap;overflow-wrap:anywhere;margin:.3rem 0}"
-    "</style>"
-)
-
 
 @dataclass
 class Compose:

@@ -21,7 +21,6 @@ from console.siaran_page import (
     KECAMATAN,
     ORGANIZATION,
     ROLES,
-    STYLE,
     Compose,
     Preview,
     ReportLine,
@@ -105,8 +104,7 @@ class SiaranRoutes:
                 for broadcast in broadcasts.recent(session, limit=REPORTS)
             ]
         body = (
-            STYLE
-            + before
+            before
             + compose_section(lang, csrf, form or Compose(), places, folded=folded)
             + reports_section(lang, lines, zone)
         )

@@ -14,7 +14,7 @@ from handlers.i18n import t_plain
 from handlers.import_reports import RowError, row_lines
 
 UPLOAD_TTL_SECONDS = 30 * 60
-MAX_PENDING = 20
+MAX_PENDING = 5  # checked sheets waiting for Simpan, per admin (each up to 3 MB, in memory)
 
 
 @dataclass
@@ -37,8 +37,10 @@ class PendingUploads:
         now = time.monotonic()
         for key in [k for k, v in self._items.items() if now - v.at > UPLOAD_TTL_SECONDS]:
             del self._items[key]
-        while len(self._items) >= MAX_PENDING:
-            del self._items[next(iter(self._items))]
+        # A cap per uploader: one admin's many checks never push out another's.
+        mine = [k for k, v in self._items.items() if v.person_id == pending.person_id]
+        for key in mine[: max(0, len(mine) - MAX_PENDING + 1)]:
+            del self._items[key]
         key = secrets.token_urlsafe(16)
         self._items[key] = pending
         return key

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import logging
 import re
 import tempfile
 import time
@@ -18,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -70,6 +71,8 @@ from models.registration import Decision
 from models.roster import ImportReport, import_roster
 from models.sheets import MissingColumns
 
+log = logging.getLogger(__name__)
+R = TypeVar("R")
 ReadSheet = Callable[[Path], tuple[list[str], list[list[str]]]]
 COOKIE = "pokjanal_konsol"
 CONTENT_TYPES = {
@@ -257,6 +260,10 @@ class Console:
     async def demo_sign_in(self, request: web.Request) -> web.Response:
         """The demo's "Buka konsol": signed in as the demo's admin in one click. Only routed
         when the console is made with ``demo=True`` (``pokjanal demo``), never by ``run``."""
+        if request.remote not in ("127.0.0.1", "::1"):  # the demo's own machine only
+            return self.html(
+                message(self.language, "konsol.refused_title", "konsol.demo_local"), 403
+            )
         now = self.deps.clock.now()
         with unit_of_work(self.deps.engine) as session:
             admin = console.first_admin(session)
@@ -451,7 +458,9 @@ class Console:
         for row in rows:
             person = session.get(Person, row.person.id)
             assert person is not None and person.id is not None
-            linked = person.telegram_user_id is not None
+            # No one-tap link for an admin: whoever held the card would become one. Admins link
+            # by their own number (/start, then the contact), or DAFTAR on WhatsApp.
+            linked = person.telegram_user_id is not None or person.is_admin
             token = None if linked else people.ensure_invite_token(session, person)
             found[person.id] = self.links.registration(token)
         return found
@@ -469,7 +478,9 @@ class Console:
         if not shown:
             return self.html(message(lang, "konsol.not_found_title", "konsol.person_gone"), 404)
         body = card(lang, shown[0], links[person_id])
-        return self.html(page(lang, shown[0].person.name, body, signed_in=signed.person.name))
+        return self.html(
+            page(lang, shown[0].person.name, body, signed_in=signed.person.name, csrf=signed.csrf)
+        )
 
     async def organization_cards(self, request: web.Request) -> web.Response:
         """A Posyandu's (or any organization's) sheet of cards, to print and hand out."""
@@ -487,7 +498,7 @@ class Console:
             sheet_body, lang, organization, rows, lambda row: links[row.person.id or 0]
         )
         title = t_plain(lang, "konsol.card.sheet_title", name=organization.name)
-        return self.html(page(lang, title, body, signed_in=signed.person.name))
+        return self.html(page(lang, title, body, signed_in=signed.person.name, csrf=signed.csrf))
 
     async def decide(self, request: web.Request) -> web.Response:
         """Setujui (kader/OPD) or Tolak, as under the request in the chat; the requester is
@@ -570,27 +581,50 @@ class Console:
             try:
                 return await asyncio.to_thread(read_sheet, path)
             except Exception as exc:  # the reader's UnreadableTable, or a damaged file
-                reason = str(exc).replace(f"{path}: ", "").replace(str(path), "")
-                return plain(lang, "cli.import_unreadable", error=reason)
+                log.info("an uploaded sheet could not be read: %s", exc)
+                return t_plain(lang, "konsol.unreadable")
 
-    async def _import(self, pending: Pending, lang: str, *, dry_run: bool) -> ImportReport | str:
-        """The roster read and imported (rolled back for a dry run); a text when it cannot be."""
+    async def imported(
+        self,
+        pending: Pending,
+        lang: str,
+        run: Callable[[Session, list[str], list[list[str]]], R],
+        *,
+        save: bool,
+        missing_key: str,
+    ) -> R | str:
+        """Read the sheet and import it with ``run`` in a worker thread (a roster of thousands
+        takes seconds: the chats and the webhooks are not kept waiting), committed when
+        ``save``, else rolled back; a text saying why when it cannot be."""
         sheet = await self.read(pending, lang)
         if isinstance(sheet, str):
             return sheet
         headers, rows = sheet
+
+        def work() -> R | str:
+            with Session(self.deps.engine, expire_on_commit=False) as session:
+                try:
+                    report = run(session, headers, rows)
+                except MissingColumns as exc:
+                    return plain(lang, missing_key, columns=", ".join(exc.missing))
+                if save:
+                    session.commit()
+                else:
+                    session.rollback()
+                return report
+
+        return await asyncio.to_thread(work)
+
+    async def _import(self, pending: Pending, lang: str, *, dry_run: bool) -> ImportReport | str:
+        """The roster read and imported (rolled back for a dry run); a text when it cannot be."""
         now = self.deps.clock.now()
-        with Session(self.deps.engine, expire_on_commit=False) as session:
-            try:
-                report = import_roster(session, headers, rows, now=now)
-            except MissingColumns as exc:
-                columns = ", ".join(exc.missing)
-                return plain(lang, "cli.import_missing_columns", columns=columns)
-            if dry_run:
-                session.rollback()
-            else:
-                session.commit()
-        return report
+        return await self.imported(
+            pending,
+            lang,
+            lambda session, headers, rows: import_roster(session, headers, rows, now=now),
+            save=not dry_run,
+            missing_key="cli.import_missing_columns",
+        )
 
     @staticmethod
     def _meetings(lang: str, funnels: list[tuple[Meeting, Funnel]]) -> str:

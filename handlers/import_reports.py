@@ -54,6 +54,14 @@ def reasons_of(report: ImportReport | ActionImportReport) -> str:
     return ACTION_REASONS if isinstance(report, ActionImportReport) else ROSTER_REASONS
 
 
+VALUE_ROOM = 40  # characters of a refused cell quoted back: a whole pasted paragraph is not
+
+
+def _cut(value: str) -> str:
+    value = " ".join(value.split())
+    return value if len(value) <= VALUE_ROOM else value[: VALUE_ROOM - 1].rstrip() + "…"
+
+
 def row_lines(lang: str, errors: Sequence[RowError], reasons: str) -> list[str]:
     """One line per refused row: its number and why (``reasons``: the catalogue prefix)."""
     return [
@@ -61,7 +69,7 @@ def row_lines(lang: str, errors: Sequence[RowError], reasons: str) -> list[str]:
             lang,
             "cli.row_error",
             row=error.row,
-            reason=plain(lang, f"{reasons}.{error.problem.value}", value=error.value),
+            reason=plain(lang, f"{reasons}.{error.problem.value}", value=_cut(error.value)),
         )
         for error in errors
     ]

@@ -57,6 +57,7 @@ BUTTON_TITLE = 40  # characters of a meeting's title on a list button
 NAME_ROOM = 28  # characters of an organization's name among a kind's laggards
 VENUE_ROOM = 40
 PAGE_SIZE = 15  # names per page of "Belum menjawab": one phone screen
+LINE_ROOM = 60  # characters of a name, and of an organization, on one line of that list
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
@@ -246,8 +247,9 @@ def _button(label: str, data: callbacks.CallbackData) -> InlineKeyboardButton:
 
 
 def _person_line(lang: str, line: PersonLine) -> Markup:
-    name: str = line.name or t(lang, "rekap.erased_name")
-    organization = organization_name(lang, line.organization)
+    """One line of the list, names cut so fifteen of them stay one message whatever was typed."""
+    name: str = _short(line.name, LINE_ROOM) if line.name else t(lang, "rekap.erased_name")
+    organization = _short(html.unescape(organization_name(lang, line.organization)), LINE_ROOM)
     if line.unreachable is not None:
         why = t(lang, f"rekap.reason.{line.unreachable.value}")
         return t(lang, "rekap.person_unreachable", name=name, organization=organization, reason=why)

@@ -12,6 +12,7 @@ sheets left unsaved are cleared at the next upload.
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
 import time
 from pathlib import Path
@@ -24,18 +25,19 @@ from handlers import callbacks
 from handlers.action_report import telegram_file
 from handlers.chat import person_of
 from handlers.context import BotContext
-from handlers.i18n import Markup, plain, t, t_plain
+from handlers.i18n import Markup, t, t_plain
 from handlers.import_reports import reasons_of, row_lines, summary
 from handlers.port import Chat, Env, FileFailed, FileTooBig, IncomingFile
 from handlers.telegram_chat import TelegramChat
 from models.action_import import ActionImportReport
-from models.file_store import FileRefused
+from models.file_store import FileRefused, FileStore
 from models.messages import Button
 from models.organizations import zone_of
 from models.people import Person
 from models.sheet_import import SheetResult, import_sheet
 from models.sheets import MissingColumns
 
+log = logging.getLogger(__name__)
 SUFFIXES = (".csv", ".xlsx")
 FOLDER = "lembar"
 KEEP_SECONDS = 30 * 60
@@ -58,12 +60,17 @@ def _kept(env: Env, admin: Person, token: str) -> Path | None:
     return None
 
 
-def _clear_stale(env: Env) -> None:
-    folder = env.deps.files.path_of(FOLDER)
+def clear_stale(files: FileStore) -> int:
+    """Sheets checked and never saved: they hold phone numbers, so they go after half an hour
+    (at the next upload, and at the hourly sweep). Returns how many went."""
+    folder = files.path_of(FOLDER)
+    removed = 0
     if folder.is_dir():
         for path in folder.iterdir():
             if path.is_file() and time.time() - path.stat().st_mtime > KEEP_SECONDS:
                 path.unlink(missing_ok=True)
+                removed += 1
+    return removed
 
 
 def report_text(lang: str, result: SheetResult, *, saved: bool) -> Markup:
@@ -91,8 +98,8 @@ def _run(
     try:
         headers, rows = read_sheet(path)
     except Exception as exc:  # the reader's UnreadableTable, or a damaged file
-        reason = str(exc).replace(f"{path}: ", "").replace(str(path), "")
-        return plain(lang, "cli.import_unreadable", error=reason)
+        log.info("a sheet sent in the chat could not be read: %s", exc)
+        return t_plain(lang, "lembar.damaged")
     now = env.deps.clock.now()
     with Session(env.deps.engine, expire_on_commit=False) as session:
         zone = zone_of(session, admin.organization_id, env.deps.timezone)
@@ -126,7 +133,7 @@ async def on_file(chat: Chat, env: Env, incoming: IncomingFile) -> bool:
     except FileFailed:
         await chat.say(t(lang, "lembar.failed"))
         return True
-    _clear_stale(env)
+    clear_stale(env.deps.files)
     token = secrets.token_urlsafe(12)
     path = _path(env, admin, token, suffix)
     try:

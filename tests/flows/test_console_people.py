@@ -53,6 +53,14 @@ async def test_the_roster_is_searched_and_a_card_registers_in_one_tap(
             assert "Dewi Lestari" in await sheet.text()
         async with http.get(f"{base}/konsol/peserta/999999/tautan") as missing:
             assert missing.status == 404
+        # No one-tap link for an admin: whoever held the card would become one.
+        admin = world.person(HASRUL[1])
+        async with http.get(f"{base}/konsol/peserta/{admin.id}/tautan") as admins:
+            printed_admin = await admins.text()
+        assert "?start=" not in printed_admin and 'name="csrf"' in printed_admin
+        # The demo's one-click sign-in does not exist outside `pokjanal demo`.
+        async with http.get(f"{base}/konsol/demo") as demo:
+            assert demo.status == 404
     # The link registers her in one tap after consent, from a phone with another SIM.
     phone = world.user("Dewi Lestari", "+6281100000000")
     await phone.send_text(f"/start {unquote(link.group(1))}")

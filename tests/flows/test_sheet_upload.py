@@ -89,3 +89,25 @@ async def test_an_admin_on_whatsapp_sends_the_roster_too(wa_world: World) -> Non
     await hasrul.press("Simpan 1 baris", message=report)
     await hasrul.wait_text("Tersimpan")
     assert named(wa_world, "Rina Kartika") is not None
+
+
+async def test_a_damaged_sheet_or_another_admins_check_saves_nothing(world: World) -> None:
+    hasrul = world.user(*HASRUL)
+    await register(hasrul)
+    await hasrul.send_document(b"PK\x03\x04 not really a zip", file_name="rusak.xlsx")
+    damaged = await hasrul.wait_for(lambda msgs: "tidak dapat dibuka" in msgs[-1].text)
+    assert "XLSX" in damaged[-1].text and not damaged[-1].buttons
+    await hasrul.send_document(ROSTER, file_name="peserta.csv", mime_type="text/csv")
+    report = (await hasrul.wait_for(lambda msgs: "Daftar peserta" in msgs[-1].text))[-1]
+    assert report.reply_markup is not None
+    data = report.reply_markup["inline_keyboard"][0][0]["callback_data"]
+    # Another admin presses the same button data (a forwarded message, a forged press).
+    with Session(world.engine) as session:
+        other = session.exec(select(Person).where(Person.name == "Sitti Aminah")).one()
+        other.role = "admin"
+        session.add(other)
+        session.commit()
+    sitti = world.user(*SITTI)
+    await register(sitti)
+    assert "tidak tersedia" in (await sitti.press_callback(data) or "")
+    assert named(world, "Rina Kartika") is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import struct
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from handlers.message_split import split_message, utf16_len, visible_len
@@ -166,3 +167,15 @@ def test_the_list_of_who_has_not_answered_turns_by_pages_of_fifteen() -> None:
     last, keyboard = pending_page("id", data, 99)  # a page gone since: the last one
     assert "halaman 40/40" in last and keyboard is not None
     assert [b.text for b in keyboard.inline_keyboard[0]] == ["◀ Sebelumnya"]
+
+
+def test_a_page_of_long_names_stays_one_message() -> None:
+    data = big_recap(name_length=3)
+    long_names = tuple(
+        PersonLine(
+            line.invitation_id, line.person_id, "Nama Sangat Panjang " * 10, line.organization, True
+        )
+        for line in data.non_responders
+    )
+    text, _ = pending_page("id", replace(data, non_responders=long_names), 1)
+    assert utf16_len(text) <= 4096 and text.count("…") >= 30
