@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -45,7 +46,9 @@ def upload_form(csrf: str, name: str, data: bytes) -> aiohttp.FormData:
     """A file as a browser posts it from the page's form."""
     posted = aiohttp.FormData()
     posted.add_field("csrf", csrf)
-    posted.add_field("file", data, filename=name, content_type="application/octet-stream")
+    posted.add_field(
+        "file", io.BytesIO(data), filename=name, content_type="application/octet-stream"
+    )
     return posted
 
 

@@ -7,10 +7,12 @@ import re
 import aiohttp
 from sqlmodel import Session, select
 
+from models.db import unit_of_work
 from models.meetings import Meeting
 from models.people import Person
+from models.roster import import_roster
 from tests.flows.conftest import World
-from tests.flows.console_driver import sign_in_link
+from tests.flows.console_driver import csrf_of, sign_in_link, signed_in, upload_form
 from tests.flows.personas import Persona
 from tests.flows.test_rsvp import rakor
 
@@ -286,3 +288,31 @@ async def test_open_the_console_from_the_recap_lands_on_the_meetings_page(
             http.post(base + "/konsol/masuk", data=form, allow_redirects=False) as signed,
         ):
             assert signed.headers["Location"] == "/konsol/", elsewhere
+
+
+async def test_too_big_unknown_columns_and_a_role_change_change_nothing(
+    console_world: World,
+) -> None:
+    world = console_world
+    hasrul = Persona(world, "telegram", *HASRUL)
+    await hasrul.register()
+    async with signed_in(world, hasrul) as (http, base):
+        async with http.get(base + "/konsol/peserta") as shown:
+            csrf = csrf_of(await shown.text())
+        big = upload_form(csrf, "peserta.csv", b"Nama,No HP,Peran\n" + b"x" * (4 * 1024 * 1024))
+        async with http.post(base + "/konsol/peserta/unggah", data=big) as refused:
+            assert "terlalu besar" in await refused.text()
+        odd = upload_form(csrf, "peserta.csv", b"Judul,Tanggal\nRapat,6 Des\n")
+        async with http.post(base + "/konsol/peserta/unggah", data=odd) as unknown:
+            text = await unknown.text()
+        assert "Kolom wajib tidak ditemukan" in text and "Simpan 1" not in text
+        # Hasrul is made a focal point by the roster: his console session ends at once.
+        with unit_of_work(world.engine) as session:
+            import_roster(
+                session,
+                ["Nama", "No HP", "Peran"],
+                [["Hasrul Nawir", HASRUL[1], "opd"]],
+                now=world.clock.now(),
+            )
+        async with http.get(base + "/konsol/") as ended:
+            assert ended.status == 401
