@@ -34,7 +34,7 @@ from console.web import Console
 from handlers import sheet_upload
 from handlers.context import DEPS_KEY, BotContext, Deps
 from handlers.telegram_chat import TelegramMessenger
-from models import action_drafts, actions
+from models import action_drafts, actions, erasures
 from models.accounts import Channel
 from models.clock import Clock, SystemClock
 from models.db import unit_of_work
@@ -92,6 +92,7 @@ def build_application(
     """Build the bot for ``settings.telegram_api_url``: Telegram, a local server or the sandbox."""
     context_types = ContextTypes(context=BotContext)
     clock = clock or SystemClock()
+    erasures.configure(engine, settings.erasure_secret)
     inbox = Inbox(engine, clock)
     requests = (
         AiohttpRequest(connection_pool_size=CONNECTIONS, pool_timeout=POOL_WAIT_SECONDS),

@@ -25,7 +25,7 @@ def load_or_exit() -> Settings:
 def database_or_exit(settings: Settings) -> Engine:
     """Open and migrate the database, or stop with one line naming the variable."""
     try:
-        return open_database(settings.database_url)
+        return open_database(settings.database_url, erasure_key=settings.erasure_secret)
     except (SQLAlchemyError, ImportError) as exc:
         reason = str(exc).splitlines()[0][:200]
         message = plain(

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 def run_bot(settings: Settings, *, webhook: bool, listen: str, port: int) -> None:
     """Run until SIGINT/SIGTERM. Raises DeliveryLocked when another process delivers already."""
-    engine = open_database(settings.database_url)
+    engine = open_database(settings.database_url, erasure_key=settings.erasure_secret)
     if settings.whatsapp_enabled and not settings.telegram_enabled and not webhook:
         settings.whatsapp_webhook()  # without the webhook nothing could reach the bot
         asyncio.run(serve_whatsapp_only(settings, engine, listen=listen, port=port))

@@ -95,6 +95,9 @@ class Settings(BaseSettings):
     whatsapp_template_languages: str = "id,en"
     # The Cloud API allows about 80 messages a second per number by default.
     whatsapp_rate: float = Field(default=70, gt=0, le=1000)
+    # The secret of the erased numbers' marks (HMAC-SHA256); unset: a random key made for this
+    # installation and kept in its database. Set it before the first erasure, never change it.
+    erasure_key: SecretStr | None = None
 
     @field_validator("language")
     @classmethod
@@ -189,6 +192,10 @@ class Settings(BaseSettings):
         if base.endswith("/bot"):
             return base[: -len("/bot")] + "/file/bot"
         return base + "/file"
+
+    @property
+    def erasure_secret(self) -> str | None:
+        return self.erasure_key.get_secret_value() if self.erasure_key else None
 
     @property
     def local_api(self) -> bool:

@@ -259,14 +259,24 @@ def finish(session: Session, inbox_id: int, *, now: datetime, error: str | None 
         )
 
 
+# The lane of a pending update from an erased chat: the chat's id (a WhatsApp number) goes.
+ERASED_CHAT = "erased"
+
+
 def forget_chat(session: Session, chat_keys: list[str]) -> int:
     """Erasure: delete what is kept of a person's chat (handled and failed updates). Pending
-    ones stay, to be handled: they came after the erasure began."""
+    ones stay, to be handled (the erasure's own update among them; their payload goes when
+    they are done), but no longer under the chat's id."""
     result = session.execute(
         delete(InboxUpdate).where(
             col(InboxUpdate.chat_key).in_(chat_keys),
             col(InboxUpdate.status) != InboxStatus.PENDING.value,
         )
+    )
+    session.execute(
+        update(InboxUpdate)
+        .where(col(InboxUpdate.chat_key).in_(chat_keys))
+        .values(chat_key=ERASED_CHAT)
     )
     return max(result.rowcount or 0, 0)  # type: ignore[attr-defined]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from datetime import datetime
 from typing import Any
 
@@ -10,8 +12,12 @@ from sqlmodel import Session, col, delete, select
 
 from models import inbox
 from models.action_drafts import ReportDraft, drop_action, drop_report
-from models.console import end_sessions_of
+from models.broadcasts import BroadcastDraft
+from models.console import ConsoleLink, ConsoleSession
 from models.erasures import mark_erased
+from models.meeting_drafts import MeetingDraft
+from models.meetings import AnswerChange, Invitation, Meeting
+from models.outbox import EarlyStatus, Kind, OutboxMessage, Status
 from models.people import Person, PersonStatus
 from models.registration import ConsentRecord, RegistrationRequest
 
@@ -23,9 +29,20 @@ def erase_person(session: Session, person: Person, *, now: datetime) -> list[str
     name, phone, position and Telegram ids are gone.
     """
     telegram_user_id, person_chat = person.telegram_user_id, person.telegram_chat_id
-    whatsapp_id = person.whatsapp_id
-    if person.phone:
-        mark_erased(session, person.phone, now=now)
+    whatsapp_id, phone, name = person.whatsapp_id, person.phone, person.name
+    if phone:
+        mark_erased(session, phone, now=now)
+    if person.id is not None:
+        _forget_answers(session, person.id, phone, name)
+        _forget_messages(session, person.id, now)
+        _forget_drafts_and_sign_ins(session, person.id)
+        if phone:
+            session.execute(
+                delete(RegistrationRequest).where(col(RegistrationRequest.phone) == phone)
+            )
+        session.execute(
+            delete(RegistrationRequest).where(col(RegistrationRequest.person_id) == person.id)
+        )
     person.name = ""
     person.phone = None
     person.position = ""
@@ -40,8 +57,6 @@ def erase_person(session: Session, person: Person, *, now: datetime) -> list[str
     person.status = PersonStatus.ERASED.value
     person.updated_at = now
     session.add(person)
-    if person.id is not None:
-        end_sessions_of(session, person.id, now=now)
     # Half-written reports and actions are theirs alone; submitted reports stay (anonymous).
     # The draft's evidence files are returned for the caller to delete after the commit.
     paths: list[str] = []
@@ -61,6 +76,8 @@ def erase_person(session: Session, person: Person, *, now: datetime) -> list[str
             delete(RegistrationRequest).where(col(RegistrationRequest.whatsapp_id) == whatsapp_id)
         )
     inbox.forget_chat(session, sorted(chats | {f"user:{telegram_user_id}"}))
+    if whatsapp_id is not None:
+        _forget_early_statuses(session, whatsapp_id)
     if telegram_user_id is not None:
         session.execute(
             delete(ConsentRecord).where(col(ConsentRecord.telegram_user_id) == telegram_user_id)
@@ -72,6 +89,94 @@ def erase_person(session: Session, person: Person, *, now: datetime) -> list[str
         )
     session.flush()
     return paths
+
+
+def _forget_answers(session: Session, person_id: int, phone: str | None, name: str) -> None:
+    """Their answers stay (the attendance counts), without what they typed: reasons, the
+    representative they named, the one being typed; and where someone named *them* as a
+    representative, their name, position and number go from that answer too."""
+    own = list(session.exec(select(Invitation).where(Invitation.person_id == person_id)))
+    named_them = [col(Invitation.representative_person_id) == person_id]
+    if phone:
+        named_them.append(col(Invitation.representative_phone) == phone)
+    others = list(session.exec(select(Invitation).where(or_(*named_them))))
+    for invitation in own + others:
+        invitation.representative_name = ""
+        invitation.representative_position = ""
+        invitation.representative_phone = None
+        if invitation.person_id == person_id:
+            invitation.reason = ""
+            invitation.pending_name = ""
+            invitation.pending_position = ""
+        session.add(invitation)
+    own_ids = [i.id for i in own if i.id is not None]
+    if own_ids:
+        history = select(AnswerChange).where(col(AnswerChange.invitation_id).in_(own_ids))
+        for change in session.exec(history):
+            change.reason = ""
+            change.representative_name = ""
+            session.add(change)
+    other_ids = [i.id for i in others if i.id is not None and i.person_id != person_id]
+    if other_ids and name:
+        history = select(AnswerChange).where(
+            col(AnswerChange.invitation_id).in_(other_ids),
+            col(AnswerChange.representative_name) == name,
+        )
+        for change in session.exec(history):
+            change.representative_name = ""
+            session.add(change)
+
+
+def _forget_messages(session: Session, person_id: int, now: datetime) -> None:
+    """The outbox: what was queued for them is not sent, and no row, sent or not, keeps what
+    they wrote (a late decline's alert to the organisers quotes the reason)."""
+    for row in session.exec(select(OutboxMessage).where(OutboxMessage.person_id == person_id)):
+        if row.status == Status.PENDING.value:
+            row.status = Status.SKIPPED.value
+            row.last_error = "erased"
+        if "reason" in (row.payload or {}):
+            row.payload = {**row.payload, "reason": ""}
+        if row.channel == "whatsapp":
+            row.external_id = None  # a WhatsApp message id carries the number it went to
+        row.updated_at = now
+        session.add(row)
+    subjects = select(Meeting.id).join(Invitation).where(Invitation.person_id == person_id)
+    meeting_subjects = [f"meeting:{meeting_id}" for meeting_id in session.exec(subjects)]
+    if not meeting_subjects:
+        return
+    about = select(OutboxMessage).where(
+        OutboxMessage.kind == Kind.NOTICE.value, col(OutboxMessage.subject).in_(meeting_subjects)
+    )
+    for row in session.exec(about):
+        payload = row.payload or {}
+        if payload.get("invitee_id") == person_id and "reason" in payload:
+            row.payload = {**payload, "reason": ""}
+            row.updated_at = now
+            session.add(row)
+
+
+def _forget_early_statuses(session: Session, whatsapp_id: str) -> None:
+    """Statuses still waiting for their row name a message id, which carries the number."""
+    for status in session.exec(select(EarlyStatus)):
+        if whatsapp_id in _wamid_text(status.external_id):
+            session.delete(status)
+
+
+def _wamid_text(external_id: str) -> str:
+    if not external_id.startswith("wamid."):
+        return ""
+    try:
+        return base64.b64decode(external_id[6:] + "==").decode("latin-1")
+    except (binascii.Error, ValueError):
+        return ""
+
+
+def _forget_drafts_and_sign_ins(session: Session, person_id: int) -> None:
+    """Half-written meetings and broadcasts are theirs alone; console sign-ins end and go."""
+    for table in (MeetingDraft, BroadcastDraft):
+        session.execute(delete(table).where(col(table.author_id) == person_id))
+    session.execute(delete(ConsoleSession).where(col(ConsoleSession.person_id) == person_id))
+    session.execute(delete(ConsoleLink).where(col(ConsoleLink.person_id) == person_id))
 
 
 def _of_person(table: Any, person: Person) -> Any:
