@@ -121,7 +121,7 @@ def _report_summary(session: Session, lang: str, report: ActionReport) -> Markup
     return t(
         lang,
         "rtl.report_summary",
-        reporter=reporter.name if reporter is not None else "-",
+        reporter=(reporter.name or t(lang, "rtl.reporter_erased")) if reporter is not None else "-",
         status=status_label(lang, report.status),
         note=report.note or "-",
         files=files,

@@ -9,12 +9,16 @@ from __future__ import annotations
 from telegram import Update
 
 from handlers import callbacks, keyboards
+from handlers.action_views import status_label
 from handlers.context import BotContext
 from handlers.i18n import LANGUAGES, Markup, language_of, t, t_plain
+from handlers.message_split import split_message
 from handlers.people_view import format_when, organization_label, role_label
 from handlers.port import Chat, Env
 from handlers.telegram_chat import TelegramChat
 from models import privacy, registration
+from models.meetings import AnswerChange, Invitation
+from models.organizations import zone_of
 from models.people import Person
 
 
@@ -69,18 +73,72 @@ async def on_language(chat: Chat, env: Env, data: callbacks.LanguageChoice | Non
 
 
 async def on_my_data(chat: Chat, env: Env) -> None:
-    """/dataku: everything stored about me, at once (the law gives 3x24 hours)."""
+    """/dataku: everything stored about me, at once (the law gives 3x24 hours), in as many
+    messages as it takes."""
     person = await _registered(chat, env)
     if person is None:
         return
-    lang, zone = person.language, env.deps.timezone
+    lang = person.language
     empty = t(lang, "value.empty")
     with env.uow() as session:
+        zone = zone_of(session, person.organization_id, env.deps.timezone)
         organization = organization_label(session, lang, person)
         requests = privacy.registration_requests_of(session, person)
         consents = privacy.consents_of(session, person)
-    extra = "".join(
-        t(
+        answers = privacy.answers_of(session, person)
+        reports = privacy.reports_of(session, person)
+    text: str = t(
+        lang,
+        "mydata.show",
+        name=person.name,
+        phone=person.phone or empty,
+        telegram_id=person.telegram_user_id or empty,
+        whatsapp=person.whatsapp_id or empty,
+        role=role_label(lang, person.role),
+        organization=organization,
+        position=person.position or t(lang, "value.empty"),
+        language=t(lang, f"language.{lang}"),
+        registered_at=format_when(lang, person.registered_at, zone),
+        consent_at=format_when(lang, person.consent_at, zone),
+        consent_version=person.consent_version or empty,
+    )
+    shown_consent = (format_when(lang, person.consent_at, zone), person.consent_version)
+    for c in consents:  # the one shown above is not repeated; another account's is
+        if (format_when(lang, c.given_at, zone), c.notice_version) != shown_consent:
+            when = format_when(lang, c.given_at, zone)
+            text += t(lang, "mydata.consent", when=when, version=c.notice_version)
+    if answers:
+        text += t(lang, "mydata.answers")
+    for meeting, invitation, history in answers:
+        text += t(
+            lang,
+            "mydata.answer",
+            title=meeting.title,
+            when=format_when(lang, meeting.starts_at, meeting.timezone),
+            answer=_answer_text(lang, invitation.answer, invitation, invitation.reason),
+        )
+        for change in history:
+            text += t(
+                lang,
+                "mydata.history",
+                when=format_when(lang, change.at, zone),
+                answer=_answer_text(lang, change.answer, None, change.reason, change),
+            )
+    if reports:
+        text += t(lang, "mydata.reports")
+    for report, action in reports:
+        text += t(
+            lang,
+            "mydata.report",
+            when=format_when(lang, report.created_at, zone),
+            title=action.title,
+            status=status_label(lang, report.status),
+            note=report.note or empty,
+        )
+    if requests:
+        text += t(lang, "mydata.requests")
+    for r in requests:
+        text += t(
             lang,
             "mydata.request",
             when=format_when(lang, r.created_at, zone),
@@ -88,34 +146,33 @@ async def on_my_data(chat: Chat, env: Env) -> None:
             contact_name=r.contact_name or empty,
             status=r.status,
         )
-        for r in requests
-    ) + "".join(
-        t(
-            lang,
-            "mydata.consent",
-            when=format_when(lang, c.given_at, zone),
-            version=c.notice_version,
+    for chunk in split_message(text):
+        await chat.say(Markup(chunk))
+
+
+def _answer_text(
+    lang: str,
+    answer: str,
+    invitation: Invitation | None,
+    reason: str,
+    change: AnswerChange | None = None,
+) -> Markup:
+    """Hadir / Diwakilkan oleh … (with the phone given) / Tidak hadir (alasan: …)."""
+    if answer == "diwakilkan":
+        name = (
+            invitation.representative_name
+            if invitation
+            else (change.representative_name if change else "")
         )
-        for c in consents
-    )
-    await chat.say(
-        t(
-            lang,
-            "mydata.show",
-            name=person.name,
-            phone=person.phone or empty,
-            telegram_id=person.telegram_user_id or empty,
-            whatsapp=person.whatsapp_id or empty,
-            role=role_label(lang, person.role),
-            organization=organization,
-            position=person.position or t(lang, "value.empty"),
-            language=t(lang, f"language.{lang}"),
-            registered_at=format_when(lang, person.registered_at, zone),
-            consent_at=format_when(lang, person.consent_at, zone),
-            consent_version=person.consent_version or empty,
-        )
-        + extra
-    )
+        position = invitation.representative_position if invitation else ""
+        text: str = t(lang, "rsvp.answer.diwakilkan", name=name, position=position)
+        if invitation is not None and invitation.representative_phone:
+            text += t(lang, "mydata.rep_phone", phone=invitation.representative_phone)
+        return Markup(text)
+    shown: str = t(lang, f"rsvp.answer.{answer}")
+    if reason:
+        shown += t(lang, "rsvp.answer.reason", reason=reason)
+    return Markup(shown)
 
 
 async def on_erase_request(chat: Chat, env: Env) -> None:

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, delete, select
 
 from models import inbox
 from models.action_drafts import ReportDraft, drop_action, drop_report
+from models.actions import Action, ActionReport
 from models.broadcasts import BroadcastDraft
 from models.console import ConsoleLink, ConsoleSession
 from models.erasures import mark_erased
@@ -197,3 +198,37 @@ def registration_requests_of(session: Session, person: Person) -> list[Registrat
 def consents_of(session: Session, person: Person) -> list[ConsentRecord]:
     query = select(ConsentRecord).where(_of_person(ConsentRecord, person))
     return list(session.exec(query.order_by(col(ConsentRecord.id))))
+
+
+def answers_of(
+    session: Session, person: Person
+) -> list[tuple[Meeting, Invitation, list[AnswerChange]]]:
+    """/dataku: every invitation of theirs with its meeting and the answers given, in order."""
+    if person.id is None:
+        return []
+    query = (
+        select(Meeting, Invitation)
+        .join(Invitation)
+        .where(Invitation.person_id == person.id)
+        .order_by(col(Meeting.starts_at), col(Invitation.id))
+    )
+    found = []
+    for meeting, invitation in session.exec(query):
+        history = select(AnswerChange).where(AnswerChange.invitation_id == invitation.id)
+        found.append(
+            (meeting, invitation, list(session.exec(history.order_by(col(AnswerChange.id)))))
+        )
+    return found
+
+
+def reports_of(session: Session, person: Person) -> list[tuple[ActionReport, Action]]:
+    """/dataku: the follow-up reports they sent (kept as their organization's record)."""
+    if person.id is None:
+        return []
+    query = (
+        select(ActionReport, Action)
+        .join(Action)
+        .where(ActionReport.reporter_id == person.id)
+        .order_by(col(ActionReport.id))
+    )
+    return [(report, action) for report, action in session.exec(query)]

@@ -11,6 +11,8 @@ TEXTS: dict[str, str] = {
         "invitation answers and attendance. No child or health data.\n"
         "• <b>How long</b>: while you are active. Attendance lists are kept as financial records "
         "(SPJ); your phone number and Telegram/WhatsApp account are erased when you leave or ask.\n"
+        "• <b>If your data is erased</b>: follow-up reports you sent stay as your agency's or "
+        'Posyandu\'s record, with the reporter shown as "(erased)".\n'
         "• <b>Your rights</b> (Law 27/2022): see your data (/dataku), change language (/profil) "
         "and erase your data (/hapusdata) at any time.\n\n"
         "Do you agree?"
@@ -139,6 +141,14 @@ TEXTS: dict[str, str] = {
     ),
     "mydata.request": "\nRegistration request {when}: {details} (name on Telegram: {contact_name}; status: {status})",
     "mydata.consent": "\nPrivacy consent {when} (version {version})",
+    "mydata.answers": "\n\n<b>Invitation answers</b>",
+    "mydata.answer": "\n• {title} ({when}): {answer}",
+    "mydata.rep_phone": ", phone {phone}",
+    "mydata.history": "\n   – {when}: {answer}",
+    "mydata.reports": "\n\n<b>Follow-up reports you sent</b> (kept as your organization's record if your data is erased)",
+    "mydata.report": "\n• {when}: {title} — {status}: {note}",
+    "mydata.requests": "\n\n<b>Registration requests</b>",
+    "rtl.reporter_erased": "(erased)",
     "erase.confirm": (
         "Erase your personal data? Your name, phone number and Telegram account will be erased "
         "and you will receive no more messages. Attendance already in the financial records (SPJ) "

@@ -11,6 +11,8 @@ TEXTS: dict[str, str] = {
         "• <b>Lama penyimpanan</b>: selama Bapak/Ibu aktif. Daftar hadir disimpan sebagai arsip "
         "keuangan (SPJ); nomor HP dan akun Telegram/WhatsApp dihapus bila Bapak/Ibu berhenti atau "
         "memintanya.\n"
+        "• <b>Bila data dihapus</b>: laporan tindak lanjut yang sudah dikirim tetap disimpan sebagai "
+        'arsip instansi/Posyandu, dengan pelapor tertulis "(dihapus)".\n'
         "• <b>Hak Bapak/Ibu</b> (UU 27/2022): melihat data (/dataku), mengubah bahasa (/profil), "
         "dan menghapus data (/hapusdata) kapan saja.\n\n"
         "Apakah Bapak/Ibu setuju?"
@@ -145,6 +147,14 @@ TEXTS: dict[str, str] = {
     ),
     "mydata.request": "\nPermintaan pendaftaran {when}: {details} (nama di Telegram: {contact_name}; status: {status})",
     "mydata.consent": "\nPersetujuan privasi {when} (versi {version})",
+    "mydata.answers": "\n\n<b>Jawaban undangan</b>",
+    "mydata.answer": "\n• {title} ({when}): {answer}",
+    "mydata.rep_phone": ", HP {phone}",
+    "mydata.history": "\n   – {when}: {answer}",
+    "mydata.reports": "\n\n<b>Laporan tindak lanjut yang Anda kirim</b> (tetap disimpan sebagai arsip instansi Anda bila data Anda dihapus)",
+    "mydata.report": "\n• {when}: {title} — {status}: {note}",
+    "mydata.requests": "\n\n<b>Permintaan pendaftaran</b>",
+    "rtl.reporter_erased": "(dihapus)",
     "erase.confirm": (
         "Hapus data pribadi Anda? Nama, nomor HP dan akun Telegram akan dihapus dan Anda tidak "
         "akan menerima pesan lagi. Catatan kehadiran yang sudah masuk SPJ tetap disimpan tanpa "

@@ -162,3 +162,22 @@ async def test_erasure_leaves_nothing_personal_and_the_counts_stay(world: World)
         erased = session.exec(select(Person).where(Person.status == "erased")).one()
         assert erased.position == "" and erased.telegram_chat_id is None
     assert _counts(world, meeting_ids) == before
+
+
+async def test_dataku_shows_answers_history_representatives_reports_and_consent_once(
+    world: World,
+) -> None:
+    _, sitti, _ = await _a_full_life(world)
+    count = len(sitti.messages)
+    await sitti.send_text("/dataku")
+    await sitti.wait_for(lambda m: len(m) > count and "Persetujuan privasi" in m[-1].text)
+    await settled(world)
+    shown = "\n".join(m.text for m in sitti.messages[count:])
+    assert SITTI[0] in shown and SITTI[1] in shown
+    assert "Rakor Pokjanal Posyandu" in shown and f"alasan: {REASON}" in shown
+    assert "Hadir" in shown  # the history: first Hadir, then Tidak hadir
+    assert f"Diwakilkan oleh {REP_NAME}, {REP_POSITION}" in shown and REP_PHONE in shown
+    assert NOTE in shown
+    assert "Rabu, 6 Desember 2023 pukul 09.00 WITA" in shown  # times in her zone
+    assert shown.count("Persetujuan privasi") == 1
+    assert all(len(m.text) <= 4096 for m in sitti.messages[count:])
