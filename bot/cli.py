@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -16,6 +17,7 @@ from bot.cli_actions import action_app
 from bot.cli_common import database_or_exit, fail, load_or_exit, print_row_errors, safe_url
 from bot.cli_meetings import export_app, meeting_app
 from bot.cli_whatsapp import whatsapp_app
+from bot.health import Health
 from bot.logs import setup_logging
 from bot.settings import SettingsError
 from bot.tables import UnreadableTable, read_table
@@ -188,49 +190,116 @@ def broadcast(
 
 @app.command("health")
 def health() -> None:
-    """What waits and what failed: incoming updates (the inbox) and outgoing messages.
+    """One line per check: database, migrations, dispatcher and its lag, outgoing and incoming
+    messages, the last update handled. The same as JSON at /healthz on the bot's web server.
 
-    Exits 1 when an update failed in the last 24 hours, so a cron job or a monitor can alert.
+    Exits 1 when the database is unreachable, the schema behind, the dispatcher silent or late,
+    or an update failed in the last 24 hours, so a cron job or a monitor can alert.
     """
-    from models import inbox, outbox
+    from bot.health import check_url
 
     settings = load_or_exit()
     lang = settings.language
-    engine = database_or_exit(settings)
     now = SystemClock().now()
-    with unit_of_work(engine) as session:
-        found = inbox.health(session, now=now)
-        sending = outbox.totals(session)
-    typer.echo(
-        plain(
-            lang,
-            "cli.health_inbox",
-            pending=found.pending,
-            failed=found.failed,
-            recent=found.failed_last_day,
+    found = check_url(settings.database_url, now=now, tick_seconds=settings.tick_seconds)
+    for line in health_lines(lang, found, now=now, url=safe_url(settings.database_url)):
+        typer.echo(line)
+    if not found.ok:
+        raise typer.Exit(1)
+
+
+def health_lines(lang: str, found: Health, *, now: datetime, url: str) -> list[str]:
+    if found.missing_file is not None:
+        return [plain(lang, "cli.health_db_missing", url=url, path=found.missing_file)]
+    if found.database_error is not None:
+        return [plain(lang, "cli.health_db_down", url=url, reason=found.database_error)]
+    lines = [plain(lang, "cli.health_db_ok", url=url)]
+    if not found.migrations_current:
+        return [*lines, plain(lang, "cli.health_migrations_behind")]
+    lines.append(plain(lang, "cli.health_migrations_ok"))
+    if found.last_beat is None:
+        lines.append(plain(lang, "cli.health_dispatcher_never"))
+    else:
+        ago, lag = _duration(lang, now - found.last_beat), _duration(lang, found.lag)
+        key = (
+            "cli.health_dispatcher_down"
+            if not found.dispatcher_alive
+            else "cli.health_dispatcher_lagging"
+            if found.lagging
+            else "cli.health_dispatcher_ok"
         )
-    )
-    for when, key, error in found.last_errors:
-        typer.echo(
-            plain(
-                lang,
-                "cli.health_failed_update",
-                when=when.isoformat(timespec="seconds"),
-                update=key,
-                error=error,
-            )
-        )
-    typer.echo(
+        lines.append(plain(lang, key, ago=ago, lag=lag))
+    lines.append(
         plain(
             lang,
             "cli.health_outbox",
-            pending=sending.get("pending", 0) + sending.get("sending", 0),
-            failed=sending.get("failed", 0),
-            unreachable=sending.get("unreachable", 0),
+            pending=found.queued,
+            failed=found.failed,
+            unreachable=found.unreachable,
         )
     )
-    if found.failed_last_day:
-        raise typer.Exit(1)
+    if found.inbox is not None:
+        lines.append(
+            plain(
+                lang,
+                "cli.health_inbox",
+                pending=found.inbox.pending,
+                failed=found.inbox.failed,
+                recent=found.inbox.failed_last_day,
+            )
+        )
+        for when, key, error in found.inbox.last_errors:
+            lines.append(
+                plain(
+                    lang,
+                    "cli.health_failed_update",
+                    when=when.isoformat(timespec="seconds"),
+                    update=key,
+                    error=error,
+                )
+            )
+    if found.last_handled is None:
+        lines.append(plain(lang, "cli.health_last_update_none"))
+    else:
+        handled = found.last_handled.isoformat(timespec="seconds")
+        lines.append(plain(lang, "cli.health_last_update", when=handled))
+    return lines
+
+
+def _duration(lang: str, span: timedelta) -> str:
+    seconds = max(0, int(span.total_seconds()))
+    if seconds < 120:
+        return plain(lang, "cli.duration_seconds", n=seconds)
+    if seconds < 2 * 3600:
+        return plain(lang, "cli.duration_minutes", n=seconds // 60)
+    if seconds < 48 * 3600:
+        return plain(lang, "cli.duration_hours", n=seconds // 3600)
+    return plain(lang, "cli.duration_days", n=seconds // 86400)
+
+
+@app.command("backup")
+def backup(
+    file: Annotated[Path, typer.Argument(help="Where to write the copy (a SQLite file).")],
+) -> None:
+    """Copy the SQLite database with SQLite's online backup API: consistent while the bot runs.
+    For PostgreSQL, prints the pg_dump command for the configured database instead."""
+    from sqlalchemy.engine import make_url
+
+    from bot.backup import BackupFailed, backup_sqlite, pg_dump_command
+
+    settings = load_or_exit()
+    lang = settings.language
+    url = make_url(settings.database_url)
+    if url.get_backend_name() != "sqlite":
+        raise fail(plain(lang, "cli.backup_postgres", command=pg_dump_command(url, file)))
+    source = Path(url.database or "").resolve()
+    if not url.database or not source.is_file():
+        raise fail(plain(lang, "cli.backup_missing", path=source))
+    try:
+        size = backup_sqlite(source, file)
+    except BackupFailed as exc:
+        raise fail(plain(lang, "cli.backup_failed", reason=exc)) from None
+    typer.echo(plain(lang, "cli.backup_saved", path=file, size=max(1, size // 1024)))
 
 
 @app.command("run")

@@ -18,12 +18,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 from telegram.ext import Application, ContextTypes
 
 from bot.sender import TelegramSender
 from bot.settings import Settings
 from handlers.outbox_views import OutboxRenderer
+from models import heartbeat
 from models.clock import Clock
 from models.outbox import release_in_flight
 from scheduler.calendar import Calendar
@@ -167,8 +169,24 @@ class Delivery:
     async def _tick(self, _context: ContextTypes.DEFAULT_TYPE | None) -> None:
         # Planning reads the whole district (a thousand actions, hundreds of invitations):
         # in a worker thread, so replies to people are not kept waiting meanwhile.
-        await asyncio.to_thread(self.plan)
+        await asyncio.to_thread(self._plan_and_beat)
         self.wake()
+
+    def _plan_and_beat(self) -> None:
+        self.plan()
+        self.beat()
+
+    def beat(self) -> None:
+        """Tell `pokjanal health` (another process) that this dispatcher is alive: one row,
+        rewritten each tick, only while the dispatcher task really runs."""
+        if self.dispatcher is None or self._task is None or self._task.done():
+            return
+        try:
+            with Session(self.engine) as session:
+                heartbeat.beat(session, now=self.clock.now(), worker=self.dispatcher.worker)
+                session.commit()
+        except SQLAlchemyError as exc:  # the health check will say so; delivery goes on
+            log.warning("could not record the dispatcher's heartbeat: %s", exc)
 
     def tick(self) -> int:
         """Run every planner once and wake the dispatcher; return how many rows were new."""

@@ -5,14 +5,37 @@ from __future__ import annotations
 import logging
 import re
 
-# +62 812-3456-7890, 6281234567890, 081234567890: 9 to 15 digits, with optional separators.
-_PHONE = re.compile(r"(?<!\d)(\+?\d[\d\- ]{7,16}\d)(?!\d)")
+# One separator between digit groups: space, no-break spaces, dot, hyphen or dash.
+_SEP = "[ \u00a0\u202f\u2007.\u2010-\u2013-]"
+# A number as people write it: +62 812-3456-7890, 0812.3456.7890, (0812) 3456 7890,
+# +62 (812) 3456 7890, or an unbroken run of 9 to 15 digits (6281234567890, a chat id). With
+# separators it must start like a phone (+, an area code in brackets, 0 or 62), so that
+# dates, times, addresses and versions (2026-12-06 05:05:15, 127.0.0.1, 1.22.3) stay as they are.
+_PHONE = re.compile(
+    rf"""
+    (?<![\w+./\u2010-\u2013-])          # not the middle of a word, number or date
+    (
+        (?:
+            \+\d{{1,3}}{_SEP}?(?:\(\d{{1,4}}\)|\d{{1,4}})  # +62 812, +62 (812), +62812
+          | \(\+?\d{{2,5}}\)                  # (0812), (021), (+62)
+          | 0\d{{1,4}}                          # 0812
+          | 62(?={_SEP})                        # 62 812 …
+        )
+        (?:{_SEP}?\d{{1,6}}){{1,5}}             # the rest, in groups
+      | \d{{9,15}}                              # unbroken
+    )
+    (?!\w)
+    """,
+    re.VERBOSE,
+)
+_DATE = re.compile("\\d{1,4}[-./]\\d{1,2}[-./]\\d{1,4}")
 
 
 def _mask(match: re.Match[str]) -> str:
-    digits = re.sub(r"\D", "", match.group(1))
-    if len(digits) < 9:
-        return match.group(1)
+    text = match.group(1)
+    digits = re.sub(r"\D", "", text)
+    if not 9 <= len(digits) <= 15 or _DATE.match(text):
+        return text
     return digits[:4] + "*" * (len(digits) - 7) + digits[-3:]
 
 
@@ -45,3 +68,6 @@ def setup_logging(level: int = logging.INFO) -> None:
     # httpx logs every request URL, and the URL carries the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    # APScheduler says "Running job tick" at INFO every tick: the log would be heartbeats, not
+    # events. Its warnings (a missed run, a job that raised) still show.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)

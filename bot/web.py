@@ -3,14 +3,19 @@ WhatsApp is set up), on ``--listen``/``--port``; later the console too."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.engine import Engine
 from telegram.ext import Application
 
 from bot.channels import WhatsAppChannel, add_whatsapp_routes
+from bot.delivery import DELIVERY_KEY, Delivery
+from bot.health import check
 from bot.settings import Settings
 from bot.webhook import TelegramWebhook
 from console.links import ChatLinks
@@ -33,6 +38,25 @@ class WebServer:
         await self.runner.cleanup()
 
 
+@dataclass
+class HealthProbe:
+    """``GET /healthz``: what `pokjanal health` checks, as JSON; 200 when all is well, else 503,
+    so a monitor or the reverse proxy needs only the status code. Counts only, no names."""
+
+    engine: Engine
+    clock: Callable[[], datetime]
+    tick_seconds: float
+
+    @classmethod
+    def of(cls, delivery: Delivery) -> HealthProbe:
+        return cls(delivery.engine, delivery.clock.now, delivery.settings.tick_seconds)
+
+    async def handle(self, _request: web.Request) -> web.Response:
+        now = self.clock()
+        found = await asyncio.to_thread(check, self.engine, now=now, tick_seconds=self.tick_seconds)
+        return web.json_response(found.as_json(now), status=200 if found.ok else 503)
+
+
 def whatsapp_of(app: Application[Any, Any, Any, Any, Any, Any]) -> WhatsAppChannel | None:
     found: WhatsAppChannel | None = app.bot_data.get(WHATSAPP_KEY)
     return found
@@ -46,9 +70,12 @@ async def serve(
     telegram: TelegramWebhook | None = None,
     telegram_path: str = "",
     console: Console | None = None,
+    health: HealthProbe | None = None,
 ) -> WebServer:
     """Listen; the port actually bound (``port=0`` picks a free one) is in the answer."""
     web_app = web.Application(client_max_size=MAX_BODY_BYTES)
+    if health is not None:
+        web_app.router.add_get("/healthz", health.handle)
     if console is not None:
         console.add_routes(web_app)
     if telegram is not None:
@@ -86,6 +113,7 @@ async def start_web(
         telegram=telegram,
         telegram_path=telegram_path,
         console=app.bot_data.get(CONSOLE_KEY),
+        health=HealthProbe.of(app.bot_data[DELIVERY_KEY]),
     )
     app.bot_data[WEB_KEY] = server
     return server

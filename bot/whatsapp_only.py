@@ -20,7 +20,7 @@ from bot.delivery import Delivery
 from bot.inbox import Inbox
 from bot.settings import Settings
 from bot.tables import read_table
-from bot.web import WebServer, chat_links, serve
+from bot.web import HealthProbe, WebServer, chat_links, serve
 from console.web import Console
 from handlers.deps import Deps
 from models.accounts import Channel
@@ -71,7 +71,9 @@ async def start_whatsapp_only(
         if settings.public_url
         else None
     )
-    server = await serve(listen, port, whatsapp=channel, console=pages)
+    server = await serve(
+        listen, port, whatsapp=channel, console=pages, health=HealthProbe.of(delivery)
+    )
     log.info("whatsapp only: listening on %s:%d", listen, server.port)
     sweeper = asyncio.create_task(_sweep_forever(deps, inbox))
     return WhatsAppOnly(inbox, delivery, channel, server, sweeper)

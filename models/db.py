@@ -22,6 +22,7 @@ from models import (  # noqa: F401
     broadcasts,
     console,
     erasures,
+    heartbeat,
     inbox,
     meeting_drafts,
     meetings,
