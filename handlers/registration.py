@@ -26,6 +26,7 @@ from models.accounts import Account, Channel
 from models.organizations import organization_of
 from models.people import Person, Role
 from models.registration import Decision, LinkResult, Outcome, Stage
+from models.retention import Period
 
 # The word that starts registering on WhatsApp (no bot commands there); links type it in.
 START_WORD = "DAFTAR"
@@ -64,7 +65,11 @@ async def _welcome(chat: Chat, env: Env, person: Person) -> None:
 
 async def _notice(chat: Chat, env: Env, lang: str, token: str | None = None) -> None:
     body = env.deps.body_name
-    await chat.say(t(lang, "privacy.notice", body=body), keyboards.consent(lang, token))
+    period = Period.parse(env.deps.retention)
+    retention = t_plain(lang, f"retention.{period.unit}", n=period.amount)
+    await chat.say(
+        t(lang, "privacy.notice", body=body, retention=retention), keyboards.consent(lang, token)
+    )
 
 
 async def on_start(chat: Chat, env: Env, token: str | None = None) -> None:
