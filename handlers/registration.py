@@ -21,7 +21,7 @@ from handlers.i18n import Markup, language_of, t, t_plain
 from handlers.people_view import organization_label, organization_name, role_label
 from handlers.port import Chat, Env
 from handlers.telegram_chat import TelegramChat
-from models import people, registration
+from models import audit, people, registration
 from models.accounts import Account, Channel
 from models.organizations import organization_of
 from models.people import Person, Role
@@ -286,7 +286,7 @@ async def on_decision(
 
 
 async def decide_and_tell(
-    env: Env, admin: Person | None, request_id: int, code: str
+    env: Env, admin: Person | None, request_id: int, code: str, *, via: audit.Via = audit.Via.CHAT
 ) -> tuple[registration.DecisionResult, str | None]:
     """An admin's decision on a request (a chat button or the console): saved, then the
     requester told on their channel. The status line says who decided what (None when
@@ -300,6 +300,17 @@ async def decide_and_tell(
             role=Role.OPD if code == "o" else Role.KADER,
             now=env.deps.clock.now(),
         )
+        if result.decision in (Decision.APPROVED, Decision.REJECTED):
+            approved = result.decision == Decision.APPROVED
+            audit.record(
+                session,
+                act=audit.Act.REGISTRATION_APPROVE if approved else audit.Act.REGISTRATION_REJECT,
+                via=via,
+                now=env.deps.clock.now(),
+                actor_id=admin.id if admin is not None else None,
+                target=f"request:{request_id}",
+                people=1,
+            )
     request = result.request
     if result.decision not in (Decision.APPROVED, Decision.REJECTED) or request is None:
         return result, None
