@@ -75,6 +75,7 @@ def make_deps(settings: Settings, engine: Engine, clock: Clock, delivery: Delive
         public_url=settings.public_url,
         body_name=settings.body_name,
         timezone=settings.timezone,
+        retention=settings.retention,
         files=FileStore(settings.files_dir, max_bytes=int(settings.evidence_max_mb * 1024 * 1024)),
         wake_delivery=delivery.wake,
         read_sheet=read_table,

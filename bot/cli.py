@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from bot.cli_actions import action_app
 from bot.cli_common import database_or_exit, fail, load_or_exit, print_row_errors, safe_url
 from bot.cli_meetings import export_app, meeting_app
+from bot.cli_privacy import audit_list, privacy_app
 from bot.cli_whatsapp import whatsapp_app
 from bot.health import Health
 from bot.logs import setup_logging
@@ -23,6 +24,7 @@ from bot.settings import SettingsError
 from bot.tables import UnreadableTable, read_table
 from handlers.i18n import plain
 from handlers.import_reports import summary
+from models import audit
 from models.clock import SystemClock
 from models.db import unit_of_work
 from models.errors import InvalidPhone, NotFound
@@ -43,6 +45,8 @@ app.add_typer(meeting_app, name="meeting")
 app.add_typer(export_app, name="export")
 app.add_typer(action_app, name="action")
 app.add_typer(whatsapp_app, name="whatsapp")
+app.add_typer(privacy_app, name="privacy")
+app.command("audit")(audit_list)
 
 
 @db_app.command("upgrade")
@@ -142,8 +146,17 @@ def admin_add(
     engine = database_or_exit(settings)
     try:
         with unit_of_work(engine) as session:
-            person = make_admin(session, phone_raw=phone, name=name, now=SystemClock().now())
+            now = SystemClock().now()
+            person = make_admin(session, phone_raw=phone, name=name, now=now)
             label = (person.name, person.phone)
+            audit.record(
+                session,
+                act=audit.Act.ADMIN_ADD,
+                via=audit.Via.CLI,
+                now=now,
+                target=f"person:{person.id}",
+                people=1,
+            )
     except InvalidPhone:
         raise fail(plain(lang, "cli.bad_phone", phone=phone)) from None
     except NotFound:
@@ -168,11 +181,18 @@ def broadcast(
     engine = database_or_exit(settings)
     try:
         with unit_of_work(engine) as session:
-            created = broadcasts.create(
-                session, author_id=None, specs=to, text=text, now=SystemClock().now()
-            )
+            now = SystemClock().now()
+            created = broadcasts.create(session, author_id=None, specs=to, text=text, now=now)
             assert created.id is not None
             report = broadcasts.report(session, created.id)
+            audit.record(
+                session,
+                act=audit.Act.BROADCAST,
+                via=audit.Via.CLI,
+                now=now,
+                target=f"broadcast:{created.id}",
+                people=created.recipients,
+            )
     except UnknownAudience as exc:
         raise fail(plain(lang, "cli.broadcast_unknown_audience", spec=exc.detail)) from None
     except ValueError:

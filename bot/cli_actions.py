@@ -16,7 +16,7 @@ from bot.settings import Settings
 from bot.tables import UnreadableTable, read_table
 from handlers.i18n import plain
 from handlers.import_reports import summary
-from models import action_owners, actions
+from models import action_owners, actions, audit
 from models.action_import import ActionImportReport, import_actions, parse_sheet_date
 from models.clock import SystemClock
 from models.db import unit_of_work
@@ -214,7 +214,7 @@ def export_actions(
     if output.suffix.lower() != ".xlsx":
         raise fail(plain(cli_lang, "cli.action_export_bad_suffix", name=output.name))
     engine = database_or_exit(settings)
-    with Session(engine) as session:
+    with unit_of_work(engine) as session:
         try:
             written, reports = write_actions_xlsx(
                 output, session, document_lang, zone=settings.timezone, today=_today(settings)
@@ -224,6 +224,15 @@ def export_actions(
             raise fail(
                 plain(cli_lang, "cli.export_write_error", path=output, reason=reason)
             ) from None
+        # The reports name who wrote them: as many people as reports, at most.
+        audit.record(
+            session,
+            act=audit.Act.EXPORT_ACTIONS,
+            via=audit.Via.CLI,
+            now=SystemClock().now(),
+            target="actions",
+            people=reports,
+        )
     typer.echo(
         plain(cli_lang, "cli.action_export_saved", actions=written, reports=reports, path=output)
     )

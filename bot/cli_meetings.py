@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from bot.cli_common import database_or_exit, fail, load_or_exit
 from handlers.i18n import plain
 from handlers.meeting_views import reach_text
+from models import audit
 from models.clock import SystemClock
 from models.db import unit_of_work
 from models.errors import InvalidPhone, NotFound
@@ -69,6 +70,7 @@ def meeting_create(
     ends_at = _local_time(end, zone, lang, "--end") if end else None
     rsvp_deadline = _local_time(deadline, zone, lang, "--deadline") if deadline else None
     engine = database_or_exit(settings)
+    now = SystemClock().now()
     try:
         with unit_of_work(engine) as session:
             meeting = meetings.create(
@@ -81,15 +83,25 @@ def meeting_create(
                 venue=venue,
                 agenda=agenda,
                 specs=invite,
-                now=SystemClock().now(),
+                now=now,
             )
-            reach = reach_text(lang, reach_of(meetings.invitees_of(session, meeting)))
+            invitees = meetings.invitees_of(session, meeting)
+            reach = reach_text(lang, reach_of(invitees))
+            _audit(session, audit.Act.MEETING_CREATE, meeting.id, len(invitees), now)
             summary = (meeting.id, meeting.attendance_code)
     except UnknownAudience as exc:
         raise fail(plain(lang, "cli.broadcast_unknown_audience", spec=exc.detail)) from None
     except meetings.MeetingError as exc:
         raise fail(plain(lang, f"cli.meeting_error.{exc.code}")) from None
     typer.echo(plain(lang, "cli.meeting_created", id=summary[0], reach=reach, code=summary[1]))
+
+
+def _audit(
+    session: Session, act: audit.Act, meeting_id: int | None, people: int, now: datetime
+) -> None:
+    audit.record(
+        session, act=act, via=audit.Via.CLI, now=now, target=f"meeting:{meeting_id}", people=people
+    )
 
 
 def _meeting(session: Session, meeting_id: int, lang: str) -> Meeting:
@@ -112,7 +124,9 @@ def meeting_cancel(
     try:
         with unit_of_work(engine) as session:
             meeting = _meeting(session, meeting_id, lang)
-            told = meetings.cancel(session, meeting, now=SystemClock().now())
+            now = SystemClock().now()
+            told = meetings.cancel(session, meeting, now=now)
+            _audit(session, audit.Act.MEETING_CANCEL, meeting_id, told, now)
     except meetings.MeetingError as exc:
         raise fail(plain(lang, f"cli.meeting_error.{exc.code}")) from None
     typer.echo(plain(lang, "cli.meeting_cancelled", id=meeting_id, count=told))
@@ -135,14 +149,16 @@ def meeting_move(
         with unit_of_work(engine) as session:
             meeting = _meeting(session, meeting_id, lang)
             zone = meeting.timezone
+            now = SystemClock().now()
             told = meetings.reschedule(
                 session,
                 meeting,
                 starts_at=_local_time(start, zone, lang, "--start"),
                 ends_at=_local_time(end, zone, lang, "--end") if end else None,
                 rsvp_deadline=_local_time(deadline, zone, lang, "--deadline") if deadline else None,
-                now=SystemClock().now(),
+                now=now,
             )
+            _audit(session, audit.Act.MEETING_MOVE, meeting_id, told, now)
     except meetings.MeetingError as exc:
         raise fail(plain(lang, f"cli.meeting_error.{exc.code}")) from None
     typer.echo(plain(lang, "cli.meeting_moved", id=meeting_id, count=told))
@@ -240,7 +256,7 @@ def export_attendance(
     if write is None:
         raise fail(plain(cli_lang, "cli.export_bad_suffix", name=output.name))
     engine = database_or_exit(settings)
-    with Session(engine) as session:
+    with unit_of_work(engine) as session:
         try:
             meeting, rows = attendance_export.attendance_rows(session, meeting_id, document_lang)
         except NotFound:
@@ -252,4 +268,12 @@ def export_attendance(
             raise fail(
                 plain(cli_lang, "cli.export_write_error", path=output, reason=reason)
             ) from None
+        audit.record(
+            session,
+            act=audit.Act.EXPORT_ATTENDANCE,
+            via=audit.Via.CLI,
+            now=SystemClock().now(),
+            target=f"meeting:{meeting_id}",
+            people=len(rows),
+        )
     typer.echo(plain(cli_lang, "cli.export_saved", id=meeting_id, count=len(rows), path=output))

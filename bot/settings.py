@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from models.retention import Period
+
 ENV_PREFIX = "POKJANAL_"
 INDONESIAN_ZONES = ("Asia/Jakarta", "Asia/Pontianak", "Asia/Makassar", "Asia/Jayapura")
 
@@ -77,6 +79,9 @@ class Settings(BaseSettings):
     files_dir: Path = Path("files")  # evidence photos and documents (relative to the cwd)
     # Telegram lets a bot download up to 20 MB; evidence past this is refused with a message.
     evidence_max_mb: float = Field(default=10, gt=0, le=20)
+    # How long reasons, representatives, reporters and evidence are kept (the privacy notice
+    # says it; `pokjanal privacy purge` applies it): 2y, 18m, 90d.
+    retention: str = "2y"
     # The public address of this server (https://…): the console's sign-in links start with it.
     public_url: str | None = None
     # WhatsApp Cloud API (all of the first four are needed to switch WhatsApp on).
@@ -178,6 +183,11 @@ class Settings(BaseSettings):
     def _reminders(cls, value: str) -> str:
         parse_offsets(value)
         return value
+
+    @field_validator("retention")
+    @classmethod
+    def _retention(cls, value: str) -> str:
+        return str(Period.parse(value))
 
     @field_validator("quiet_hours")
     @classmethod

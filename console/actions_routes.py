@@ -13,14 +13,13 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
-from sqlmodel import Session
 
 from console.actions_page import BASE, board_section, rtl_form, rtl_report, waiting_section
 from console.pages import page
 from console.uploads import Pending
 from handlers.actions_export import write_actions_xlsx
 from handlers.i18n import t_plain
-from models import actions
+from models import actions, audit
 from models.action_board import (
     STATUS_FILTERS,
     BoardFilters,
@@ -124,6 +123,15 @@ class ActionRoutes:
                 if admin is None:
                     raise actions.ActionError(code="not_admin")
                 actions.review(session, report_id, admin, accept=accept, now=now, comment=comment)
+                audit.record(
+                    session,
+                    act=audit.Act.REPORT_ACCEPT if accept else audit.Act.REPORT_RETURN,
+                    via=audit.Via.CONSOLE,
+                    now=now,
+                    actor_id=admin.id,
+                    target=f"report:{report_id}",
+                    people=1,
+                )
         except actions.ActionError as error:
             text = plain_escaped(lang, f"rtl.invalid.{error.code}")
             return self._said(signed, text, refused=True)
@@ -168,8 +176,17 @@ class ActionRoutes:
         def write() -> bytes:
             with tempfile.TemporaryDirectory(prefix="pokjanal-rtl-") as folder:
                 path = Path(folder) / "tindak-lanjut.xlsx"
-                with Session(self.deps.engine) as session:
-                    write_actions_xlsx(path, session, lang, zone=zone)
+                with unit_of_work(self.deps.engine) as session:
+                    _, reports = write_actions_xlsx(path, session, lang, zone=zone)
+                    audit.record(
+                        session,
+                        act=audit.Act.EXPORT_ACTIONS,
+                        via=audit.Via.CONSOLE,
+                        now=self.deps.clock.now(),
+                        actor_id=signed.person.id,
+                        target="actions",
+                        people=reports,
+                    )
                 return path.read_bytes()
 
         data = await asyncio.to_thread(write)

@@ -39,7 +39,7 @@ from handlers.broadcast import audience_label
 from handlers.i18n import t, t_plain
 from handlers.meeting_views import invitation_text, reach_text
 from handlers.people_view import EXAMPLE_AHEAD, date_examples, format_when, local_today
-from models import audience, meeting_drafts, meetings
+from models import audience, audit, meeting_drafts, meetings
 from models.console import SignedIn
 from models.db import unit_of_work
 from models.file_store import ALLOWED_TYPES, EXTENSION_TYPES, FileRefused, evidence_type
@@ -287,6 +287,14 @@ class MeetingAdminRoutes:
                     now=self.deps.clock.now(),
                 )
                 meeting_id = meeting.id
+                _audit(
+                    session,
+                    audit.Act.MEETING_CREATE,
+                    signed,
+                    meeting_id,
+                    len(meetings.invitations_of(session, meeting)),
+                    self.deps.clock.now(),
+                )
         except MeetingError as error:  # the meeting's own rules again (a start now past)
             lead = t(lang, f"rapat.invalid.meeting_{error.code}")
             return self._new_page(signed, found.form, lead=lead, status=409)
@@ -434,7 +442,8 @@ class MeetingAdminRoutes:
             if meeting.version != int(version):
                 return self._refused(signed, meeting, _plain(lang, "konsol.rapat.stale"))
             try:  # the rules are checked before anything changes
-                meetings.reschedule(session, meeting, starts_at=starts_at, now=now)
+                told = meetings.reschedule(session, meeting, starts_at=starts_at, now=now)
+                _audit(session, audit.Act.MEETING_MOVE, signed, meeting.id, told, now)
             except MeetingError as error:
                 key = f"rapat.invalid.meeting_{error.code}"
                 if error.code == "start_in_past":
@@ -478,7 +487,9 @@ class MeetingAdminRoutes:
             if meeting is None or meeting.id is None:
                 return self._missing(signed)
             try:
-                meetings.cancel(session, meeting, now=self.deps.clock.now())
+                now = self.deps.clock.now()
+                told = meetings.cancel(session, meeting, now=now)
+                _audit(session, audit.Act.MEETING_CANCEL, signed, meeting.id, told, now)
             except MeetingError as error:
                 return self._refusal(signed, meeting, error)
         self.deps.wake_delivery()
@@ -614,3 +625,22 @@ def _moment(text: str) -> datetime | None:
     except ValueError:
         return None
     return moment if moment is not None and moment.tzinfo is not None else None
+
+
+def _audit(
+    session: Session,
+    act: audit.Act,
+    signed: SignedIn,
+    meeting_id: int | None,
+    people: int,
+    now: datetime,
+) -> None:
+    audit.record(
+        session,
+        act=act,
+        via=audit.Via.CONSOLE,
+        now=now,
+        actor_id=signed.person.id,
+        target=f"meeting:{meeting_id}",
+        people=people,
+    )

@@ -32,7 +32,7 @@ from console.siaran_page import (
 from handlers.broadcast import audience_label
 from handlers.i18n import t, t_plain
 from handlers.people_view import organization_name
-from models import audience, broadcasts, people
+from models import audience, audit, broadcasts, people
 from models.audience import UnknownAudience
 from models.console import SignedIn
 from models.db import unit_of_work
@@ -227,6 +227,15 @@ class SiaranRoutes:
                 )
                 if created is not None:
                     session.flush()
+                    audit.record(
+                        session,
+                        act=audit.Act.BROADCAST,
+                        via=audit.Via.CONSOLE,
+                        now=self.deps.clock.now(),
+                        actor_id=signed.person.id,
+                        target=f"broadcast:{created.id}",
+                        people=created.recipients,
+                    )
                 broadcast_id = created.id if created is not None else None
         except UnknownAudience:  # the organization went away since the preview
             return self._said(signed, "konsol.siaran.unknown", 400)

@@ -48,7 +48,7 @@ from handlers.deps import Deps
 from handlers.i18n import plain, t, t_plain
 from handlers.people_view import format_when
 from handlers.registration import decide_and_tell
-from models import console, people, registration
+from models import audit, console, people, registration
 from models.accounts import Account
 from models.action_status import OverdueGroup, overdue_by_organization
 from models.console import Refused, SignedIn, Started
@@ -408,6 +408,15 @@ class Console:
                 meeting, rows = attendance_export.attendance_rows(session, meeting_id, lang)
             except NotFound:
                 return self.html(message(lang, "konsol.not_found_title", "konsol.not_found"), 404)
+            audit.record(
+                session,
+                act=audit.Act.EXPORT_ATTENDANCE,
+                via=audit.Via.CONSOLE,
+                now=self.deps.clock.now(),
+                actor_id=signed.person.id,
+                target=f"meeting:{meeting_id}",
+                people=len(rows),
+            )
         name, data = await asyncio.to_thread(
             attendance_export.attendance_file, meeting, rows, lang, fmt
         )
@@ -513,7 +522,7 @@ class Console:
             return self._people_problem(signed, t_plain(lang, "konsol.forged"))
         request_id = int(request.match_info["request_id"])
         result, status = await decide_and_tell(
-            ConsoleEnv(self.deps), signed.person, request_id, code
+            ConsoleEnv(self.deps), signed.person, request_id, code, via=audit.Via.CONSOLE
         )
         if status is None:  # already decided (by another admin), or gone
             decided_by = result.decided_by.name if result.decided_by else "-"

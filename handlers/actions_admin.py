@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlmodel import Session, col, select
@@ -29,7 +29,7 @@ from handlers.chat import (
 from handlers.context import BotContext
 from handlers.i18n import t, t_plain
 from handlers.people_view import date_examples, format_day, format_when, local_today
-from models import action_drafts, action_owners, actions, organizations
+from models import action_drafts, action_owners, actions, audit, organizations
 from models.action_drafts import ActionDraft, Stage
 from models.actions import ActionError, Evidence
 from models.conversations import Conversation, Ended
@@ -176,6 +176,7 @@ async def draft_text(update: Update, context: BotContext) -> bool:
                     actions.review(
                         session, draft.report_id, admin, accept=False, now=now, comment=message.text
                     )
+                    _audit_review(session, audit.Act.REPORT_RETURN, admin, draft.report_id, now)
                 except ActionError as error:
                     if error.code in ("already_checked", "gone"):
                         # Decided meanwhile (another admin): nothing left to comment on.
@@ -254,6 +255,7 @@ async def button(update: Update, context: BotContext) -> None:
         try:
             if isinstance(data, callbacks.ReportAccept):
                 actions.review(session, data.report_id or None, admin, accept=True, now=now)
+                _audit_review(session, audit.Act.REPORT_ACCEPT, admin, data.report_id, now)
                 text = t(lang, "rtl.accepted_ok")
             elif isinstance(data, callbacks.ReportReturn):
                 _check_pending(session, data.report_id or None)
@@ -405,3 +407,17 @@ def _day_text(lang: str, detail: str) -> str:
         return format_day(lang, date.fromisoformat(detail))
     except ValueError:
         return detail
+
+
+def _audit_review(
+    session: Session, act: audit.Act, admin: Person, report_id: int | None, now: datetime
+) -> None:
+    audit.record(
+        session,
+        act=act,
+        via=audit.Via.CHAT,
+        now=now,
+        actor_id=admin.id,
+        target=f"report:{report_id}",
+        people=1,
+    )

@@ -14,7 +14,7 @@ from handlers.chat import admin_of, end_other_conversations, reply_language, say
 from handlers.context import BotContext
 from handlers.i18n import Markup, escape, t, t_plain
 from handlers.people_view import organization_name
-from models import broadcasts
+from models import audit, broadcasts
 from models.audience import UnknownAudience
 from models.broadcasts import DraftStage
 from models.conversations import Conversation
@@ -303,6 +303,15 @@ async def _send(update: Update, context: BotContext, admin: Person) -> None:
         else:
             session.flush()
             broadcast_id = created.id
+            audit.record(
+                session,
+                act=audit.Act.BROADCAST,
+                via=audit.Via.CHAT,
+                now=now,
+                actor_id=admin.id,
+                target=f"broadcast:{broadcast_id}",
+                people=created.recipients,
+            )
             report = _report_text(session, lang, broadcast_id) if broadcast_id else None
     if broadcast_id is None:
         await _say(update, t(lang, "siaran.nobody"), reply_markup=_audience_keyboard(lang))

@@ -75,6 +75,7 @@ class Deps:
     clock: Clock
     body_name: str = "Pokjanal Posyandu"
     timezone: str = "Asia/Jakarta"
+    retention: str = "2y"  # POKJANAL_RETENTION, stated in the privacy notice
     files: FileStore = field(default_factory=lambda: FileStore(Path("files")))
     # Called after queuing outbox rows so they go out now, not at the next tick.
     wake_delivery: Callable[[], None] = field(default=lambda: None)

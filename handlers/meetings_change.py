@@ -21,7 +21,7 @@ from handlers.context import BotContext
 from handlers.i18n import t, t_plain
 from handlers.meeting_views import reach_text
 from handlers.people_view import EXAMPLE_AHEAD, date_examples, format_when, local_today
-from models import meeting_drafts, meetings
+from models import audit, meeting_drafts, meetings
 from models.conversations import Conversation, Ended
 from models.meeting_drafts import DraftError, MeetingDraft, Stage
 from models.meetings import Meeting, MeetingError, awaiting_minutes, upcoming_meetings
@@ -296,7 +296,16 @@ async def meeting_action(
             if meeting is None or meeting.status != "scheduled":
                 raise MeetingError("not_scheduled")
             if isinstance(data, callbacks.MeetingCancel):
-                meetings.cancel(session, meeting, now=now)
+                told = meetings.cancel(session, meeting, now=now)
+                audit.record(
+                    session,
+                    act=audit.Act.MEETING_CANCEL,
+                    via=audit.Via.CHAT,
+                    now=now,
+                    actor_id=admin.id,
+                    target=f"meeting:{meeting.id}",
+                    people=told,
+                )
             elif isinstance(data, callbacks.MeetingMove):
                 meeting_drafts.start_moving(session, author_id=admin.id, meeting=meeting, now=now)
                 ended = end_other_conversations(session, context, admin, Conversation.MEETING)

@@ -16,7 +16,7 @@ from handlers.message_split import split_message
 from handlers.people_view import format_when, organization_label, role_label
 from handlers.port import Chat, Env
 from handlers.telegram_chat import TelegramChat
-from models import privacy, registration
+from models import audit, privacy, registration
 from models.meetings import AnswerChange, Invitation
 from models.organizations import zone_of
 from models.people import Person
@@ -191,7 +191,18 @@ async def on_erase(chat: Chat, env: Env, data: callbacks.EraseAnswer | None) -> 
     person = env.person_of(chat.account)
     with env.uow() as session:
         if person is not None and answer == "y":
-            files = privacy.erase_person(session, person, now=env.deps.clock.now())
+            now = env.deps.clock.now()
+            files = privacy.erase_person(session, person, now=now)
+            # That an erasure happened, by whom (an anonymous row id now), nothing more.
+            audit.record(
+                session,
+                act=audit.Act.ERASURE,
+                via=audit.Via.CHAT,
+                now=now,
+                actor_id=person.id,
+                target=f"person:{person.id}",
+                people=1,
+            )
     for path in files:  # a half-written report's photos go with the rest
         env.deps.files.remove(path)
     if person is None or answer not in ("y", "n"):

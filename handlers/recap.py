@@ -36,9 +36,10 @@ from handlers.message_split import visible_len, visible_text
 from handlers.people_view import format_when, organization_name
 from handlers.recap_chart import kinds_chart
 from handlers.telegram_chat import TelegramChat
-from models import actions
+from models import actions, audit
 from models.errors import NotFound
 from models.meetings import Meeting, MeetingStatus
+from models.people import Person
 from models.recap import (
     LAGGARDS,
     KindLine,
@@ -394,7 +395,7 @@ async def button(update: Update, context: BotContext) -> None:
     elif isinstance(data, callbacks.RecapPending):
         await _pending(update, context, lang, data)
     elif isinstance(data, callbacks.RecapDownload):
-        await _download(update, context, lang, data.meeting_id)
+        await _download(update, context, lang, data.meeting_id, person)
     elif isinstance(data, callbacks.RecapConsole):
         await query.answer()
         await console_link(TelegramChat(update, context), context, meeting_id=data.meeting_id)
@@ -443,7 +444,9 @@ async def _pending(
         await query.edit_message_text(text, reply_markup=keyboard)
 
 
-async def _download(update: Update, context: BotContext, lang: str, meeting_id: int) -> None:
+async def _download(
+    update: Update, context: BotContext, lang: str, meeting_id: int, admin: Person
+) -> None:
     """The daftar hadir as the XLSX and the PDF, as documents (the CLI's files)."""
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
@@ -453,6 +456,15 @@ async def _download(update: Update, context: BotContext, lang: str, meeting_id: 
         except NotFound:
             await query.answer(t_plain(lang, "button.expired"))
             return
+        audit.record(
+            session,
+            act=audit.Act.EXPORT_ATTENDANCE,
+            via=audit.Via.CHAT,
+            now=context.deps.clock.now(),
+            actor_id=admin.id,
+            target=f"meeting:{meeting_id}",
+            people=len(rows),
+        )
     await query.answer(t_plain(lang, "rekap.downloading"))
     await chat.send_chat_action(ChatAction.UPLOAD_DOCUMENT)
     for fmt in ("xlsx", "pdf"):

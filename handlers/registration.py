@@ -21,11 +21,12 @@ from handlers.i18n import Markup, language_of, t, t_plain
 from handlers.people_view import organization_label, organization_name, role_label
 from handlers.port import Chat, Env
 from handlers.telegram_chat import TelegramChat
-from models import people, registration
+from models import audit, people, registration
 from models.accounts import Account, Channel
 from models.organizations import organization_of
 from models.people import Person, Role
 from models.registration import Decision, LinkResult, Outcome, Stage
+from models.retention import Period
 
 # The word that starts registering on WhatsApp (no bot commands there); links type it in.
 START_WORD = "DAFTAR"
@@ -64,7 +65,11 @@ async def _welcome(chat: Chat, env: Env, person: Person) -> None:
 
 async def _notice(chat: Chat, env: Env, lang: str, token: str | None = None) -> None:
     body = env.deps.body_name
-    await chat.say(t(lang, "privacy.notice", body=body), keyboards.consent(lang, token))
+    period = Period.parse(env.deps.retention)
+    retention = t_plain(lang, f"retention.{period.unit}", n=period.amount)
+    await chat.say(
+        t(lang, "privacy.notice", body=body, retention=retention), keyboards.consent(lang, token)
+    )
 
 
 async def on_start(chat: Chat, env: Env, token: str | None = None) -> None:
@@ -281,7 +286,7 @@ async def on_decision(
 
 
 async def decide_and_tell(
-    env: Env, admin: Person | None, request_id: int, code: str
+    env: Env, admin: Person | None, request_id: int, code: str, *, via: audit.Via = audit.Via.CHAT
 ) -> tuple[registration.DecisionResult, str | None]:
     """An admin's decision on a request (a chat button or the console): saved, then the
     requester told on their channel. The status line says who decided what (None when
@@ -295,6 +300,17 @@ async def decide_and_tell(
             role=Role.OPD if code == "o" else Role.KADER,
             now=env.deps.clock.now(),
         )
+        if result.decision in (Decision.APPROVED, Decision.REJECTED):
+            approved = result.decision == Decision.APPROVED
+            audit.record(
+                session,
+                act=audit.Act.REGISTRATION_APPROVE if approved else audit.Act.REGISTRATION_REJECT,
+                via=via,
+                now=env.deps.clock.now(),
+                actor_id=admin.id if admin is not None else None,
+                target=f"request:{request_id}",
+                people=1,
+            )
     request = result.request
     if result.decision not in (Decision.APPROVED, Decision.REJECTED) or request is None:
         return result, None

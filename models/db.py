@@ -19,6 +19,7 @@ from sqlmodel import Session, create_engine
 from models import (  # noqa: F401
     action_drafts,
     actions,
+    audit,
     broadcasts,
     console,
     erasures,

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Field, Session, SQLModel, select
 
-from models import audience, meetings
+from models import audience, audit, meetings
 from models.dates import DateParseError, parse_date, parse_time, parse_when
 
 DRAFT_TTL = timedelta(hours=24)
@@ -216,6 +216,15 @@ def confirm(session: Session, draft: MeetingDraft, *, now: datetime) -> meetings
         created_by_id=draft.author_id,
         now=now,
     )
+    audit.record(
+        session,
+        act=audit.Act.MEETING_CREATE,
+        via=audit.Via.CHAT,
+        now=now,
+        actor_id=draft.author_id,
+        target=f"meeting:{meeting.id}",
+        people=len(meetings.invitations_of(session, meeting)),
+    )
     session.delete(draft)
     return meeting
 
@@ -304,7 +313,16 @@ def confirm_move(session: Session, draft: MeetingDraft, *, now: datetime) -> mee
     """
     meeting = _meeting_to_move(session, draft)
     assert draft.starts_at is not None
-    meetings.reschedule(session, meeting, starts_at=draft.starts_at, now=now)
+    told = meetings.reschedule(session, meeting, starts_at=draft.starts_at, now=now)
+    audit.record(
+        session,
+        act=audit.Act.MEETING_MOVE,
+        via=audit.Via.CHAT,
+        now=now,
+        actor_id=draft.author_id,
+        target=f"meeting:{meeting.id}",
+        people=told,
+    )
     session.delete(draft)
     return meeting
 

@@ -25,7 +25,9 @@ from models.people import Person, PersonStatus, Role, by_account, by_phone
 from models.phones import normalize_phone
 
 # Bump whenever the privacy notice's text changes in meaning: consent is to a version.
-NOTICE_VERSION = "2026-12"  # 2026-12: the notice names WhatsApp accounts too
+NOTICE_VERSION = (
+    "2026-12-r"  # 2026-12: WhatsApp accounts named; -r: the retention period, erased reporters
+)
 DETAILS_MIN, DETAILS_MAX = 3, 300
 # A request left waiting for the person's details expires; a text days later is not an answer.
 DETAILS_TTL = timedelta(hours=24)

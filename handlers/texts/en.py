@@ -10,7 +10,9 @@ TEXTS: dict[str, str] = {
         "• <b>Data kept</b>: name, phone number, Telegram/WhatsApp account, role, agency/Posyandu, "
         "invitation answers and attendance. No child or health data.\n"
         "• <b>How long</b>: while you are active. Attendance lists are kept as financial records "
-        "(SPJ); your phone number and Telegram/WhatsApp account are erased when you leave or ask.\n"
+        "(SPJ); your phone number and Telegram/WhatsApp account are erased when you leave or ask. "
+        "Reasons for not coming, representatives' details, reporters' names and evidence files "
+        "are erased after {retention}.\n"
         "• <b>If your data is erased</b>: follow-up reports you sent stay as your agency's or "
         'Posyandu\'s record, with the reporter shown as "(erased)".\n'
         "• <b>Your rights</b> (Law 27/2022): see your data (/dataku), change language (/profil) "
@@ -584,8 +586,14 @@ TEXTS.update(
 )
 
 # Follow-up actions (RTL): each part keeps its texts in its own module.
-from handlers.texts import action_cli_en, action_status_en, actions_en, console_en  # noqa: E402
+from handlers.texts import (  # noqa: E402
+    action_cli_en,
+    action_status_en,
+    actions_en,
+    console_en,
+    privacy_cli_en,
+)
 
-for _part in (actions_en, action_status_en, action_cli_en, console_en):
+for _part in (actions_en, action_status_en, action_cli_en, console_en, privacy_cli_en):
     TEXTS.update(_part.TEXTS)
     CLI_TEXTS.update(_part.CLI_TEXTS)

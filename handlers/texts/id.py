@@ -10,7 +10,8 @@ TEXTS: dict[str, str] = {
         "jawaban undangan dan kehadiran. Tidak ada data anak atau data kesehatan.\n"
         "• <b>Lama penyimpanan</b>: selama Bapak/Ibu aktif. Daftar hadir disimpan sebagai arsip "
         "keuangan (SPJ); nomor HP dan akun Telegram/WhatsApp dihapus bila Bapak/Ibu berhenti atau "
-        "memintanya.\n"
+        "memintanya. Alasan tidak hadir, data wakil, nama pelapor dan berkas bukti dihapus "
+        "setelah {retention}.\n"
         "• <b>Bila data dihapus</b>: laporan tindak lanjut yang sudah dikirim tetap disimpan sebagai "
         'arsip instansi/Posyandu, dengan pelapor tertulis "(dihapus)".\n'
         "• <b>Hak Bapak/Ibu</b> (UU 27/2022): melihat data (/dataku), mengubah bahasa (/profil), "
@@ -590,8 +591,14 @@ TEXTS.update(
 )
 
 # Follow-up actions (RTL): each part keeps its texts in its own module.
-from handlers.texts import action_cli_id, action_status_id, actions_id, console_id  # noqa: E402
+from handlers.texts import (  # noqa: E402
+    action_cli_id,
+    action_status_id,
+    actions_id,
+    console_id,
+    privacy_cli_id,
+)
 
-for _part in (actions_id, action_status_id, action_cli_id, console_id):
+for _part in (actions_id, action_status_id, action_cli_id, console_id, privacy_cli_id):
     TEXTS.update(_part.TEXTS)
     CLI_TEXTS.update(_part.CLI_TEXTS)
