@@ -36,3 +36,63 @@ async def test_a_typed_decline_reason_past_the_limit_is_asked_again_not_cut(
     await sitti.wait_text("alasan: Anak sakit, ke Puskesmas")
     row = answer_of(wa_world, SITTI[1], meeting_id)
     assert (row.answer, row.reason) == ("tidak_hadir", "Anak sakit, ke Puskesmas")
+
+
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"PE\x00\x00"
+
+
+def a_small_pdf() -> bytes:
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.drawString(72, 720, "Daftar hadir pelatihan kader")
+    page.save()
+    return buffer.getvalue()
+
+
+async def test_a_program_sent_as_a_pdf_is_refused_and_nothing_is_kept(world: World) -> None:
+    """Evidence was trusted by the type the app declared: ``invoice.pdf.exe`` sent as
+    ``application/pdf`` was stored. The file's first bytes decide now; a real PDF and a real
+    photo still go in."""
+    from models.actions import Evidence
+    from sandbox.files import make_png
+    from tests.flows.test_registration import SITTI as SITTI_TG
+    from tests.flows.test_registration import register
+    from tests.flows.test_rtl import an_action, told
+
+    sitti = world.user(*SITTI_TG)
+    await register(sitti)
+    action_id = an_action(world)
+    await told(sitti)
+    await sitti.send_text("/tindaklanjut")
+    listed = await sitti.wait_for(lambda m: "tindak lanjut terbuka" in m[-1].text)
+    await sitti.press(listed[-1].buttons[0][0])
+    await sitti.wait_for(lambda m: "Bagaimana statusnya" in m[-1].text)
+    await sitti.press("Selesai")
+    await sitti.wait_for(lambda m: "Tulis catatan singkat" in m[-1].text)
+    await sitti.send_text("Sudah dikirim ke Puskesmas.")
+    await sitti.wait_for(lambda m: "Kirim foto atau dokumen" in m[-1].text)
+
+    def refusals() -> int:
+        return len([m for m in sitti.messages if "tidak bisa dipakai" in m.text])
+
+    for name in ("invoice.pdf.exe", "laporan.pdf"):
+        before = refusals()
+        await sitti.send_document(EXE, file_name=name, mime_type="application/pdf")
+        await sitti.wait_for(lambda m, before=before: refusals() == before + 1)
+    folder = world.settings.files_dir / "actions" / str(action_id)
+    assert not folder.exists() or list(folder.iterdir()) == []
+    with Session(world.engine) as session:
+        assert session.exec(select(Evidence)).all() == []
+
+    await sitti.send_document(a_small_pdf(), file_name="daftar.pdf", mime_type="application/pdf")
+    await sitti.wait_for(lambda m: "Bukti ke-1 tersimpan" in m[-1].text)
+    await sitti.send_document(make_png(rgb=(9, 9, 9)), file_name="foto.png", mime_type="image/png")
+    await sitti.wait_for(lambda m: "Bukti ke-2 tersimpan" in m[-1].text)
+    with Session(world.engine) as session:
+        kept = session.exec(select(Evidence)).all()
+    assert sorted(e.mime_type for e in kept) == ["application/pdf", "image/png"]
+    assert len(list(folder.iterdir())) == 2
