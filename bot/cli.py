@@ -14,7 +14,14 @@ from rich.progress import Progress
 from sqlmodel import Session, col, select
 
 from bot.cli_actions import action_app
-from bot.cli_common import database_or_exit, fail, load_or_exit, print_row_errors, safe_url
+from bot.cli_common import (
+    database_or_exit,
+    fail,
+    load_or_exit,
+    print_row_errors,
+    safe_url,
+    unreadable,
+)
 from bot.cli_meetings import export_app, meeting_app
 from bot.cli_privacy import audit_list, privacy_app
 from bot.cli_whatsapp import whatsapp_app
@@ -74,7 +81,7 @@ def roster_import(
     try:
         headers, rows = read_table(file)
     except UnreadableTable as exc:
-        raise fail(plain(lang, "cli.import_unreadable", error=exc)) from None
+        raise fail(unreadable(lang, exc)) from None
     engine = database_or_exit(settings)
     now = SystemClock().now()
     with (

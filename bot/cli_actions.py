@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import typer
 from sqlmodel import Session, col, select
 
-from bot.cli_common import database_or_exit, fail, load_or_exit, print_row_errors
+from bot.cli_common import database_or_exit, fail, load_or_exit, print_row_errors, unreadable
 from bot.cli_meetings import export_app
 from bot.settings import Settings
 from bot.tables import UnreadableTable, read_table
@@ -135,7 +135,7 @@ def action_import(
     try:
         headers, rows = read_table(file)
     except UnreadableTable as exc:
-        raise fail(plain(lang, "cli.import_unreadable", error=exc)) from None
+        raise fail(unreadable(lang, exc)) from None
     engine = database_or_exit(settings)
     now, today = SystemClock().now(), _today(settings)
     with Session(engine, expire_on_commit=False) as session:

@@ -1,16 +1,42 @@
-"""Read a roster-like sheet (CSV or XLSX) into a header row and data rows of text."""
+"""Read a roster-like sheet (CSV or XLSX) into a header row and data rows of text.
+
+Sizes are capped before the whole file is read: a few hundred KB of XLSX can hold a million
+rows (two minutes and more than 600 MB once read), and Python's csv stops at a 128 KB cell
+with an error nobody at a district office can read. A district roster is a few thousand
+rows; an RTL sheet a few dozen.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from pathlib import Path
 
 from openpyxl import load_workbook
 
+MAX_ROWS = 20_000  # data rows, the header not counted
+MAX_COLUMNS = 200
+MAX_CELL_CHARS = 10_000  # a note or an address; never a pasted document
+MAX_FILE_BYTES = 20 * 1024 * 1024  # 20,000 long rows of CSV fit well within this
+MAX_SHEET_XML_BYTES = 64 * 1024 * 1024  # an XLSX sheet unpacked (zipped it is a tenth or less)
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]+[0-9]+(?::[A-Z]+([0-9]+))?\"")
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
 
 class UnreadableTable(Exception):
     """The file cannot be read as a sheet; the message says why in plain words."""
+
+
+class TableTooLarge(UnreadableTable):
+    """Past a cap: ``kind`` is "rows", "columns", "cell" or "bytes"; ``row`` the sheet's row
+    (1 = the header) of a too-long cell. The command line words it in the admin's language."""
+
+    def __init__(self, path: Path, kind: str, limit: int, row: int | None = None) -> None:
+        where = f", row {row}" if row is not None else ""
+        super().__init__(f"{path}{where}: more than {limit} {kind}")
+        self.name, self.kind, self.limit, self.row = path.name, kind, limit, row
 
 
 def _text(value: object) -> str:
@@ -23,19 +49,39 @@ def _text(value: object) -> str:
 
 
 def read_table(path: Path) -> tuple[list[str], list[list[str]]]:
-    """Return (headers, rows). CSV may be comma- or semicolon-separated, UTF-8 or Windows-1252."""
+    """Return (headers, rows). CSV may be comma- or semicolon-separated, UTF-8 or Windows-1252.
+
+    Raises:
+        UnreadableTable: missing, not a sheet, or damaged.
+        TableTooLarge: more than ``MAX_ROWS`` rows, ``MAX_COLUMNS`` columns, a cell longer than
+            ``MAX_CELL_CHARS``, or a file over ``MAX_FILE_BYTES``; found before the rest is read.
+    """
     if not path.is_file():
         raise UnreadableTable(f"{path}: file not found")
     suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".xlsm", ".csv", ".txt"):
+        raise UnreadableTable(f"{path}: expected .csv or .xlsx")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise TableTooLarge(path, "bytes", MAX_FILE_BYTES // (1024 * 1024))
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
-    if suffix in (".csv", ".txt"):
-        return _read_csv(path)
-    raise UnreadableTable(f"{path}: expected .csv or .xlsx")
+    return _read_csv(path)
+
+
+def _checked(path: Path, cells: list[str], row: int) -> list[str]:
+    """One row, refused when it is past a cap (``row`` counts the header as 1)."""
+    if row > MAX_ROWS + 1:
+        raise TableTooLarge(path, "rows", MAX_ROWS)
+    # Empty cells far to the right (a sheet formatted there) are no columns.
+    if len(cells) > MAX_COLUMNS and any(cells[MAX_COLUMNS:]):
+        raise TableTooLarge(path, "columns", MAX_COLUMNS)
+    if any(len(cell) > MAX_CELL_CHARS for cell in cells):
+        raise TableTooLarge(path, "cell", MAX_CELL_CHARS, row)
+    return cells
 
 
 def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
-    raw = path.read_bytes()
+    raw = path.read_bytes()  # at most MAX_FILE_BYTES
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = raw.decode(encoding)
@@ -48,13 +94,62 @@ def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
     # Excel in an Indonesian locale saves CSV with semicolons (the comma is the decimal mark).
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     # newline="" keeps a quoted cell with a line break ("Kader\nKetua") in one cell.
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[str]] = []
+    try:
+        for number, row in enumerate(reader, 1):
+            rows.append(_checked(path, [c.strip() for c in row], number))
+    except csv.Error as exc:
+        # Python's own limit (a 128 KB cell) is far past ours: the same words for both.
+        if "field larger than field limit" in str(exc):
+            raise TableTooLarge(path, "cell", MAX_CELL_CHARS, len(rows) + 1) from None
+        raise UnreadableTable(f"{path}: not a readable CSV file ({exc})") from exc
     if not rows:
         raise UnreadableTable(f"{path}: the file is empty")
-    return [h.strip() for h in rows[0]], [[c.strip() for c in r] for r in rows[1:]]
+    return rows[0], rows[1:]
+
+
+def _count_rows(path: Path) -> None:
+    """Refuse a workbook with a sheet past the caps, reading no more of it than the caps allow.
+
+    openpyxl reads a whole sheet to learn its size when the sheet does not state it (and a
+    million rows take minutes): the stated size is read here from the sheet's first bytes,
+    and otherwise its rows are counted, unpacked a piece at a time, stopping at the cap.
+    """
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise UnreadableTable(f"{path}: not a readable XLSX file (BadZipFile)") from exc
+    with archive:
+        sheets = [
+            item
+            for item in archive.infolist()
+            if item.filename.startswith("xl/worksheets/") and item.filename.endswith(".xml")
+        ]
+        for item in sheets:
+            if item.file_size > MAX_SHEET_XML_BYTES:
+                raise TableTooLarge(path, "rows", MAX_ROWS)
+            with archive.open(item) as stream:
+                head = stream.read(4096)
+                stated = _DIMENSION.search(head)
+                if stated is not None and stated.group(1) is not None:
+                    if int(stated.group(1)) > MAX_ROWS + 1:
+                        raise TableTooLarge(path, "rows", MAX_ROWS)
+                    continue  # openpyxl takes the stated size and stops at our cap
+                rows, carry = 0, head
+                while chunk := stream.read(1024 * 1024):
+                    carry += chunk
+                    cut = carry.rfind(b"<")  # a tag cut in two is counted with the next piece
+                    rows += len(_ROW_TAG.findall(carry, 0, cut))
+                    carry = carry[cut:]
+                    if rows > MAX_ROWS + 1:
+                        raise TableTooLarge(path, "rows", MAX_ROWS)
+                if rows + len(_ROW_TAG.findall(carry)) > MAX_ROWS + 1:
+                    raise TableTooLarge(path, "rows", MAX_ROWS)
 
 
 def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]]]:
+    _count_rows(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
@@ -62,7 +157,17 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]]]:
         raise UnreadableTable(f"{path}: not a readable XLSX file ({reason})") from exc
     try:
         sheet = workbook.worksheets[0]
-        rows = [[_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+        # The size the sheet states in its header: a million rows is refused before one is
+        # read. A sheet may state none (or less than it holds): the reading stops at the cap.
+        stated_rows, stated_columns = sheet.max_row or 0, sheet.max_column or 0
+        if stated_rows > MAX_ROWS + 1:
+            raise TableTooLarge(path, "rows", MAX_ROWS)
+        if stated_columns > MAX_COLUMNS:
+            raise TableTooLarge(path, "columns", MAX_COLUMNS)
+        rows = [
+            _checked(path, [_text(cell) for cell in row], number)
+            for number, row in enumerate(sheet.iter_rows(values_only=True), 1)
+        ]
     finally:
         workbook.close()
     if not rows:

@@ -42,7 +42,13 @@ from handlers.people_view import EXAMPLE_AHEAD, date_examples, format_when, loca
 from models import audience, audit, meeting_drafts, meetings
 from models.console import SignedIn
 from models.db import unit_of_work
-from models.file_store import ALLOWED_TYPES, EXTENSION_TYPES, FileRefused, evidence_type
+from models.file_store import (
+    ALLOWED_TYPES,
+    EXTENSION_TYPES,
+    FileRefused,
+    evidence_type,
+    verified_type,
+)
 from models.meeting_drafts import FormErrors, MeetingForm, NewMeeting
 from models.meetings import Invitation, Meeting, MeetingError
 from models.people import goes_as_template, reach_of
@@ -555,6 +561,7 @@ class MeetingAdminRoutes:
                 kind = evidence_type(upload.content_type, upload.filename)
                 if kind not in MINUTES_TYPES or not data:
                     raise FileRefused("type")
+                kind = verified_type(kind, data)  # the bytes decide, not the browser's label
                 stored = await asyncio.to_thread(
                     self.deps.files.save,
                     f"notulen/{meeting.id}",

@@ -30,7 +30,13 @@ from models import action_drafts, actions
 from models.action_drafts import ReportDraft, Stage
 from models.actions import Action, ActionError, Evidence
 from models.conversations import Conversation
-from models.file_store import FileRefused, FileStore, evidence_type
+from models.file_store import (
+    IMAGE_TYPES,
+    FileRefused,
+    FileStore,
+    evidence_type,
+    verified_type,
+)
 from models.messages import Button
 from models.people import Person
 
@@ -389,8 +395,8 @@ async def on_evidence(chat: Chat, env: Env, incoming: IncomingFile) -> bool:
     if draft is None:
         return False
     store, lang = env.deps.files, person.language
-    if incoming.kind == "photo":
-        mime = incoming.mime or "image/jpeg"
+    if incoming.kind == "photo":  # an image by the channel's word; its bytes say which
+        mime = incoming.mime if incoming.mime in IMAGE_TYPES else "image/jpeg"
     else:
         try:
             mime = evidence_type(incoming.mime, incoming.name)
@@ -407,10 +413,15 @@ async def on_evidence(chat: Chat, env: Env, incoming: IncomingFile) -> bool:
         store.check_size(incoming.size)
         data = await incoming.download()
         store.check_size(len(data))
-        if incoming.kind == "photo" and data[:8] == b"\x89PNG\r\n\x1a\n":
-            mime = "image/png"  # Telegram sends JPEG; a local server may keep the upload
+        # The first bytes decide, not the type the app declared (checked before anything is
+        # written); a photo Telegram calls JPEG may be the PNG a local server kept.
+        mime = verified_type(mime, data)
         path = store.save(f"actions/{draft.action_id}", data, mime_type=mime, hint=incoming.kind)
     except (FileRefused, FileTooBig) as error:
+        if isinstance(error, FileRefused) and error.code == "type":
+            log.info("evidence refused: %r does not start as %s does", incoming.name, mime)
+            await _reask_evidence(chat, person, draft, "rtl.invalid.file_type")
+            return True
         log.info(
             "evidence refused (%s bytes, the limit is %s): %s",
             incoming.size,

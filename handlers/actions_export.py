@@ -1,8 +1,8 @@
 """Every follow-up action (RTL) and every report on it, as one XLSX for the secretariat.
 
 Two sheets: one row per action, then one row per report (history: every report, not only the
-latest), with the stored path of each evidence file. Everything users typed is written as text
-and neutralised against formula injection: a note typed as ``=HYPERLINK(...)`` stays text.
+latest), with the stored path of each evidence file. Everything users typed is written as a
+text cell (``put_text``): a note typed as ``=HYPERLINK(...)`` is shown as typed, never run.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from handlers.attendance_export import _CONTROL, _csv_safe
+from handlers.attendance_export import _CONTROL, put_text
 from handlers.i18n import t_plain
 from handlers.people_view import format_when
 from models import action_owners, actions
@@ -55,8 +55,8 @@ REPORT_WIDTHS = (9, 40, 34, 26, 16, 50, 20, 36, 50)
 
 
 def _safe(value: str) -> str:
-    """Control characters dropped (openpyxl refuses them) and formula starts neutralised."""
-    return _csv_safe(_CONTROL.sub("", value).strip())
+    """Control characters dropped (openpyxl refuses them); ``put_text`` keeps it text."""
+    return _CONTROL.sub("", value).strip()
 
 
 def _status(lang: str, status: str) -> str:
@@ -189,17 +189,20 @@ def write_actions_xlsx(
     ) -> Worksheet:
         sheet = workbook.create_sheet(title[:31])
         for column, header in enumerate(headers, 1):
-            cell = sheet.cell(row=1, column=column, value=_safe(header))
+            cell = sheet.cell(row=1, column=column)
+            put_text(cell, _safe(header))
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="D9D9D9")
             cell.alignment = Alignment(wrap_text=True, vertical="center")
         for at, values in enumerate(rows, 2):
             for column, value in enumerate(values, 1):
-                cell = sheet.cell(row=at, column=column, value=value)
+                cell = sheet.cell(row=at, column=column)
                 if isinstance(value, str):
-                    cell.data_type = "s"  # text, never a formula
-                elif isinstance(value, date):
-                    cell.number_format = "DD/MM/YYYY"
+                    put_text(cell, value)  # text, never a formula
+                else:
+                    cell.value = value
+                    if isinstance(value, date):
+                        cell.number_format = "DD/MM/YYYY"
                 cell.alignment = wrap
         for column, width in enumerate(widths, 1):
             sheet.column_dimensions[get_column_letter(column)].width = width

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -29,6 +29,9 @@ from models.errors import NotFound
 from models.meetings import Answer, Invitation, Meeting
 from models.organizations import Organization, organization_of
 from models.people import Person, PersonStatus
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
 
 
 @dataclass(frozen=True)
@@ -194,13 +197,33 @@ def _summary(lang: str, rows: list[AttendanceRow]) -> str:
 
 # --- XLSX -------------------------------------------------------------------------------------
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP: what a spreadsheet may evaluate
+
+
+def put_text(cell: Cell, value: str) -> None:
+    """Write what a user typed as a text cell, never a formula, and without the characters
+    openpyxl refuses (a pasted bell or escape made the whole export fail).
+
+    A string cell is shown exactly as typed by Excel and LibreOffice, so no visible ``'`` is
+    added (in an XLSX it would be part of the text, unlike the CSV). ``quotePrefix`` is the
+    hidden apostrophe Excel itself sets for text typed as ``'=...``: the cell stays text even
+    when someone opens it with F2 and presses Enter.
+    """
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell.value = text
+    cell.data_type = "s"  # openpyxl makes any "=..." a formula
+    if text.lstrip(" ").startswith(_FORMULA_START):
+        cell.quotePrefix = True
+
+
 _XLSX_WIDTHS = (5, 30, 24, 28, 16, 30, 10, 30)  # No .. Tanda tangan, in characters
 _XLSX_TABLE_ROW = 8  # the header row of the table; rows 1-6 are the header block
 
 
 def write_xlsx(path: Path, meeting: Meeting, rows: list[AttendanceRow], lang: str) -> None:
     from openpyxl import Workbook
-    from openpyxl.cell.cell import Cell
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
@@ -210,9 +233,11 @@ def write_xlsx(path: Path, meeting: Meeting, rows: list[AttendanceRow], lang: st
     sheet.title = t_plain(lang, "export.sheet")[:31]
 
     def put(row: int, column: int, value: str | int) -> Cell:
-        cell = sheet.cell(row=row, column=column, value=value)
-        if isinstance(value, str) and value.startswith("="):
-            cell.data_type = "s"  # a name typed as "=..." is text, never a formula
+        cell = sheet.cell(row=row, column=column)
+        if isinstance(value, str):
+            put_text(cell, value)
+        else:
+            cell.value = value
         return cell
 
     put(1, 1, t_plain(lang, "export.title")).font = Font(bold=True, size=14)
@@ -261,9 +286,7 @@ def write_xlsx(path: Path, meeting: Meeting, rows: list[AttendanceRow], lang: st
     minutes = minutes_summary(lang, meeting, limit=30000)
     if minutes:
         notes = workbook.create_sheet(t_plain(lang, "export.minutes_title")[:31])
-        notes["A1"] = minutes
-        if minutes.startswith("="):
-            notes["A1"].data_type = "s"  # minutes typed as "=..." are text, never a formula
+        put_text(notes["A1"], minutes)
         notes["A1"].alignment = Alignment(wrap_text=True, vertical="top")
         notes.column_dimensions["A"].width = 120
     workbook.save(path)
@@ -407,9 +430,6 @@ def _build_pdf(
 
 
 # --- CSV --------------------------------------------------------------------------------------
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 _FORMULA_INSIDE = re.compile(r"([;,])(\s*)([=+\-@])")
 

@@ -126,8 +126,9 @@ async def on_button(chat: Chat, env: Env, data: callbacks.RsvpButton | None) -> 
 
 
 def _asking(session: Session, env: Env, person: Person, result: Result) -> Ended:
-    """An answer that asks for a name or a reason is a conversation: it ends the one before."""
-    if result.outcome != Outcome.ASK:
+    """An answer that asks for a name or a reason (again, when the typed one did not fit) is
+    a conversation: it ends the one before."""
+    if result.outcome not in (Outcome.ASK, Outcome.INVALID):
         return Ended()
     return end_other_conversations(session, env, person, Conversation.ANSWER)
 

@@ -51,6 +51,48 @@ def evidence_type(mime_type: str | None, file_name: str | None) -> str:
     raise FileRefused("type")
 
 
+_OOXML = b"PK\x03\x04"  # .docx and .xlsx are zip files
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc and .xls: the old Office compound file
+_SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/webp": (b"RIFF",),  # and "WEBP" at byte 8, checked below
+    "application/pdf": (b"%PDF-",),
+    "application/msword": (_OLE,),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (_OOXML,),
+    "application/vnd.ms-excel": (_OLE,),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (_OOXML,),
+}
+IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
+
+
+def _looks_like(mime_type: str, data: bytes) -> bool:
+    if not data.startswith(_SIGNATURES.get(mime_type, ())):
+        return False
+    return mime_type != "image/webp" or data[8:12] == b"WEBP"
+
+
+def verified_type(declared: str, data: bytes) -> str:
+    """The type to keep ``data`` as, decided by its first bytes: the type the app or the name
+    declares is only a claim (a program named ``invoice.pdf.exe`` arrived as
+    ``application/pdf``), and the file is later handed to admins who open it.
+
+    A declared image may turn out another image (a "photo" is JPEG by the channel's word,
+    but a local server keeps a PNG as sent): the bytes win. Anything else that does not start
+    the way its type must is refused.
+
+    Raises:
+        FileRefused: "type", the bytes are not what an allowed type starts with.
+    """
+    if _looks_like(declared, data):
+        return declared
+    if declared in IMAGE_TYPES:
+        for image in IMAGE_TYPES:
+            if _looks_like(image, data):
+                return image
+    raise FileRefused("type")
+
+
 @dataclass(frozen=True)
 class FileStore:
     root: Path

@@ -358,6 +358,11 @@ def answer_typed(
     if answer == Answer.HADIR:
         return _hadir(session, invitation, meeting, now)
     if answer == Answer.TIDAK_HADIR:
+        if len(detail) > REASON_MAX:
+            # Asked again, as the step-by-step path does, rather than cut where the person
+            # cannot see: their next message is the reason.
+            _set_step(session, invitation, Step.REASON, now)
+            return Result(Outcome.INVALID, invitation, meeting, step=Step.REASON)
         return record(session, invitation, meeting, Answer.TIDAK_HADIR, now=now, reason=detail)
     _set_step(session, invitation, Step.REP_NAME, now)
     if not detail:

@@ -290,6 +290,10 @@ async def test_minutes_close_a_held_meeting(console_world: World) -> None:
         program = ("notulen.exe", b"MZ", "application/x-msdownload")
         async with http.post(base + url, data=posted("", program, csrf)) as wrong:
             assert "PDF, Word, atau foto" in await wrong.text()
+        disguised = ("notulen.pdf", b"MZ\x90\x00\x03", "application/pdf")  # a program's bytes
+        async with http.post(base + url, data=posted("", disguised, csrf)) as wrong:
+            assert "PDF, Word, atau foto" in await wrong.text()
+        assert not (Path(world.settings.files_dir) / "notulen").exists()
         pdf = ("notulen-rakor.pdf", b"%PDF-1.4 notulen", "application/pdf")
         async with http.post(base + url, data=posted("Disepakati 12 RTL.", pdf, "x")) as forged:
             assert forged.status == 403

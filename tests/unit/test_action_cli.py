@@ -304,9 +304,10 @@ def test_export_actions_writes_both_sheets_with_notes_and_evidence(
     assert first["No. RTL"] == action_id and first["Pelapor"] == "Andi Rahmawati"
     assert first["Waktu"] == "Rabu, 10 Januari 2024 pukul 09.00 WIB"
     assert first["Status"] == "Sedang berjalan"
-    # A note typed as a formula stays text: neutralised with a leading quote.
-    assert first["Catatan"] == '\'=HYPERLINK("http://x") dua angkatan dijadwalkan'
+    # A note typed as a formula stays text, shown as typed (no visible quote in the cell).
+    assert first["Catatan"] == '=HYPERLINK("http://x") dua angkatan dijadwalkan'
     assert reports.cell(row=2, column=6).data_type == "s"
+    assert reports.cell(row=2, column=6).quotePrefix  # Excel keeps it text when edited
     assert first["Bukti (berkas)"] in (None, "")
     assert second["Catatan"] == "Pelatihan selesai: 50 kader dari 25 Posyandu"
     assert second["Pemeriksaan"] == "Menunggu pemeriksaan"

@@ -326,3 +326,56 @@ def test_csv_cells_never_become_formulas_even_split_at_a_semicolon() -> None:
     assert _csv_safe("x;=cmd|' /C calc'!A0;y") == "x;'=cmd|' /C calc'!A0;y"
     assert _csv_safe("a, +SUM(A1)") == "a, '+SUM(A1)"
     assert _csv_safe("Dinas Kesehatan; Puskesmas") == "Dinas Kesehatan; Puskesmas"
+
+
+def _with_minutes(session: Session, meeting_id: int, minutes: str) -> None:
+    meeting = session.get(meetings.Meeting, meeting_id)
+    assert meeting is not None
+    meeting.minutes = minutes
+    session.add(meeting)
+    session.commit()
+
+
+def test_minutes_typed_as_a_formula_stay_text_even_when_edited_in_excel(
+    session: Session, rakor: int, tmp_path: Path
+) -> None:
+    """Security read: minutes starting with ``=`` were a live formula (a phishing link)."""
+    _with_minutes(session, rakor, '=HYPERLINK("http://x","klik")\n+62 hadir; -1 absen')
+    meeting, rows = attendance_rows(session, rakor, "id")
+    write_xlsx(tmp_path / "a.xlsx", meeting, rows, "id")
+    notes = load_workbook(tmp_path / "a.xlsx")["Notulen"]
+    cell = notes["A1"]
+    assert cell.data_type == "s"
+    assert str(cell.value).startswith('=HYPERLINK("http://x","klik")')  # as typed, no quote
+    assert cell.quotePrefix  # Excel keeps it text even after F2 + Enter
+
+
+def test_a_control_character_in_the_minutes_does_not_break_the_export(
+    session: Session, rakor: int, tmp_path: Path
+) -> None:
+    """Security read: a bell (\\x07) pasted into the minutes made openpyxl refuse the file."""
+    _with_minutes(session, rakor, "Rapat\x07 dibuka pukul 09.00\x1b.\nBaris dua.")
+    meeting, rows = attendance_rows(session, rakor, "id")
+    write_xlsx(tmp_path / "a.xlsx", meeting, rows, "id")
+    notes = load_workbook(tmp_path / "a.xlsx")["Notulen"]
+    assert notes["A1"].value == "Rapat dibuka pukul 09.00.\nBaris dua."
+    write_csv(tmp_path / "a.csv", meeting, rows, "id")
+    write_pdf(tmp_path / "a.pdf", meeting, rows, "id")
+
+
+def test_typed_text_in_every_column_is_text_in_the_xlsx(
+    session: Session, rakor: int, tmp_path: Path
+) -> None:
+    """A reason, a position, a representative typed as ``+``/``-``/``@`` are plain text cells."""
+    person = session.exec(select(Person).where(Person.name == "Zainal")).one()
+    person.position = "@SUM(1+1)"
+    person.name = "=1+1"
+    session.add(person)
+    session.commit()
+    meeting, rows = attendance_rows(session, rakor, "id")
+    write_xlsx(tmp_path / "a.xlsx", meeting, rows, "id")
+    sheet = load_workbook(tmp_path / "a.xlsx").active
+    assert sheet is not None
+    cells = {c.value: c for row in sheet.iter_rows() for c in row if c.value}
+    assert cells["=1+1"].data_type == "s" and cells["=1+1"].quotePrefix
+    assert cells["@SUM(1+1)"].data_type == "s" and cells["@SUM(1+1)"].quotePrefix
