@@ -10,9 +10,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.database import open_database
 from bot.settings import Settings, SettingsError, load_settings
-from bot.tables import TableTooLarge, UnreadableTable
+from bot.tables import UnreadableTable
 from handlers.i18n import plain
-from handlers.import_reports import RowError, row_lines
+from handlers.import_reports import RowError, row_lines, too_large
 
 
 def load_or_exit() -> Settings:
@@ -41,10 +41,7 @@ def database_or_exit(settings: Settings) -> Engine:
 def unreadable(lang: str, error: UnreadableTable) -> str:
     """Why a sheet could not be imported: a cap past in the admin's words (which cap, which
     row), any other trouble with the reader's own line."""
-    if isinstance(error, TableTooLarge):
-        key = f"cli.table_too_large.{error.kind}"
-        return plain(lang, key, name=error.name, limit=error.limit, row=error.row)
-    return plain(lang, "cli.import_unreadable", error=error)
+    return too_large(lang, error) or plain(lang, "cli.import_unreadable", error=error)
 
 
 def fail(message: str) -> typer.Exit:

@@ -46,6 +46,7 @@ from handlers import attendance_export
 from handlers.console_link import NEXT
 from handlers.deps import Deps
 from handlers.i18n import plain, t, t_plain
+from handlers.import_reports import too_large
 from handlers.people_view import format_when
 from handlers.registration import decide_and_tell
 from models import audit, console, people, registration
@@ -591,7 +592,7 @@ class Console:
                 return await asyncio.to_thread(read_sheet, path)
             except Exception as exc:  # the reader's UnreadableTable, or a damaged file
                 log.info("an uploaded sheet could not be read: %s", exc)
-                return t_plain(lang, "konsol.unreadable")
+                return too_large(lang, exc) or t_plain(lang, "konsol.unreadable")
 
     async def imported(
         self,

@@ -73,3 +73,14 @@ def row_lines(lang: str, errors: Sequence[RowError], reasons: str) -> list[str]:
         )
         for error in errors
     ]
+
+
+def too_large(lang: str, error: Exception, name: str = "") -> str | None:
+    """A sheet refused for a size cap (``bot.tables.TableTooLarge``: which cap, which row) in
+    the admin's words; None for any other trouble. Read by its attributes: the reader is the
+    composition root's, handed in, and this layer does not import it."""
+    kind, limit = getattr(error, "kind", None), getattr(error, "limit", None)
+    if not isinstance(kind, str) or not isinstance(limit, int):
+        return None
+    name, row = name or getattr(error, "name", ""), getattr(error, "row", None)
+    return plain(lang, f"cli.table_too_large.{kind}", name=name, limit=limit, row=row)

@@ -26,7 +26,7 @@ from handlers.action_report import telegram_file
 from handlers.chat import person_of
 from handlers.context import BotContext
 from handlers.i18n import Markup, t, t_plain
-from handlers.import_reports import reasons_of, row_lines, summary
+from handlers.import_reports import reasons_of, row_lines, summary, too_large
 from handlers.port import Chat, Env, FileFailed, FileTooBig, IncomingFile
 from handlers.telegram_chat import TelegramChat
 from models.action_import import ActionImportReport
@@ -88,7 +88,7 @@ def report_text(lang: str, result: SheetResult, *, saved: bool) -> Markup:
 
 
 def _run(
-    env: Env, admin: Person, path: Path, *, save: bool
+    env: Env, admin: Person, path: Path, *, save: bool, name: str = ""
 ) -> tuple[list[str], list[list[str]]] | SheetResult | str:
     """Read and import the sheet (rolled back unless ``save``); a text when it cannot be."""
     lang = admin.language
@@ -99,7 +99,7 @@ def _run(
         headers, rows = read_sheet(path)
     except Exception as exc:  # the reader's UnreadableTable, or a damaged file
         log.info("a sheet sent in the chat could not be read: %s", exc)
-        return t_plain(lang, "lembar.damaged")
+        return too_large(lang, exc, name) or t_plain(lang, "lembar.damaged")
     now = env.deps.clock.now()
     with Session(env.deps.engine, expire_on_commit=False) as session:
         zone = zone_of(session, admin.organization_id, env.deps.timezone)
@@ -142,7 +142,7 @@ async def on_file(chat: Chat, env: Env, incoming: IncomingFile) -> bool:
     except OSError:
         await chat.say(t(lang, "lembar.failed"))
         return True
-    result = await asyncio.to_thread(_run, env, admin, path, save=False)
+    result = await asyncio.to_thread(_run, env, admin, path, save=False, name=incoming.name)
     if not isinstance(result, SheetResult):
         path.unlink(missing_ok=True)
         await chat.say(t(lang, "lembar.unreadable", reason=str(result)))

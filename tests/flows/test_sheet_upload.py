@@ -111,3 +111,12 @@ async def test_a_damaged_sheet_or_another_admins_check_saves_nothing(world: Worl
     await register(sitti)
     assert "tidak tersedia" in (await sitti.press_callback(data) or "")
     assert named(world, "Rina Kartika") is None
+
+
+async def test_a_sheet_past_a_size_cap_is_refused_in_plain_words(world: World) -> None:
+    hasrul = world.user(*HASRUL)
+    await register(hasrul)
+    huge = b"Nama,No HP,Peran\n" + b"A" * 20_000 + b",0852 1111 0001,kader\n"
+    await hasrul.send_document(huge, file_name="peserta.csv", mime_type="text/csv")
+    refused = await hasrul.wait_for(lambda msgs: "peserta.csv" in msgs[-1].text)
+    assert "baris 2" in refused[-1].text.lower() and not refused[-1].buttons
