@@ -21,6 +21,7 @@ MAX_COLUMNS = 200
 MAX_CELL_CHARS = 10_000  # a note or an address; never a pasted document
 MAX_FILE_BYTES = 20 * 1024 * 1024  # 20,000 long rows of CSV fit well within this
 MAX_SHEET_XML_BYTES = 64 * 1024 * 1024  # an XLSX sheet unpacked (zipped it is a tenth or less)
+MAX_UNPACKED_BYTES = 96 * 1024 * 1024  # all of a workbook's parts unpacked, shared strings too
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]+[0-9]+(?::[A-Z]+([0-9]+))?\"")
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
 
@@ -121,6 +122,10 @@ def _count_rows(path: Path) -> None:
     except (zipfile.BadZipFile, OSError) as exc:
         raise UnreadableTable(f"{path}: not a readable XLSX file (BadZipFile)") from exc
     with archive:
+        # Every part counts: text can sit in xl/sharedStrings.xml rather than in the sheet,
+        # and a small file can unpack to hundreds of megabytes.
+        if sum(item.file_size for item in archive.infolist()) > MAX_UNPACKED_BYTES:
+            raise TableTooLarge(path, "bytes", MAX_FILE_BYTES // (1024 * 1024))
         sheets = [
             item
             for item in archive.infolist()
@@ -168,6 +173,11 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]]]:
             _checked(path, [_text(cell) for cell in row], number)
             for number, row in enumerate(sheet.iter_rows(values_only=True), 1)
         ]
+    except UnreadableTable:
+        raise
+    except Exception as exc:  # a damaged part found while reading: words, not a traceback
+        reason = exc.__class__.__name__
+        raise UnreadableTable(f"{path}: not a readable XLSX file ({reason})") from exc
     finally:
         workbook.close()
     if not rows:

@@ -7,12 +7,12 @@ import binascii
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import false, or_
+from sqlalchemy import false, or_, update
 from sqlmodel import Session, col, delete, select
 
 from models import inbox
 from models.action_drafts import ReportDraft, drop_action, drop_report
-from models.actions import Action, ActionReport
+from models.actions import Action, ActionReport, Evidence
 from models.broadcasts import BroadcastDraft
 from models.console import ConsoleLink, ConsoleSession
 from models.erasures import mark_erased
@@ -31,12 +31,14 @@ def erase_person(session: Session, person: Person, *, now: datetime) -> list[str
     """
     telegram_user_id, person_chat = person.telegram_user_id, person.telegram_chat_id
     whatsapp_id, phone, name = person.whatsapp_id, person.phone, person.name
+    whatsapp_user_id = person.whatsapp_user_id
     if phone:
         mark_erased(session, phone, now=now)
     if person.id is not None:
         _forget_answers(session, person.id, phone, name)
         _forget_messages(session, person.id, now)
         _forget_drafts_and_sign_ins(session, person.id)
+        _forget_file_names(session, person.id)
         if phone:
             session.execute(
                 delete(RegistrationRequest).where(col(RegistrationRequest.phone) == phone)
@@ -70,6 +72,8 @@ def erase_person(session: Session, person: Person, *, now: datetime) -> list[str
         drop_action(session, person.id)
     # What they wrote to the bot: handled and failed updates of their chat.
     chats = {str(c) for c in (telegram_user_id, person_chat) if c is not None}
+    if whatsapp_user_id is not None:  # a lane keyed by Meta's user id, where no number came
+        chats.add(f"wa:{whatsapp_user_id}")
     if whatsapp_id is not None:
         chats.add(f"wa:{whatsapp_id}")
         session.execute(delete(ConsentRecord).where(col(ConsentRecord.whatsapp_id) == whatsapp_id))
@@ -92,6 +96,17 @@ def erase_person(session: Session, person: Person, *, now: datetime) -> list[str
     return paths
 
 
+def _forget_file_names(session: Session, person_id: int) -> None:
+    """Their reports stay as the organization's record, but a file's name as sent ("Laporan
+    Siti Aminah.pdf") can name them: the files keep only their kind."""
+    reports = select(ActionReport.id).where(col(ActionReport.reporter_id) == person_id)
+    session.execute(
+        update(Evidence)
+        .where(col(Evidence.report_id).in_(reports.scalar_subquery()))
+        .values(file_name="")
+    )
+
+
 def _forget_answers(session: Session, person_id: int, phone: str | None, name: str) -> None:
     """Their answers stay (the attendance counts), without what they typed: reasons, the
     representative they named, the one being typed; and where someone named *them* as a
@@ -109,6 +124,9 @@ def _forget_answers(session: Session, person_id: int, phone: str | None, name: s
             invitation.reason = ""
             invitation.pending_name = ""
             invitation.pending_position = ""
+            # Who stood in for them is theirs to forget too: the link would keep naming the
+            # representative (and keep reminding and checking in someone for nobody).
+            invitation.representative_person_id = None
         session.add(invitation)
     own_ids = [i.id for i in own if i.id is not None]
     if own_ids:

@@ -130,6 +130,21 @@ def _needles() -> list[str]:
 
 async def test_erasure_leaves_nothing_personal_and_the_counts_stay(world: World) -> None:
     _, sitti, meeting_ids = await _a_full_life(world)
+    with Session(world.engine) as session:
+        # A document named after her, and a representative who is on the roster (the link
+        # the bot keeps when the number given is someone's).
+        item = session.exec(select(Evidence)).first()
+        assert item is not None
+        item.file_name = f"Laporan {SITTI[0]}.pdf"
+        session.add(item)
+        represented = session.exec(
+            select(Invitation)
+            .where(Invitation.meeting_id == meeting_ids[0])
+            .where(Invitation.person_id == world.person(SITTI[1]).id)
+        ).one()
+        represented.representative_person_id = world.person(HASRUL[1]).id
+        session.add(represented)
+        session.commit()
     before = _counts(world, meeting_ids)
     # Her data is there before: the scan would see it.
     stored = " ".join(text for _, _, text in _everything_stored(world))
@@ -161,6 +176,11 @@ async def test_erasure_leaves_nothing_personal_and_the_counts_stay(world: World)
         assert not session.exec(select(InboxUpdate).where(InboxUpdate.chat_key == ids)).all()
         erased = session.exec(select(Person).where(Person.status == "erased")).one()
         assert erased.position == "" and erased.telegram_chat_id is None
+        stood_in = select(Invitation).where(
+            Invitation.person_id == erased.id,
+            col(Invitation.representative_person_id).is_not(None),
+        )
+        assert session.exec(stood_in).all() == []
     assert _counts(world, meeting_ids) == before
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -163,3 +164,33 @@ def test_the_refusal_is_in_english_for_an_english_district(
     sheet = big_cell_csv(cli_env / "big.csv", 200 * 1024)
     said = refused(["action", "import", str(sheet)])
     assert said.startswith(f"big.csv, row 3: a cell holds more than {tables.MAX_CELL_CHARS}")
+
+
+def test_a_workbook_whose_text_unpacks_huge_is_refused_before_reading(tmp_path: Path) -> None:
+    """The text of an XLSX may sit in xl/sharedStrings.xml, not in the sheet: a small file
+    whose shared strings unpack to hundreds of megabytes is refused by its stated sizes."""
+    bomb = tmp_path / "peserta.xlsx"
+    text = "<sst><si><t>" + "A" * (120 * 1024 * 1024) + "</t></si></sst>"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", "<worksheet><sheetData/></worksheet>")
+        archive.writestr("xl/sharedStrings.xml", text)
+    assert bomb.stat().st_size < 1024 * 1024
+    with pytest.raises(tables.TableTooLarge):
+        read_table(bomb)
+
+
+def test_a_damaged_sheet_part_is_unreadable_not_a_traceback(tmp_path: Path) -> None:
+    good, broken = tmp_path / "good.xlsx", tmp_path / "broken.xlsx"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Nama", "No HP", "Peran"])
+    book.save(good)
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b"<row><c")  # cut inside a tag
+            target.writestr(item, data)
+    with pytest.raises(tables.UnreadableTable):
+        read_table(broken)
