@@ -68,6 +68,8 @@ def purge(
             history=purged.history,
             reports=purged.reports,
             evidence=purged.evidence,
+            messages=purged.messages,
+            requests=purged.requests,
         )
     )
     typer.echo(plain(lang, "cli.purge_dry_run" if dry_run else "cli.purge_done"))

@@ -18,6 +18,8 @@ from sqlmodel import Session, col, select
 
 from models.actions import ActionReport, Evidence
 from models.meetings import AnswerChange, Invitation, Meeting
+from models.outbox import Kind, OutboxMessage
+from models.registration import RegistrationRequest, RequestStatus
 
 _PERIOD = re.compile(r"\s*(\d{1,4})\s*([ymd])\s*")
 
@@ -56,11 +58,20 @@ class Purged:
     history: int = 0  # answer-history rows cleared
     reports: int = 0  # reports no longer naming their writer or checker
     evidence: int = 0  # evidence files deleted (with their rows)
+    messages: int = 0  # sent messages whose stored text quoted a reason (a late-decline alert)
+    requests: int = 0  # decided registration requests deleted (who asked, their number)
     paths: list[str] = field(default_factory=list)  # to delete once the transaction commits
 
     @property
     def total(self) -> int:
-        return self.answers + self.history + self.reports + self.evidence
+        return (
+            self.answers
+            + self.history
+            + self.reports
+            + self.evidence
+            + self.messages
+            + self.requests
+        )
 
 
 def purge(session: Session, *, before: datetime, now: datetime) -> Purged:
@@ -122,5 +133,26 @@ def purge(session: Session, *, before: datetime, now: datetime) -> Purged:
             result.paths.append(item.path)
         session.delete(item)
     result.evidence = len(evidence)
+    # A late-decline alert to the organisers carries the reason in its payload.
+    quoting = session.exec(
+        select(OutboxMessage).where(
+            col(OutboxMessage.created_at) < before, OutboxMessage.kind == Kind.NOTICE.value
+        )
+    ).all()
+    for row in quoting:
+        if row.payload.get("reason"):
+            row.payload = {**row.payload, "reason": ""}
+            session.add(row)
+            result.messages += 1
+    decided = [RequestStatus.APPROVED, RequestStatus.REJECTED, RequestStatus.CANCELLED]
+    requests = session.exec(
+        select(RegistrationRequest).where(
+            col(RegistrationRequest.created_at) < before,
+            col(RegistrationRequest.status).in_([status.value for status in decided]),
+        )
+    ).all()
+    for request in requests:
+        session.delete(request)
+    result.requests = len(requests)
     session.flush()
     return result

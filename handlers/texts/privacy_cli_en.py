@@ -8,7 +8,7 @@ TEXTS: dict[str, str] = {
 
 CLI_TEXTS: dict[str, str] = {
     "cli.purge_bad_period": "--older-than {value}: write a number and y (years), m (months) or d (days), e.g. 2y.",
-    "cli.purge_summary": "Personal data before {cutoff}: {answers} invitation answers (reasons, representatives), {history} answer history rows, {reports} reports (reporter, checker), {evidence} evidence files.",
+    "cli.purge_summary": "Personal data before {cutoff}: {answers} invitation answers (reasons, representatives), {history} answer history rows, {reports} reports (reporter, checker), {evidence} evidence files, {messages} sent messages quoting a reason, {requests} decided registration requests.",
     "cli.purge_dry_run": "Dry run (--dry-run): nothing was changed or deleted.",
     "cli.purge_done": "Done: the above is anonymised and its evidence files deleted.",
     "cli.audit_bad_date": "--since {value}: write a date YYYY-MM-DD, e.g. 2026-01-31.",

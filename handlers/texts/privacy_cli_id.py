@@ -9,7 +9,7 @@ TEXTS: dict[str, str] = {
 
 CLI_TEXTS: dict[str, str] = {
     "cli.purge_bad_period": "--older-than {value}: tulis angka lalu y (tahun), m (bulan) atau d (hari), mis. 2y.",
-    "cli.purge_summary": "Data pribadi sebelum {cutoff}: {answers} jawaban undangan (alasan, wakil), {history} riwayat jawaban, {reports} laporan (pelapor, pemeriksa), {evidence} berkas bukti.",
+    "cli.purge_summary": "Data pribadi sebelum {cutoff}: {answers} jawaban undangan (alasan, wakil), {history} riwayat jawaban, {reports} laporan (pelapor, pemeriksa), {evidence} berkas bukti, {messages} pesan terkirim yang mengutip alasan, {requests} permintaan pendaftaran yang sudah diputus.",
     "cli.purge_dry_run": "Uji coba (--dry-run): tidak ada yang diubah atau dihapus.",
     "cli.purge_done": "Selesai: data di atas dianonimkan dan berkas buktinya dihapus.",
     "cli.audit_bad_date": "--since {value}: tulis tanggal TTTT-BB-HH, mis. 2026-01-31.",

@@ -11,12 +11,14 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from bot.cli import app
-from models import audit, meetings
+from models import audit, meetings, outbox
 from models.actions import Action, ActionReport, Evidence
 from models.clock import SystemClock
 from models.db import make_engine
 from models.meetings import Answer, AnswerChange, Invitation
+from models.outbox import Kind, OutboxMessage
 from models.people import Person
+from models.registration import RegistrationRequest, RequestStatus
 from models.retention import Period
 from models.rsvp import record
 from tests.unit.test_attendance_export import build_rakor
@@ -99,6 +101,27 @@ def history(db_url: str) -> dict[str, int]:
         session.flush()
         _report(session, action, sitti, OLD + timedelta(days=30), "lama")
         _report(session, action, sitti, now - timedelta(days=3), "baru")
+        # The 2023 late-decline alert quoting a reason, and a stranger's rejected request.
+        old = session.get(meetings.Meeting, old_id)
+        assert old is not None
+        alert = meetings.message_about(
+            old,
+            person_id=sitti.id or 0,
+            kind=Kind.NOTICE,
+            slot="late-decline-old",
+            now=OLD,
+            payload={"notice": "late_decline", "reason": "Anak saya sakit"},
+        )
+        outbox.plan(session, [alert], now=OLD)
+        session.add(
+            RegistrationRequest(
+                phone="+6281299990000",
+                contact_name="Orang Lama",
+                details="Orang Lama, Posyandu Mawar",
+                status=RequestStatus.REJECTED.value,
+                created_at=OLD,
+            )
+        )
         session.commit()
         ids = {"old": old_id, "recent": recent.id or 0}
     engine.dispose()
@@ -117,6 +140,8 @@ def _state(url: str) -> list[tuple[object, ...]]:
         ]
         rows += [(r.id, r.reporter_id) for r in session.exec(select(ActionReport))]
         rows += [(e.id, e.path) for e in session.exec(select(Evidence))]
+        rows += [(m.id, str(m.payload)) for m in session.exec(select(OutboxMessage))]
+        rows += [(r.id, r.phone) for r in session.exec(select(RegistrationRequest))]
     engine.dispose()
     return rows
 
@@ -158,7 +183,8 @@ def _answers(url: str) -> list[tuple[object, ...]]:
 
 SUMMARY = (
     "Data pribadi sebelum {cutoff}: 2 jawaban undangan (alasan, wakil), 2 riwayat jawaban, "
-    "1 laporan (pelapor, pemeriksa), 1 berkas bukti."
+    "1 laporan (pelapor, pemeriksa), 1 berkas bukti, 1 pesan terkirim yang mengutip alasan, "
+    "1 permintaan pendaftaran yang sudah diputus."
 )
 
 
@@ -199,6 +225,8 @@ def test_a_purge_anonymises_the_old_and_keeps_the_recent(
     ]
     assert _texts(db_url, history["old"]) == set()
     assert _texts(db_url, history["recent"]) == {"Anak demam"}
+    left = " ".join(str(row) for row in _state(db_url))
+    assert "Anak saya sakit" not in left and "+6281299990000" not in left
     assert [p.name for p in Path("files").rglob("*.jpg")] == ["baru-0123abcd.jpg"]
     engine = make_engine(db_url)
     with Session(engine) as session:
@@ -216,7 +244,8 @@ def test_a_purge_anonymises_the_old_and_keeps_the_recent(
     again = runner.invoke(app, ["privacy", "purge", "--older-than", "24m"])
     assert again.output.splitlines()[0].endswith(
         "0 jawaban undangan (alasan, wakil), 0 riwayat jawaban, "
-        "0 laporan (pelapor, pemeriksa), 0 berkas bukti."
+        "0 laporan (pelapor, pemeriksa), 0 berkas bukti, 0 pesan terkirim yang mengutip alasan, "
+        "0 permintaan pendaftaran yang sudah diputus."
     )
     trail = runner.invoke(app, ["audit"]).output.splitlines()
     assert "bersihkan data lama" in trail[0] and "baris perintah" in trail[0]
