@@ -61,7 +61,8 @@ def pg_dump_command(url: URL, target: Path) -> str:
         host=url.host,
         port=url.port,
         database=url.database,
-        query=url.query,
+        # A password may also ride in the query string (?password=…): never printed.
+        query={key: value for key, value in url.query.items() if key.lower() != "password"},
     )
     rendered = bare.render_as_string(hide_password=False)
     return f"pg_dump --format=custom --file={shlex.quote(str(target))} {shlex.quote(rendered)}"

@@ -29,6 +29,9 @@ _PHONE = re.compile(
     re.VERBOSE,
 )
 _DATE = re.compile("\\d{1,4}[-./]\\d{1,2}[-./]\\d{1,4}")
+# An Indonesian mobile number written unbroken is one wherever it stands: in a link
+# (wa.me/6281234567890), after "No." or glued to a name with a dash.
+_MOBILE = re.compile(r"(?<!\d)(?:\+?62|0)8\d{7,12}(?!\d)")
 
 
 def _mask(match: re.Match[str]) -> str:
@@ -39,8 +42,13 @@ def _mask(match: re.Match[str]) -> str:
     return digits[:4] + "*" * (len(digits) - 7) + digits[-3:]
 
 
+def _mask_mobile(match: re.Match[str]) -> str:
+    digits = re.sub(r"\D", "", match.group(0))
+    return digits[:4] + "*" * (len(digits) - 7) + digits[-3:]
+
+
 def mask_phones(text: str) -> str:
-    return _PHONE.sub(_mask, text)
+    return _MOBILE.sub(_mask_mobile, _PHONE.sub(_mask, text))
 
 
 class PhoneMaskingFilter(logging.Filter):

@@ -84,3 +84,16 @@ def test_postgresql_gets_the_pg_dump_command_without_the_password(
         "pg_dump --format=custom --file=/var/backups/pokjanal.dump "
         "postgresql://pokjanal@db.local:5433/pokjanal"
     ) in result.output
+
+
+def test_a_password_in_the_query_string_is_not_printed_either(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(
+        "POKJANAL_DATABASE_URL",
+        "postgresql+psycopg://pokjanal@db.local/pokjanal?password=qpw&sslmode=require",
+    )
+    result = runner.invoke(app, ["backup", "/var/backups/pokjanal.dump"])
+    assert result.exit_code == 1 and "qpw" not in result.output
+    assert "sslmode=require" in result.output

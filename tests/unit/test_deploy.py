@@ -45,18 +45,19 @@ def test_the_unit_runs_a_real_pokjanal_command() -> None:
     assert (DEPLOY / "pokjanal.env.example").is_file()
 
 
-def test_the_backup_cron_line_runs_a_real_pokjanal_command() -> None:
+def test_the_cron_lines_run_real_pokjanal_commands() -> None:
     lines = [
         line
         for line in (DEPLOY / "pokjanal-backup.cron").read_text().splitlines()
         if line.strip() and not line.startswith("#") and "=" not in line.split()[0]
     ]
-    assert len(lines) == 1, lines
-    command = " ".join(lines[0].split()[6:])  # minute hour day month weekday user command
-    pokjanal = command.split(";")[-1].replace("\\%", "%")
-    args = _pokjanal_args(pokjanal)
-    assert args[0] == "backup", args
-    _parses(args)
+    commands = []
+    for line in lines:
+        command = " ".join(line.split()[6:])  # minute hour day month weekday user command
+        args = _pokjanal_args(command.split(";")[-1].replace("\\%", "%"))
+        _parses(args)
+        commands.append(args[:2])
+    assert commands == [["backup", commands[0][1]], ["privacy", "purge"]], commands
 
 
 def test_the_check_catches_a_wrong_command() -> None:

@@ -90,3 +90,13 @@ def test_the_scheduler_info_line_is_dropped(capsys: pytest.CaptureFixture[str]) 
 def test_a_number_before_a_colon_or_after_a_chat_key_is_masked() -> None:
     assert mask_phones("081234567890: not found") == "0812*****890: not found"
     assert mask_phones("chat telegram:5012345678") == "chat telegram:5012***678"
+
+
+def test_a_mobile_number_in_a_link_or_glued_to_a_word_is_masked_too() -> None:
+    for text, masked in (
+        ("https://wa.me/6281234567890", "https://wa.me/6281******890"),
+        ("No.081234567890", "No.0812*****890"),
+        ("Siti-081234567890", "Siti-0812*****890"),
+    ):
+        assert mask_phones(text) == masked
+    assert mask_phones("2026-12-06 05:05:15 v1.22.3") == "2026-12-06 05:05:15 v1.22.3"
