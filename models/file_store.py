@@ -7,9 +7,11 @@ the folder can be moved (or mounted elsewhere) without touching a row.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import secrets
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,9 +68,20 @@ _SIGNATURES: dict[str, tuple[bytes, ...]] = {
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
 
 
+def _office_zip(data: bytes) -> bool:
+    """A Word or Excel file is a zip holding [Content_Types].xml: any zip is not one."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "[Content_Types].xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
 def _looks_like(mime_type: str, data: bytes) -> bool:
     if not data.startswith(_SIGNATURES.get(mime_type, ())):
         return False
+    if data.startswith(b"PK\x03\x04"):
+        return _office_zip(data)
     return mime_type != "image/webp" or data[8:12] == b"WEBP"
 
 

@@ -3,6 +3,7 @@ first bytes, and the size of a sheet before it is read."""
 
 from __future__ import annotations
 
+import io
 import logging
 import time
 import zipfile
@@ -26,6 +27,14 @@ DOCX, XLSX = (
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 24
 
 
+def an_office_file() -> bytes:
+    """The least a Word or Excel file is: a zip holding [Content_Types].xml."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     ("declared", "data", "kept_as"),
     [
@@ -34,8 +43,8 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 24
         ("image/jpeg", make_png(), "image/png"),  # a "photo" the channel calls JPEG
         ("image/jpeg", b"\xff\xd8\xff\xe0\x00\x10JFIF", "image/jpeg"),
         ("image/webp", b"RIFF\x24\x00\x00\x00WEBPVP8 ", "image/webp"),
-        (DOCX, b"PK\x03\x04\x14\x00\x06\x00", DOCX),
-        (XLSX, b"PK\x03\x04\x14\x00\x06\x00", XLSX),
+        (DOCX, an_office_file(), DOCX),
+        (XLSX, an_office_file(), XLSX),
         ("application/msword", OLE, "application/msword"),
         ("application/vnd.ms-excel", OLE, "application/vnd.ms-excel"),
     ],
@@ -194,3 +203,19 @@ def test_a_damaged_sheet_part_is_unreadable_not_a_traceback(tmp_path: Path) -> N
             target.writestr(item, data)
     with pytest.raises(tables.UnreadableTable):
         read_table(broken)
+
+
+def test_any_zip_is_not_a_word_file() -> None:
+    from models.file_store import FileRefused, verified_type
+
+    docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    plain_zip = io.BytesIO()
+    with zipfile.ZipFile(plain_zip, "w") as archive:
+        archive.writestr("payload.exe", b"MZ")
+    with pytest.raises(FileRefused):
+        verified_type(docx, plain_zip.getvalue())
+    real = io.BytesIO()
+    with zipfile.ZipFile(real, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    assert verified_type(docx, real.getvalue()) == docx
