@@ -144,7 +144,7 @@ async def on_my_data(chat: Chat, env: Env) -> None:
             when=format_when(lang, r.created_at, zone),
             details=r.details or empty,
             contact_name=r.contact_name or empty,
-            status=r.status,
+            status=t_plain(lang, f"mydata.request_status.{r.status}"),
         )
     for chunk in split_message(text):
         await chat.say(Markup(chunk))

@@ -142,6 +142,11 @@ TEXTS: dict[str, str] = {
         "Privacy consent: {consent_at} (version {consent_version})"
     ),
     "mydata.request": "\nRegistration request {when}: {details} (name on Telegram: {contact_name}; status: {status})",
+    "mydata.request_status.awaiting_details": "waiting for your details",
+    "mydata.request_status.pending": "waiting for an admin",
+    "mydata.request_status.approved": "approved",
+    "mydata.request_status.rejected": "rejected",
+    "mydata.request_status.cancelled": "cancelled",
     "mydata.consent": "\nPrivacy consent {when} (version {version})",
     "mydata.answers": "\n\n<b>Invitation answers</b>",
     "mydata.answer": "\n• {title} ({when}): {answer}",

@@ -147,6 +147,11 @@ TEXTS: dict[str, str] = {
         "Persetujuan privasi: {consent_at} (versi {consent_version})"
     ),
     "mydata.request": "\nPermintaan pendaftaran {when}: {details} (nama di Telegram: {contact_name}; status: {status})",
+    "mydata.request_status.awaiting_details": "menunggu keterangan Anda",
+    "mydata.request_status.pending": "menunggu persetujuan admin",
+    "mydata.request_status.approved": "disetujui",
+    "mydata.request_status.rejected": "ditolak",
+    "mydata.request_status.cancelled": "dibatalkan",
     "mydata.consent": "\nPersetujuan privasi {when} (versi {version})",
     "mydata.answers": "\n\n<b>Jawaban undangan</b>",
     "mydata.answer": "\n• {title} ({when}): {answer}",
