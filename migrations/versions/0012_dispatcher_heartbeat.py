@@ -22,7 +22,7 @@ def upgrade() -> None:
     op.create_table(
         'heartbeat',
         sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
-        sa.Column('beat_at', sa.DateTime(), nullable=False),
+        sa.Column('beat_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column('worker', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
         sa.PrimaryKeyConstraint('name'),
     )
