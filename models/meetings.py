@@ -459,6 +459,7 @@ def current_version(session: Session, ref: str) -> int | None:
 SKIP_ANSWERED = "answered"  # a nudge to answer, but they have answered meanwhile
 SKIP_NOT_COMING = "not_coming"  # a reminder, but they have declined meanwhile
 SKIP_NOT_REPRESENTING = "not_representing"  # no longer the invitee's representative
+SKIP_SHOWN = "shown"  # the invitation was shown in the chat (on registering) before it went
 
 
 def row_unwanted(
@@ -495,6 +496,11 @@ def row_unwanted(
         return SKIP_NOT_REPRESENTING  # the invitee chose someone else, or to come themselves
     if kind == Kind.NUDGE.value and invitation.answer != Answer.PENDING.value:
         return SKIP_ANSWERED
+    # Shown on registering (or by /undangan) while this copy waited in the queue: the same
+    # card twice. A moved meeting's copy still goes: it carries the new time.
+    shown = kind == Kind.INVITATION.value and invitation.shown_at is not None
+    if shown and "moved_from" not in payload and person_id == invitation.person_id:
+        return SKIP_SHOWN
     coming = (Answer.HADIR.value, Answer.DIWAKILKAN.value)
     if kind == Kind.REMINDER.value and invitation.answer not in coming:
         return SKIP_NOT_COMING

@@ -102,6 +102,27 @@ def test_a_reminder_for_a_replaced_representative_falls_away(
     assert isinstance(session.get(Person, dewi.id), Person)
 
 
+def test_an_invitation_already_shown_in_the_chat_is_not_sent_again(
+    session: Session, clock: FrozenClock
+) -> None:
+    """Registering shows the open invitations at once; the queued copy, reached later, would
+    be the same card a second time (issue 15: 5 of 10 people at 20,000 got it twice). A moved
+    meeting's invitation still goes: it carries the new time."""
+    hasrul = person(
+        session, name="Hasrul", phone="081141000001", now=clock.now(), telegram_user_id=1
+    )
+    rakor(session, clock)
+    invitation = session.exec(select(Invitation).where(Invitation.person_id == hasrul.id)).one()
+    assert invitation.id is not None and hasrul.id is not None
+    payload: dict[str, object] = {"invitation_id": invitation.id}
+    assert meetings.row_unwanted(session, Kind.INVITATION.value, payload, hasrul.id) is None
+    rsvp.mark_shown(session, [invitation.id], now=clock.now())
+    session.refresh(invitation)
+    assert meetings.row_unwanted(session, Kind.INVITATION.value, payload, hasrul.id) == "shown"
+    moved = {**payload, "moved_from": clock.now().isoformat()}
+    assert meetings.row_unwanted(session, Kind.INVITATION.value, moved, hasrul.id) is None
+
+
 def test_reach_counts_each_invitee_by_the_app_a_message_would_go_on(
     session: Session, clock: FrozenClock
 ) -> None:
