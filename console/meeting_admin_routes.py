@@ -37,7 +37,7 @@ from console.meeting_admin_page import (
 from console.pages import page
 from handlers.broadcast import audience_label
 from handlers.i18n import t, t_plain
-from handlers.meeting_views import invitation_text, reach_text
+from handlers.meeting_views import invitation_text, move_refused, reach_text
 from handlers.people_view import EXAMPLE_AHEAD, date_examples, format_when, local_today
 from models import audience, audit, meeting_drafts, meetings
 from models.console import SignedIn
@@ -159,6 +159,16 @@ class MeetingAdminRoutes:
     def _meeting(self, request: web.Request) -> Meeting | None:
         with unit_of_work(self.deps.engine) as session:
             return session.get(Meeting, int(request.match_info["meeting_id"]))
+
+    def _signed_meeting(self, request: web.Request) -> tuple[SignedIn, Meeting] | web.Response:
+        """The signed-in admin and the meeting of the path; else the page saying why not."""
+        signed = self.console.signed_or_refused(request)
+        if isinstance(signed, web.Response):
+            return signed
+        meeting = self._meeting(request)
+        if meeting is None or meeting.id is None:
+            return self._missing(signed)
+        return signed, meeting
 
     def _examples(self, lang: str, day: date | None = None) -> dict[str, str]:
         """The chat's dated examples: a week ahead, or the meeting's eve for its deadline."""
@@ -370,12 +380,10 @@ class MeetingAdminRoutes:
         return self._page(signed, title, body, 400 if errors else 200)
 
     async def move_asked(self, request: web.Request) -> web.Response:
-        signed = self.console.signed_or_refused(request)
-        if isinstance(signed, web.Response):
-            return signed
-        meeting = self._meeting(request)
-        if meeting is None:
-            return self._missing(signed)
+        found = self._signed_meeting(request)
+        if isinstance(found, web.Response):
+            return found
+        signed, meeting = found
         try:
             meetings.check_movable(meeting, self.deps.clock.now())
         except MeetingError as error:
@@ -451,10 +459,7 @@ class MeetingAdminRoutes:
                 told = meetings.reschedule(session, meeting, starts_at=starts_at, now=now)
                 _audit(session, audit.Act.MEETING_MOVE, signed, meeting.id, told, now)
             except MeetingError as error:
-                key = f"rapat.invalid.meeting_{error.code}"
-                if error.code == "start_in_past":
-                    key = "rapat.invalid.move_start_in_past"
-                return self._refused(signed, meeting, t(lang, key))
+                return self._refused(signed, meeting, move_refused(lang, error.code))
         self.deps.wake_delivery()
         assert meeting.id is not None
         when = format_when(lang, meeting.starts_at, meeting.timezone)
@@ -465,12 +470,11 @@ class MeetingAdminRoutes:
 
     async def cancel_asked(self, request: web.Request) -> web.Response:
         """Batalkan asks first, as the chat does: Ya, batalkan rapat / Tidak (back)."""
-        signed = self.console.signed_or_refused(request)
-        if isinstance(signed, web.Response):
-            return signed
-        meeting = self._meeting(request)
-        if meeting is None or meeting.id is None:
-            return self._missing(signed)
+        found = self._signed_meeting(request)
+        if isinstance(found, web.Response):
+            return found
+        signed, meeting = found
+        assert meeting.id is not None
         try:
             meetings.check_cancellable(meeting, self.deps.clock.now())
         except MeetingError as error:
@@ -506,12 +510,11 @@ class MeetingAdminRoutes:
 
     async def minutes(self, request: web.Request) -> web.Response:
         """A held meeting's minutes form; a closed one's minutes; else the chat's refusal."""
-        signed = self.console.signed_or_refused(request)
-        if isinstance(signed, web.Response):
-            return signed
-        meeting = self._meeting(request)
-        if meeting is None or meeting.id is None:
-            return self._missing(signed)
+        found = self._signed_meeting(request)
+        if isinstance(found, web.Response):
+            return found
+        signed, meeting = found
+        assert meeting.id is not None
         lang = signed.person.language
         title = t_plain(lang, "konsol.rapat.minutes") + ": " + meeting.title
         if meeting.status == meetings.MeetingStatus.DONE.value:

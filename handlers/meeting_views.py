@@ -202,3 +202,10 @@ def minutes_summary(lang: str, meeting: Meeting, *, limit: int = 800) -> str | N
     if meeting.minutes_file_name or meeting.minutes_file_id:
         return t_plain(lang, "notulen.document", name=meeting.minutes_file_name or "-")
     return None
+
+
+def move_refused(lang: str, code: str) -> Markup:
+    """Why a meeting could not be moved, in the chat's and the console's words alike (a start
+    in the past reads as a move, not as a new meeting)."""
+    key = "rapat.invalid.move_start_in_past" if code == "start_in_past" else None
+    return t(lang, key or f"rapat.invalid.meeting_{code}")

@@ -19,7 +19,7 @@ from handlers import callbacks
 from handlers.chat import admin_of, end_other_conversations, reply_language, say, say_ended
 from handlers.context import BotContext
 from handlers.i18n import t, t_plain
-from handlers.meeting_views import reach_text
+from handlers.meeting_views import move_refused, reach_text
 from handlers.people_view import EXAMPLE_AHEAD, date_examples, format_when, local_today
 from models import audit, meeting_drafts, meetings
 from models.conversations import Conversation, Ended
@@ -231,10 +231,7 @@ async def move_button(
                 meeting = meeting_drafts.confirm_move(session, draft, now=now)
             except MeetingError as error:
                 meeting_drafts.discard(session, admin.id)
-                key = f"rapat.invalid.meeting_{error.code}"
-                if error.code == "start_in_past":
-                    key = "rapat.invalid.move_start_in_past"
-                reply = t(lang, key)
+                reply = move_refused(lang, error.code)
             else:
                 when = format_when(lang, meeting.starts_at, meeting.timezone)
                 reply = t(lang, "rapat.moved", title=meeting.title, when=when)
