@@ -12,7 +12,6 @@ from babel.dates import format_date
 from console.pages import options
 from console.uploads import sheet_form, sheet_report
 from handlers.i18n import t_plain
-from handlers.import_reports import ACTION_REASONS, summary
 from handlers.people_view import format_when
 from models.action_board import STATUS_FILTERS, BoardFilters, BoardLine, WaitingReport
 from models.action_import import ActionImportReport
@@ -134,9 +133,7 @@ def rtl_report(
     """The RTL sheet's report: the CLI's words, row by row, then Simpan or "Tersimpan"."""
     return sheet_report(
         lang,
-        summary(lang, report),
-        report.errors,
-        ACTION_REASONS,
+        report,
         accepted=report.rows_created,
         csrf=csrf,
         upload_id=upload_id,

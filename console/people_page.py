@@ -9,7 +9,6 @@ from html import escape
 from console.pages import options, page_of, pager, query
 from console.uploads import sheet_form, sheet_report
 from handlers.i18n import t_plain
-from handlers.import_reports import ROSTER_REASONS, summary
 from handlers.people_view import organization_name
 from models.organizations import OrgKind
 from models.people import Role
@@ -43,9 +42,7 @@ def report_body(
     """The roster's report: each refused row and why, the counts, and Simpan or "Tersimpan"."""
     return sheet_report(
         lang,
-        summary(lang, report),
-        report.errors,
-        ROSTER_REASONS,
+        report,
         accepted=report.accepted,
         csrf=csrf,
         upload_id=upload_id,

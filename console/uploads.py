@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 
 from handlers.i18n import t_plain
-from handlers.import_reports import RowError, row_lines
+from handlers.import_reports import reasons_of, row_lines, summary
+from models.action_import import ActionImportReport
+from models.roster import ImportReport
 
 UPLOAD_TTL_SECONDS = 30 * 60
 MAX_PENDING = 5  # checked sheets waiting for Simpan, per admin (each up to 3 MB, in memory)
@@ -73,9 +74,7 @@ def sheet_form(lang: str, csrf: str, action: str, title_key: str, hint_key: str)
 
 def sheet_report(
     lang: str,
-    summary: str,
-    errors: Sequence[RowError],
-    reasons: str,
+    report: ImportReport | ActionImportReport,
     *,
     accepted: int,
     csrf: str,
@@ -83,10 +82,11 @@ def sheet_report(
     saved: bool,
     save_url: str,
 ) -> str:
-    """A sheet's report: each refused row and why (``reasons``: the catalogue prefix of the
-    reason texts), the counts, and Simpan (after a check) or "Tersimpan"."""
-    rows = "".join(f"<li>{escape(line)}</li>" for line in row_lines(lang, errors, reasons))
-    parts = [f"<section><p><b>{escape(summary)}</b></p>"]
+    """A sheet's report (the roster's or the RTL sheet's): each refused row and why, the
+    counts, in the CLI's words, and Simpan (after a check) or "Tersimpan"."""
+    lines = row_lines(lang, report.errors, reasons_of(report))
+    rows = "".join(f"<li>{escape(line)}</li>" for line in lines)
+    parts = [f"<section><p><b>{escape(summary(lang, report))}</b></p>"]
     if rows:
         parts.append(f"<ul>{rows}</ul>")
     if saved:
