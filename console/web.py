@@ -482,7 +482,7 @@ class Console:
             return signed
         lang, person_id = signed.person.language, int(request.match_info["person_id"])
         with unit_of_work(self.deps.engine) as session:
-            rows = [r for r in directory(session) if r.person.id == person_id]
+            rows = directory(session, person_id=person_id)
             shown = [r for r in rows if r.registration != Registration.ERASED]
             links = self._cards(session, shown)
         if not shown:
@@ -500,7 +500,7 @@ class Console:
         lang, org_id = signed.person.language, int(request.match_info["org_id"])
         with unit_of_work(self.deps.engine) as session:
             organization = session.get(Organization, org_id)
-            rows = of_organization(directory(session), org_id)
+            rows = of_organization(directory(session, organization_id=org_id), org_id)
             links = self._cards(session, rows)
         if organization is None:
             return self.html(message(lang, "konsol.not_found_title", "konsol.person_gone"), 404)

@@ -73,11 +73,19 @@ REACHING = frozenset(
 )
 
 
-def directory(session: Session) -> list[PersonRow]:
-    """Everyone on the roster (erased people too: they still count), by name."""
+def directory(
+    session: Session, *, person_id: int | None = None, organization_id: int | None = None
+) -> list[PersonRow]:
+    """Everyone on the roster (erased people too: they still count), by name; or one person,
+    or one organization's people (a card, a sheet of cards), read alone."""
     orgs = {org.id: org for org in session.exec(select(Organization)) if org.id is not None}
+    query = select(Person).order_by(col(Person.name), col(Person.id))
+    if person_id is not None:
+        query = query.where(Person.id == person_id)
+    if organization_id is not None:
+        query = query.where(Person.organization_id == organization_id)
     rows = []
-    for person in session.exec(select(Person).order_by(col(Person.name), col(Person.id))):
+    for person in session.exec(query):
         org = orgs.get(person.organization_id) if person.organization_id is not None else None
         rows.append(PersonRow(person, org, kecamatan_in(orgs, org), registration_of(person)))
     return rows
