@@ -37,17 +37,30 @@ class Explained:
     plan: list[str] = field(default_factory=list)
 
     def full_scans(self, tables: tuple[str, ...] = BIG_TABLES) -> list[str]:
-        """The plan lines that read a whole big table (an index scan without a search
-        condition on SQLite; a ``Seq Scan`` on PostgreSQL)."""
+        """The plan lines that read a whole big table: ``SCAN`` on SQLite (with or without an
+        index: an index walked end to end is still every row); on PostgreSQL a ``Seq Scan``, or
+        an index scan with no ``Index Cond`` (only a filter: the whole index, row by row)."""
         found = []
-        for line in self.plan:
+        for number, line in enumerate(self.plan):
             for table in tables:
                 sqlite_scan = re.search(rf"\bSCAN {table}\b(?! USING INTEGER PRIMARY KEY)", line)
-                sqlite_search = re.search(rf"\bSEARCH {table}\b", line)
                 pg_seq = re.search(rf"Seq Scan on {table}\b", line)
-                if (sqlite_scan and not sqlite_search) or pg_seq:
+                pg_index = re.search(
+                    rf"Index (Only )?Scan (Backward )?using \S+ on {table}\b", line
+                )
+                if sqlite_scan or pg_seq or (pg_index and not self._has_index_cond(number)):
                     found.append(line.strip())
         return found
+
+    def _has_index_cond(self, node: int) -> bool:
+        """Whether the PostgreSQL plan node on line ``node`` searches its index (its detail
+        lines, up to the next node, carry an ``Index Cond``)."""
+        for line in self.plan[node + 1 :]:
+            if "->" in line:
+                return False
+            if "Index Cond:" in line:
+                return True
+        return False
 
 
 @contextmanager
