@@ -344,6 +344,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rss", action="store_true", help="memory of `pokjanal run` instead")
     parser.add_argument("--latency", action="store_true", help="reply latency during ticks")
     parser.add_argument("--seconds", type=float, default=60, help="--rss/--latency duration")
+    parser.add_argument(
+        "--run-rows", type=int, default=100_000, help="--rss/--latency: N (people: N/2 for --rss)"
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     if args.rss or args.latency:
