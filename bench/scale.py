@@ -286,7 +286,7 @@ def plot(results: list[Result], path: Path) -> None:
     axes.set_yscale("log")
     axes.set_xlabel("N (invitations = actions = outbox rows)")
     axes.set_ylabel("tick cost, median (ms)")
-    axes.set_title(f"Tick cost against rows stored ({platform.node() or 'this machine'})")
+    axes.set_title(f"Tick cost against rows stored ({os.cpu_count()} CPUs, {platform.machine()})")
     axes.grid(True, which="both", alpha=0.3)
     axes.legend(fontsize=8)
     figure.tight_layout()
@@ -318,8 +318,8 @@ def ticks_benchmark(args: argparse.Namespace) -> None:
         f"planner) and {DUE_ACTION_NUDGES} action nudges, and claims {CLAIMABLE} rows"
     )
 
-    def one(url: str, database: str, rows: int) -> None:
-        result = run_size(url, database, rows, args.ticks, args.plans and rows == max(sizes))
+    def one(url: str, database: str, rows: int, largest: int) -> None:
+        result = run_size(url, database, rows, args.ticks, args.plans and rows == largest)
         assert result.generated is not None
         print(
             f"{database} N={rows:,}: generated in {result.generated.seconds:.1f} s "
@@ -334,14 +334,14 @@ def ticks_benchmark(args: argparse.Namespace) -> None:
     if "sqlite" in databases:
         for rows in sizes:
             with sqlite_database() as url:
-                one(url, "sqlite", rows)
+                one(url, "sqlite", rows, max(sizes))
     if "postgresql" in databases:
         pg_sizes = [s for s in sizes if s <= args.pg_max] or sizes[:1]
         try:
             with throwaway_server() as server:
                 for rows in pg_sizes:
                     with postgres_database(server, rows) as url:
-                        one(url, "postgresql", rows)
+                        one(url, "postgresql", rows, max(pg_sizes))
         except PostgresUnavailable as exc:
             print(f"PostgreSQL skipped: {exc}")
     print("\n".join(table(results)))
