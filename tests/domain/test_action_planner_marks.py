@@ -50,7 +50,9 @@ def sitti(session: Session, clock: FrozenClock) -> Person:
     return sitti
 
 
-def an_action(session: Session, now: datetime, *, due: date = DUE, owner: str = "posyandu melati baruga") -> Action:
+def an_action(
+    session: Session, now: datetime, *, due: date = DUE, owner: str = "posyandu melati baruga"
+) -> Action:
     found = find_owner(session, owner)
     assert found is not None
     made = actions.create(
