@@ -9,8 +9,8 @@ A tick costs what is due, not what is stored (issue 15): a district keeps years 
 overdue ones stay overdue for months, and the planner runs every 30 seconds. So the database is
 asked only for actions whose next nudge moment has come (``Action.nudge_on``, see
 ``plan_action_nudges``) and for open, unescalated actions late enough to escalate, each on its
-own index; the exact check in the owner's zone is done in Python on those few.
-``action_planner``'s docstring sums up what a tick reads.
+own index; the exact check in the owner's zone is done in Python on those few
+(``action_planner`` sums up what a tick reads).
 """
 
 from __future__ import annotations
@@ -275,7 +275,12 @@ def plan_weekly_digest(session: Session, *, now: datetime, zone: str) -> list[Pl
 
 
 def action_planner(clock: Callable[[], datetime], zone: str) -> Callable[[Session], int]:
-    """The tick's planner for follow-up actions and the weekly digest."""
+    """The tick's planner for follow-up actions and the weekly digest.
+
+    What a tick with nothing new reads: the zones in use (organizations), the actions whose
+    nudge mark has come and those whose escalation check has come (each an empty index
+    search), and the admins. Nothing grows with the actions or the outbox; a tick with work
+    reads the actions due and, for those, their members and their nudges by subject."""
 
     def plan(session: Session) -> int:
         now = clock()
