@@ -13,12 +13,15 @@ all sharing a ``group_key`` so the status views can show them together.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Text, func, or_, update
+from sqlalchemy import Index, Text, bindparam, event, func, or_, update
+from sqlalchemy import select as select_columns
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from models import outbox
@@ -39,6 +42,10 @@ class ReportStatus(StrEnum):
     TERKENDALA = "terkendala"
 
 
+# Open until a Selesai report: named one by one (not ``!= selesai``) so that an index on
+# ``status`` can serve the planners' queries with an ``IN``.
+OPEN_STATUSES = tuple(status.value for status in ReportStatus if status != ReportStatus.SELESAI)
+
 # Statuses whose report must say something: what was done, or what is in the way.
 NOTE_REQUIRED = frozenset({ReportStatus.SELESAI.value, ReportStatus.TERKENDALA.value})
 
@@ -51,6 +58,14 @@ class Verdict(StrEnum):
 
 
 class Action(SQLModel, table=True):
+    # The follow-up planner's two questions, each answered from one index (issue 15): which
+    # open actions have a nudge moment not yet planned, and which open ones, not escalated,
+    # are late enough to escalate.
+    __table_args__ = (
+        Index("ix_action_open_nudge", "status", "nudge_on"),
+        Index("ix_action_open_escalation", "status", "escalated_at", "escalate_on"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     # One action per (meeting, owner, title): a re-run import finds it instead of adding it.
     dedupe_key: str = Field(max_length=80, unique=True)
@@ -66,6 +81,13 @@ class Action(SQLModel, table=True):
     verdict: str = Field(default=Verdict.NONE.value, max_length=20)
     created_by_id: int | None = Field(default=None, foreign_key="person.id")
     escalated_at: datetime | None = None
+    # The owner's local day of the next nudge moment the planner has not planned yet; None:
+    # not worked out yet (a new action, or its due date moved), so the next tick does. Kept
+    # by the planner (scheduler.action_planners) and reset when ``due`` changes.
+    nudge_on: date | None = None
+    # The owner's local day from which the escalation is next worth checking; None: from
+    # the due date. Kept by the planner, reset with ``nudge_on``.
+    escalate_on: date | None = None
     created_at: datetime
     updated_at: datetime
 
@@ -77,6 +99,15 @@ class Action(SQLModel, table=True):
     def is_open(self) -> bool:
         """Open until a Selesai report (waiting for a check or accepted); a return reopens."""
         return self.status != ReportStatus.SELESAI.value
+
+
+@event.listens_for(Action.due, "set")
+def _due_moved(target: Action, value: date, old: Any, _initiator: Any) -> None:
+    """A new due date makes the nudge mark wrong: forget it, and the planner works it out
+    again from the new date. (A bulk ``update(Action).values(due=…)`` bypasses this and must
+    set ``nudge_on=None`` itself.)"""
+    if value != old:
+        target.nudge_on = target.escalate_on = None
 
 
 class ActionReport(SQLModel, table=True):
@@ -211,10 +242,45 @@ def create(
     return result
 
 
-def reachable_of(session: Session, many: list[Action]) -> dict[int, list[int]]:
+class Owned(Protocol):
+    """What ``reachable_of`` needs of an action: an Action, or an ``ActionRef`` the planner
+    read as a few columns."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def owner_org_id(self) -> int: ...
+    @property
+    def owner_person_id(self) -> int | None: ...
+
+
+class AboutAction(Owned, Protocol):
+    @property
+    def subject(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class ActionRef:
+    """An action as the nudge planner reads it: the columns it needs and nothing more, so a
+    district's candidates stream as tuples instead of loading as full objects."""
+
+    id: int
+    owner_org_id: int
+    owner_person_id: int | None
+    due: date
+    created_at: datetime
+    nudge_on: date | None
+
+    @property
+    def subject(self) -> str:
+        return f"action:{self.id}"
+
+
+def reachable_of(session: Session, many: Iterable[Owned]) -> dict[int, list[int]]:
     """For each action (by id), who can be told: the owner organization's registered and
     reachable people, and the named owner. Three queries for any number of actions: the
-    planners ask this for a whole district every tick."""
+    planners ask this for every batch of actions that came due."""
+    many = list(many)
     org_ids = {action.owner_org_id for action in many}
     by_org: dict[int, list[int]] = {org_id: [] for org_id in org_ids}
     if org_ids:
@@ -243,7 +309,7 @@ def reachable_members(session: Session, action: Action) -> list[int]:
 
 
 def action_message(
-    action: Action,
+    action: AboutAction,
     *,
     person_id: int,
     kind: Kind,
@@ -485,9 +551,70 @@ def is_overdue(action: Action, today: date) -> bool:
     return action.is_open and action.due < today
 
 
-def open_actions(session: Session) -> list[Action]:
-    query = select(Action).where(Action.status != ReportStatus.SELESAI.value)
-    return list(session.exec(query.order_by(col(Action.due), col(Action.id))))
+def nudge_candidates(
+    session: Session, *, up_to: date, batch: int = 500
+) -> Iterator[list[ActionRef]]:
+    """Open actions whose next nudge moment falls on or before ``up_to`` (the latest local
+    day on which a workday has started, in any zone in use), or has not been worked out yet.
+
+    Two searches of ``ix_action_open_nudge`` (a range, and the NULLs: one ``OR`` would be
+    planned as a scan): what was planned at an earlier tick has a later mark and is not read.
+    Streamed in batches, so a backlog (the first tick after an upgrade) is never all in
+    memory."""
+    columns = (
+        col(Action.id),
+        col(Action.owner_org_id),
+        col(Action.owner_person_id),
+        col(Action.due),
+        col(Action.created_at),
+        col(Action.nudge_on),
+    )
+    is_open = col(Action.status).in_(OPEN_STATUSES)
+    for mark in (col(Action.nudge_on).is_(None), col(Action.nudge_on) <= up_to):
+        query = select_columns(*columns).where(is_open, mark).execution_options(yield_per=batch)
+        for rows in session.execute(query).partitions():
+            yield [ActionRef(*row) for row in rows]
+
+
+def mark_nudges(session: Session, marks: list[tuple[int, date, date]]) -> None:
+    """Move each action's nudge mark (id, the due date it was worked out from, the next day)
+    in one executemany, in the transaction that queues the nudges.
+
+    The mark only moves forward and only while the due date is still the one it was worked
+    out from: a process that read the action before a due date was edited, or before another
+    process planned, cannot put back a stale mark."""
+    if not marks:
+        return
+    table = Action.__table__  # type: ignore[attr-defined]
+    statement = (
+        update(table)
+        .where(
+            table.c.id == bindparam("b_id"),
+            table.c.due == bindparam("b_due"),
+            or_(table.c.nudge_on.is_(None), table.c.nudge_on < bindparam("b_next")),
+        )
+        .values(nudge_on=bindparam("b_next"))
+    )
+    session.flush()
+    session.connection().execute(
+        statement, [{"b_id": i, "b_due": due, "b_next": nxt} for i, due, nxt in marks]
+    )
+    for action_id, _, _ in marks:  # a copy loaded in this session must not show the old mark
+        loaded = session.identity_map.get(session.identity_key(Action, action_id))
+        if loaded is not None:
+            session.expire(loaded, ["nudge_on"])
+
+
+def escalation_candidates(session: Session, *, up_to: date) -> list[Action]:
+    """Open actions not escalated yet whose escalation check is due on or before ``up_to``
+    (the latest local today), or not worked out yet: two searches of
+    ``ix_action_open_escalation``. Once escalated (or closed) an action is not read again.
+    Whole objects, as the planner marks them: these are the few late ones of the day."""
+    found: list[Action] = []
+    is_waiting = (col(Action.status).in_(OPEN_STATUSES), col(Action.escalated_at).is_(None))
+    for mark in (col(Action.escalate_on).is_(None), col(Action.escalate_on) <= up_to):
+        found += session.exec(select(Action).where(*is_waiting, mark))
+    return found
 
 
 def carried_over(session: Session, meeting: Meeting) -> list[Action]:

@@ -70,11 +70,12 @@ def captured_statements(engine: Engine) -> Iterator[list[Captured]]:
     seen: list[Captured] = []
 
     def listen(
-        _conn: Connection, _cursor: Any, statement: str, parameters: Any, _ctx: Any, _many: bool
+        _conn: Connection, _cursor: Any, statement: str, parameters: Any, _ctx: Any, many: bool
     ) -> None:
         head = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else ""
         if head in {"SELECT", "UPDATE", "DELETE", "INSERT", "WITH"}:
-            seen.append(Captured(statement, parameters))
+            # An executemany (a set-based UPDATE by id) is planned once, with its first row.
+            seen.append(Captured(statement, parameters[0] if many else parameters))
 
     event.listen(engine, "before_cursor_execute", listen)
     try:
