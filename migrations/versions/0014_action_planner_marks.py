@@ -27,10 +27,13 @@ def upgrade() -> None:
         batch_op.create_index(
             'ix_action_open_escalation', ['status', 'escalated_at', 'escalate_on'], unique=False
         )
+        # The carry-over line rendered in every invitation: open actions of earlier meetings.
+        batch_op.create_index('ix_action_meeting_open', ['meeting_id', 'status'], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('action', schema=None) as batch_op:
+        batch_op.drop_index('ix_action_meeting_open')
         batch_op.drop_index('ix_action_open_escalation')
         batch_op.drop_index('ix_action_open_nudge')
         batch_op.drop_column('escalate_on')

@@ -627,3 +627,30 @@ def test_a_long_list_of_escalations_stays_one_readable_message(
     assert (
         "Tindak lanjut nomor 00" in rendered.text and "Tindak lanjut nomor 39" not in rendered.text
     )
+
+
+def test_the_carry_over_of_an_invitation_reads_the_open_actions_by_index(tmp_path: Path) -> None:
+    """Each invitation renders the carry-over line: over years of closed actions it must search
+    the open ones, not walk every action (issue 15: 1.4 s an invitation at a million)."""
+    from bot.demo import seed
+    from models.db import make_engine
+    from models.meetings import Meeting
+    from tests.query_plans import assert_no_full_scan, plans_of
+
+    seed(f"sqlite:///{tmp_path / 'demo.db'}")
+    engine = make_engine(f"sqlite:///{tmp_path / 'demo.db'}")
+    with Session(engine) as session:
+        upcoming = session.exec(select(Meeting).order_by(col(Meeting.starts_at))).all()[-1]
+        cadre = session.exec(select(Person).where(col(Person.organization_id).is_not(None))).first()
+        assert cadre is not None
+
+        def render_both() -> None:
+            actions.carried_over(session, upcoming)
+            actions.carry_over_counts(session, upcoming, cadre, today=upcoming.starts_at.date())
+
+        explained = plans_of(engine, render_both)
+        assert_no_full_scan(explained, ("action",))
+        # Searched by meeting AND status: the closed actions of past meetings are not read.
+        action_lines = [line for e in explained for line in e.plan if " action " in f"{line} "]
+        assert action_lines and all("status=?" in line for line in action_lines), action_lines
+    engine.dispose()
