@@ -18,7 +18,6 @@ from models.clock import SystemClock
 from models.db import unit_of_work
 from models.errors import InvalidPhone, NotFound
 from models.meetings import Meeting
-from models.people import reach_of
 
 meeting_app = typer.Typer(help="Meetings (Rakor) and their invitations.", no_args_is_help=True)
 export_app = typer.Typer(help="Documents for the secretariat (SPJ).", no_args_is_help=True)
@@ -85,9 +84,9 @@ def meeting_create(
                 specs=invite,
                 now=now,
             )
-            invitees = meetings.invitees_of(session, meeting)
-            reach = reach_text(lang, reach_of(invitees))
-            _audit(session, audit.Act.MEETING_CREATE, meeting.id, len(invitees), now)
+            reached = meetings.reach_of_invitees(session, meeting)
+            reach = reach_text(lang, reached)
+            _audit(session, audit.Act.MEETING_CREATE, meeting.id, reached.total, now)
             summary = (meeting.id, meeting.attendance_code)
     except UnknownAudience as exc:
         raise fail(plain(lang, "cli.broadcast_unknown_audience", spec=exc.detail)) from None

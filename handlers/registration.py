@@ -51,10 +51,11 @@ def _linked_text(env: Env, person: Person) -> Markup:
 
 
 async def _welcome(chat: Chat, env: Env, person: Person) -> None:
-    """Tell a newly linked person who they are and show the invitations already waiting for
-    them (sent while they were not registered); an admin also gets the requests waiting."""
+    """Tell a newly linked person who they are and show the invitations waiting for them
+    (not queued while they could not be reached; a queued copy not gone yet is this same
+    delivery); an admin also gets the requests waiting."""
     await chat.say(_linked_text(env, person))
-    await rsvp.show_open_invitations(chat, env, person, quiet_when_none=True)
+    await rsvp.show_open_invitations(chat, env, person, registering=True)
     if not person.is_admin:
         return
     with env.uow() as session:

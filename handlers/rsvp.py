@@ -180,22 +180,37 @@ async def on_typed(chat: Chat, env: Env, text: str, *, step: bool = True) -> boo
 
 
 async def show_open_invitations(
-    chat: Chat, env: Env, person: Person, *, quiet_when_none: bool = False
+    chat: Chat, env: Env, person: Person, *, registering: bool = False
 ) -> None:
-    """Every invitation still open, each with its buttons (/undangan, and after registering)."""
+    """Every invitation still open, each with its buttons (/undangan).
+
+    ``registering``: the invitations waiting for someone who just linked an app, as the one
+    delivery of each (``rsvp.take_from_queue``): those not delivered yet, their queued copies
+    taken out of the queue, and nothing said when there are none."""
     lang = person.language
+    taken: tuple[int, ...] = ()
     with env.uow() as session:
         choices = rsvp.open_invitations(session, person, now=env.deps.clock.now())
+        if registering:
+            handover = rsvp.take_from_queue(session, person, choices, now=env.deps.clock.now())
+            choices, taken = list(handover.show), handover.taken
     if not choices:
-        if not quiet_when_none:
+        if not registering:
             await chat.say(t(lang, "rsvp.no_open"))
         return
-    await chat.say(t(lang, "undangan.header", count=len(choices)))
-    for invitation, meeting in choices:
-        await chat.say(
-            invitation_text(lang, meeting, invitation, env.deps.body_name),
-            invitation_keyboard(lang, invitation),
-        )
+    try:
+        await chat.say(t(lang, "undangan.header", count=len(choices)))
+        for invitation, meeting in choices:
+            await chat.say(
+                invitation_text(lang, meeting, invitation, env.deps.body_name),
+                invitation_keyboard(lang, invitation),
+            )
+    except BaseException:
+        if taken:  # not shown after all: the queue delivers them
+            with env.uow() as session:
+                rsvp.give_back(session, taken, now=env.deps.clock.now())
+            env.deps.wake_delivery()
+        raise
     with env.uow() as session:  # after they went: a failed send is not "delivered"
         shown = [invitation.id for invitation, _ in choices if invitation.id is not None]
         rsvp.mark_shown(session, shown, now=env.deps.clock.now())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, and_, false, func, or_, true
 from sqlmodel import Session, col, select
 
 from models.errors import DomainError, InvalidPhone
@@ -51,41 +51,52 @@ def _find_org(session: Session, ref: str, kind: OrgKind | None) -> Organization:
     return org
 
 
+def matching(session: Session, specs: Iterable[str]) -> ColumnElement[bool]:
+    """A condition on ``Person`` for the active people any of the specs names: a meeting's
+    invitations are inserted from it in one statement (``INSERT … SELECT``), without loading
+    a province's roster into memory.
+
+    Raises:
+        UnknownAudience: a spec names no role, organization, kecamatan or person we know.
+    """
+    conditions: list[ColumnElement[bool]] = []
+    for raw in specs:
+        spec = raw.strip()
+        kind, _, ref = spec.partition(":")
+        kind = kind.lower()
+        if kind == "all" and not ref:
+            conditions.append(true())
+        elif kind in {r.value for r in Role} and not ref:
+            conditions.append(col(Person.role) == kind)
+        elif kind in ("org", "kecamatan") and ref:
+            org = _find_org(session, ref, OrgKind.KECAMATAN if kind == "kecamatan" else None)
+            assert org.id is not None
+            conditions.append(col(Person.organization_id).in_(subtree_ids(session, org.id)))
+        elif kind == "phone" and ref:
+            try:
+                phone = normalize_phone(ref)
+            except InvalidPhone:
+                raise UnknownAudience(spec) from None
+            named = col(Person.phone) == phone
+            found = select(Person.id).where(Person.status == PersonStatus.ACTIVE.value, named)
+            if session.exec(found).first() is None:
+                raise UnknownAudience(spec)
+            conditions.append(named)
+        else:
+            raise UnknownAudience(spec)
+    if not conditions:
+        return false()
+    return and_(col(Person.status) == PersonStatus.ACTIVE.value, or_(*conditions))
+
+
 def resolve(session: Session, specs: Iterable[str]) -> list[Person]:
     """Active people matching any of the specs, each once, in a stable order.
 
     Raises:
         UnknownAudience: a spec names no role, organization, kecamatan or person we know.
     """
-    chosen: dict[int, Person] = {}
-    active = select(Person).where(Person.status == PersonStatus.ACTIVE.value)
-    for raw in specs:
-        spec = raw.strip()
-        kind, _, ref = spec.partition(":")
-        kind = kind.lower()
-        if kind == "all" and not ref:
-            query = active
-        elif kind in {r.value for r in Role} and not ref:
-            query = active.where(Person.role == kind)
-        elif kind in ("org", "kecamatan") and ref:
-            org = _find_org(session, ref, OrgKind.KECAMATAN if kind == "kecamatan" else None)
-            assert org.id is not None
-            query = active.where(col(Person.organization_id).in_(subtree_ids(session, org.id)))
-        elif kind == "phone" and ref:
-            try:
-                phone = normalize_phone(ref)
-            except InvalidPhone:
-                raise UnknownAudience(spec) from None
-            query = active.where(Person.phone == phone)
-        else:
-            raise UnknownAudience(spec)
-        people = list(session.exec(query))
-        if kind == "phone" and not people:
-            raise UnknownAudience(spec)
-        for person in people:
-            assert person.id is not None
-            chosen[person.id] = person
-    return [chosen[key] for key in sorted(chosen)]
+    query = select(Person).where(matching(session, specs)).order_by(col(Person.id))
+    return list(session.exec(query))
 
 
 def canonical(session: Session, specs: Iterable[str]) -> list[str]:

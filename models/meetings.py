@@ -12,12 +12,15 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Literal
 
-from sqlalchemy import Text, UniqueConstraint
+from sqlalchemy import String, Text, UniqueConstraint, cast, func, insert, literal
+from sqlalchemy import select as select_columns
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from models import audience, outbox
-from models.outbox import Kind, Planned
-from models.people import Person, admins
+from models.outbox import Kind, OutboxMessage, Planned, Status
+from models.people import Person, PersonStatus, Reach, admins, reach_of, reachable_clause
 
 TITLE_MAX, VENUE_MAX, AGENDA_MAX = 200, 200, 2000
 # Check-in opens an hour before the start: Rakor start late, people arrive early.
@@ -168,7 +171,7 @@ def create(
     if deadline > starts_at or deadline <= now:
         raise MeetingError("deadline")
     canonical = audience.canonical(session, specs)
-    invitees = audience.resolve(session, canonical)
+    invitees = audience.matching(session, canonical)
     meeting = Meeting(
         title=title,
         starts_at=starts_at,
@@ -187,12 +190,21 @@ def create(
     session.add(meeting)
     session.flush()
     assert meeting.id is not None
-    for person in invitees:
-        assert person.id is not None
-        session.add(
-            Invitation(meeting_id=meeting.id, person_id=person.id, created_at=now, updated_at=now)
+    # One statement whatever the audience's size: a province's roster is never loaded.
+    stamp = Invitation.__table__.c.created_at.type  # type: ignore[attr-defined]
+    session.execute(
+        insert(Invitation).from_select(
+            ["meeting_id", "person_id", "created_at", "updated_at"],
+            select_columns(
+                literal(meeting.id),
+                col(Person.id),
+                literal(now, stamp),
+                literal(now, stamp),
+            )
+            .where(invitees)
+            .order_by(col(Person.id)),
         )
-    session.flush()
+    )
     queue_invitations(session, meeting, now=now)
     return meeting
 
@@ -200,7 +212,8 @@ def create(
 def invite_to_upcoming(session: Session, person: Person, *, now: datetime) -> int:
     """Invite someone who joined after meetings were made (a newcomer an admin approved) to
     those still open for answers whose audience takes them in, and queue the invitations as
-    a meeting's creation does. Returns how many were queued; a second call adds nothing."""
+    a meeting's creation does (only when the bot can write to them now: see
+    ``queue_invitations``). Returns how many were queued; a second call adds nothing."""
     assert person.id is not None
     open_meetings = session.exec(
         select(Meeting).where(
@@ -225,6 +238,8 @@ def invite_to_upcoming(session: Session, person: Person, *, now: datetime) -> in
         )
         session.add(invitation)
         session.flush()
+        if not person.reachable:
+            continue  # shown when they register, as for anyone on the roster
         planned.append(
             message_about(
                 meeting,
@@ -292,27 +307,80 @@ def alert_late_decline(
 def queue_invitations(
     session: Session, meeting: Meeting, *, now: datetime, moved_from: datetime | None = None
 ) -> int:
-    """One invitation message per invitee for the meeting's current version.
+    """One invitation message per invitee the bot can write to now, for the meeting's current
+    version; returns how many were queued.
+
+    Who can be written to is ``Person.reachable`` (its SQL twin ``reachable_clause``, the
+    rule the delivery engine follows too): linked on Telegram and not blocked, or opted in to
+    WhatsApp (linked, or on paper) and not failing there; a WhatsApp template goes where the
+    24-hour window is closed. The others are not queued, only to be marked unreachable one by
+    one: they find the invitation waiting when they register (``rsvp.take_from_queue``), and
+    the recap and the reach lines count them as "belum terdaftar".
 
     After a move the same card goes out again with the old time named, so those who had
     accepted are asked whether that still holds, and everyone learns the new time.
+
+    One ``INSERT … SELECT`` (on conflict nothing): no invitee is loaded into memory, the
+    rows are exactly what ``outbox.plan`` would write for ``message_about``'s rows.
     """
-    planned = []
-    for invitation in invitations_of(session, meeting):
-        planned.append(
-            message_about(
-                meeting,
-                person_id=invitation.person_id,
-                kind=Kind.INVITATION,
-                slot="",
-                now=now,
-                payload={
-                    "invitation_id": invitation.id,
-                    **({"moved_from": moved_from.isoformat()} if moved_from else {}),
-                },
-            )
+    table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    stamp, kind = table.c.not_before.type, Kind.INVITATION.value
+    prefix = f"|{kind}|{meeting.subject}|v{meeting.version}|"
+    fields: list[object] = ["invitation_id", col(Invitation.id)]
+    if moved_from is not None:
+        fields += ["moved_from", moved_from.isoformat()]
+    dialect = session.get_bind().dialect.name
+    payload = (
+        func.json_build_object(*fields) if dialect == "postgresql" else func.json_object(*fields)
+    )
+    rows = (
+        select_columns(
+            cast(col(Invitation.person_id), String) + literal(prefix),
+            col(Invitation.person_id),
+            literal(kind),
+            literal(meeting.subject),
+            literal(meeting.version),
+            literal(""),
+            payload,
+            literal(now, stamp),
+            literal(meeting.starts_at, stamp),
+            literal(Status.PENDING.value),
+            literal(0),
+            literal(""),
+            literal(now, stamp),
+            literal(now, stamp),
         )
-    return outbox.plan(session, planned, now=now)
+        .join(Person, col(Person.id) == col(Invitation.person_id))
+        .where(
+            col(Invitation.meeting_id) == meeting.id,
+            col(Person.status) == PersonStatus.ACTIVE.value,
+            reachable_clause(),
+        )
+        .order_by(col(Invitation.id))
+    )
+    inserter = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = inserter(OutboxMessage).from_select(
+        [
+            "dedupe_key",
+            "person_id",
+            "kind",
+            "subject",
+            "subject_version",
+            "slot",
+            "payload",
+            "not_before",
+            "expires_at",
+            "status",
+            "attempts",
+            "last_error",
+            "created_at",
+            "updated_at",
+        ],
+        rows,
+    )
+    statement = statement.on_conflict_do_nothing(index_elements=["dedupe_key"])
+    # Counted from RETURNING: psycopg reports no rowcount for an INSERT … SELECT.
+    return sum(1 for _ in session.execute(statement.returning(col(OutboxMessage.id))))
 
 
 def check_cancellable(meeting: Meeting, now: datetime) -> None:
@@ -388,11 +456,15 @@ def reschedule(
     session.flush()
     queued = queue_invitations(session, meeting, now=now, moved_from=old_start)
     # A registered representative learns the new time too (their own notice, new version).
+    represented = select(Invitation).where(
+        Invitation.meeting_id == meeting.id,
+        Invitation.answer == Answer.DIWAKILKAN.value,
+        col(Invitation.representative_person_id).is_not(None),
+    )
     notices = [
         representing_notice(meeting, invitation, invitation.representative_person_id, now=now)
-        for invitation in invitations_of(session, meeting)
-        if invitation.answer == Answer.DIWAKILKAN.value
-        and invitation.representative_person_id is not None
+        for invitation in session.exec(represented.order_by(col(Invitation.id)))
+        if invitation.representative_person_id is not None
     ]
     outbox.plan(session, notices, now=now)
     return queued
@@ -429,17 +501,35 @@ def representing_notice(
 
 
 def _everyone_concerned(session: Session, meeting: Meeting) -> list[int]:
-    people: list[int] = []
-    for invitation in invitations_of(session, meeting):
-        people.append(invitation.person_id)
-        if invitation.representative_person_id is not None:
-            people.append(invitation.representative_person_id)
-    return list(dict.fromkeys(people))
+    """The invitees and their representatives the bot can write to: a cancellation is not
+    queued for someone it cannot reach (registering later shows no cancelled meeting)."""
+    invited = select(Invitation.person_id).where(Invitation.meeting_id == meeting.id)
+    representing = select(Invitation.representative_person_id).where(
+        Invitation.meeting_id == meeting.id,
+        col(Invitation.representative_person_id).is_not(None),
+    )
+    concerned = col(Person.id).in_(invited) | col(Person.id).in_(representing)
+    query = select(Person.id).where(
+        concerned, Person.status == PersonStatus.ACTIVE.value, reachable_clause()
+    )
+    return [person_id for person_id in session.exec(query.order_by(col(Person.id))) if person_id]
 
 
 def invitations_of(session: Session, meeting: Meeting) -> list[Invitation]:
     query = select(Invitation).where(Invitation.meeting_id == meeting.id)
     return list(session.exec(query.order_by(col(Invitation.id))))
+
+
+def reach_of_invitees(session: Session, meeting: Meeting) -> Reach:
+    """Where the invitations went, by app, and how many wait for their invitee to register:
+    the invitees read a few hundred at a time, never a province's roster at once."""
+    query = (
+        select(Person)
+        .join(Invitation, col(Invitation.person_id) == col(Person.id))
+        .where(Invitation.meeting_id == meeting.id, col(Invitation.walk_in).is_(False))
+        .execution_options(yield_per=500)
+    )
+    return reach_of(session.exec(query))
 
 
 def invitees_of(session: Session, meeting: Meeting) -> list[Person]:

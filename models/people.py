@@ -138,6 +138,10 @@ class Reach:
     def reachable(self) -> int:
         return self.telegram + self.whatsapp
 
+    @property
+    def total(self) -> int:
+        return self.reachable + self.unregistered + self.blocked
+
 
 def reach_of(people: Iterable[Person]) -> Reach:
     counts = {"telegram": 0, "whatsapp": 0, "unregistered": 0, "blocked": 0}
@@ -171,7 +175,9 @@ def goes_as_template(person: Person, now: datetime) -> bool:
 
 
 def reachable_clause() -> Any:
-    """SQL for ``Person.reachable``: planners ask the database whom they can write to."""
+    """SQL for ``Person.reachable``: planners ask the database whom they can write to, and a
+    meeting's invitations are queued only for them (the delivery engine writes to
+    ``Person.accounts()``, built on the same ``channels()``; a test holds the two equal)."""
     return or_(
         and_(col(Person.telegram_chat_id).is_not(None), col(Person.unreachable_at).is_(None)),
         and_(

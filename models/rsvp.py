@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from models import outbox
 from models.errors import InvalidPhone
 from models.meetings import (
+    SKIP_SHOWN,
     Answer,
     AnswerChange,
     Invitation,
@@ -26,6 +27,7 @@ from models.meetings import (
     MeetingStatus,
     representing_notice,
 )
+from models.outbox import Kind, OutboxMessage, Status
 from models.people import Person, by_phone
 from models.phones import normalize_phone
 
@@ -327,6 +329,73 @@ def mark_shown(session: Session, invitation_ids: Iterable[int], *, now: datetime
     ids = list(invitation_ids)
     if ids:
         session.execute(update(Invitation).where(col(Invitation.id).in_(ids)).values(shown_at=now))
+
+
+@dataclass(frozen=True)
+class Handover:
+    """What registering shows: the open invitations not delivered yet, and the queued copies
+    of them taken out of the queue (given back if the chat fails)."""
+
+    show: tuple[tuple[Invitation, Meeting], ...]
+    taken: tuple[int, ...]
+
+
+def take_from_queue(
+    session: Session,
+    person: Person,
+    choices: Iterable[tuple[Invitation, Meeting]],
+    *,
+    now: datetime,
+) -> Handover:
+    """On registering, the open invitations shown in the chat and their copies in the outbox
+    are one delivery (issue 15): each reaches the person exactly once.
+
+    A copy still waiting is taken out of the queue first (skipped as shown): one ``UPDATE``
+    that the dispatcher's claim is serialised with, so a copy is either claimed already or
+    never sent. Then an invitation whose copy for the meeting's current version is going out
+    or went (a WhatsApp template to a number opted in on paper, the other app's copy) is not
+    shown again, nor one already shown (on the other app, or by /undangan).
+    """
+    fresh = [
+        (invitation, meeting) for invitation, meeting in choices if invitation.shown_at is None
+    ]
+    versions = {meeting.subject: meeting.version for _, meeting in fresh}
+    if not versions:
+        return Handover((), ())
+    mine = (
+        col(OutboxMessage.person_id) == person.id,
+        col(OutboxMessage.kind) == Kind.INVITATION.value,
+        col(OutboxMessage.subject).in_(list(versions)),
+    )
+    taken = session.execute(
+        update(OutboxMessage)
+        .where(*mine, col(OutboxMessage.status) == Status.PENDING.value)
+        .values(status=Status.SKIPPED.value, last_error=SKIP_SHOWN, updated_at=now)
+        .returning(col(OutboxMessage.id))
+    ).all()
+    going = session.exec(
+        select(OutboxMessage.subject, OutboxMessage.subject_version).where(
+            *mine, col(OutboxMessage.status).in_([Status.SENDING.value, Status.SENT.value])
+        )
+    )
+    delivered = {subject for subject, version in going if versions[subject] == version}
+    show = tuple((i, m) for i, m in fresh if m.subject not in delivered)
+    return Handover(show, tuple(sorted(row_id for (row_id,) in taken)))
+
+
+def give_back(session: Session, row_ids: Iterable[int], *, now: datetime) -> None:
+    """The chat failed before the invitations were shown: their copies go back in the queue."""
+    ids = list(row_ids)
+    if ids:
+        session.execute(
+            update(OutboxMessage)
+            .where(
+                col(OutboxMessage.id).in_(ids),
+                col(OutboxMessage.status) == Status.SKIPPED.value,
+                col(OutboxMessage.last_error) == SKIP_SHOWN,
+            )
+            .values(status=Status.PENDING.value, last_error="", not_before=now, updated_at=now)
+        )
 
 
 _TYPED = re.compile(r"^\s*(hadir|wakil|diwakilkan|tidak|tdk)\b[\s,:.-]*(.*)$", re.I | re.S)

@@ -51,6 +51,13 @@ class District:
             )
         ).one()
 
+    def rows(self, session: Session, name: str) -> list[OutboxMessage]:
+        return list(
+            session.exec(
+                select(OutboxMessage).where(OutboxMessage.person_id == self.people[name].id)
+            )
+        )
+
     def mark_row(self, session: Session, name: str, status: Status, error: str = "") -> None:
         row = self.invitation_row(session, name)
         row.status, row.last_error = status.value, error
@@ -111,7 +118,8 @@ def test_the_funnel_counts_invited_delivered_answered_and_checked_in(
 ) -> None:
     for name in ("Hasrul Nawir", "Andi Baso", "dr. Rina", "Sitti Aminah", "Dewi Lestari"):
         district.mark_row(session, name, Status.SENT)
-    district.mark_row(session, "Nur Hayati", Status.UNREACHABLE, "not_registered")
+    # Nur Hayati never registered: no row was queued for her (issue 15), she still counts.
+    assert district.rows(session, "Nur Hayati") == []
     district.answer(session, "Hasrul Nawir", Answer.HADIR, checked_in_at=clock.now())
     district.answer(session, "dr. Rina", Answer.DIWAKILKAN, representative_name="Bidan Sari")
     district.answer(session, "Sitti Aminah", Answer.TIDAK_HADIR, reason="Posyandu buka")
@@ -228,8 +236,8 @@ def test_an_invitation_shown_in_the_chat_counts_as_delivered(
     from models.rsvp import mark_shown
 
     district.mark_row(session, "Hasrul Nawir", Status.SENT)
-    # Sitti's invitation went out before she registered; she saw it in the chat on registering.
-    district.mark_row(session, "Sitti Aminah", Status.UNREACHABLE, "not_registered")
+    # Sitti saw her invitation in the chat on registering; no row of hers ever went.
+    district.mark_row(session, "Sitti Aminah", Status.SKIPPED, "shown")
     shown = district.invitation(session, "Sitti Aminah").id
     assert shown is not None and district.meeting.id is not None
     mark_shown(session, [shown], now=clock.now())
@@ -273,7 +281,8 @@ def test_undeliverable_invitees_never_registered_blocked_or_erased(
     session.commit()
     # A 403 on the invitation itself, before the person row was marked.
     district.mark_row(session, "dr. Rina", Status.UNREACHABLE, "Forbidden: bot was blocked")
-    # Not registered when the invitation went, registered since: reachable now.
+    # Not registered when the invitation went (an old row, from before issue 15), registered
+    # since: reachable now.
     district.mark_row(session, "Dewi Lestari", Status.UNREACHABLE, "not_registered")
     erase_person(session, district.people["Tanpa Instansi"], now=clock.now())
     session.commit()
