@@ -338,7 +338,7 @@ class MeetingAdminRoutes:
             meeting = session.get(Meeting, int(request.match_info["meeting_id"]))
             if meeting is None or meeting.id is None:
                 return self._missing(signed)
-            reach = reach_of(meetings.invitees_of(session, meeting))
+            reach = meetings.reach_of_invitees(session, meeting)
         text = t(
             lang,
             "rapat.created",
@@ -412,7 +412,7 @@ class MeetingAdminRoutes:
             except FormErrors as errors:
                 return self._move_page(signed, meeting, day=day, starts=starts, errors=errors)
             _, deadline = meetings.moved_times(meeting, starts_at, now=now)
-            reach = reach_of(meetings.invitees_of(session, meeting))
+            reach = meetings.reach_of_invitees(session, meeting)
         text = t(
             lang,
             "rapat.move_preview",

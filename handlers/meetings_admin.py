@@ -32,8 +32,8 @@ from handlers.people_view import EXAMPLE_AHEAD, date_examples, format_when, loca
 from models import meeting_drafts
 from models.conversations import Conversation
 from models.meeting_drafts import DraftError, MeetingDraft, Stage
-from models.meetings import MeetingError, invitees_of
-from models.people import Person, Reach, goes_as_template, reach_of
+from models.meetings import MeetingError, reach_of_invitees
+from models.people import Person, Reach, goes_as_template
 
 ROLES = ("all", "opd", "kader")
 QUESTIONS = {
@@ -202,7 +202,7 @@ def _apply(
                 if (draft_id, shown) != (draft.id, draft.version + 1):
                     return Applied("stale")
                 meeting = meeting_drafts.confirm(session, draft, now=now)
-                reach = reach_of(invitees_of(session, meeting))
+                reach = reach_of_invitees(session, meeting)
                 return Applied(None, meeting.id, meeting.attendance_code, reach)
             case _:
                 return Applied("stale")

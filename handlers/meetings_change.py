@@ -26,7 +26,7 @@ from models.conversations import Conversation, Ended
 from models.meeting_drafts import DraftError, MeetingDraft, Stage
 from models.meetings import Meeting, MeetingError, awaiting_minutes, upcoming_meetings
 from models.messages import short_label
-from models.people import Person, reach_of
+from models.people import Person
 
 
 async def draft_text(update: Update, context: BotContext) -> bool:
@@ -185,7 +185,7 @@ def _move_preview(
     """Old → new time, the place, the new deadline and who will be told, with Ya / Tidak."""
     assert draft.starts_at is not None and draft.id is not None
     _, deadline = meetings.moved_times(meeting, draft.starts_at, now=now)
-    reach = reach_of(meetings.invitees_of(session, meeting))
+    reach = meetings.reach_of_invitees(session, meeting)
     text = t(
         lang,
         "rapat.move_preview",
