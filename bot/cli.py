@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import sys
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.progress import Progress
 from sqlmodel import Session, col, select
 
+from bot import tables
 from bot.cli_actions import action_app
 from bot.cli_common import (
     database_or_exit,
@@ -70,6 +72,39 @@ def print_report(lang: str, report: ImportReport, *, dry_run: bool) -> None:
     typer.echo(plain(lang, "cli.import_dry_run" if dry_run else "cli.import_saved"))
 
 
+# A bar from this many rows on a terminal (a smaller file is done before it would show); a plain
+# line at each tenth from ``PLAIN_PROGRESS_ROWS`` elsewhere (a log, a pipe), never escape codes.
+PROGRESS_ROWS = 200
+PLAIN_PROGRESS_ROWS = 10_000
+
+
+@contextlib.contextmanager
+def import_progress(lang: str, name: str, total: int) -> Iterator[Callable[[int], None]]:
+    """Tell how far a long import is, on stderr (stdout is the report). A terminal gets rich's
+    bar, gone when done; anything else a line at each tenth of a large file."""
+    console = Console(stderr=True)
+    label = plain(lang, "cli.import_reading", path=name)
+    if console.is_terminal and total >= PROGRESS_ROWS:
+        with Progress(console=console, transient=True) as bar:
+            task = bar.add_task(label, total=total)
+            yield lambda done: bar.update(task, completed=done)
+        return
+    if console.is_terminal or total < PLAIN_PROGRESS_ROWS:
+        yield lambda _done: None
+        return
+    told = 0
+
+    def line(done: int) -> None:
+        nonlocal told
+        tenth = done * 10 // total
+        if tenth > told:
+            told = tenth
+            said = plain(lang, "cli.import_progress", path=name, done=done, total=total)
+            typer.echo(said, err=True)
+
+    yield line
+
+
 @roster_app.command("import")
 def roster_import(
     file: Annotated[Path, typer.Argument(help="CSV or XLSX with nama, telepon, peran, ...")],
@@ -79,24 +114,17 @@ def roster_import(
     settings = load_or_exit()
     lang = settings.language
     try:
-        headers, rows = read_table(file)
+        headers, rows = read_table(file, max_rows=tables.ROSTER_MAX_ROWS)
     except UnreadableTable as exc:
         raise fail(unreadable(lang, exc)) from None
     engine = database_or_exit(settings)
     now = SystemClock().now()
     with (
         Session(engine, expire_on_commit=False) as session,
-        Progress(transient=True, disable=not sys.stderr.isatty() or len(rows) < 200) as progress,
+        import_progress(lang, file.name, len(rows)) as progress,
     ):
-        task = progress.add_task(plain(lang, "cli.import_reading", path=file.name), total=len(rows))
         try:
-            report = import_roster(
-                session,
-                headers,
-                rows,
-                now=now,
-                progress=lambda n: progress.update(task, completed=n),
-            )
+            report = import_roster(session, headers, rows, now=now, progress=progress)
         except MissingColumns as exc:
             raise fail(
                 plain(lang, "cli.import_missing_columns", columns=", ".join(exc.missing))

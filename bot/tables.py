@@ -3,7 +3,8 @@
 Sizes are capped before the whole file is read: a few hundred KB of XLSX can hold a million
 rows (two minutes and more than 600 MB once read), and Python's csv stops at a 128 KB cell
 with an error nobody at a district office can read. A district roster is a few thousand
-rows; an RTL sheet a few dozen.
+rows; an RTL sheet a few dozen; a province's roster, loaded on the command line, tens of
+thousands.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 MAX_ROWS = 20_000  # data rows, the header not counted
+# ``roster import`` on the command line: a province's roster (issue 15 measured 50,000 people),
+# read by the engineer on the server rather than uploaded by anyone with a console session.
+ROSTER_MAX_ROWS = 100_000
 MAX_COLUMNS = 200
 MAX_CELL_CHARS = 10_000  # a note or an address; never a pasted document
 MAX_FILE_BYTES = 20 * 1024 * 1024  # 20,000 long rows of CSV fit well within this
@@ -49,12 +53,13 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def read_table(path: Path) -> tuple[list[str], list[list[str]]]:
+def read_table(path: Path, *, max_rows: int | None = None) -> tuple[list[str], list[list[str]]]:
     """Return (headers, rows). CSV may be comma- or semicolon-separated, UTF-8 or Windows-1252.
+    ``max_rows`` replaces ``MAX_ROWS`` (``roster import`` takes a province).
 
     Raises:
         UnreadableTable: missing, not a sheet, or damaged.
-        TableTooLarge: more than ``MAX_ROWS`` rows, ``MAX_COLUMNS`` columns, a cell longer than
+        TableTooLarge: more than ``max_rows`` rows, ``MAX_COLUMNS`` columns, a cell longer than
             ``MAX_CELL_CHARS``, or a file over ``MAX_FILE_BYTES``; found before the rest is read.
     """
     if not path.is_file():
@@ -64,15 +69,16 @@ def read_table(path: Path) -> tuple[list[str], list[list[str]]]:
         raise UnreadableTable(f"{path}: expected .csv or .xlsx")
     if path.stat().st_size > MAX_FILE_BYTES:
         raise TableTooLarge(path, "bytes", MAX_FILE_BYTES // (1024 * 1024))
+    limit = MAX_ROWS if max_rows is None else max_rows
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
-    return _read_csv(path)
+        return _read_xlsx(path, limit)
+    return _read_csv(path, limit)
 
 
-def _checked(path: Path, cells: list[str], row: int) -> list[str]:
+def _checked(path: Path, cells: list[str], row: int, max_rows: int) -> list[str]:
     """One row, refused when it is past a cap (``row`` counts the header as 1)."""
-    if row > MAX_ROWS + 1:
-        raise TableTooLarge(path, "rows", MAX_ROWS)
+    if row > max_rows + 1:
+        raise TableTooLarge(path, "rows", max_rows)
     # Empty cells far to the right (a sheet formatted there) are no columns.
     if len(cells) > MAX_COLUMNS and any(cells[MAX_COLUMNS:]):
         raise TableTooLarge(path, "columns", MAX_COLUMNS)
@@ -81,7 +87,7 @@ def _checked(path: Path, cells: list[str], row: int) -> list[str]:
     return cells
 
 
-def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
+def _read_csv(path: Path, max_rows: int) -> tuple[list[str], list[list[str]]]:
     raw = path.read_bytes()  # at most MAX_FILE_BYTES
     for encoding in ("utf-8-sig", "cp1252"):
         try:
@@ -99,7 +105,7 @@ def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
     rows: list[list[str]] = []
     try:
         for number, row in enumerate(reader, 1):
-            rows.append(_checked(path, [c.strip() for c in row], number))
+            rows.append(_checked(path, [c.strip() for c in row], number, max_rows))
     except csv.Error as exc:
         # Python's own limit (a 128 KB cell) is far past ours: the same words for both.
         if "field larger than field limit" in str(exc):
@@ -110,7 +116,7 @@ def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
     return rows[0], rows[1:]
 
 
-def _count_rows(path: Path) -> None:
+def _count_rows(path: Path, max_rows: int) -> None:
     """Refuse a workbook with a sheet past the caps, reading no more of it than the caps allow.
 
     openpyxl reads a whole sheet to learn its size when the sheet does not state it (and a
@@ -133,13 +139,13 @@ def _count_rows(path: Path) -> None:
         ]
         for item in sheets:
             if item.file_size > MAX_SHEET_XML_BYTES:
-                raise TableTooLarge(path, "rows", MAX_ROWS)
+                raise TableTooLarge(path, "rows", max_rows)
             with archive.open(item) as stream:
                 head = stream.read(4096)
                 stated = _DIMENSION.search(head)
                 if stated is not None and stated.group(1) is not None:
-                    if int(stated.group(1)) > MAX_ROWS + 1:
-                        raise TableTooLarge(path, "rows", MAX_ROWS)
+                    if int(stated.group(1)) > max_rows + 1:
+                        raise TableTooLarge(path, "rows", max_rows)
                     continue  # openpyxl takes the stated size and stops at our cap
                 rows, carry = 0, head
                 while chunk := stream.read(1024 * 1024):
@@ -147,14 +153,14 @@ def _count_rows(path: Path) -> None:
                     cut = carry.rfind(b"<")  # a tag cut in two is counted with the next piece
                     rows += len(_ROW_TAG.findall(carry, 0, cut))
                     carry = carry[cut:]
-                    if rows > MAX_ROWS + 1:
-                        raise TableTooLarge(path, "rows", MAX_ROWS)
-                if rows + len(_ROW_TAG.findall(carry)) > MAX_ROWS + 1:
-                    raise TableTooLarge(path, "rows", MAX_ROWS)
+                    if rows > max_rows + 1:
+                        raise TableTooLarge(path, "rows", max_rows)
+                if rows + len(_ROW_TAG.findall(carry)) > max_rows + 1:
+                    raise TableTooLarge(path, "rows", max_rows)
 
 
-def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]]]:
-    _count_rows(path)
+def _read_xlsx(path: Path, max_rows: int) -> tuple[list[str], list[list[str]]]:
+    _count_rows(path, max_rows)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
@@ -165,12 +171,12 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]]]:
         # The size the sheet states in its header: a million rows is refused before one is
         # read. A sheet may state none (or less than it holds): the reading stops at the cap.
         stated_rows, stated_columns = sheet.max_row or 0, sheet.max_column or 0
-        if stated_rows > MAX_ROWS + 1:
-            raise TableTooLarge(path, "rows", MAX_ROWS)
+        if stated_rows > max_rows + 1:
+            raise TableTooLarge(path, "rows", max_rows)
         if stated_columns > MAX_COLUMNS:
             raise TableTooLarge(path, "columns", MAX_COLUMNS)
         rows = [
-            _checked(path, [_text(cell) for cell in row], number)
+            _checked(path, [_text(cell) for cell in row], number, max_rows)
             for number, row in enumerate(sheet.iter_rows(values_only=True), 1)
         ]
     except UnreadableTable:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -181,3 +182,17 @@ def end_sessions_of(session: Session, person_id: int, *, now: datetime) -> None:
     for row in rows:
         row.ended_at = now
         session.add(row)
+
+
+def end_sessions_of_people(session: Session, person_ids: Collection[int], *, now: datetime) -> None:
+    """``end_sessions_of`` for many people in one statement: a roster sheet changing roles."""
+    if not person_ids:
+        return
+    session.execute(
+        update(ConsoleSession)
+        .where(
+            col(ConsoleSession.person_id).in_(list(person_ids)),
+            col(ConsoleSession.ended_at).is_(None),
+        )
+        .values(ended_at=now)
+    )

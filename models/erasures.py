@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import secrets
 import weakref
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -87,12 +88,27 @@ def _keyed(key: bytes, bare: str) -> str:
 
 
 def phone_hash(session: Session, phone: str) -> str:
-    return _keyed(_key(session), hashlib.sha256(phone.encode("utf-8")).hexdigest())
+    return _keyed(_key(session), _bare(phone))
+
+
+def _bare(phone: str) -> str:
+    return hashlib.sha256(phone.encode("utf-8")).hexdigest()
 
 
 def was_erased(session: Session, phone: str) -> bool:
     query = select(ErasedPhone).where(ErasedPhone.phone_hash == phone_hash(session, phone))
     return session.exec(query).first() is not None
+
+
+def erased_among(session: Session, phones: Iterable[str]) -> set[str]:
+    """The numbers among ``phones`` that were erased, in one query: a province's roster asked
+    once a row. The caller keeps the list to what one IN can hold (a chunk of a sheet)."""
+    key = _key(session)
+    marks = {_keyed(key, _bare(phone)): phone for phone in phones}
+    if not marks:
+        return set()
+    query = select(ErasedPhone.phone_hash).where(col(ErasedPhone.phone_hash).in_(list(marks)))
+    return {marks[mark] for mark in session.exec(query)}
 
 
 def forget_erasure(session: Session, phone: str) -> None:

@@ -7,10 +7,12 @@ An organization is what an invitation or a follow-up action is addressed to ("Di
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import func
+from sqlalchemy import func, insert
 from sqlmodel import Field, Session, SQLModel, col, select
 
 
@@ -82,16 +84,48 @@ def get_or_create(
     return org
 
 
-def place_organization(
-    session: Session,
-    *,
-    organization: str,
-    kecamatan: str,
-    desa: str,
-    posyandu: str,
-    now: datetime,
-) -> Organization | None:
-    """Place a roster row's organization in the tree and return the node the person belongs to.
+@dataclass(frozen=True)
+class Node:
+    """A node as a roster row names it, before it has an id. Two rows name the same node when
+    kind, name (case-insensitive, spaces collapsed) and parent match, as ``find_child`` does."""
+
+    kind: OrgKind
+    folded: str  # the name lowered: what is compared
+    parent: Node | None
+    name: str = field(compare=False)  # as first typed (spaces collapsed): what a new node is called
+
+    @classmethod
+    def of(cls, name: str, kind: OrgKind, parent: Node | None) -> Node:
+        clean = _clean(name)
+        return cls(kind, clean.lower(), parent, clean)
+
+    @property
+    def depth(self) -> int:
+        return 0 if self.parent is None else self.parent.depth + 1
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a roster row puts its person: every node the row names (created when missing,
+    even a kecamatan that is only where an agency's office is) and the one the person
+    belongs to."""
+
+    nodes: tuple[Node, ...]
+    home: Node | None
+
+
+@dataclass(frozen=True)
+class Cells:
+    """A roster row's organization columns, as typed (spaces collapsed)."""
+
+    organization: str = ""
+    kecamatan: str = ""
+    desa: str = ""
+    posyandu: str = ""
+
+
+def placement(*, organization: str, kecamatan: str, desa: str, posyandu: str) -> Placement:
+    """Place a roster row's organization in the tree.
 
     Kecamatan and desa columns build the territorial branch; a Posyandu hangs under its desa
     (or its kecamatan when the desa is not given), a Puskesmas under its kecamatan, and an
@@ -101,38 +135,143 @@ def place_organization(
     kec_node = None
     if kecamatan.strip():
         kec_name = _KECAMATAN_PREFIX.sub("", kecamatan.strip())
-        kec_node = get_or_create(
-            session, name=kec_name, kind=OrgKind.KECAMATAN, parent_id=None, now=now
-        )
+        kec_node = Node.of(kec_name, OrgKind.KECAMATAN, None)
     desa_node = None
     if desa.strip():
         desa_name = _DESA_PREFIX.sub("", desa.strip())
-        desa_node = get_or_create(
-            session,
-            name=desa_name,
-            kind=OrgKind.DESA,
-            parent_id=kec_node.id if kec_node else None,
-            now=now,
-        )
+        desa_node = Node.of(desa_name, OrgKind.DESA, kec_node)
+    named = tuple(node for node in (kec_node, desa_node) if node is not None)
     name = posyandu.strip() or organization.strip()
     if not name:
-        return desa_node or kec_node
+        return Placement(named, desa_node or kec_node)
     kind = OrgKind.POSYANDU if posyandu.strip() else kind_from_name(name)
     if kind == OrgKind.KECAMATAN:
-        bare = _KECAMATAN_PREFIX.sub("", name)
-        return get_or_create(session, name=bare, kind=OrgKind.KECAMATAN, parent_id=None, now=now)
-    if kind == OrgKind.DESA:
-        bare = _DESA_PREFIX.sub("", name)
-        parent = kec_node.id if kec_node else None
-        return get_or_create(session, name=bare, kind=OrgKind.DESA, parent_id=parent, now=now)
-    if kind == OrgKind.POSYANDU:
-        parent_node = desa_node or kec_node
-        parent = parent_node.id if parent_node else None
-        return get_or_create(session, name=name, kind=kind, parent_id=parent, now=now)
-    if kind == OrgKind.PUSKESMAS:
-        parent = kec_node.id if kec_node else None
-        return get_or_create(session, name=name, kind=kind, parent_id=parent, now=now)
-    return get_or_create(session, name=name, kind=OrgKind.AGENCY, parent_id=None, now=now)
+        home = Node.of(_KECAMATAN_PREFIX.sub("", name), OrgKind.KECAMATAN, None)
+    elif kind == OrgKind.DESA:
+        home = Node.of(_DESA_PREFIX.sub("", name), OrgKind.DESA, kec_node)
+    elif kind == OrgKind.POSYANDU:
+        home = Node.of(name, kind, desa_node or kec_node)
+    elif kind == OrgKind.PUSKESMAS:
+        home = Node.of(name, kind, kec_node)
+    else:
+        home = Node.of(name, OrgKind.AGENCY, None)
+    return Placement((*named, home), home)
+
+
+def place_organization(
+    session: Session,
+    *,
+    organization: str,
+    kecamatan: str,
+    desa: str,
+    posyandu: str,
+    now: datetime,
+) -> Organization | None:
+    """One row's ``placement``, node by node (a single person); a roster file goes through
+    ``OrganizationTree``, which places the same way without a query a row."""
+    place = placement(organization=organization, kecamatan=kecamatan, desa=desa, posyandu=posyandu)
+    made: dict[Node, Organization] = {}
+
+    def made_of(node: Node) -> Organization:
+        if node not in made:
+            parent = made_of(node.parent) if node.parent is not None else None
+            made[node] = get_or_create(
+                session,
+                name=node.name,
+                kind=node.kind,
+                parent_id=parent.id if parent is not None else None,
+                now=now,
+            )
+        return made[node]
+
+    for node in place.nodes:
+        made_of(node)
+    return made_of(place.home) if place.home is not None else None
+
+
+class OrganizationTree:
+    """The organization tree read once into a dictionary, for a whole roster file.
+
+    A province's roster of 50,000 rows asked for three names a row by ``lower(name)``, which
+    no index serves (146 s). The tree is a few thousand nodes: read whole, matched as
+    ``find_child`` matches (kind, parent, case-insensitive name; the oldest node when two
+    match), and what is missing is created a level at a time, one flush per level.
+    """
+
+    def __init__(self, session: Session, *, now: datetime) -> None:
+        self._session, self._now = session, now
+        self._ids: dict[tuple[str, str, int | None], int] = {}
+        query = select(
+            Organization.id, Organization.name, Organization.kind, Organization.parent_id
+        ).order_by(col(Organization.id))
+        for org_id, name, kind, parent_id in session.exec(query):
+            assert org_id is not None
+            self._ids.setdefault((kind, name.lower(), parent_id), org_id)
+        self._placed: dict[Node, int] = {}
+        self._homes: dict[Cells, int | None] = {}
+
+    def place_all(self, rows: Sequence[Cells]) -> list[int | None]:
+        """The organization each row's person belongs to, creating what the rows name and the
+        tree lacks. Rows repeat their organizations (five cadres to a Posyandu): each
+        distinct set of cells is placed once per file."""
+        new = {cells: None for cells in rows if cells not in self._homes}
+        places = {
+            cells: placement(
+                organization=cells.organization,
+                kecamatan=cells.kecamatan,
+                desa=cells.desa,
+                posyandu=cells.posyandu,
+            )
+            for cells in new
+        }
+        self.ensure(node for place in places.values() for node in place.nodes)
+        for cells, place in places.items():
+            self._homes[cells] = self.id_of(place.home)
+        return [self._homes[cells] for cells in rows]
+
+    def ensure(self, nodes: Iterable[Node]) -> None:
+        """Give every node (and its parents) an id, creating the missing ones."""
+        levels: dict[int, dict[Node, None]] = {}
+        for node in nodes:
+            current: Node | None = node
+            while current is not None and current not in self._placed:
+                levels.setdefault(current.depth, {}).setdefault(current, None)
+                current = current.parent
+        for depth in sorted(levels):
+            missing: dict[tuple[str, str, int | None], list[Node]] = {}
+            for node in levels[depth]:
+                parent_id = self._placed[node.parent] if node.parent is not None else None
+                key = (node.kind.value, node.folded, parent_id)
+                found = self._ids.get(key)
+                if found is None:
+                    missing.setdefault(key, []).append(node)
+                else:
+                    self._placed[node] = found
+            if missing:
+                self._create(missing)
+
+    def _create(self, missing: dict[tuple[str, str, int | None], list[Node]]) -> None:
+        """One level's new nodes in one INSERT (batched by the driver); each returned row is
+        matched back by its own kind, name and parent, whatever order they come in."""
+        rows = [
+            {"name": nodes[0].name, "kind": kind, "parent_id": parent_id, "created_at": self._now}
+            for (kind, _folded, parent_id), nodes in missing.items()
+        ]
+        returning = insert(Organization).returning(
+            col(Organization.id),
+            col(Organization.name),
+            col(Organization.kind),
+            col(Organization.parent_id),
+        )
+        for org_id, name, kind, parent_id in self._session.execute(returning, rows):
+            key = (kind, name.lower(), parent_id)
+            self._ids[key] = org_id
+            for node in missing[key]:
+                self._placed[node] = org_id
+
+    def id_of(self, node: Node | None) -> int | None:
+        """The id of a node given one by ``ensure``."""
+        return self._placed[node] if node is not None else None
 
 
 def zone_of(session: Session, organization_id: int | None, default: str) -> str:

@@ -218,6 +218,7 @@ CLI_TEXTS: dict[str, str] = {
     "cli.settings_error": "Bad setting: {error}",
     "cli.db_upgraded": "Database {url} is at the newest version.",
     "cli.import_reading": "Reading {path} …",
+    "cli.import_progress": "{path}: {done} of {total} rows …",
     "cli.import_unreadable": "The file cannot be read: {error}",
     "cli.table_too_large.rows": "{name} has more than {limit} rows; at most {limit} rows can be imported at once. Split it into several files (for example by kecamatan), or delete the empty rows below the table.",
     "cli.table_too_large.columns": "{name} has more than {limit} columns. Keep only the table's columns, then try again.",

@@ -223,6 +223,7 @@ CLI_TEXTS: dict[str, str] = {
     "cli.settings_error": "Pengaturan salah: {error}",
     "cli.db_upgraded": "Basis data {url} sudah versi terbaru.",
     "cli.import_reading": "Membaca {path} …",
+    "cli.import_progress": "{path}: {done} dari {total} baris …",
     "cli.import_unreadable": "Berkas tidak dapat dibaca: {error}",
     "cli.table_too_large.rows": "{name} berisi lebih dari {limit} baris; paling banyak {limit} baris sekali impor. Bagi menjadi beberapa berkas (misalnya per kecamatan), atau hapus baris kosong di bawah tabel.",
     "cli.table_too_large.columns": "{name} berisi lebih dari {limit} kolom. Sisakan kolom tabelnya saja, lalu coba lagi.",

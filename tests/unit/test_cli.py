@@ -294,3 +294,28 @@ def test_meeting_qr_and_checkin_at_the_door(
     assert "Sitti Aminah tercatat hadir di rapat #1." in marked.output
     walk_in = runner.invoke(app, ["meeting", "checkin", "1", "0811-4100-0001"])
     assert "sebagai peserta tanpa undangan" in walk_in.output
+
+
+def test_a_long_import_tells_its_progress_in_plain_lines_off_a_terminal(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15: a province's roster takes seconds. Off a terminal (a CI log, a pipe) the
+    progress is a line at each tenth on stderr, no escape codes; the report is unchanged."""
+    from bot import cli
+    from models import roster
+
+    monkeypatch.setattr(cli, "PLAIN_PROGRESS_ROWS", 40)
+    monkeypatch.setattr(roster, "CHUNK", 10)
+    sheet = tmp_path / "provinsi.csv"
+    lines = ["nama,telepon,peran", *(f"Kader {n},0812{n:08d},kader" for n in range(50))]
+    sheet.write_text("\n".join(lines), encoding="utf-8")
+    result = runner.invoke(app, ["roster", "import", str(sheet)])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output
+    assert result.stderr.splitlines() == [
+        f"provinsi.csv: {done} dari 50 baris …" for done in (10, 20, 30, 40, 50)
+    ]
+    assert result.stdout.splitlines() == [
+        "50 baris: 50 baru, 0 diperbarui, 0 tidak berubah, 0 ditolak.",
+        "Tersimpan.",
+    ]

@@ -130,16 +130,42 @@ def many_rows_xlsx(path: Path, count: int) -> Path:
 
 def test_an_xlsx_past_the_row_cap_is_refused_at_once(cli_env: Path) -> None:
     """A few hundred KB of XLSX held a million rows (2 minutes, 656 MB). This one states no
-    size (openpyxl would read it all to learn it): its rows are counted up to the cap."""
+    size (openpyxl would read it all to learn it): its rows are counted up to the cap. (The
+    roster command's own, larger cap: the next test.)"""
     sheet = many_rows_xlsx(cli_env / "sejuta.xlsx", tables.MAX_ROWS + 5_000)
     started = time.monotonic()
-    said = refused(["roster", "import", str(sheet)])
+    said = refused(["action", "import", str(sheet)])
     assert time.monotonic() - started < 2
     assert said == (
         f"sejuta.xlsx berisi lebih dari {tables.MAX_ROWS} baris; paling banyak "
         f"{tables.MAX_ROWS} baris sekali impor. Bagi menjadi beberapa berkas (misalnya per "
         "kecamatan), atau hapus baris kosong di bawah tabel."
     )
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_the_roster_command_takes_a_province(
+    cli_env: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    """Issue 15: a province's roster (50,000 people) is loaded on the command line; a
+    district's cap (an RTL sheet, an upload) would refuse it. Both caps made small here."""
+    monkeypatch.setattr(tables, "MAX_ROWS", 50)
+    monkeypatch.setattr(tables, "ROSTER_MAX_ROWS", 100)
+    province, too_big = cli_env / f"provinsi.{suffix}", cli_env / f"terlalu.{suffix}"
+    if suffix == "xlsx":
+        many_rows_xlsx(province, 80)
+        many_rows_xlsx(too_big, 101)
+    else:
+        for path, count in ((province, 80), (too_big, 101)):
+            lines = ["nama,telepon,peran", *(f"Kader {n},0812{n:08d},kader" for n in range(count))]
+            path.write_text("\n".join(lines), encoding="utf-8")
+    result = runner.invoke(app, ["roster", "import", str(province)])
+    assert result.exit_code == 0, result.output
+    assert "80 baris: 80 baru, 0 diperbarui, 0 tidak berubah, 0 ditolak." in result.output
+    said = refused(["roster", "import", str(too_big)])
+    assert said.startswith(f"terlalu.{suffix} berisi lebih dari 100 baris")
+    said = refused(["action", "import", str(province)])
+    assert said.startswith(f"provinsi.{suffix} berisi lebih dari 50 baris")
 
 
 def test_the_row_cap_holds_without_a_size_in_the_header(
