@@ -74,8 +74,11 @@ def captured_statements(engine: Engine) -> Iterator[list[Captured]]:
     ) -> None:
         head = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else ""
         if head in {"SELECT", "UPDATE", "DELETE", "INSERT", "WITH"}:
-            # An executemany (a set-based UPDATE by id) is planned once, with its first row.
-            seen.append(Captured(statement, parameters[0] if many else parameters))
+            # An executemany (a set-based UPDATE by id) is planned once, with its first row;
+            # "insertmanyvalues" batches arrive as many=True with one dict for the batch.
+            if many and isinstance(parameters, list | tuple):
+                parameters = parameters[0]
+            seen.append(Captured(statement, parameters))
 
     event.listen(engine, "before_cursor_execute", listen)
     try:
