@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import time
 import zipfile
 from pathlib import Path
@@ -188,6 +189,16 @@ def test_the_row_cap_holds_without_a_size_in_the_header(
     stated.save(tmp_path / "stated.xlsx")
     with pytest.raises(tables.TableTooLarge):
         read_table(tmp_path / "stated.xlsx")
+    # A stated size that lies ("A1:B2" over 52 rows) is counted, not believed.
+    with zipfile.ZipFile(tmp_path / "stated.xlsx") as source:
+        parts = {item.filename: source.read(item) for item in source.infolist()}
+    sheet_xml = parts["xl/worksheets/sheet1.xml"].decode()
+    parts["xl/worksheets/sheet1.xml"] = re.sub(r'ref="A1:B\d+"', 'ref="A1:B2"', sheet_xml).encode()
+    with zipfile.ZipFile(tmp_path / "lying.xlsx", "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    with pytest.raises(tables.TableTooLarge):
+        read_table(tmp_path / "lying.xlsx")
     (tmp_path / "c.csv").write_text("\n".join(lines[:51]), encoding="utf-8")
     assert len(read_table(tmp_path / "c.csv")[1]) == 50
 
