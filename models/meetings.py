@@ -7,17 +7,19 @@ are skipped by the delivery engine (models.subjects) instead of being hunted dow
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, NamedTuple
 
-from sqlalchemy import Text, UniqueConstraint
+from sqlalchemy import BigInteger, Index, Text, UniqueConstraint, and_, update
+from sqlalchemy import select as sql_select
+from sqlalchemy.orm import aliased
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from models import audience, outbox
 from models.outbox import Kind, Planned
-from models.people import Person, admins
+from models.people import Person, PersonStatus, Role, admins, has_channel_clause
 
 TITLE_MAX, VENUE_MAX, AGENDA_MAX = 200, 200, 2000
 # Check-in opens an hour before the start: Rakor start late, people arrive early.
@@ -40,6 +42,9 @@ class Answer(StrEnum):
 
 
 class Meeting(SQLModel, table=True):
+    # The planners ask for the meetings starting within a window (reminders, nudges, minutes).
+    __table_args__ = (Index("ix_meeting_status_starts_at", "status", "starts_at"),)
+
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=TITLE_MAX)
     organiser_id: int | None = Field(default=None, foreign_key="organization.id")
@@ -63,6 +68,9 @@ class Meeting(SQLModel, table=True):
     # id cannot be made from a browser's upload, and the file must be served back).
     minutes_path: str | None = Field(default=None, max_length=300)
     closed_at: datetime | None = None
+    # The organiser's local day (YYYY-MM-DD) of the last daily nudge to close it with minutes:
+    # a tick that already nudged today reads no outbox row to find that out.
+    closing_nudged_on: str | None = Field(default=None, max_length=10)
     created_at: datetime
     updated_at: datetime
 
@@ -76,7 +84,12 @@ class Meeting(SQLModel, table=True):
 
 
 class Invitation(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("meeting_id", "person_id"),)
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "person_id"),
+        # What the planners still have to plan is a range of these (see the marks below).
+        Index("ix_invitation_reminder_due", "meeting_id", "answer", "reminder_mark"),
+        Index("ix_invitation_nudge_due", "meeting_id", "answer", "nudge_mark", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True)
@@ -101,6 +114,12 @@ class Invitation(SQLModel, table=True):
     # When the invitation was last shown in a chat the person opened (the open invitations
     # after registering, /undangan): the funnel counts it as delivered without an outbox row.
     shown_at: datetime | None = None
+    # The last reminder and nudge the planners dealt with (``reminder_mark`` and
+    # ``nudge_mark`` below): they only grow, written with the outbox rows they planned.
+    reminder_mark: int = Field(
+        default=0, sa_type=BigInteger, sa_column_kwargs={"server_default": "0"}
+    )
+    nudge_mark: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime
     updated_at: datetime
 
@@ -560,6 +579,189 @@ def awaiting_minutes(session: Session, now: datetime) -> list[Meeting]:
         Meeting.status == MeetingStatus.SCHEDULED.value, col(Meeting.starts_at) < now
     )
     return [m for m in session.exec(query) if has_ended(m, now)]
+
+
+# Queries for the planners (scheduler.planners). A tick must cost what is due, not what is
+# stored (issue 15): the planners find the meetings in a window of start times, then read only
+# the invitations whose mark says the current reminder or nudge is not planned yet, a batch at
+# a time, each with whether its invitee (and representative) can be reached, in one statement.
+
+# A reminder mark orders (version, offset): a later version is always higher, and within one
+# version a smaller offset (closer to the start) is higher. Offsets are in minutes, far below
+# this span (19 years).
+REMINDER_MARK_SPAN = 10**7
+NUDGE_AFTER_INVITATION_STAGE, NUDGE_BEFORE_DEADLINE_STAGE = 1, 2
+
+
+def reminder_mark(version: int, offset: timedelta) -> int:
+    """The mark of a reminder ``offset`` before the start of the meeting's ``version``.
+
+    Not the offset's rank in the configured list: a list changed between two runs would then
+    mark a later reminder as planned."""
+    minutes = min(int(offset.total_seconds() // 60), REMINDER_MARK_SPAN - 1)
+    return version * REMINDER_MARK_SPAN + (REMINDER_MARK_SPAN - 1 - minutes)
+
+
+def nudge_mark(version: int, stage: int) -> int:
+    """The mark of an RSVP nudge: 24 h after the invitation (stage 1), then one day before the
+    deadline (stage 2), per version of the meeting."""
+    return version * 10 + stage
+
+
+def in_reminder_window(session: Session, now: datetime, horizon: timedelta) -> list[Meeting]:
+    """Scheduled meetings starting after ``now`` and at most ``horizon`` later: the only ones
+    for which some reminder offset (``horizon`` is the largest) has come."""
+    query = select(Meeting).where(
+        Meeting.status == MeetingStatus.SCHEDULED.value,
+        col(Meeting.starts_at) > now,
+        col(Meeting.starts_at) <= now + horizon,
+    )
+    return list(session.exec(query.order_by(col(Meeting.id))))
+
+
+def open_for_answers(session: Session, now: datetime) -> list[Meeting]:
+    """Scheduled meetings still to come whose answer deadline has not passed."""
+    query = select(Meeting).where(
+        Meeting.status == MeetingStatus.SCHEDULED.value,
+        col(Meeting.starts_at) > now,
+        col(Meeting.rsvp_deadline) > now,
+    )
+    return list(session.exec(query.order_by(col(Meeting.id))))
+
+
+class Due(NamedTuple):
+    """An invitation a reminder or nudge is due for, and whom it can go to."""
+
+    invitation_id: int
+    person_id: int
+    reachable: bool  # the invitee has a channel (Person.has_channel)
+    representative_id: int | None  # a representative with a channel, when they represent
+
+
+COMING = (Answer.HADIR, Answer.DIWAKILKAN)
+
+
+def coming_to_remind(
+    session: Session, meeting: Meeting, *, answer: Answer, mark: int, limit: int
+) -> list[Due]:
+    """Up to ``limit`` invitations with ``answer`` (coming, or represented) whose reminder mark
+    is below ``mark``: what was reminded at an earlier tick is not read again.
+
+    Ordered by the mark within one answer, so the only plan that needs no sort is the range of
+    ``ix_invitation_reminder_due``: PostgreSQL, whose statistics cannot know that the marks of
+    this meeting are set while most others are 0, would otherwise take any index of the meeting
+    and filter all of its invitations."""
+    invitee, representative = aliased(Person), aliased(Person)
+    represented = and_(
+        col(Invitation.answer) == Answer.DIWAKILKAN.value, has_channel_clause(representative)
+    )
+    query = (
+        sql_select(
+            col(Invitation.id),
+            col(Invitation.person_id),
+            has_channel_clause(invitee),
+            col(Invitation.representative_person_id),
+            represented,
+        )
+        .join(invitee, invitee.id == col(Invitation.person_id))  # type: ignore[arg-type]
+        .outerjoin(
+            representative,
+            representative.id == col(Invitation.representative_person_id),  # type: ignore[arg-type]
+        )
+        .where(
+            col(Invitation.meeting_id) == meeting.id,
+            col(Invitation.answer) == answer.value,
+            col(Invitation.reminder_mark) < mark,
+        )
+        .order_by(col(Invitation.reminder_mark))
+        .limit(limit)
+    )
+    return [
+        Due(invitation_id, person_id, bool(reachable), rep_id if rep_id and rep_ok else None)
+        for invitation_id, person_id, reachable, rep_id, rep_ok in session.execute(query)
+    ]
+
+
+def silent_to_nudge(
+    session: Session,
+    meeting: Meeting,
+    *,
+    mark: int,
+    invited_by: datetime | None,
+    limit: int,
+) -> list[Due]:
+    """Up to ``limit`` pending invitations whose nudge mark is below ``mark`` (and, when
+    ``invited_by`` is given, created by then): a range of ``ix_invitation_nudge_due``."""
+    if mark == nudge_mark(1, NUDGE_AFTER_INVITATION_STAGE):
+        # The only mark below a first version's first nudge is 0: an equality, so the index
+        # goes on to bound created_at too (a range on the mark would stop it there).
+        unplanned = col(Invitation.nudge_mark) == 0
+    else:
+        unplanned = col(Invitation.nudge_mark) < mark
+    query = (
+        sql_select(col(Invitation.id), col(Invitation.person_id), has_channel_clause(Person))
+        .join(Person, col(Person.id) == col(Invitation.person_id))
+        .where(
+            col(Invitation.meeting_id) == meeting.id,
+            col(Invitation.answer) == Answer.PENDING.value,
+            unplanned,
+        )
+        # The order of ix_invitation_nudge_due, for the reason given in coming_to_remind.
+        .order_by(col(Invitation.nudge_mark), col(Invitation.created_at))
+        .limit(limit)
+    )
+    if invited_by is not None:
+        query = query.where(col(Invitation.created_at) <= invited_by)
+    return [
+        Due(invitation_id, person_id, bool(reachable), None)
+        for invitation_id, person_id, reachable in session.execute(query)
+    ]
+
+
+def mark_reminded(session: Session, invitation_ids: list[int], mark: int) -> None:
+    """Written in the transaction that queued their reminders (or found them unreachable)."""
+    if invitation_ids:
+        statement = update(Invitation).where(col(Invitation.id).in_(invitation_ids))
+        session.execute(statement.values(reminder_mark=mark))
+
+
+def mark_nudged(session: Session, invitation_ids: list[int], mark: int) -> None:
+    if invitation_ids:
+        statement = update(Invitation).where(col(Invitation.id).in_(invitation_ids))
+        session.execute(statement.values(nudge_mark=mark))
+
+
+def reachable_organisers(session: Session, meetings: Iterable[Meeting]) -> dict[int, list[int]]:
+    """``organisers`` of each meeting that can be reached, in two queries for them all (the
+    creators, and the admins once) instead of a look-up per meeting and person."""
+    found = list(meetings)
+    creators = {m.created_by_id for m in found if m.created_by_id is not None}
+    reachable: set[int] = set()
+    if creators:
+        query = select(Person.id).where(col(Person.id).in_(creators), has_channel_clause(Person))
+        reachable = {pid for pid in session.exec(query) if pid is not None}
+    admin_ids: list[int] = []
+    if any(m.created_by_id is None for m in found):
+        query = select(Person.id).where(
+            Person.role == Role.ADMIN.value,
+            Person.status == PersonStatus.ACTIVE.value,
+            has_channel_clause(Person),
+        )
+        admin_ids = [pid for pid in session.exec(query.order_by(col(Person.id))) if pid]
+    out: dict[int, list[int]] = {}
+    for meeting in found:
+        assert meeting.id is not None
+        if meeting.created_by_id is None:
+            out[meeting.id] = admin_ids
+        else:
+            out[meeting.id] = [meeting.created_by_id] if meeting.created_by_id in reachable else []
+    return out
+
+
+def mark_closing_nudged(session: Session, meeting_ids: list[int], day: str) -> None:
+    if meeting_ids:
+        statement = update(Meeting).where(col(Meeting.id).in_(meeting_ids))
+        session.execute(statement.values(closing_nudged_on=day))
 
 
 def upcoming_meetings(session: Session, now: datetime) -> list[Meeting]:

@@ -187,6 +187,20 @@ def linked_clause() -> Any:
     return or_(col(Person.telegram_user_id).is_not(None), col(Person.whatsapp_id).is_not(None))
 
 
+def has_channel_clause(person: Any = Person) -> Any:
+    """SQL for ``Person.has_channel`` of ``person`` (the table or an alias of it): planners
+    join it instead of looking each recipient up."""
+    return or_(
+        col(person.telegram_user_id).is_not(None),
+        col(person.whatsapp_id).is_not(None),
+        and_(
+            col(person.whatsapp_opt_in_at).is_not(None),
+            col(person.phone).is_not(None),
+            col(person.phone) != "",
+        ),
+    )
+
+
 def by_phone(session: Session, phone: str) -> Person | None:
     return session.exec(select(Person).where(Person.phone == phone)).first()
 
