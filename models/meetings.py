@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Literal, NamedTuple
 
-from sqlalchemy import BigInteger, Index, Text, UniqueConstraint, and_, update
+from sqlalchemy import BigInteger, Index, Text, UniqueConstraint, and_, text, update
 from sqlalchemy import select as sql_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Field, Session, SQLModel, col, select
@@ -39,6 +39,12 @@ class Answer(StrEnum):
     HADIR = "hadir"
     DIWAKILKAN = "diwakilkan"
     TIDAK_HADIR = "tidak_hadir"
+
+
+# The answers the planners' partial indexes hold, written as the queries must repeat them
+# (literally: SQLite uses a partial index only for a query whose terms match its own).
+COMING_SQL = "answer IN ('hadir', 'diwakilkan')"
+PENDING_SQL = "answer = 'pending'"
 
 
 class Meeting(SQLModel, table=True):
@@ -87,8 +93,23 @@ class Invitation(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("meeting_id", "person_id"),
         # What the planners still have to plan is a range of these (see the marks below).
-        Index("ix_invitation_reminder_due", "meeting_id", "answer", "reminder_mark"),
-        Index("ix_invitation_nudge_due", "meeting_id", "answer", "nudge_mark", "created_at"),
+        # Partial: each holds only the answers its planner reads, so it is also the smallest
+        # index of the meeting and PostgreSQL takes it whatever its statistics say of the marks.
+        Index(
+            "ix_invitation_reminder_due",
+            "meeting_id",
+            "reminder_mark",
+            sqlite_where=text(COMING_SQL),
+            postgresql_where=text(COMING_SQL),
+        ),
+        Index(
+            "ix_invitation_nudge_due",
+            "meeting_id",
+            "nudge_mark",
+            "created_at",
+            sqlite_where=text(PENDING_SQL),
+            postgresql_where=text(PENDING_SQL),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -632,31 +653,26 @@ def open_for_answers(session: Session, now: datetime) -> list[Meeting]:
 class Due(NamedTuple):
     """An invitation a reminder or nudge is due for, and whom it can go to."""
 
+    meeting_id: int
     invitation_id: int
     person_id: int
     reachable: bool  # the invitee has a channel (Person.has_channel)
     representative_id: int | None  # a representative with a channel, when they represent
 
 
-COMING = (Answer.HADIR, Answer.DIWAKILKAN)
-
-
 def coming_to_remind(
-    session: Session, meeting: Meeting, *, answer: Answer, mark: int, limit: int
+    session: Session, meeting_ids: list[int], *, mark: int, limit: int
 ) -> list[Due]:
-    """Up to ``limit`` invitations with ``answer`` (coming, or represented) whose reminder mark
-    is below ``mark``: what was reminded at an earlier tick is not read again.
-
-    Ordered by the mark within one answer, so the only plan that needs no sort is the range of
-    ``ix_invitation_reminder_due``: PostgreSQL, whose statistics cannot know that the marks of
-    this meeting are set while most others are 0, would otherwise take any index of the meeting
-    and filter all of its invitations."""
+    """Up to ``limit`` invitations of those coming (or represented) to these meetings whose
+    reminder mark is below ``mark``: a range of ``ix_invitation_reminder_due``, so what was
+    reminded at an earlier tick is not read again."""
     invitee, representative = aliased(Person), aliased(Person)
     represented = and_(
         col(Invitation.answer) == Answer.DIWAKILKAN.value, has_channel_clause(representative)
     )
     query = (
         sql_select(
+            col(Invitation.meeting_id),
             col(Invitation.id),
             col(Invitation.person_id),
             has_channel_clause(invitee),
@@ -669,29 +685,29 @@ def coming_to_remind(
             representative.id == col(Invitation.representative_person_id),  # type: ignore[arg-type]
         )
         .where(
-            col(Invitation.meeting_id) == meeting.id,
-            col(Invitation.answer) == answer.value,
+            col(Invitation.meeting_id).in_(meeting_ids),
+            text(f"invitation.{COMING_SQL}"),
             col(Invitation.reminder_mark) < mark,
         )
-        .order_by(col(Invitation.reminder_mark))
         .limit(limit)
     )
     return [
-        Due(invitation_id, person_id, bool(reachable), rep_id if rep_id and rep_ok else None)
-        for invitation_id, person_id, reachable, rep_id, rep_ok in session.execute(query)
+        Due(meeting_id, invitation_id, person_id, bool(ok), rep_id if rep_id and rep_ok else None)
+        for meeting_id, invitation_id, person_id, ok, rep_id, rep_ok in session.execute(query)
     ]
 
 
 def silent_to_nudge(
     session: Session,
-    meeting: Meeting,
+    meeting_ids: list[int],
     *,
     mark: int,
     invited_by: datetime | None,
     limit: int,
 ) -> list[Due]:
-    """Up to ``limit`` pending invitations whose nudge mark is below ``mark`` (and, when
-    ``invited_by`` is given, created by then): a range of ``ix_invitation_nudge_due``."""
+    """Up to ``limit`` pending invitations to these meetings whose nudge mark is below
+    ``mark`` (and, when ``invited_by`` is given, created by then): a range of
+    ``ix_invitation_nudge_due``."""
     if mark == nudge_mark(1, NUDGE_AFTER_INVITATION_STAGE):
         # The only mark below a first version's first nudge is 0: an equality, so the index
         # goes on to bound created_at too (a range on the mark would stop it there).
@@ -699,22 +715,22 @@ def silent_to_nudge(
     else:
         unplanned = col(Invitation.nudge_mark) < mark
     query = (
-        sql_select(col(Invitation.id), col(Invitation.person_id), has_channel_clause(Person))
-        .join(Person, col(Person.id) == col(Invitation.person_id))
-        .where(
-            col(Invitation.meeting_id) == meeting.id,
-            col(Invitation.answer) == Answer.PENDING.value,
-            unplanned,
+        sql_select(
+            col(Invitation.meeting_id),
+            col(Invitation.id),
+            col(Invitation.person_id),
+            has_channel_clause(Person),
         )
-        # The order of ix_invitation_nudge_due, for the reason given in coming_to_remind.
-        .order_by(col(Invitation.nudge_mark), col(Invitation.created_at))
+        .join(Person, col(Person.id) == col(Invitation.person_id))
+        .where(col(Invitation.meeting_id).in_(meeting_ids), text(f"invitation.{PENDING_SQL}"))
+        .where(unplanned)
         .limit(limit)
     )
     if invited_by is not None:
         query = query.where(col(Invitation.created_at) <= invited_by)
     return [
-        Due(invitation_id, person_id, bool(reachable), None)
-        for invitation_id, person_id, reachable in session.execute(query)
+        Due(meeting_id, invitation_id, person_id, bool(reachable), None)
+        for meeting_id, invitation_id, person_id, reachable in session.execute(query)
     ]
 
 

@@ -34,17 +34,18 @@ registering and gets the next reminder or nudge, not a late copy of the one that
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from datetime import datetime, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from models import outbox
 from models.meetings import (
-    COMING,
     NUDGE_AFTER_INVITATION_STAGE,
     NUDGE_BEFORE_DEADLINE_STAGE,
+    Meeting,
     awaiting_minutes,
     coming_to_remind,
     in_reminder_window,
@@ -64,6 +65,9 @@ NUDGE_AFTER_INVITATION = timedelta(hours=24)
 NUDGE_BEFORE_DEADLINE = timedelta(days=1)
 # Invitations read, planned and marked at a time: memory stays flat however many are due.
 BATCH = 500
+# Meetings asked about in one statement (their ids are its parameters).
+GROUP = 500
+K = TypeVar("K", bound=Hashable)
 
 
 def offset_slot(offset: timedelta) -> str:
@@ -76,6 +80,23 @@ def offset_slot(offset: timedelta) -> str:
     return f"{minutes}m"
 
 
+def _groups(keyed: list[tuple[K, Meeting]]) -> list[tuple[K, list[Meeting]]]:
+    """Meetings sharing what their query needs (a version and a moment), at most GROUP of them
+    at a time: one statement per group, not per meeting, however many meetings are open."""
+    by_key: dict[K, list[Meeting]] = defaultdict(list)
+    for key, meeting in keyed:
+        by_key[key].append(meeting)
+    return [
+        (key, found[start : start + GROUP])
+        for key, found in by_key.items()
+        for start in range(0, len(found), GROUP)
+    ]
+
+
+def _by_id(meetings: list[Meeting]) -> dict[int, Meeting]:
+    return {meeting.id: meeting for meeting in meetings if meeting.id is not None}
+
+
 def plan_meeting_reminders(session: Session, *, now: datetime, offsets: list[timedelta]) -> int:
     """Reminders before the start to those coming (and their representatives); returns how
     many rows were queued.
@@ -85,33 +106,35 @@ def plan_meeting_reminders(session: Session, *, now: datetime, offsets: list[tim
     """
     if not offsets:
         return 0
-    queued = 0
+    keyed: list[tuple[tuple[int, str], Meeting]] = []
     for meeting in in_reminder_window(session, now, max(offsets)):
         offset = min(o for o in offsets if meeting.starts_at - o <= now)
-        mark, slot = reminder_mark(meeting.version, offset), offset_slot(offset)
-        for answer in COMING:
-            while True:
-                batch = coming_to_remind(session, meeting, answer=answer, mark=mark, limit=BATCH)
-                rows: list[Planned] = []
-                for due in batch:
-                    recipients = [due.person_id] if due.reachable else []
-                    if due.representative_id is not None:
-                        recipients.append(due.representative_id)
-                    rows += [
-                        message_about(
-                            meeting,
-                            person_id=recipient,
-                            kind=Kind.REMINDER,
-                            slot=f"{slot}-{due.invitation_id}",
-                            now=now,
-                            payload={"invitation_id": due.invitation_id, "offset": slot},
-                        )
-                        for recipient in recipients
-                    ]
-                queued += outbox.plan(session, rows, now=now, fresh=True)
-                mark_reminded(session, [due.invitation_id for due in batch], mark)
-                if len(batch) < BATCH:
-                    break
+        keyed.append(((reminder_mark(meeting.version, offset), offset_slot(offset)), meeting))
+    queued = 0
+    for (mark, slot), group in _groups(keyed):
+        by_id = _by_id(group)
+        while True:
+            batch = coming_to_remind(session, list(by_id), mark=mark, limit=BATCH)
+            rows: list[Planned] = []
+            for due in batch:
+                recipients = [due.person_id] if due.reachable else []
+                if due.representative_id is not None:
+                    recipients.append(due.representative_id)
+                rows += [
+                    message_about(
+                        by_id[due.meeting_id],
+                        person_id=recipient,
+                        kind=Kind.REMINDER,
+                        slot=f"{slot}-{due.invitation_id}",
+                        now=now,
+                        payload={"invitation_id": due.invitation_id, "offset": slot},
+                    )
+                    for recipient in recipients
+                ]
+            queued += outbox.plan(session, rows, now=now, fresh=True)
+            mark_reminded(session, [due.invitation_id for due in batch], mark)
+            if len(batch) < BATCH:
+                break
     return queued
 
 
@@ -119,24 +142,28 @@ def plan_rsvp_nudges(session: Session, *, now: datetime) -> int:
     """Nudges to those who have not answered: 24 h after the invitation, and one day before
     the deadline; none once they answer (checked again at send time). Returns how many rows
     were queued."""
-    queued = 0
+    keyed: list[tuple[tuple[int, str, datetime | None], Meeting]] = []
+    cutoff = now - NUDGE_AFTER_INVITATION
     for meeting in open_for_answers(session, now):
-        invited_by: datetime | None = None
         if meeting.rsvp_deadline - NUDGE_BEFORE_DEADLINE <= now:
-            moment, stage = "before-deadline", NUDGE_BEFORE_DEADLINE_STAGE
+            stage, moment, invited_by = NUDGE_BEFORE_DEADLINE_STAGE, "before-deadline", None
         else:
-            moment, stage = "after-24h", NUDGE_AFTER_INVITATION_STAGE
-            invited_by = now - NUDGE_AFTER_INVITATION
+            stage, moment, invited_by = NUDGE_AFTER_INVITATION_STAGE, "after-24h", cutoff
             # After a move the invitation went out again: count the 24 h from then.
-            if meeting.version > 1 and meeting.updated_at > invited_by:
+            if meeting.version > 1 and meeting.updated_at > cutoff:
                 continue
-        mark = nudge_mark(meeting.version, stage)
+        keyed.append(((nudge_mark(meeting.version, stage), moment, invited_by), meeting))
+    queued = 0
+    for (mark, moment, invited_by), group in _groups(keyed):
+        by_id = _by_id(group)
         while True:
-            batch = silent_to_nudge(session, meeting, mark=mark, invited_by=invited_by, limit=BATCH)
+            batch = silent_to_nudge(
+                session, list(by_id), mark=mark, invited_by=invited_by, limit=BATCH
+            )
             # One nudge row per moment that has come; the engine bundles a person's nudges.
             rows = [
                 message_about(
-                    meeting,
+                    by_id[due.meeting_id],
                     person_id=due.person_id,
                     kind=Kind.NUDGE,
                     slot=f"{moment}-{due.invitation_id}",

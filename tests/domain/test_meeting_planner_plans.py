@@ -35,7 +35,9 @@ OFFSETS = [timedelta(days=3), timedelta(days=1), timedelta(hours=2)]
 ANSWERS = [Answer.PENDING, Answer.HADIR, Answer.DIWAKILKAN, Answer.TIDAK_HADIR]
 
 
-def populate(session: Session, *, invitees: int, now: datetime = NOW) -> None:
+def populate(
+    session: Session, *, invitees: int, now: datetime = NOW, more_meetings: int = 0
+) -> None:
     """Every kind of meeting the planner meets: one within a day (a reminder and the
     before-deadline nudge due), one in a month (half its invitations a day old), one moved 30 h
     ago, one held and waiting for its minutes, one closed, one cancelled; invitees registered on
@@ -104,11 +106,15 @@ def populate(session: Session, *, invitees: int, now: datetime = NOW) -> None:
         updated_at=now - timedelta(hours=30),
     )
     held = meeting("HELD", now - timedelta(days=2), now - timedelta(days=3))
+    others = [
+        meeting(f"M{i}", now + timedelta(days=40 + i), now + timedelta(days=35 + i))
+        for i in range(more_meetings)
+    ]
     meeting("DONE", now - timedelta(days=9), now - timedelta(days=10), status=MeetingStatus.DONE)
     cancelled = meeting(
         "GONE", now + timedelta(days=2), now + timedelta(days=1), status=MeetingStatus.CANCELLED
     )
-    for made in (soon, later, moved, held, cancelled):
+    for made in (soon, later, moved, held, cancelled, *others):
         for i, invitee in enumerate(people):
             assert made.id is not None and invitee.id is not None
             answer = ANSWERS[i % 4] if made is not later else Answer.PENDING
@@ -145,11 +151,11 @@ def populate(session: Session, *, invitees: int, now: datetime = NOW) -> None:
     session.commit()
 
 
-def world(invitees: int, url: str = "sqlite://") -> Engine:
+def world(invitees: int, url: str = "sqlite://", more_meetings: int = 0) -> Engine:
     engine = make_engine(url)
     SQLModel.metadata.create_all(engine)
     with Session(engine) as session:
-        populate(session, invitees=invitees)
+        populate(session, invitees=invitees, more_meetings=more_meetings)
     return engine
 
 
@@ -217,9 +223,10 @@ def test_a_tick_reads_invitations_and_the_outbox_by_index_only() -> None:
 
 
 def test_a_tick_with_nothing_new_reads_no_invitation_again_whatever_the_size() -> None:
+    """As many statements at 20 invitees as at 80, with 2 more meetings open as with 12."""
     counts = []
-    for invitees in (20, 80):
-        engine = world(invitees)
+    for invitees, more_meetings in ((20, 2), (80, 12)):
+        engine = world(invitees, more_meetings=more_meetings)
         queued, seen, explained = quiet_tick(engine)
         assert queued == 0
         assert_no_full_scan(explained)

@@ -8,13 +8,11 @@ entry and no row of the invitations.
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from bot.database import open_database
-from scheduler import planners
 from scheduler.planners import meeting_planner
 from tests.domain.test_meeting_planner_plans import (
     NOW,
@@ -59,13 +57,7 @@ def test_a_tick_reads_invitations_and_the_outbox_by_index_only(pg_url: str) -> N
     engine.dispose()
 
 
-def test_a_tick_with_nothing_new_reads_no_invitation_again(
-    pg_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Batches as small against these few invitations as 500 are against a real meeting's: the
-    # ratio PostgreSQL weighs when it chooses the ordered index range over any index of the
-    # meeting (with 40 invitees and batches of 500 it rightly reads them all, they are few).
-    monkeypatch.setattr(planners, "BATCH", 5)
+def test_a_tick_with_nothing_new_reads_no_invitation_again(pg_url: str) -> None:
     engine = open_database(pg_url)
     with Session(engine) as session:
         populate(session, invitees=40)
