@@ -689,6 +689,10 @@ def coming_to_remind(
             text(f"invitation.{COMING_SQL}"),
             col(Invitation.reminder_mark) < mark,
         )
+        # The index's own order. Not for the rows' sake: with a bare LIMIT PostgreSQL reckons
+        # from its statistics (most marks anywhere are low) that a sequential scan finds the
+        # first rows at once, and then reads the whole table to find none.
+        .order_by(col(Invitation.meeting_id), col(Invitation.reminder_mark))
         .limit(limit)
     )
     return [
@@ -724,6 +728,10 @@ def silent_to_nudge(
         .join(Person, col(Person.id) == col(Invitation.person_id))
         .where(col(Invitation.meeting_id).in_(meeting_ids), text(f"invitation.{PENDING_SQL}"))
         .where(unplanned)
+        # The index's own order, for the reason given in coming_to_remind.
+        .order_by(
+            col(Invitation.meeting_id), col(Invitation.nudge_mark), col(Invitation.created_at)
+        )
         .limit(limit)
     )
     if invited_by is not None:
