@@ -61,7 +61,10 @@ def captured_statements(engine: Engine) -> Iterator[list[Captured]]:
     ) -> None:
         head = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else ""
         if head in {"SELECT", "UPDATE", "DELETE", "INSERT", "WITH"}:
-            seen.append(Captured(statement, parameters))
+            # An executemany runs one plan for every set of parameters: the first stands in.
+            # (SQLAlchemy's batched INSERT … VALUES is flagged as many too, with one flat set.)
+            sets = _many and parameters and isinstance(parameters[0], (dict, tuple, list))
+            seen.append(Captured(statement, parameters[0] if sets else parameters))
 
     event.listen(engine, "before_cursor_execute", listen)
     try:
