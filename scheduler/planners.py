@@ -7,7 +7,8 @@ changes after planning is caught at send time (models.subjects).
 
 A tick costs what is due, not what is stored (issue 15). The time windows are SQL on indexes:
 reminders look only at meetings starting within the largest offset, nudges at meetings still
-open for answers, and within a meeting at the invitations of the right answer. "Already
+open for answers, and then, for all the meetings sharing a version and a moment in one
+statement, at the invitations of the right answer (partial indexes per answer). "Already
 planned" is SQL too: each invitation carries a mark of the last reminder and of the last nudge
 planned for it (``models.meetings.reminder_mark`` / ``nudge_mark``: the meeting's version and
 the offset or moment), written in the transaction that queues the rows. Marks only grow — a
