@@ -7,20 +7,44 @@ are skipped by the delivery engine (models.subjects) instead of being hunted dow
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, NamedTuple
 
-from sqlalchemy import String, Text, UniqueConstraint, cast, func, insert, literal
-from sqlalchemy import select as select_columns
+from sqlalchemy import (
+    BigInteger,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    bindparam,
+    cast,
+    func,
+    insert,
+    literal,
+    text,
+    update,
+)
+from sqlalchemy import select as sql_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import aliased
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from models import audience, outbox
 from models.outbox import Kind, OutboxMessage, Planned, Status
-from models.people import Person, PersonStatus, Reach, admins, reach_of, reachable_clause
+from models.people import (
+    Person,
+    PersonStatus,
+    Reach,
+    Role,
+    admins,
+    has_channel_clause,
+    reach_of,
+    reachable_clause,
+)
 
 TITLE_MAX, VENUE_MAX, AGENDA_MAX = 200, 200, 2000
 # Check-in opens an hour before the start: Rakor start late, people arrive early.
@@ -42,7 +66,16 @@ class Answer(StrEnum):
     TIDAK_HADIR = "tidak_hadir"
 
 
+# The answers the planners' partial indexes hold, written as the queries must repeat them
+# (literally: SQLite uses a partial index only for a query whose terms match its own).
+COMING_SQL = "answer IN ('hadir', 'diwakilkan')"
+PENDING_SQL = "answer = 'pending'"
+
+
 class Meeting(SQLModel, table=True):
+    # The planners ask for the meetings starting within a window (reminders, nudges, minutes).
+    __table_args__ = (Index("ix_meeting_status_starts_at", "status", "starts_at"),)
+
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=TITLE_MAX)
     organiser_id: int | None = Field(default=None, foreign_key="organization.id")
@@ -66,6 +99,9 @@ class Meeting(SQLModel, table=True):
     # id cannot be made from a browser's upload, and the file must be served back).
     minutes_path: str | None = Field(default=None, max_length=300)
     closed_at: datetime | None = None
+    # The organiser's local day (YYYY-MM-DD) of the last daily nudge to close it with minutes:
+    # a tick that already nudged today reads no outbox row to find that out.
+    closing_nudged_on: str | None = Field(default=None, max_length=10)
     created_at: datetime
     updated_at: datetime
 
@@ -79,7 +115,27 @@ class Meeting(SQLModel, table=True):
 
 
 class Invitation(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("meeting_id", "person_id"),)
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "person_id"),
+        # What the planners still have to plan is a range of these (see the marks below).
+        # Partial: each holds only the answers its planner reads, so it is also the smallest
+        # index of the meeting and PostgreSQL takes it whatever its statistics say of the marks.
+        Index(
+            "ix_invitation_reminder_due",
+            "meeting_id",
+            "reminder_mark",
+            sqlite_where=text(COMING_SQL),
+            postgresql_where=text(COMING_SQL),
+        ),
+        Index(
+            "ix_invitation_nudge_due",
+            "meeting_id",
+            "nudge_mark",
+            "created_at",
+            sqlite_where=text(PENDING_SQL),
+            postgresql_where=text(PENDING_SQL),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True)
@@ -104,6 +160,12 @@ class Invitation(SQLModel, table=True):
     # When the invitation was last shown in a chat the person opened (the open invitations
     # after registering, /undangan): the funnel counts it as delivered without an outbox row.
     shown_at: datetime | None = None
+    # The last reminder and nudge the planners dealt with (``reminder_mark`` and
+    # ``nudge_mark`` below): they only grow, written with the outbox rows they planned.
+    reminder_mark: int = Field(
+        default=0, sa_type=BigInteger, sa_column_kwargs={"server_default": "0"}
+    )
+    nudge_mark: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime
     updated_at: datetime
 
@@ -195,7 +257,7 @@ def create(
     session.execute(
         insert(Invitation).from_select(
             ["meeting_id", "person_id", "created_at", "updated_at"],
-            select_columns(
+            sql_select(
                 literal(meeting.id),
                 col(Person.id),
                 literal(now, stamp),
@@ -334,7 +396,7 @@ def queue_invitations(
         func.json_build_object(*fields) if dialect == "postgresql" else func.json_object(*fields)
     )
     rows = (
-        select_columns(
+        sql_select(
             cast(col(Invitation.person_id), String) + literal(prefix),
             col(Invitation.person_id),
             literal(kind),
@@ -650,6 +712,207 @@ def awaiting_minutes(session: Session, now: datetime) -> list[Meeting]:
         Meeting.status == MeetingStatus.SCHEDULED.value, col(Meeting.starts_at) < now
     )
     return [m for m in session.exec(query) if has_ended(m, now)]
+
+
+# Queries for the planners (scheduler.planners). A tick must cost what is due, not what is
+# stored (issue 15): the planners find the meetings in a window of start times, then read only
+# the invitations whose mark says the current reminder or nudge is not planned yet, a batch at
+# a time, each with whether its invitee (and representative) can be reached, in one statement.
+
+# A reminder mark orders (version, offset): a later version is always higher, and within one
+# version a smaller offset (closer to the start) is higher. Offsets are in minutes, far below
+# this span (19 years).
+REMINDER_MARK_SPAN = 10**7
+NUDGE_AFTER_INVITATION_STAGE, NUDGE_BEFORE_DEADLINE_STAGE = 1, 2
+
+
+def reminder_mark(version: int, offset: timedelta) -> int:
+    """The mark of a reminder ``offset`` before the start of the meeting's ``version``.
+
+    Not the offset's rank in the configured list: a list changed between two runs would then
+    mark a later reminder as planned."""
+    minutes = min(int(offset.total_seconds() // 60), REMINDER_MARK_SPAN - 1)
+    return version * REMINDER_MARK_SPAN + (REMINDER_MARK_SPAN - 1 - minutes)
+
+
+def nudge_mark(version: int, stage: int) -> int:
+    """The mark of an RSVP nudge: 24 h after the invitation (stage 1), then one day before the
+    deadline (stage 2), per version of the meeting."""
+    return version * 10 + stage
+
+
+def in_reminder_window(session: Session, now: datetime, horizon: timedelta) -> list[Meeting]:
+    """Scheduled meetings starting after ``now`` and at most ``horizon`` later: the only ones
+    for which some reminder offset (``horizon`` is the largest) has come."""
+    query = select(Meeting).where(
+        Meeting.status == MeetingStatus.SCHEDULED.value,
+        col(Meeting.starts_at) > now,
+        col(Meeting.starts_at) <= now + horizon,
+    )
+    return list(session.exec(query.order_by(col(Meeting.id))))
+
+
+def open_for_answers(session: Session, now: datetime) -> list[Meeting]:
+    """Scheduled meetings still to come whose answer deadline has not passed."""
+    query = select(Meeting).where(
+        Meeting.status == MeetingStatus.SCHEDULED.value,
+        col(Meeting.starts_at) > now,
+        col(Meeting.rsvp_deadline) > now,
+    )
+    return list(session.exec(query.order_by(col(Meeting.id))))
+
+
+class Due(NamedTuple):
+    """An invitation a reminder or nudge is due for, and whom it can go to."""
+
+    meeting_id: int
+    invitation_id: int
+    person_id: int
+    reachable: bool  # the invitee has a channel (Person.has_channel)
+    representative_id: int | None  # a representative with a channel, when they represent
+
+
+def coming_to_remind(
+    session: Session, meeting_ids: list[int], *, mark: int, limit: int
+) -> list[Due]:
+    """Up to ``limit`` invitations of those coming (or represented) to these meetings whose
+    reminder mark is below ``mark``: a range of ``ix_invitation_reminder_due``, so what was
+    reminded at an earlier tick is not read again."""
+    invitee, representative = aliased(Person), aliased(Person)
+    represented = and_(
+        col(Invitation.answer) == Answer.DIWAKILKAN.value, has_channel_clause(representative)
+    )
+    query = (
+        sql_select(
+            col(Invitation.meeting_id),
+            col(Invitation.id),
+            col(Invitation.person_id),
+            has_channel_clause(invitee),
+            col(Invitation.representative_person_id),
+            represented,
+        )
+        .join(invitee, invitee.id == col(Invitation.person_id))  # type: ignore[arg-type]
+        .outerjoin(
+            representative,
+            representative.id == col(Invitation.representative_person_id),  # type: ignore[arg-type]
+        )
+        .where(
+            col(Invitation.meeting_id).in_(meeting_ids),
+            text(f"invitation.{COMING_SQL}"),
+            col(Invitation.reminder_mark) < mark,
+        )
+        # The index's own order. Not for the rows' sake: with a bare LIMIT PostgreSQL reckons
+        # from its statistics (most marks anywhere are low) that a sequential scan finds the
+        # first rows at once, and then reads the whole table to find none.
+        .order_by(col(Invitation.meeting_id), col(Invitation.reminder_mark))
+        .limit(limit)
+    )
+    return [
+        Due(meeting_id, invitation_id, person_id, bool(ok), rep_id if rep_id and rep_ok else None)
+        for meeting_id, invitation_id, person_id, ok, rep_id, rep_ok in session.execute(query)
+    ]
+
+
+def silent_to_nudge(
+    session: Session,
+    meeting_ids: list[int],
+    *,
+    mark: int,
+    invited_by: datetime | None,
+    limit: int,
+) -> list[Due]:
+    """Up to ``limit`` pending invitations to these meetings whose nudge mark is below
+    ``mark`` (and, when ``invited_by`` is given, created by then): a range of
+    ``ix_invitation_nudge_due``."""
+    if mark == nudge_mark(1, NUDGE_AFTER_INVITATION_STAGE):
+        # The only mark below a first version's first nudge is 0: an equality, so the index
+        # goes on to bound created_at too (a range on the mark would stop it there).
+        unplanned = col(Invitation.nudge_mark) == 0
+    else:
+        unplanned = col(Invitation.nudge_mark) < mark
+    query = (
+        sql_select(
+            col(Invitation.meeting_id),
+            col(Invitation.id),
+            col(Invitation.person_id),
+            has_channel_clause(Person),
+        )
+        .join(Person, col(Person.id) == col(Invitation.person_id))
+        .where(col(Invitation.meeting_id).in_(meeting_ids), text(f"invitation.{PENDING_SQL}"))
+        .where(unplanned)
+        # The index's own order, for the reason given in coming_to_remind.
+        .order_by(
+            col(Invitation.meeting_id), col(Invitation.nudge_mark), col(Invitation.created_at)
+        )
+        .limit(limit)
+    )
+    if invited_by is not None:
+        query = query.where(col(Invitation.created_at) <= invited_by)
+    return [
+        Due(meeting_id, invitation_id, person_id, bool(reachable), None)
+        for meeting_id, invitation_id, person_id, reachable in session.execute(query)
+    ]
+
+
+def mark_reminded(session: Session, invitation_ids: list[int], mark: int) -> None:
+    """Written in the transaction that queued their reminders (or found them unreachable)."""
+    _mark(session, "reminder_mark", invitation_ids, mark)
+
+
+def mark_nudged(session: Session, invitation_ids: list[int], mark: int) -> None:
+    _mark(session, "nudge_mark", invitation_ids, mark)
+
+
+def _mark(session: Session, column: str, invitation_ids: list[int], mark: int) -> None:
+    """Not a 500-id ``IN`` list, a statement psycopg would parse anew, in Python, at every
+    batch: on PostgreSQL one array of ids, on SQLite one short statement run for each id."""
+    if not invitation_ids:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        by_array = text(f"UPDATE invitation SET {column} = :mark WHERE id = ANY(:ids)")
+        session.execute(by_array, {"mark": mark, "ids": invitation_ids})
+        return
+    table = Invitation.__table__  # type: ignore[attr-defined]
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("invitation_id"))
+        .values({column: bindparam("mark")})
+    )
+    params = [{"invitation_id": i, "mark": mark} for i in invitation_ids]
+    session.connection().execute(statement, params)
+
+
+def reachable_organisers(session: Session, meetings: Iterable[Meeting]) -> dict[int, list[int]]:
+    """``organisers`` of each meeting that can be reached, in two queries for them all (the
+    creators, and the admins once) instead of a look-up per meeting and person."""
+    found = list(meetings)
+    creators = {m.created_by_id for m in found if m.created_by_id is not None}
+    reachable: set[int] = set()
+    if creators:
+        query = select(Person.id).where(col(Person.id).in_(creators), has_channel_clause(Person))
+        reachable = {pid for pid in session.exec(query) if pid is not None}
+    admin_ids: list[int] = []
+    if any(m.created_by_id is None for m in found):
+        query = select(Person.id).where(
+            Person.role == Role.ADMIN.value,
+            Person.status == PersonStatus.ACTIVE.value,
+            has_channel_clause(Person),
+        )
+        admin_ids = [pid for pid in session.exec(query.order_by(col(Person.id))) if pid]
+    out: dict[int, list[int]] = {}
+    for meeting in found:
+        assert meeting.id is not None
+        if meeting.created_by_id is None:
+            out[meeting.id] = admin_ids
+        else:
+            out[meeting.id] = [meeting.created_by_id] if meeting.created_by_id in reachable else []
+    return out
+
+
+def mark_closing_nudged(session: Session, meeting_ids: list[int], day: str) -> None:
+    if meeting_ids:
+        statement = update(Meeting).where(col(Meeting.id).in_(meeting_ids))
+        session.execute(statement.values(closing_nudged_on=day))
 
 
 def upcoming_meetings(session: Session, now: datetime) -> list[Meeting]:

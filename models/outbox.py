@@ -9,12 +9,25 @@ gets the current text, and a row carries only ids and small parameters.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint, delete, func, update
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Index,
+    Table,
+    UniqueConstraint,
+    delete,
+    func,
+    text,
+    update,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Field, Session, SQLModel, col, select
@@ -79,6 +92,12 @@ class OutboxMessage(SQLModel, table=True):
     updated_at: datetime
 
 
+# Bulk inserts go through Core on the table: the ORM's bookkeeping is not needed for rows that
+# are written once and read back by id.
+_TABLE: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
+_PG_DIALECT = postgresql.dialect()
+
+
 def dedupe_key(person_id: int, kind: str, subject: str, version: int, slot: str) -> str:
     """The version is part of the key: after a meeting moves (version 2), its re-planned
     reminders are new rows, while the version-1 rows are skipped as superseded."""
@@ -101,11 +120,14 @@ class Planned:
     last_error: str = ""
 
 
-def plan(session: Session, messages: list[Planned], *, now: datetime) -> int:
+def plan(session: Session, messages: list[Planned], *, now: datetime, fresh: bool = False) -> int:
     """Insert the messages that are not queued yet; return how many were new.
 
     ``INSERT … ON CONFLICT DO NOTHING`` on the dedupe key makes this safe to run from two
     processes at once: the database, not a read-then-write, decides what is new.
+
+    ``fresh``: the caller knows the rows are new (the meeting planners' marks say so), so the
+    keys are not read first; a row another process queued meanwhile still conflicts harmlessly.
     """
     if not messages:
         return 0
@@ -132,7 +154,7 @@ def plan(session: Session, messages: list[Planned], *, now: datetime) -> int:
     # index lookup) is far cheaper than inserting thousands of rows that then conflict.
     existing: set[str] = set()
     keys = [str(row["dedupe_key"]) for row in rows]
-    for start in range(0, len(keys), 500):
+    for start in range(0, 0 if fresh else len(keys), 500):
         query = select(OutboxMessage.dedupe_key).where(
             col(OutboxMessage.dedupe_key).in_(keys[start : start + 500])
         )
@@ -143,16 +165,66 @@ def plan(session: Session, messages: list[Planned], *, now: datetime) -> int:
     # One order for every planner: two processes inserting the same keys in opposite orders
     # would otherwise deadlock on PostgreSQL's unique-index locks.
     rows.sort(key=lambda row: str(row["dedupe_key"]))
-    dialect = session.get_bind().dialect.name
-    inserter = pg_insert if dialect == "postgresql" else sqlite_insert
+    postgres = session.get_bind().dialect.name == "postgresql"
+    # One statement compiled once (and cached), its rows sent as many VALUES at a time: a
+    # 500-row ``.values([...])`` was compiled anew each batch, 1 ms a row in a planner's tick.
+    statement = (
+        sqlite_insert(_TABLE)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(_TABLE.c.id)
+    )
     new = 0
+    connection = session.connection()
     for start in range(0, len(rows), 500):
-        statement = inserter(OutboxMessage).values(rows[start : start + 500])
-        statement = statement.on_conflict_do_nothing(index_elements=["dedupe_key"])
+        batch = rows[start : start + 500]
         # Count what RETURNING gives back: rowcount of a multi-row INSERT is not reliable
         # across drivers (psycopg reports the last batch only).
-        new += len(session.execute(statement.returning(col(OutboxMessage.id))).all())
+        if postgres:
+            new += len(connection.execute(_PG_INSERT, _as_arrays(batch)).all())
+        else:
+            new += len(connection.execute(statement, batch).all())
     return new
+
+
+# On PostgreSQL the rows go as one array a column, unnested by the server: the statement stays
+# a few hundred characters, which psycopg parses once and caches, where 500 rows of VALUES made
+# it parse 7,000 placeholders in Python at every batch (5 s of a 20,000-row planning run).
+_PG_COLUMNS = (
+    ("dedupe_key", "varchar"),
+    ("person_id", "integer"),
+    ("kind", "varchar"),
+    ("subject", "varchar"),
+    ("subject_version", "integer"),
+    ("slot", "varchar"),
+    ("payload", "json"),
+    ("not_before", "timestamptz"),
+    ("expires_at", "timestamptz"),
+    ("status", "varchar"),
+    ("last_error", "varchar"),
+    ("attempts", "integer"),
+    ("created_at", "timestamptz"),
+    ("updated_at", "timestamptz"),
+)
+_PG_INSERT = text(
+    f"INSERT INTO outboxmessage ({', '.join(name for name, _ in _PG_COLUMNS)}) "
+    f"SELECT * FROM unnest({', '.join(f'CAST(:{n} AS {t}[])' for n, t in _PG_COLUMNS)}) "
+    "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"
+)
+
+
+def _as_arrays(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """The rows as one list a column, bound as the model's types would bind them (JSON text;
+    aware datetimes in UTC, a naive one refused)."""
+    processors = {name: _TABLE.c[name].type.bind_processor(_PG_DIALECT) for name, _ in _PG_COLUMNS}
+    arrays: dict[str, list[Any]] = {}
+    for name, kind in _PG_COLUMNS:
+        values = [row[name] for row in rows]
+        if kind == "json":
+            values = [json.dumps(value) for value in values]
+        elif processors[name] is not None:
+            values = [processors[name](value) for value in values]  # type: ignore[misc]
+        arrays[name] = values
+    return arrays
 
 
 def _claim(session: Session, due: Any, *, worker: str, now: datetime) -> list[int]:

@@ -174,16 +174,26 @@ def goes_as_template(person: Person, now: datetime) -> bool:
     )
 
 
-def reachable_clause() -> Any:
+def _whatsapp_address_clause(person: Any) -> Any:
+    """SQL for ``whatsapp_address is not None``."""
+    on_paper = and_(
+        col(person.whatsapp_opt_in_at).is_not(None),
+        col(person.phone).is_not(None),
+        col(person.phone) != "",
+    )
+    return or_(col(person.whatsapp_id).is_not(None), on_paper)
+
+
+def reachable_clause(person: Any = Person) -> Any:
     """SQL for ``Person.reachable``: planners ask the database whom they can write to, and a
     meeting's invitations are queued only for them (the delivery engine writes to
     ``Person.accounts()``, built on the same ``channels()``; a test holds the two equal)."""
     return or_(
-        and_(col(Person.telegram_chat_id).is_not(None), col(Person.unreachable_at).is_(None)),
+        and_(col(person.telegram_chat_id).is_not(None), col(person.unreachable_at).is_(None)),
         and_(
-            or_(col(Person.whatsapp_id).is_not(None), col(Person.phone).is_not(None)),
-            col(Person.whatsapp_opt_in_at).is_not(None),
-            col(Person.whatsapp_unreachable_at).is_(None),
+            _whatsapp_address_clause(person),
+            col(person.whatsapp_opt_in_at).is_not(None),
+            col(person.whatsapp_unreachable_at).is_(None),
         ),
     )
 
@@ -191,6 +201,12 @@ def reachable_clause() -> Any:
 def linked_clause() -> Any:
     """SQL for ``Person.is_registered``."""
     return or_(col(Person.telegram_user_id).is_not(None), col(Person.whatsapp_id).is_not(None))
+
+
+def has_channel_clause(person: Any = Person) -> Any:
+    """SQL for ``Person.has_channel`` of ``person`` (the table or an alias of it): planners
+    join it instead of looking each recipient up."""
+    return or_(col(person.telegram_user_id).is_not(None), _whatsapp_address_clause(person))
 
 
 def by_phone(session: Session, phone: str) -> Person | None:

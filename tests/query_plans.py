@@ -74,11 +74,16 @@ def captured_statements(engine: Engine) -> Iterator[list[Captured]]:
     ) -> None:
         head = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else ""
         if head in {"SELECT", "UPDATE", "DELETE", "INSERT", "WITH"}:
-            # An executemany (a set-based UPDATE by id) is planned once, with its first row;
-            # "insertmanyvalues" batches arrive as many=True with one dict for the batch.
-            if many and isinstance(parameters, list | tuple):
-                parameters = parameters[0]
-            seen.append(Captured(statement, parameters))
+            # An executemany runs one plan for every set of parameters: the first stands in.
+            # (SQLAlchemy's batched INSERT … VALUES is flagged as many too, with one flat set:
+            # a dict on PostgreSQL, a tuple of values on SQLite.)
+            sets = (
+                many
+                and isinstance(parameters, list | tuple)
+                and bool(parameters)
+                and isinstance(parameters[0], dict | tuple | list)
+            )
+            seen.append(Captured(statement, parameters[0] if sets else parameters))
 
     event.listen(engine, "before_cursor_execute", listen)
     try:

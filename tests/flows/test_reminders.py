@@ -93,16 +93,11 @@ async def test_nudges_stop_once_people_answer_and_a_moved_meeting_drops_old_remi
     # The meeting moves (its version goes up) before the 2-hour reminder is sent.
     world.clock.set(START - timedelta(hours=2))
     world.delivery.planners.clear()  # plan, then move, then deliver: the old row must fall away
-    from models import outbox
     from scheduler.planners import plan_meeting_reminders
 
     with unit_of_work(world.engine) as session:
-        outbox.plan(
-            session,
-            plan_meeting_reminders(
-                session, now=world.clock.now(), offsets=world.settings.reminder_offsets
-            ),
-            now=world.clock.now(),
+        plan_meeting_reminders(
+            session, now=world.clock.now(), offsets=world.settings.reminder_offsets
         )
         meeting = session.get(Meeting, meeting_id)
         assert meeting is not None
