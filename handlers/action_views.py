@@ -10,10 +10,12 @@ from sqlmodel import Session
 
 from handlers import callbacks
 from handlers.i18n import Markup, t, t_plain
+from handlers.meeting_views import render_invitation
+from handlers.message_split import MESSAGE_LIMIT
 from handlers.people_view import format_day
 from models import action_owners, actions
 from models.actions import Action, ActionReport, Verdict
-from models.meetings import Meeting
+from models.meetings import Invitation, Meeting
 from models.messages import LABEL_TITLE, Button, Rendered, short_label
 from models.organizations import Organization, zone_of
 from models.outbox import Kind, OutboxMessage
@@ -227,6 +229,28 @@ def carry_over_line(
     if counts.mine:
         text = Markup(text + t(lang, "rtl.carry_over_mine", mine=counts.mine))
     return text
+
+
+def invitation_card(
+    session: Session,
+    lang: str,
+    meeting: Meeting,
+    invitation: Invitation,
+    person: Person,
+    body: str,
+    *,
+    now: datetime,
+    moved_from: datetime | None = None,
+) -> Rendered:
+    """The invitation as its invitee gets it, queued or shown on registering (one delivery,
+    one card): the meeting, the answer buttons and the line on follow-ups still open."""
+    rendered = render_invitation(lang, meeting, invitation, body, moved_from)
+    today = now.astimezone(ZoneInfo(meeting.timezone)).date()
+    carried = carry_over_line(session, lang, meeting, person, today=today)
+    text = Markup(rendered.text + "\n\n" + carried)
+    if not carried or len(text) > MESSAGE_LIMIT:  # the invitation whole, never cut
+        return rendered
+    return Rendered(text=text, buttons=rendered.buttons)  # the general template carries it
 
 
 def carry_over_lines(session: Session, lang: str, meeting: Meeting, *, today: date) -> list[str]:

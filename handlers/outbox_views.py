@@ -10,17 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from handlers import action_views
 from handlers.action_status import render_digest
-from handlers.i18n import Markup, t, t_plain
+from handlers.i18n import t, t_plain
 from handlers.meeting_views import (
     closing_item,
     nudge_item,
-    render_invitation,
     render_notice,
     render_reminder,
 )
@@ -140,13 +138,16 @@ class OutboxRenderer:
         invitation, meeting = found
         moved = row.payload.get("moved_from")
         moved_from = datetime.fromisoformat(moved) if isinstance(moved, str) else None
-        rendered = render_invitation(lang, meeting, invitation, self.body_name, moved_from)
-        today = self.clock().astimezone(ZoneInfo(meeting.timezone)).date()
-        carried = action_views.carry_over_line(session, lang, meeting, person, today=today)
-        text = Markup(rendered.text + "\n\n" + carried)
-        if not carried or len(text) > MESSAGE_LIMIT:  # the invitation whole, never cut
-            return rendered
-        return Rendered(text=text, buttons=rendered.buttons)
+        return action_views.invitation_card(
+            session,
+            lang,
+            meeting,
+            invitation,
+            person,
+            self.body_name,
+            now=self.clock(),
+            moved_from=moved_from,
+        )
 
     def _reminder(
         self, session: Session, lang: str, person: Person, row: OutboxMessage

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from telegram import Update
 
 from handlers import callbacks
+from handlers.action_views import invitation_card
 from handlers.chat import end_other_conversations, say_ended_in
 from handlers.context import BotContext
 from handlers.i18n import language_of, t, t_plain
@@ -189,22 +190,25 @@ async def show_open_invitations(
     taken out of the queue, and nothing said when there are none."""
     lang = person.language
     taken: tuple[int, ...] = ()
+    now = env.deps.clock.now()
     with env.uow() as session:
-        choices = rsvp.open_invitations(session, person, now=env.deps.clock.now())
+        choices = rsvp.open_invitations(session, person, now=now)
         if registering:
-            handover = rsvp.take_from_queue(session, person, choices, now=env.deps.clock.now())
+            handover = rsvp.take_from_queue(session, person, choices, now=now)
             choices, taken = list(handover.show), handover.taken
     if not choices:
         if not registering:
             await chat.say(t(lang, "rsvp.no_open"))
         return
+    with env.uow() as session:  # each card as the queue would have sent it
+        cards = [
+            invitation_card(session, lang, meeting, invitation, person, env.deps.body_name, now=now)
+            for invitation, meeting in choices
+        ]
     try:
         await chat.say(t(lang, "undangan.header", count=len(choices)))
-        for invitation, meeting in choices:
-            await chat.say(
-                invitation_text(lang, meeting, invitation, env.deps.body_name),
-                invitation_keyboard(lang, invitation),
-            )
+        for card in cards:
+            await chat.say(card.text, card.buttons)
     except BaseException:
         if taken:  # not shown after all: the queue delivers them
             with env.uow() as session:

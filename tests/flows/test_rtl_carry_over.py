@@ -72,10 +72,7 @@ async def test_an_action_added_from_the_command_line_reaches_its_owner(
     assert "Dari rapat: Rakor Agustus" in (sitti.last_message.text if sitti.last_message else "")
 
 
-async def test_open_actions_follow_into_the_next_invitation_and_recap(world: World) -> None:
-    hasrul, sitti = world.user(*HASRUL), world.user(*SITTI)
-    await register(hasrul)
-    await register(sitti)
+def two_open_actions_of_an_earlier_meeting(world: World) -> None:
     earlier = earlier_meeting(world)
     with unit_of_work(world.engine) as session:
         for owner, title in (
@@ -93,6 +90,13 @@ async def test_open_actions_follow_into_the_next_invitation_and_recap(world: Wor
                 now=world.clock.now(),
                 notify=False,
             )
+
+
+async def test_open_actions_follow_into_the_next_invitation_and_recap(world: World) -> None:
+    hasrul, sitti = world.user(*HASRUL), world.user(*SITTI)
+    await register(hasrul)
+    await register(sitti)
+    two_open_actions_of_an_earlier_meeting(world)
     meeting_id = rakor(world)
     cards = await sitti.wait_for(
         lambda m: any("Tindak lanjut rapat sebelumnya" in x.text and x.buttons for x in m)
@@ -108,3 +112,15 @@ async def test_open_actions_follow_into_the_next_invitation_and_recap(world: Wor
         this = session.get(Meeting, meeting_id)
         assert this is not None
         assert len(actions.carried_over(session, this)) == 2
+
+
+async def test_the_card_shown_on_registering_carries_the_open_actions_too(world: World) -> None:
+    """Shown on registering is the one delivery of the invitation (issue 15): the same card the
+    queue would have sent, the line on open follow-ups included."""
+    sitti = world.user(*SITTI)
+    two_open_actions_of_an_earlier_meeting(world)
+    rakor(world)
+    await register(sitti)
+    cards = await sitti.wait_for(lambda m: any("Rakor Pokjanal" in x.text and x.buttons for x in m))
+    card = next(m for m in cards if "Rakor Pokjanal" in m.text and m.buttons)
+    assert "Tindak lanjut rapat sebelumnya: 2 belum selesai (2 lewat tenggat)" in card.text
