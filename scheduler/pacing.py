@@ -21,11 +21,12 @@ from collections.abc import Awaitable, Callable
 # Seconds added to the one-second window. Measured against the sandbox at 30/s (README): a
 # request reaches the server 3-15 ms after its slot; 20 ms draws no 429 and costs 2 % of the cap.
 WINDOW_MARGIN = 0.02
-# A 429 within this many seconds of the previous pause's end means the configured rate is above
-# what Telegram grants now, not bad luck: the pace is cut for a few seconds.
+# A 429 within this many seconds of the previous pause's end (or while the pace is still
+# climbing back) means the configured rate is above what Telegram grants now, not bad luck.
 REPEATED_WITHIN = 10.0
 SLOWER = 1.25  # the interval, after each repeated 429
-RECOVERY = 5.0  # seconds after the pause in which the pace climbs back to the configured one
+RECOVERY = 5.0  # seconds after the pause in which the pace climbs back to the configured one,
+MAX_RECOVERY = 600.0  # doubled by every 429 that comes while it climbs, up to this
 
 
 class Pacer:
@@ -53,6 +54,7 @@ class Pacer:
         self._next_global = 0.0
         self._paused_until = 0.0
         self._slower = 1.0  # the interval's factor when the last pause ended
+        self._recovery = RECOVERY
         self._chat_next: dict[int | str, float] = {}
         self._queue: asyncio.Lock | None = None
 
@@ -62,16 +64,21 @@ class Pacer:
 
         A 429 at the cap is jitter, not a reason to go slower for thousands of sends. Only a
         429 soon after the previous pause ended (the configured rate is above what Telegram
-        grants this bot today) slows the pace, for the few seconds of ``RECOVERY``: repeated
+        grants this bot today) slows the pace, climbing back within ``RECOVERY`` seconds; each
+        429 during the climb slows it further and makes the climb twice as long, so repeated
         429s die out instead of recurring after every pause. 429s of requests that were in
         flight when the first one came are the same episode.
         """
         now = self._monotonic()
         if now >= self._paused_until:
             factor = self._factor(now)
-            if now - self._paused_until < REPEATED_WITHIN and self._paused_until > 0:
-                factor *= SLOWER
-            self._slower = factor
+            if factor > 1.0:
+                self._slower, self._recovery = factor * SLOWER, self._recovery * 2
+            elif self._paused_until > 0 and now - self._paused_until < REPEATED_WITHIN:
+                self._slower, self._recovery = SLOWER, RECOVERY
+            else:
+                self._slower, self._recovery = 1.0, RECOVERY
+            self._recovery = min(self._recovery, MAX_RECOVERY)
         self._paused_until = max(self._paused_until, now + seconds)
 
     @property
@@ -85,9 +92,9 @@ class Pacer:
 
     def _factor(self, now: float) -> float:
         since = now - self._paused_until
-        if self._slower <= 1.0 or since >= RECOVERY:
+        if self._slower <= 1.0 or since >= self._recovery:
             return 1.0
-        return 1.0 + (self._slower - 1.0) * (1.0 - max(0.0, since) / RECOVERY)
+        return 1.0 + (self._slower - 1.0) * (1.0 - max(0.0, since) / self._recovery)
 
     async def wait_turn(self, chat_id: int | str) -> None:
         """Sleep until this chat may send, then take the slot.

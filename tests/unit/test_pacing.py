@@ -128,6 +128,28 @@ async def test_429s_in_a_row_slow_the_pace_for_a_few_seconds_only() -> None:
     assert most_in_one_second(later) >= 29  # and the configured pace again within 5 s
 
 
+async def test_a_rate_above_what_the_server_grants_draws_fewer_and_fewer_429s() -> None:
+    """25/s configured, 20/s granted: each 429 pauses everyone for its retry_after, as the
+    dispatcher does, and the 429s thin out instead of coming back after every pause."""
+    clock = FakeTime()
+    pacer = pacer_at(25, clock)
+    server = RateLimiter(20, per_chat_rate=None, clock=clock.monotonic)
+    refused: list[float] = []
+    for _ in range(3000):
+        while True:
+            await pacer.wait_turn(1)
+            retry = server.retry_after(1)
+            if retry is None:
+                server.record(1)
+                break
+            refused.append(clock.now)
+            pacer.pause(retry)
+    gaps = [b - a for a, b in itertools.pairwise(refused)]
+    assert len(refused) <= 10
+    assert gaps[-1] > 20 and gaps[-1] >= 2 * gaps[0]
+    assert 3000 / clock.now >= 0.8 * 20
+
+
 @pytest.mark.parametrize("late", [0.9 / 30, 0.005])
 async def test_the_servers_window_never_holds_more_than_the_rate(late: float) -> None:
     """Wake-ups late by up to ``late`` (then the next one on time) and requests that reach the
