@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -13,10 +16,11 @@ from models import broadcasts, outbox
 from models.clock import FrozenClock
 from models.outbox import Kind, OutboxMessage, Planned
 from models.people import Person, Role
+from scheduler import dispatcher as dispatcher_module
 from scheduler.calendar import Calendar
 from scheduler.dispatcher import DispatchConfig, Dispatcher
 from scheduler.pacing import Pacer
-from scheduler.ports import Rejected, RetryLater, Transient, Unreachable
+from scheduler.ports import Recipient, Rejected, Rendered, RetryLater, Transient, Unreachable
 from tests.factories import person
 from tests.fakes import RecordingSender
 
@@ -477,3 +481,157 @@ async def test_nudges_wait_over_the_weekend_but_broadcasts_do_not(
     waiting = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "nudge")).one()
     assert waiting.not_before == datetime(2023, 12, 4, 0, 30, tzinfo=UTC)  # Monday 07.30 WIB
     assert waiting.attempts == 0  # waiting is not a failed attempt
+
+
+class PacerTime(FakeTime):
+    """The pacer's waits move the wall clock too, as they do in production."""
+
+    def __init__(self, clock: FrozenClock) -> None:
+        super().__init__()
+        self.clock = clock
+
+    async def sleep(self, seconds: float) -> None:
+        await super().sleep(seconds)
+        self.clock.advance(timedelta(seconds=seconds))
+
+
+def paced_dispatcher(
+    engine: Engine,
+    clock: FrozenClock,
+    sender: RecordingSender,
+    quiet: tuple[time, time] | None = None,
+    rate: float = 1000,
+) -> Dispatcher:
+    time_ = PacerTime(clock)
+    return Dispatcher(
+        engine=engine,
+        sender=sender,
+        renderer=OutboxRenderer("Pokjanal Posyandu"),
+        calendar=Calendar(quiet),
+        clock=clock,
+        config=DispatchConfig(rate=rate, default_zone=WIB),
+        pacer=Pacer(rate, per_chat_interval=1.0, monotonic=time_.monotonic, sleep=time_.sleep),
+    )
+
+
+async def test_nothing_stands_between_the_pacers_slot_and_the_call(
+    engine: Engine, session: Session, clock: FrozenClock
+) -> None:
+    """The server counts a request when it arrives: database work between the slot and the
+    call (renewing the claim, re-reading the rows) makes that moment jitter, and at the cap the
+    jitter draws 429s. After a short wait the time rules are checked again without it."""
+    people(session, clock, 3)
+    broadcasts.create(session, author_id=None, specs=["all"], text="x", now=clock.now())
+    session.commit()
+    statements: list[str] = []
+    between: list[int] = []
+
+    class Counting(RecordingSender):
+        async def send(self, recipient: Recipient, message: Rendered) -> str:
+            between.append(len(statements))
+            return await super().send(recipient, message)
+
+    dispatcher = paced_dispatcher(engine, clock, Counting(), rate=3)
+    pacer_turn = dispatcher.pacer.wait_turn
+
+    async def wait_turn(chat_id: int | str) -> None:
+        await pacer_turn(chat_id)
+        statements.clear()
+
+    dispatcher.pacer.wait_turn = wait_turn  # type: ignore[method-assign]
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        await dispatcher.run_once()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert statuses(session) == ["sent"] * 3
+    assert between == [0, 0, 0]
+
+
+async def test_a_wait_in_the_pacer_that_crosses_into_quiet_hours_holds_the_message(
+    engine: Engine, session: Session, clock: FrozenClock
+) -> None:
+    people(session, clock, 2)
+    clock.set(datetime(2023, 11, 27, 13, 59, 59, 500000, tzinfo=UTC))  # 20.59.59,5 WIB
+    broadcasts.create(session, author_id=None, specs=["all"], text="x", now=clock.now())
+    session.commit()
+    sender = RecordingSender()
+    # One a second: the second message's turn comes after 21.00, when the quiet hours begin.
+    await paced_dispatcher(engine, clock, sender, quiet=(time(21), time(6)), rate=1).run_once()
+    assert len(sender.sent) == 1
+    assert sorted(statuses(session)) == ["pending", "sent"]
+    waiting = session.exec(select(OutboxMessage).where(OutboxMessage.status == "pending")).one()
+    assert waiting.not_before == datetime(2023, 11, 27, 23, 0, tzinfo=UTC)  # 06.00 WIB
+
+
+async def test_a_row_reclaimed_while_it_waited_out_a_long_429_is_not_sent_twice(
+    engine: Engine, session: Session, clock: FrozenClock
+) -> None:
+    people(session, clock, 1)
+    broadcasts.create(session, author_id=None, specs=["all"], text="x", now=clock.now())
+    session.commit()
+    slow, fast = RecordingSender(failures=[RetryLater(400)]), RecordingSender()
+    first = paced_dispatcher(engine, clock, slow)
+    second = make_dispatcher(engine, clock, fast)
+    first_pause = first.pacer.pause
+    reclaimed: list[int] = []
+
+    def pause(seconds: float) -> None:  # while the first one waits, its lease runs out
+        first_pause(seconds)
+        clock.advance(timedelta(minutes=6))
+        with Session(engine) as other:
+            lease = timedelta(minutes=5)
+            reclaimed.extend(
+                outbox.claim_due(
+                    other, now=clock.now(), limit=10, worker=second.worker, lease=lease
+                )
+            )
+            other.commit()
+
+    first.pacer.pause = pause  # type: ignore[method-assign]
+    await first.run_once()
+    assert reclaimed and slow.sent == []
+    for group in second._group(reclaimed):
+        await second._guarded(group)
+    assert len(fast.sent) == 1
+    assert statuses(session) == ["sent"]
+
+
+async def test_the_next_batch_is_claimed_before_the_last_one_is_sent(
+    engine: Engine, session: Session, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between batches the pacer must not run dry: waiting for a batch's last answer, then
+    claiming, then preparing the next one cost 0.3 s every 100 messages at 30/s."""
+    people(session, clock, 25)
+    broadcasts.create(session, author_id=None, specs=["all"], text="x", now=clock.now())
+    session.commit()
+    events: list[str] = []
+
+    class Recording(RecordingSender):
+        async def send(self, recipient: Recipient, message: Rendered) -> str:
+            for _ in range(10):  # the request is on its way for a while
+                await asyncio.sleep(0)
+            events.append("answered")
+            return await super().send(recipient, message)
+
+    def claim(*args: Any, **kwargs: Any) -> list[int]:
+        ids = outbox.claim_due(*args, **kwargs)
+        events.append(f"claim {len(ids)}")
+        return ids
+
+    monkeypatch.setattr(dispatcher_module, "claim_due", claim)
+    dispatcher = paced_dispatcher(engine, clock, Recording(), rate=1000)
+    dispatcher.config.batch = 10
+    dispatcher.config.rate = 2  # four places in flight
+    dispatcher._in_flight = asyncio.Semaphore(4)
+    assert await dispatcher.run_once() == 25
+    assert statuses(session) == ["sent"] * 25
+    claims = [i for i, e in enumerate(events) if e.startswith("claim") and e != "claim 0"]
+    answers = [i for i, e in enumerate(events) if e == "answered"]
+    assert len(claims) == 3
+    # Claimed while the last four of the batch were in flight, not all at once.
+    assert answers[5] < claims[1] < answers[9] and answers[15] < claims[2] < answers[19]

@@ -186,3 +186,19 @@ async def test_file_endpoint_rejects_unknown(sb: Sandbox) -> None:
             assert response.status == 404
         async with session.get(f"{sb.file_url}1:BAD/photos/none.png") as response:
             assert response.status == 401
+
+
+def test_a_bot_that_ignores_retry_after_is_refused_until_it_has_passed() -> None:
+    """Telegram's flood wait: after a 429 of the global limit, every call within its
+    retry_after is refused too, even once the window has room again."""
+    now = [0.0]
+    limiter = RateLimiter(2, per_chat_rate=None, clock=lambda: now[0])
+    limiter.record(1)
+    now[0] = 0.5
+    limiter.record(2)
+    now[0] = 0.6
+    assert limiter.retry_after(3) == 1  # the window is full: wait a second
+    now[0] = 1.2  # the first message left the window, but the bot did not wait as it was told
+    assert limiter.retry_after(3) == 1
+    now[0] = 1.6
+    assert limiter.retry_after(3) is None
