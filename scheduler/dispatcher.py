@@ -318,7 +318,7 @@ class Dispatcher:
             except RetryLater as error:
                 # A 429 throttles everyone, it is not this row's fault: pause all sending and
                 # try again in place; only a throttle that never lifts goes back to the queue.
-                pacer.pause(error.seconds)
+                pacer.pause(error.seconds, slow=error.throttle)
                 if attempt == RETRY_AFTER_ATTEMPTS:
                     return error
             except SendError as error:
@@ -522,7 +522,7 @@ class Dispatcher:
                     self._retry(session, row, later, str(error), now)
                 return
             if isinstance(error, RetryLater):
-                pacer.pause(error.seconds)
+                pacer.pause(error.seconds, slow=error.throttle)
                 for row in rows:
                     # Not the row's fault: a 429 does not use up one of its attempts.
                     row.attempts = max(0, row.attempts - 1)

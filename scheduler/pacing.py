@@ -27,6 +27,7 @@ WINDOW_MARGIN = 0.02
 # climbing back) means the configured rate is above what Telegram grants now, not bad luck.
 REPEATED_WITHIN = 10.0
 SLOWER = 1.25  # the interval, after each repeated 429
+SLOWEST_INTERVAL = 1.0  # however many 429s came, at least one send a second
 RECOVERY = 5.0  # seconds after the pause in which the pace climbs back to the configured one,
 MAX_RECOVERY = 600.0  # doubled by every 429 that comes while it climbs, up to this
 
@@ -60,7 +61,7 @@ class Pacer:
         self._chat_next: dict[int | str, float] = {}
         self._queue: asyncio.Lock | None = None
 
-    def pause(self, seconds: float) -> None:
+    def pause(self, seconds: float, *, slow: bool = True) -> None:
         """Telegram said 429: nobody sends until ``seconds`` have passed, then the configured
         pace again at once.
 
@@ -69,10 +70,12 @@ class Pacer:
         grants this bot today) slows the pace, climbing back within ``RECOVERY`` seconds; each
         429 during the climb slows it further and makes the climb twice as long, so repeated
         429s die out instead of recurring after every pause. 429s of requests that were in
-        flight when the first one came are the same episode.
+        flight when the first one came are the same episode. The slowdown stops at one send a
+        second: hours of 429s must not leave the queue crawling once they stop. ``slow`` False
+        (the channel refused the bot itself, not the pace): only the pause.
         """
         now = self._monotonic()
-        if now >= self._paused_until:
+        if slow and now >= self._paused_until:
             factor = self._factor(now)
             if factor > 1.0:
                 self._slower, self._recovery = factor * SLOWER, self._recovery * 2
@@ -81,6 +84,7 @@ class Pacer:
             else:
                 self._slower, self._recovery = 1.0, RECOVERY
             self._recovery = min(self._recovery, MAX_RECOVERY)
+            self._slower = min(self._slower, max(1.0, SLOWEST_INTERVAL / self.base_interval))
         self._paused_until = max(self._paused_until, now + seconds)
 
     @property

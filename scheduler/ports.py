@@ -32,11 +32,14 @@ class Rejected(SendError):
 
 
 class RetryLater(SendError):
-    """429: everything pauses for ``seconds``."""
+    """429: everything pauses for ``seconds``. ``throttle`` False: the channel refuses the bot
+    itself (an expired WhatsApp token): everything waits, but it says nothing about the pace,
+    so it does not slow the sends once the fault is fixed."""
 
-    def __init__(self, seconds: float, detail: str = "") -> None:
+    def __init__(self, seconds: float, detail: str = "", *, throttle: bool = True) -> None:
         super().__init__(detail or f"retry after {seconds}s")
         self.seconds = seconds
+        self.throttle = throttle
 
 
 class TooFast(SendError):

@@ -107,7 +107,7 @@ class WhatsAppSender:
         status = error.raw_response.status_code if error.raw_response is not None else 0
         if error.code in CHANNEL_CODES or status == 401:
             log.error("whatsapp refuses the bot itself (check the token and number): %s", detail)
-            return RetryLater(CHANNEL_CODES.get(error.code, 300.0), detail)
+            return RetryLater(CHANNEL_CODES.get(error.code, 300.0), detail, throttle=False)
         if error.code in TRANSIENT_CODES or error.is_transient or status >= 500:
             return Transient(detail)
         return Rejected(detail)

@@ -150,6 +150,32 @@ async def test_a_rate_above_what_the_server_grants_draws_fewer_and_fewer_429s() 
     assert 3000 / clock.now >= 0.8 * 20
 
 
+async def test_hours_of_429s_leave_at_least_one_send_a_second_once_they_stop() -> None:
+    """A channel refusing for hours (retry every 300 s, each counted as repeated) must not leave
+    the queue crawling afterwards: the slowdown stops at one send a second."""
+    clock = FakeTime()
+    pacer = pacer_at(70, clock)
+    for _ in range(40):
+        await pacer.wait_turn(1)
+        pacer.pause(300)
+    await pacer.wait_turn(1)  # the pause is over: the fault was fixed
+    started = clock.now
+    await send_times(pacer, clock, range(2, 22))
+    assert clock.now - started <= 20.0
+
+
+async def test_a_channel_that_refuses_the_bot_pauses_without_slowing_the_pace() -> None:
+    clock = FakeTime()
+    pacer = pacer_at(30, clock)
+    for _ in range(3):
+        await pacer.wait_turn(1)
+        pacer.pause(5, slow=False)  # an expired WhatsApp token, not a throttle
+    resumed = clock.now + 5
+    after = await send_times(pacer, clock, range(2, 200))
+    assert after[0] >= resumed
+    assert most_in_one_second(after) >= 29
+
+
 @pytest.mark.parametrize("late", [0.9 / 30, 0.005])
 async def test_the_servers_window_never_holds_more_than_the_rate(late: float) -> None:
     """Wake-ups late by up to ``late`` (then the next one on time) and requests that reach the
