@@ -580,8 +580,8 @@ async def test_a_row_reclaimed_while_it_waited_out_a_long_429_is_not_sent_twice(
     first_pause = first.pacer.pause
     reclaimed: list[int] = []
 
-    def pause(seconds: float) -> None:  # while the first one waits, its lease runs out
-        first_pause(seconds)
+    def pause(seconds: float, *, slow: bool = True) -> None:  # meanwhile its lease runs out
+        first_pause(seconds, slow=slow)
         clock.advance(timedelta(minutes=6))
         with Session(engine) as other:
             lease = timedelta(minutes=5)
