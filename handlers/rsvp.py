@@ -27,7 +27,7 @@ from handlers.port import Chat, Env
 from handlers.telegram_chat import TelegramChat
 from models import meetings, rsvp
 from models.conversations import Conversation, Ended
-from models.meetings import Meeting
+from models.meetings import Invitation, Meeting
 from models.people import Person
 from models.rsvp import Outcome, Result, Step
 
@@ -189,35 +189,37 @@ async def show_open_invitations(
     delivery of each (``rsvp.take_from_queue``): those not delivered yet, their queued copies
     taken out of the queue, and nothing said when there are none."""
     lang = person.language
-    taken: tuple[int, ...] = ()
+    handover = rsvp.Handover((), ())
     now = env.deps.clock.now()
     with env.uow() as session:
         choices = rsvp.open_invitations(session, person, now=now)
         if registering:
             handover = rsvp.take_from_queue(session, person, choices, now=now)
-            choices, taken = list(handover.show), handover.taken
+            choices = list(handover.show)
     if not choices:
         if not registering:
             await chat.say(t(lang, "rsvp.no_open"))
         return
-    with env.uow() as session:  # each card as the queue would have sent it
-        cards = [
-            invitation_card(session, lang, meeting, invitation, person, env.deps.body_name, now=now)
-            for invitation, meeting in choices
-        ]
+    shown: list[tuple[Invitation, Meeting]] = []
     try:
+        with env.uow() as session:  # each card as the queue would have sent it
+            cards = [
+                invitation_card(session, lang, m, i, person, env.deps.body_name, now=now)
+                for i, m in choices
+            ]
         await chat.say(t(lang, "undangan.header", count=len(choices)))
-        for card in cards:
+        for card, choice in zip(cards, choices, strict=True):
             await chat.say(card.text, card.buttons)
-    except BaseException:
-        if taken:  # not shown after all: the queue delivers them
-            with env.uow() as session:
-                rsvp.give_back(session, taken, now=env.deps.clock.now())
+            shown.append(choice)
+    finally:
+        # What went is delivered (a failed send is not); what did not, the queue delivers.
+        unshown = {m.subject for _, m in choices} - {m.subject for _, m in shown}
+        back = handover.taken_for(unshown)
+        with env.uow() as session:
+            rsvp.mark_shown(session, [i.id for i, _ in shown if i.id is not None], now=now)
+            rsvp.give_back(session, back, now=env.deps.clock.now())
+        if back:
             env.deps.wake_delivery()
-        raise
-    with env.uow() as session:  # after they went: a failed send is not "delivered"
-        shown = [invitation.id for invitation, _ in choices if invitation.id is not None]
-        rsvp.mark_shown(session, shown, now=env.deps.clock.now())
 
 
 async def on_my_invitations(chat: Chat, env: Env) -> None:

@@ -337,7 +337,11 @@ class Handover:
     of them taken out of the queue (given back if the chat fails)."""
 
     show: tuple[tuple[Invitation, Meeting], ...]
-    taken: tuple[int, ...]
+    taken: tuple[tuple[str, int], ...]  # (meeting subject, outbox row id)
+
+    def taken_for(self, subjects: Iterable[str]) -> list[int]:
+        wanted = set(subjects)
+        return [row_id for subject, row_id in self.taken if subject in wanted]
 
 
 def take_from_queue(
@@ -352,9 +356,10 @@ def take_from_queue(
 
     A copy still waiting is taken out of the queue first (skipped as shown): one ``UPDATE``
     that the dispatcher's claim is serialised with, so a copy is either claimed already or
-    never sent. Then an invitation whose copy for the meeting's current version is going out
-    or went (a WhatsApp template to a number opted in on paper, the other app's copy) is not
-    shown again, nor one already shown (on the other app, or by /undangan).
+    never sent. A moved meeting's copy is left to go: it says the time changed, which a card
+    shown now would not. Then an invitation whose copy for the meeting's current version is
+    waiting, going out or went (a WhatsApp template to a number opted in on paper, the other
+    app's copy) is not shown again, nor one already shown (on the other app, or by /undangan).
     """
     fresh = [
         (invitation, meeting) for invitation, meeting in choices if invitation.shown_at is None
@@ -367,20 +372,27 @@ def take_from_queue(
         col(OutboxMessage.kind) == Kind.INVITATION.value,
         col(OutboxMessage.subject).in_(list(versions)),
     )
+    waiting = session.exec(
+        select(OutboxMessage.id, OutboxMessage.payload).where(
+            *mine, col(OutboxMessage.status) == Status.PENDING.value
+        )
+    ).all()
+    plain = [row_id for row_id, payload in waiting if "moved_from" not in (payload or {})]
     taken = session.execute(
         update(OutboxMessage)
-        .where(*mine, col(OutboxMessage.status) == Status.PENDING.value)
+        .where(col(OutboxMessage.id).in_(plain), col(OutboxMessage.status) == Status.PENDING.value)
         .values(status=Status.SKIPPED.value, last_error=SKIP_SHOWN, updated_at=now)
-        .returning(col(OutboxMessage.id))
+        .returning(col(OutboxMessage.subject), col(OutboxMessage.id))
     ).all()
+    on_its_way = [Status.PENDING.value, Status.SENDING.value, Status.SENT.value]
     going = session.exec(
         select(OutboxMessage.subject, OutboxMessage.subject_version).where(
-            *mine, col(OutboxMessage.status).in_([Status.SENDING.value, Status.SENT.value])
+            *mine, col(OutboxMessage.status).in_(on_its_way)
         )
     )
     delivered = {subject for subject, version in going if versions[subject] == version}
     show = tuple((i, m) for i, m in fresh if m.subject not in delivered)
-    return Handover(show, tuple(sorted(row_id for (row_id,) in taken)))
+    return Handover(show, tuple(sorted((subject, row_id) for subject, row_id in taken)))
 
 
 def give_back(session: Session, row_ids: Iterable[int], *, now: datetime) -> None:

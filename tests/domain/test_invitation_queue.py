@@ -4,14 +4,20 @@ the shown card and a queued copy are one delivery."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
+import pytest
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from handlers.rsvp import show_open_invitations
 from models import meetings, outbox, rsvp
 from models.clock import FrozenClock
+from models.db import unit_of_work
 from models.meetings import Invitation, Meeting
 from models.outbox import Kind, OutboxMessage, Status
 from models.people import Person, Role, reachable_clause
@@ -170,10 +176,10 @@ def test_registering_takes_a_waiting_copy_and_leaves_one_already_claimed(
     assert [meeting.id for _, meeting in handover.show] == [first.id]
     taken = session.get(OutboxMessage, rows[first.subject].id)
     assert taken is not None and (taken.status, taken.last_error) == ("skipped", "shown")
-    assert list(handover.taken) == [taken.id]
+    assert handover.taken == ((first.subject, taken.id),)
     assert session.get(OutboxMessage, claimed.id).status == "sending"  # type: ignore[union-attr]
     # The chat failed before the card went: the copy is queued again.
-    rsvp.give_back(session, handover.taken, now=now)
+    rsvp.give_back(session, handover.taken_for([first.subject]), now=now)
     session.commit()
     session.refresh(taken)
     assert (taken.status, taken.last_error) == ("pending", "")
@@ -184,3 +190,66 @@ def test_registering_takes_a_waiting_copy_and_leaves_one_already_claimed(
         session, person, rsvp.open_invitations(session, person, now=now), now=now
     )
     assert again.show == ()
+
+
+class FailingChat:
+    """A chat whose ``fail_at``-th message fails (the network dropped mid-way)."""
+
+    def __init__(self, fail_at: int) -> None:
+        self.fail_at = fail_at
+        self.said: list[str] = []
+
+    async def say(self, text: str, buttons: object = None) -> None:
+        if len(self.said) + 1 == self.fail_at:
+            raise ConnectionError("network dropped")
+        self.said.append(text)
+
+
+class PlainEnv:
+    def __init__(self, engine: Engine, clock: FrozenClock) -> None:
+        self.engine, self.woken = engine, 0
+        self.deps = SimpleNamespace(clock=clock, body_name="Pokjanal", wake_delivery=self.wake)
+
+    def wake(self) -> None:
+        self.woken += 1
+
+    @contextmanager
+    def uow(self) -> Iterator[Session]:
+        with unit_of_work(self.engine) as session:
+            yield session
+
+
+async def test_a_chat_failing_after_the_first_card_gives_back_only_the_second(
+    engine: Engine, session: Session, clock: FrozenClock
+) -> None:
+    """Header and first card went, the second failed: the first is delivered (its copy stays
+    out of the queue, shown), the second's copy goes back to the queue: neither lost nor
+    sent twice."""
+    now = clock.now()
+    roster(session, now, 40)
+    first, second = create(session, now, ["all"]), create(session, now, ["kader"])
+    person = session.exec(select(Person).where(Person.phone == "+628120000000")).one()
+    chat, env = FailingChat(fail_at=3), PlainEnv(engine, clock)
+
+    with pytest.raises(ConnectionError):
+        await show_open_invitations(chat, env, person, registering=True)  # type: ignore[arg-type]
+
+    assert len(chat.said) == 2  # the header and one card
+    session.expire_all()
+    rows = {
+        row.subject: (row.status, row.last_error)
+        for row in queued(session, first) + queued(session, second)
+        if row.person_id == person.id
+    }
+    shown_at = {
+        meeting.subject: session.exec(
+            select(Invitation.shown_at).where(
+                Invitation.meeting_id == meeting.id, Invitation.person_id == person.id
+            )
+        ).one()
+        for meeting in (first, second)
+    }
+    assert sorted(rows.values()) == [("pending", ""), ("skipped", "shown")]
+    for subject, state in rows.items():  # shown <=> its copy out of the queue
+        assert (shown_at[subject] is not None) == (state == ("skipped", "shown"))
+    assert env.woken == 1

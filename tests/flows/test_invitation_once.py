@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from models import meetings
 from models.db import unit_of_work
-from models.meetings import Invitation
+from models.meetings import Invitation, Meeting
 from models.outbox import Kind, OutboxMessage, Status
 from models.people import Person
 from sandbox.whatsapp.users import WhatsAppUser
@@ -157,3 +157,35 @@ async def test_registering_with_a_queued_copy_gives_the_invitation_once(
     assert cards(on_whatsapp.messages, telegram) == 1
     expected = ("sent", "") if copy == "gone" else ("skipped", "shown")
     assert [(r.status, r.last_error) for r in invitation_rows(wa_world)] == [expected]
+
+
+async def test_a_moved_meetings_copy_still_goes_when_she_registers_meanwhile(
+    wa_world: World,
+) -> None:
+    """She had the first time by the template; the meeting moved and its new copy waits in the
+    queue when she links Telegram. That copy says the time changed, so it is not taken for a
+    card shown now (which would show the new time without a word): it goes, once."""
+    on_whatsapp = opted_in_on_paper(wa_world)
+    meeting_id = create_meeting(wa_world)
+    await eventually(lambda: [r.status for r in invitation_rows(wa_world)] == ["sent"])
+    now = wa_world.clock.now()
+    with unit_of_work(wa_world.engine) as session:
+        meeting = session.get(Meeting, meeting_id)
+        assert meeting is not None
+        meetings.reschedule(
+            session, meeting, starts_at=meeting.starts_at + timedelta(days=1), now=now
+        )
+        session.execute(  # the new copy waits (quiet hours, a long queue)
+            update(OutboxMessage)
+            .where(col(OutboxMessage.subject) == meeting.subject)
+            .where(col(OutboxMessage.status) == Status.PENDING.value)
+            .values(not_before=now + timedelta(days=1))
+        )
+    sitti = Persona(wa_world, "telegram", *SITTI)
+    await sitti.register()
+    await settled(sitti)
+    assert cards(sitti.messages) == 0  # not shown without the change
+    release(wa_world)
+    await eventually(lambda: all(r.status == "sent" for r in invitation_rows(wa_world)))
+    moved = [m.text for m in [*sitti.messages, *on_whatsapp.messages] if "Jadwal berubah" in m.text]
+    assert len(moved) == 1
