@@ -170,7 +170,11 @@ async def start_services(app: AnyApplication) -> None:
         await handlers.publish_commands(app)
     except TelegramError as exc:  # the menu is a convenience; the bot works without it
         log.warning("could not publish the command menu: %s", exc)
-    await delivery_of(app).start(app)
+    delivery = delivery_of(app)
+    await delivery.start(app)
+    limiter = app.bot.rate_limiter
+    if delivery.dispatcher is not None and isinstance(limiter, RetryRepliesOnFlood):
+        limiter.count_reply = delivery.dispatcher.pacer.count_other_send
     # After the delivery lock: only the one process that may deliver takes over the backlog.
     await inbox_of(app).start(app)
     listen = app.bot_data.get(LISTEN_KEY)
