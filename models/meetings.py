@@ -865,17 +865,21 @@ def mark_nudged(session: Session, invitation_ids: list[int], mark: int) -> None:
 
 def _mark(session: Session, column: str, invitation_ids: list[int], mark: int) -> None:
     """Not a 500-id ``IN`` list, a statement psycopg would parse anew, in Python, at every
-    batch: on PostgreSQL one array of ids, on SQLite one short statement run for each id."""
+    batch: on PostgreSQL one array of ids, on SQLite one short statement run for each id.
+    Marks only move forward: a second process, or a planner holding an older reading of a
+    meeting that moved meanwhile, never writes a lower mark over a higher one."""
     if not invitation_ids:
         return
     if session.get_bind().dialect.name == "postgresql":
-        by_array = text(f"UPDATE invitation SET {column} = :mark WHERE id = ANY(:ids)")
+        by_array = text(
+            f"UPDATE invitation SET {column} = :mark WHERE id = ANY(:ids) AND {column} < :mark"
+        )
         session.execute(by_array, {"mark": mark, "ids": invitation_ids})
         return
     table = Invitation.__table__  # type: ignore[attr-defined]
     statement = (
         update(table)
-        .where(table.c.id == bindparam("invitation_id"))
+        .where(table.c.id == bindparam("invitation_id"), table.c[column] < bindparam("mark"))
         .values({column: bindparam("mark")})
     )
     params = [{"invitation_id": i, "mark": mark} for i in invitation_ids]

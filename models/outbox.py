@@ -150,8 +150,8 @@ def plan(session: Session, messages: list[Planned], *, now: datetime, fresh: boo
         }
         for m in messages
     ]
-    # Planners re-plan every tick what is already queued; reading which keys exist (a unique
-    # index lookup) is far cheaper than inserting thousands of rows that then conflict.
+    # A caller that may repeat rows already queued (not ``fresh``): reading which keys exist
+    # (a unique index lookup) is far cheaper than inserting thousands of rows that conflict.
     existing: set[str] = set()
     keys = [str(row["dedupe_key"]) for row in rows]
     for start in range(0, 0 if fresh else len(keys), 500):

@@ -185,8 +185,8 @@ def _whatsapp_address_clause(person: Any) -> Any:
 
 
 def reachable_clause(person: Any = Person) -> Any:
-    """SQL for ``Person.reachable``: planners ask the database whom they can write to, and a
-    meeting's invitations are queued only for them (the delivery engine writes to
+    """SQL for ``Person.reachable``: a meeting's invitations (and a move's or cancellation's
+    notices) are queued only for whom the bot can write to now (the delivery engine writes to
     ``Person.accounts()``, built on the same ``channels()``; a test holds the two equal)."""
     return or_(
         and_(col(person.telegram_chat_id).is_not(None), col(person.unreachable_at).is_(None)),

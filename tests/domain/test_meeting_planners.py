@@ -270,3 +270,16 @@ def test_has_channel_in_sql_agrees_with_the_property(session: Session) -> None:
     in_sql = set(session.exec(select(Person.id).where(has_channel_clause(Person))))
     assert in_sql == {p.id for p in people if p.has_channel}
     assert 0 < len(in_sql) < len(people)
+
+
+def test_a_mark_never_moves_back(session: Session) -> None:
+    """A second process, or a planner still holding the meeting as it was before a move,
+    writes an older mark: it must not undo a newer one (the invitations would be read again
+    at every tick)."""
+    meeting = rakor(session)
+    invitation_id = invite(session, meeting, someone(session, "Sitti"), Answer.HADIR)
+    meetings._mark(session, "reminder_mark", [invitation_id], 20)
+    meetings._mark(session, "reminder_mark", [invitation_id], 10)
+    session.commit()
+    invitation = session.get(Invitation, invitation_id)
+    assert invitation is not None and invitation.reminder_mark == 20
