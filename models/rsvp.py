@@ -107,6 +107,10 @@ def record(
         invitation.representative_name = invitation.representative_position = ""
         invitation.representative_phone = None
         invitation.representative_person_id = None
+    if answer == Answer.DIWAKILKAN:
+        # A representative named (or changed) after a reminder moment gets that reminder: the
+        # moment is planned again (the invitee's own row is already queued under its key).
+        invitation.reminder_mark = 0
     invitation.step = Step.NONE.value
     invitation.answered_at = invitation.updated_at = now
     session.add(invitation)

@@ -211,6 +211,8 @@ def plan_closing_nudges(session: Session, *, now: datetime, zone: str) -> int:
     by_day: dict[str, list[int]] = defaultdict(list)
     for meeting, day in waiting:
         assert meeting.id is not None
+        if not recipients[meeting.id]:
+            continue  # nobody to tell yet: an organiser who registers later today still hears
         by_day[day].append(meeting.id)
         rows += [
             message_about(

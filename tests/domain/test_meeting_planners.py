@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from models import meetings
+from models import meetings, rsvp
 from models.meetings import Answer, Invitation, Meeting
 from models.outbox import Kind, OutboxMessage
 from models.people import Person, Role, has_channel_clause
@@ -283,3 +283,36 @@ def test_a_mark_never_moves_back(session: Session) -> None:
     session.commit()
     invitation = session.get(Invitation, invitation_id)
     assert invitation is not None and invitation.reminder_mark == 20
+
+
+def test_a_representative_named_after_the_reminder_went_gets_it_too(session: Session) -> None:
+    """Hasrul had the "1 day" reminder, then sends Dewi instead: she is reminded at the next
+    tick (as before the marks: her row's key was new), and Hasrul is not reminded twice."""
+    hasrul, dewi = someone(session, "Hasrul"), someone(session, "Dewi")
+    meeting = rakor(session)
+    invitation_id = invite(session, meeting, hasrul, Answer.HADIR)
+    assert tick(session, START - timedelta(hours=20)) == 1
+    invitation = session.get(Invitation, invitation_id)
+    assert invitation is not None
+    invitation.representative_name, invitation.representative_person_id = "Dewi", dewi
+    rsvp.record(session, invitation, meeting, Answer.DIWAKILKAN, now=START - timedelta(hours=19))
+    session.commit()
+    assert tick(session, START - timedelta(hours=19)) == 1
+    assert sorted(queued(session, Kind.REMINDER)) == sorted(
+        [(hasrul, f"1d-{invitation_id}", 1), (dewi, f"1d-{invitation_id}", 1)]
+    )
+
+
+def test_an_organiser_who_registers_later_that_day_is_nudged_that_day(session: Session) -> None:
+    author = someone(session, "Author", registered=False)
+    held = rakor(session, start=NOW - timedelta(days=1))
+    held.created_by_id = author
+    session.add(held)
+    session.commit()
+    assert tick(session, NOW) == 0  # nobody to tell yet: the day is not marked done
+    person = session.get(Person, author)
+    assert person is not None
+    person.telegram_user_id = person.telegram_chat_id = 4242
+    session.add(person)
+    session.commit()
+    assert tick(session, NOW + timedelta(hours=2)) == 1
