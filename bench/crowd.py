@@ -26,7 +26,6 @@ import argparse
 import asyncio
 import os
 import platform
-import signal
 import statistics
 import subprocess
 import sys
@@ -41,6 +40,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
+from bench.running import bot_env, percentile, start_bot, stop_bot
 from bot.database import open_database
 from models.clock import SystemClock
 from models.outbox import Kind, OutboxMessage
@@ -161,11 +161,6 @@ async def write_help(user: SandboxUser, stop: float, latencies: list[float]) -> 
         await asyncio.sleep(1.0)
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] if ordered else float("nan")
-
-
 def rows_queued(url: str) -> dict[str, int]:
     engine = open_database(url)
     with Session(engine) as session:
@@ -197,25 +192,10 @@ async def run(args: argparse.Namespace) -> None:
                     first_name="Kader", last_name=str(i), phone=f"+62812{NEWCOMER_PHONE + i:07d}"
                 )
                 newcomers.append(newcomer)
-            env = {
-                **os.environ,
-                "PTB_TIMEDELTA": "true",
-                "POKJANAL_TELEGRAM_TOKEN": TOKEN,
-                "POKJANAL_TELEGRAM_API_URL": sandbox.api_url,
-                "POKJANAL_DATABASE_URL": url,
-                "POKJANAL_QUIET_HOURS": "off",
-                "POKJANAL_TIMEZONE": ZONE,
-            }
-            bot = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                "run",
-                env=env,
-                cwd=tmp,
-                stdout=asyncio.subprocess.DEVNULL,
-                stderr=open(os.environ.get("BENCH_LOG", os.devnull), "ab"),  # noqa: SIM115
-            )
+            env = bot_env(TOKEN, sandbox.api_url, url, POKJANAL_TIMEZONE=ZONE)
+            log_path = os.environ.get("BENCH_LOG")
+            log = open(log_path, "ab") if log_path else None  # noqa: SIM115 - until it ends
+            bot = await start_bot(env, Path(tmp), log)
             try:
                 warm: list[float] = []
                 loop = asyncio.get_running_loop()
@@ -246,11 +226,7 @@ async def run(args: argparse.Namespace) -> None:
                     r for r in results if isinstance(r, Registration)
                 ]
             finally:
-                bot.send_signal(signal.SIGINT)
-                try:
-                    await asyncio.wait_for(bot.wait(), timeout=30)
-                except TimeoutError:
-                    bot.kill()
+                await stop_bot(bot)
         queued = rows_queued(url)
     report(args, latencies, registrations, creates, queued)
 

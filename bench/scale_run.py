@@ -16,10 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import signal
 import statistics
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -29,6 +26,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bench.running import bot_env, percentile, start_bot, stop_bot
 from bench.scale_data import Shape, generate
 from bot.database import open_database
 from models import heartbeat
@@ -70,30 +68,9 @@ def _memory(pid: int) -> tuple[int, int]:
 async def _start_bot(
     url: str, sandbox: Sandbox, tick_seconds: float, cwd: Path
 ) -> asyncio.subprocess.Process:
-    env = {
-        **os.environ,
-        "PTB_TIMEDELTA": "true",
-        "POKJANAL_TELEGRAM_TOKEN": TOKEN,
-        "POKJANAL_TELEGRAM_API_URL": sandbox.api_url,
-        "POKJANAL_DATABASE_URL": url,
-        "POKJANAL_QUIET_HOURS": "off",
-        "POKJANAL_TICK_SECONDS": str(tick_seconds),
-    }
+    env = bot_env(TOKEN, sandbox.api_url, url, POKJANAL_TICK_SECONDS=str(tick_seconds))
     log = open(cwd / "bot.log", "ab")  # noqa: SIM115 - the child writes it until it ends
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", env=env, cwd=cwd, stdout=log, stderr=log
-    )
-
-
-async def _stop(process: asyncio.subprocess.Process) -> None:
-    if process.returncode is not None:
-        return
-    process.send_signal(signal.SIGINT)
-    try:
-        await asyncio.wait_for(process.wait(), timeout=30)
-    except TimeoutError:
-        process.kill()
-        await process.wait()
+    return await start_bot(env, cwd, log)
 
 
 def _prepare(tmp: Path, shape: Shape) -> tuple[str, float]:
@@ -136,7 +113,7 @@ async def rss(seconds: float, rows: int) -> None:
                             break
                     await asyncio.sleep(0.1)
             finally:
-                await _stop(bot)
+                await stop_bot(bot)
         engine.dispose()
     mb = 1024
     print(
@@ -178,16 +155,13 @@ async def latency(seconds: float, rows: int) -> None:
                     ticks.poll()
                     await asyncio.sleep(0.2)
             finally:
-                await _stop(bot)
+                await stop_bot(bot)
         engine.dispose()
     ordered = sorted(latencies)
 
-    def percentile(p: float) -> float:
-        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
-
     print(
-        f"/bantuan replies: {len(ordered)}, p50 {percentile(50):.0f} ms, p99 "
-        f"{percentile(99):.0f} ms, max {ordered[-1] * 1000:.0f} ms, during "
+        f"/bantuan replies: {len(ordered)}, p50 {percentile(ordered, 50) * 1000:.0f} ms, p99 "
+        f"{percentile(ordered, 99) * 1000:.0f} ms, max {ordered[-1] * 1000:.0f} ms, during "
         f"{ticks.count - first_tick} completed ticks (goal: p99 < 1 s)"
     )
 

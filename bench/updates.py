@@ -35,6 +35,7 @@ from typing import Any
 
 from sqlalchemy import event
 
+from bench.running import percentile
 from bot.app import ALLOWED_UPDATES, build_application, start_services, stop_services
 from bot.database import open_database
 from bot.inbox import inbox_of
@@ -56,10 +57,7 @@ class Phase:
         return len(self.latencies) / self.seconds if self.seconds else 0.0
 
     def percentile(self, p: float) -> float:
-        ordered = sorted(self.latencies)
-        if not ordered:
-            return float("nan")
-        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
+        return percentile(self.latencies, p) * 1000
 
 
 async def _person(
