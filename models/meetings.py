@@ -34,7 +34,6 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from models import audience, outbox
-from models.locks import hold_inviting_lock
 from models.outbox import Kind, OutboxMessage, Planned, Status
 from models.people import (
     Person,
@@ -253,7 +252,6 @@ def create(
     session.add(meeting)
     session.flush()
     assert meeting.id is not None
-    hold_inviting_lock(session, shared=False)  # no one links an app until this commits
     # One statement whatever the audience's size: a province's roster is never loaded.
     stamp = Invitation.__table__.c.created_at.type  # type: ignore[attr-defined]
     session.execute(
@@ -387,7 +385,6 @@ def queue_invitations(
     One ``INSERT … SELECT`` (on conflict nothing): no invitee is loaded into memory, the
     rows are exactly what ``outbox.plan`` would write for ``message_about``'s rows.
     """
-    hold_inviting_lock(session, shared=False)
     table = OutboxMessage.__table__  # type: ignore[attr-defined]
     stamp, kind = table.c.not_before.type, Kind.INVITATION.value
     prefix = f"|{kind}|{meeting.subject}|v{meeting.version}|"

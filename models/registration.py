@@ -20,7 +20,6 @@ from models import meetings, organizations
 from models.accounts import Account, Channel
 from models.erasures import forget_erasure
 from models.errors import InvalidPhone
-from models.locks import hold_inviting_lock
 from models.organizations import Organization
 from models.people import Person, PersonStatus, Role, by_account, by_phone
 from models.phones import normalize_phone
@@ -175,7 +174,6 @@ def _link(
         person.whatsapp_user_id = account.user_id or person.whatsapp_user_id
         session.add(person)
         return LinkResult(Outcome.ALREADY, person=person)
-    hold_inviting_lock(session, shared=True)  # not while a meeting is still inviting
     previous = by_account(session, account)
     if previous is not None and previous.id != person.id:
         # One account, one person: an account that re-registers under another number

@@ -4,14 +4,12 @@ json_object here)."""
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 from sqlmodel import Session, select
 
 from bot.database import open_database
-from models import meetings, outbox, registration, rsvp
-from models.accounts import Account
+from models import meetings, outbox
 from models.clock import SystemClock
 from models.meetings import Invitation
 from models.people import Person
@@ -44,45 +42,4 @@ def test_create_and_move_queue_the_reachable_only(pg_url: str) -> None:
         assert {row.payload["moved_from"] for row in moved} == {START.isoformat()}
         assert meetings.cancel(session, meeting, now=now) == 100
         session.commit()
-    engine.dispose()
-
-
-def test_linking_an_app_waits_for_a_meeting_still_inviting(pg_url: str) -> None:
-    """A meeting's transaction still open: a person linking Telegram meanwhile waits for it
-    (so the card shown on registering sees the meeting), instead of passing it, which left her
-    neither a queued copy nor a card (review of issue 15)."""
-    engine = open_database(pg_url)
-    now = SystemClock().now().replace(year=2023, month=11, day=27)
-    with Session(engine) as session:
-        roster(session, now, 40)
-    creating = Session(engine)
-    meeting = meetings.create(
-        creating,
-        title="Rakor Pokjanal Posyandu",
-        starts_at=START,
-        timezone="Asia/Makassar",
-        venue="Aula",
-        specs=["all"],
-        now=now,
-    )
-    linked = threading.Event()
-
-    def link() -> None:
-        with Session(engine) as other:
-            person = other.exec(select(Person).where(Person.phone == "+628120000001")).one()
-            account = Account.telegram(9001)
-            registration._link(other, person, account=account, now=now)
-            other.commit()
-        linked.set()
-
-    worker = threading.Thread(target=link)
-    worker.start()
-    assert not linked.wait(0.5)  # held while the meeting invites
-    creating.commit()
-    assert linked.wait(10)
-    worker.join()
-    with Session(engine) as session:
-        person = session.exec(select(Person).where(Person.phone == "+628120000001")).one()
-        assert [m.id for _, m in rsvp.open_invitations(session, person, now=now)] == [meeting.id]
-    creating.close()
     engine.dispose()
