@@ -7,6 +7,8 @@ serve both channels; the Telegram handlers at the end only wrap an ``Update`` in
 
 from __future__ import annotations
 
+import logging
+
 from sqlmodel import Session
 from telegram import Update
 
@@ -37,6 +39,8 @@ STEP_ASKS = {
     Step.REP_PHONE: "rsvp.ask.rep_phone",
     Step.REASON: "rsvp.ask.reason",
 }
+
+log = logging.getLogger(__name__)
 
 
 async def _tell(chat: Chat, env: Env, person: Person, result: Result) -> None:
@@ -215,9 +219,12 @@ async def show_open_invitations(
         # What went is delivered (a failed send is not); what did not, the queue delivers.
         unshown = {m.subject for _, m in choices} - {m.subject for _, m in shown}
         back = handover.taken_for(unshown)
-        with env.uow() as session:
-            rsvp.mark_shown(session, [i.id for i, _ in shown if i.id is not None], now=now)
-            rsvp.give_back(session, back, now=env.deps.clock.now())
+        try:
+            with env.uow() as session:
+                rsvp.mark_shown(session, [i.id for i, _ in shown if i.id is not None], now=now)
+                rsvp.give_back(session, back, now=env.deps.clock.now())
+        except Exception:  # the error that brought us here, if any, is the one to raise
+            log.exception("could not record which invitation cards were shown")
         if back:
             env.deps.wake_delivery()
 

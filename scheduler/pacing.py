@@ -54,7 +54,7 @@ class Pacer:
         self._monotonic = monotonic
         self._sleep = sleep
         self._sent: deque[float] = deque(maxlen=self.burst)
-        self._others: deque[float] = deque()  # replies sent in the last window
+        self._others: deque[float] = deque(maxlen=self.burst)  # the latest replies
         self._next_global = 0.0
         self._paused_until = 0.0
         self._slower = 1.0  # the interval's factor when the last pause ended
@@ -76,6 +76,10 @@ class Pacer:
         (the channel refused the bot itself, not the pace): only the pause.
         """
         now = self._monotonic()
+        if not slow and now >= self._paused_until:
+            # Keep only what is left of an earlier slowdown, measured from now, not from the
+            # end of a pause long ago (which would bring it back once this one ends).
+            self._slower, self._recovery = self._factor(now), RECOVERY
         if slow and now >= self._paused_until:
             factor = self._factor(now)
             if factor > 1.0:
@@ -97,13 +101,17 @@ class Pacer:
         self._sent.append(now)
         self._others.append(now)
 
-    def _reserve(self, now: float) -> int:
-        """Places the engine leaves free in its window: as many as replies took in the last
-        one. People writing come in bursts (registering sends four messages at once); at the
-        full rate a burst on top made a 31st and a 429 that held every reply for a second."""
+    def _limit(self, now: float) -> int:
+        """How many sends (the engine's and replies) the window may hold before the engine waits:
+        ``burst`` less as many places as replies took in the last window, so another window of
+        the same replies fits. People writing come in bursts (registering sends four messages
+        at once); at the full rate a burst on top made a 31st message and a 429 that held every
+        reply for a second. The engine keeps at least a quarter of the rate for itself, however
+        busy the chat is."""
         while self._others and self._others[0] + self.window <= now:
             self._others.popleft()
-        return min(len(self._others), self.burst // 2)
+        replies = len(self._others)
+        return max(self.burst - min(replies, self.burst // 2), replies + self.burst // 4, 1)
 
     @property
     def paused_for(self) -> float:
@@ -147,7 +155,7 @@ class Pacer:
 
     def _global_ready(self, now: float) -> float:
         ready = max(self._next_global, self._paused_until)
-        limit = self.burst - self._reserve(now)
+        limit = min(self._limit(now), self.burst)
         if len(self._sent) >= limit:
             ready = max(ready, self._sent[-limit] + self.window * self._factor(now))
         return ready

@@ -198,3 +198,20 @@ async def test_the_tick_is_one_job_that_never_piles_up(world: World) -> None:
     assert job.misfire_grace_time >= 60
     # No reminder is a job of its own: the tick, and the hourly clean-up of the file store.
     assert sorted(j.name for j in world.app.job_queue.jobs()) == ["files", "tick"]
+
+
+async def test_the_running_bot_counts_its_replies_in_the_engines_pace(world: World) -> None:
+    """The wiring of start_services: a reply the bot sends takes a place in the engine's
+    window (without it, a broadcast at full pace and people writing made 429s that held every
+    reply for a second)."""
+    from bot.flood import RetryRepliesOnFlood
+
+    assert world.app is not None
+    limiter = world.app.bot.rate_limiter
+    pacer = world.delivery.dispatcher.pacer  # type: ignore[union-attr]
+    assert isinstance(limiter, RetryRepliesOnFlood)
+    before = len(pacer._others)
+    user = world.user("Sitti Aminah", "+6281234567890")
+    await user.send_text("/bantuan")
+    await user.wait_for(lambda m: len(m) >= 1)
+    assert len(pacer._others) > before

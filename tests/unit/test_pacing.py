@@ -316,3 +316,37 @@ async def test_only_the_messages_the_engine_did_not_send_are_counted() -> None:
         await through(method)
     await through("sendMessage", OUTBOX)  # the engine's own: already in its books
     assert len(pacer._sent) == 4
+
+
+async def test_the_engine_keeps_a_quarter_of_the_rate_however_busy_the_chat_is() -> None:
+    """Fifteen replies a second (people tapping on a fresh broadcast): the engine still sends,
+    at least a quarter of its rate, instead of stopping until they calm down."""
+    clock = VirtualTime()
+    pacer = pacer_at(25, clock)
+    engine: list[float] = []
+
+    async def broadcast() -> None:
+        for chat in range(100):
+            await pacer.wait_turn(chat)
+            engine.append(clock.now)
+
+    async def busy() -> None:
+        for _ in range(15 * 20):
+            await clock.sleep(1 / 15)
+            pacer.count_other_send()
+
+    await clock.run(broadcast(), busy())
+    assert len(engine) == 100
+    assert engine[-1] - engine[0] <= 100 / 6  # at least ~6 a second
+
+
+async def test_a_channel_pause_long_after_429s_does_not_bring_their_slowdown_back() -> None:
+    clock = FakeTime()
+    pacer = pacer_at(30, clock)
+    for _ in range(3):  # repeated 429s: slower for a while
+        await pacer.wait_turn(1)
+        pacer.pause(1)
+    clock.now += 1000  # long recovered
+    pacer.pause(5, slow=False)  # an expired WhatsApp token
+    after = await send_times(pacer, clock, range(2, 200))
+    assert most_in_one_second(after) >= 29
