@@ -194,7 +194,7 @@ async def run(args: argparse.Namespace) -> None:
                 newcomers.append(newcomer)
             env = bot_env(TOKEN, sandbox.api_url, url, POKJANAL_TIMEZONE=ZONE)
             log_path = os.environ.get("BENCH_LOG")
-            log = open(log_path, "ab") if log_path else None  # noqa: SIM115 - until it ends
+            log = open(log_path, "ab") if log_path else None  # noqa: SIM115 - closed at the end
             bot = await start_bot(env, Path(tmp), log)
             try:
                 warm: list[float] = []
@@ -227,6 +227,8 @@ async def run(args: argparse.Namespace) -> None:
                 ]
             finally:
                 await stop_bot(bot)
+                if log is not None:
+                    log.close()
         queued = rows_queued(url)
     report(args, latencies, registrations, creates, queued)
 

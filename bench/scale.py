@@ -48,7 +48,7 @@ from bot.database import open_database
 from models.outbox import claim_due
 from scheduler.dispatcher import DispatchConfig
 from tests.pg.server import PostgresServer, PostgresUnavailable, throwaway_server
-from tests.query_plans import BIG_TABLES, Captured, captured_statements, explain
+from tests.query_plans import Captured, captured_statements, explain
 
 NOW = datetime(2024, 3, 5, 2, 0, tzinfo=UTC)  # a Tuesday, 09.00 WIB
 ROOT = Path(__file__).resolve().parent.parent
@@ -160,26 +160,6 @@ def _short(statement: str) -> str:
     return one_line[:240]
 
 
-def _unbounded_index_scans(plan: list[str]) -> list[str]:
-    """PostgreSQL's ``Index Scan using … on <big table>`` with no ``Index Cond``: the whole
-    index is read (for its order) and every row filtered, a full scan that
-    ``tests.query_plans`` does not flag as a ``Seq Scan``."""
-    found = []
-    for n, line in enumerate(plan):
-        match = re.search(r"Index (?:Only )?Scan(?: Backward)? using \S+ on (\w+)", line)
-        if match is None or match.group(1) not in BIG_TABLES:
-            continue
-        depth = len(line) - len(line.lstrip())
-        details = []
-        for following in plan[n + 1 :]:
-            if len(following) - len(following.lstrip()) <= depth or "->" in following:
-                break
-            details.append(following)
-        if not any("Index Cond" in detail for detail in details):
-            found.append(line.strip())
-    return found
-
-
 def plans_report(engine: Engine, now: datetime) -> list[str]:
     """Every distinct statement one tick sends, once, with its plan (``tests.query_plans``)."""
     lines: list[str] = []
@@ -192,13 +172,13 @@ def plans_report(engine: Engine, now: datetime) -> list[str]:
             distinct.setdefault(item.statement, item)
             sent[item.statement] = sent.get(item.statement, 0) + 1
         explained = explain(engine, list(distinct.values()))
-        scans = sum(1 for e in explained if e.full_scans() or _unbounded_index_scans(e.plan))
+        scans = sum(1 for e in explained if e.full_scans())
         lines.append(
             f"{name}: {len(seen)} statements, {len(distinct)} distinct, "
             f"{scans} with a full scan of a big table"
         )
         for e in explained:
-            marker = "FULL SCAN " if e.full_scans() or _unbounded_index_scans(e.plan) else ""
+            marker = "FULL SCAN " if e.full_scans() else ""
             lines.append(f"  {marker}[x{sent[e.statement]}] {_short(e.statement)}")
             lines.extend(f"      {step}" for step in e.plan)
     return lines

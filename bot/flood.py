@@ -72,5 +72,5 @@ class RetryRepliesOnFlood(BaseRateLimiter[str]):
                     raise
                 wait = retry_seconds(error)
                 log.info("%s to %s throttled; again in %.0f s", endpoint, data.get("chat_id"), wait)
-                await asyncio.sleep(retry_seconds(error) + 0.1)
+                await asyncio.sleep(wait + 0.1)
         raise AssertionError("unreachable")  # pragma: no cover
